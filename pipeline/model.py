@@ -1,0 +1,240 @@
+"""The things that flow through the pipeline.
+
+source -> :class:`Segment` -> :class:`Entry` in a :class:`Catalog`
+-> :class:`Match` (memory, machine, source, sentence carry-over) -> :class:`Finding`.
+
+Every stage reads and writes these plain objects; no stage reaches into
+another stage's internals.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+# ---------------------------------------------------------------------------
+# Provenance
+# ---------------------------------------------------------------------------
+
+
+class OriginKind(enum.StrEnum):
+    """Who produced a piece of target text."""
+
+    HUMAN = "human"  # a translator wrote or reviewed it
+    MEMORY = "memory"  # proposed from the translation memory
+    MACHINE = "mt"  # proposed by a machine-translation engine
+    TMX = "tmx"  # imported from a TMX file
+    SOURCE = "source"  # the source itself carried it (a foreign fragment moved out)
+    SENTENCES = "sentences"  # rebuilt from aligned sentences of a reviewed block
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where a translation came from, in the form stored in memory and comments.
+
+    The text form is ``kind`` or ``kind:detail`` -- ``human``, ``mt:libre``,
+    ``tmx:omegat.tmx``, ``source:source/cost.md:12``.
+    """
+
+    kind: OriginKind
+    detail: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.kind.value}:{self.detail}" if self.detail else self.kind.value
+
+    @classmethod
+    def parse(cls, text: str) -> Origin:
+        kind, _, detail = text.partition(":")
+        try:
+            return cls(OriginKind(kind), detail)
+        except ValueError:
+            raise ValueError(f"unknown origin {text!r}") from None
+
+    @property
+    def is_machine(self) -> bool:
+        return self.kind is OriginKind.MACHINE
+
+
+HUMAN = Origin(OriginKind.HUMAN)
+
+
+# ---------------------------------------------------------------------------
+# Source side
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """One translatable unit of the source: a block-level element or a UI string.
+
+    ``msgid`` is what the translator sees: the block's inline Markdown on one
+    line. ``note`` says where it sits ("FAQ answer", "table cell: Multiple
+    Myeloma / Complete Remission") and becomes the ``#.`` comment.
+    """
+
+    msgid: str
+    domain: str
+    file: str  # project-relative POSIX path
+    line: int  # 1-based line of the block in ``file``
+    role: str  # heading, paragraph, list item, table header, table cell, ...
+    note: str = ""
+    msgctxt: str | None = None
+    flags: tuple[str, ...] = ()
+
+    @property
+    def reference(self) -> str:
+        return f"{self.file}:{self.line}"
+
+    @property
+    def key(self) -> tuple[str | None, str]:
+        return (self.msgctxt, self.msgid)
+
+
+# ---------------------------------------------------------------------------
+# Catalog side
+# ---------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Entry:
+    """One PO entry, field for field as GNU gettext writes it."""
+
+    msgid: str
+    msgstr: str = ""
+    msgctxt: str | None = None
+    msgid_plural: str | None = None
+    msgstr_plural: dict[int, str] = field(default_factory=dict)
+    translator_comments: list[str] = field(default_factory=list)  # "# "
+    auto_comments: list[str] = field(default_factory=list)  # "#."
+    references: list[str] = field(default_factory=list)  # "#:" items, "file:line"
+    flags: list[str] = field(default_factory=list)  # "#," items
+    previous_msgctxt: str | None = None  # "#| msgctxt"
+    previous_msgid: str | None = None  # "#| msgid"
+    previous_msgid_plural: str | None = None  # "#| msgid_plural"
+    obsolete: bool = False  # "#~"
+    lineno: int = 0  # 1-based line where the entry starts in its file; 0 if new
+
+    @property
+    def key(self) -> tuple[str | None, str]:
+        return (self.msgctxt, self.msgid)
+
+    @property
+    def fuzzy(self) -> bool:
+        return "fuzzy" in self.flags
+
+    @fuzzy.setter
+    def fuzzy(self, value: bool) -> None:
+        if value and "fuzzy" not in self.flags:
+            self.flags.insert(0, "fuzzy")
+        elif not value and "fuzzy" in self.flags:
+            self.flags.remove("fuzzy")
+
+    @property
+    def is_header(self) -> bool:
+        return self.msgid == "" and self.msgctxt is None
+
+    @property
+    def has_translation(self) -> bool:
+        if self.msgid_plural is not None:
+            return bool(self.msgstr_plural) and all(self.msgstr_plural.values())
+        return bool(self.msgstr)
+
+    @property
+    def translated(self) -> bool:
+        """Reviewed: translated and not fuzzy. Only this text is published."""
+        return self.has_translation and not self.fuzzy and not self.obsolete
+
+    @property
+    def translations(self) -> list[str]:
+        if self.msgid_plural is not None:
+            return [self.msgstr_plural[i] for i in sorted(self.msgstr_plural)]
+        return [self.msgstr]
+
+
+@dataclass(slots=True)
+class Catalog:
+    """A PO or POT file: header, entries in file order, obsolete entries last."""
+
+    entries: list[Entry] = field(default_factory=list)
+    header: Entry = field(default_factory=lambda: Entry(msgid=""))
+    path: str = ""
+    lang: str | None = None  # None for a template
+    domain: str = ""
+
+    @property
+    def metadata(self) -> dict[str, str]:
+        meta: dict[str, str] = {}
+        for line in self.header.msgstr.split("\n"):
+            name, sep, value = line.partition(":")
+            if sep:
+                meta[name.strip()] = value.strip()
+        return meta
+
+    def active(self) -> Iterator[Entry]:
+        return (e for e in self.entries if not e.obsolete)
+
+    def index(self) -> dict[tuple[str | None, str], Entry]:
+        return {e.key: e for e in self.entries if not e.obsolete}
+
+
+# ---------------------------------------------------------------------------
+# Suggestions
+# ---------------------------------------------------------------------------
+
+
+class MatchKind(enum.StrEnum):
+    EXACT = "exact"  # same source text
+    IN_CONTEXT = "in-context"  # same source, msgctxt, domain and neighbours
+    FUZZY = "fuzzy"  # similar source above the threshold
+    MACHINE = "machine"  # machine translation of this exact source
+    SOURCE = "source"  # the source file itself carried this translation
+    SENTENCES = "sentences"  # reassembled from aligned sentence units
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A proposed translation for a source text, with its score and provenance."""
+
+    source: str  # the source text the proposal was made for (or found in memory)
+    target: str
+    score: float  # 0-100; 100 for exact
+    kind: MatchKind
+    origin: Origin
+    source_lang: str = ""
+    target_lang: str = ""
+    date: str = ""  # ISO-8601 date the proposal was first recorded
+
+    def comment(self) -> str:
+        """The translator comment that records this proposal in the PO file."""
+        date = f", {self.date[:10]}" if self.date else ""
+        return f"suggestion: {self.kind.value} {self.score:.0f}% from {self.origin}{date}"
+
+
+# ---------------------------------------------------------------------------
+# Checks
+# ---------------------------------------------------------------------------
+
+
+class Severity(enum.StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One reason a catalog or source may not be published, pointing at file and line."""
+
+    check: str  # stable name, e.g. "numbers", "source-language"
+    severity: Severity
+    message: str
+    file: str
+    line: int
+    lang: str | None = None
+    domain: str | None = None
+    msgid: str | None = None
+
+    def __str__(self) -> str:
+        lang = f" [{self.lang}]" if self.lang else ""
+        return f"{self.file}:{self.line}:{lang} {self.check}: {self.message}"
