@@ -146,7 +146,7 @@ def load_config(project: Path | None = None) -> Config:
         "check": _section(CheckConfig, raw.pop("check", {}), f"{where}.check"),
         "publish": _section(PublishConfig, raw.pop("publish", {}), f"{where}.publish"),
     }
-    top = _coerce(Config, raw, where, skip={"root", "machine", "check", "publish"})
+    top = _coerce(Config, raw, where, skip=frozenset({"root", "machine", "check", "publish"}))
     config = Config(root=root, **top, **nested)
     for lang in config.all_languages:
         try:
@@ -172,7 +172,9 @@ def _section(cls: type[Any], value: Any, where: str) -> Any:
     return cls(**_coerce(cls, dict(value), where))
 
 
-def _coerce(cls: type[Any], raw: dict[str, Any], where: str, skip: set[str] = set()) -> dict[str, Any]:
+def _coerce(
+    cls: type[Any], raw: dict[str, Any], where: str, skip: frozenset[str] = frozenset()
+) -> dict[str, Any]:
     """Check names and types against the dataclass; TOML lists become tuples."""
     known = {f.name: f for f in fields(cls) if f.name not in skip}
     unknown = sorted(set(raw) - set(known))

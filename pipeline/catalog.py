@@ -1,0 +1,447 @@
+"""Stage 3: segments -> catalogs.
+
+* :func:`build_templates` turns segments (and the UI strings of the Jinja2
+  templates) into one POT template per domain.
+* :func:`merge` updates a language's catalog from its template with
+  ``msgmerge --previous`` semantics, using our own fuzzy matcher
+  (:class:`FuzzyMatcher`): candidates from an inverted index, scored with
+  rapidfuzz, proposed only above a threshold.
+* :func:`update_catalogs` does both for the whole project, writing only the
+  files whose content changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2.ext
+from babel import Locale
+from babel.messages.extract import extract_from_file
+from babel.messages.plurals import get_plural
+from rapidfuzz import fuzz
+
+from .config import Config
+from .files import write_text_atomic
+from .model import Catalog, Entry, Segment
+from .pofile import CatalogSyntaxError, format_catalog, read_catalog
+
+# Functions the page templates call for UI strings; the extractor knows them.
+UI_KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "t": None}
+
+
+# ---------------------------------------------------------------------------
+# Templates
+# ---------------------------------------------------------------------------
+
+
+def ui_segments(config: Config) -> list[Segment]:
+    """UI strings of the page templates, extracted by Babel's Jinja2 extractor."""
+    segments: list[Segment] = []
+    root = config.templates_path
+    for path in sorted(root.rglob("*.html")):
+        reference = config.relative(path)
+        if Path(reference).is_absolute():  # the package's own templates, outside the project
+            reference = path.relative_to(Path(__file__).parent.parent).as_posix()
+        with path.open("rb") as handle:
+            found = extract_from_file(
+                jinja2.ext.babel_extract,  # type: ignore[arg-type]
+                handle.name,
+                keywords=UI_KEYWORDS,
+                comment_tags=("Translators:",),
+                options={"trimmed": "true", "extensions": "jinja2.ext.i18n"},
+            )
+            for line, message, comments, context in found:
+                msgid = message if isinstance(message, str) else message[0]
+                segments.append(
+                    Segment(
+                        msgid=msgid,
+                        domain=config.ui_domain,
+                        file=reference,
+                        line=line,
+                        role="ui",
+                        note=" ".join(comments) or "interface text",
+                        msgctxt=context,
+                    )
+                )
+    return segments
+
+
+def build_templates(segments: Iterable[Segment], config: Config) -> dict[str, Catalog]:
+    """One template catalog per domain; a text used twice in a domain is one entry."""
+    templates: dict[str, Catalog] = {}
+    entries: dict[tuple[str, str | None, str], Entry] = {}
+    for segment in segments:
+        template = templates.get(segment.domain)
+        if template is None:
+            template = templates[segment.domain] = Catalog(
+                header=_header(config, None, segment.domain),
+                path=str(config.template_path(segment.domain)),
+                domain=segment.domain,
+            )
+        entry = entries.get((segment.domain, *segment.key))
+        if entry is None:
+            entry = Entry(msgid=segment.msgid, msgctxt=segment.msgctxt, flags=list(segment.flags))
+            entries[(segment.domain, *segment.key)] = entry
+            template.entries.append(entry)
+        _add_note(entry, segment.note)
+        if segment.reference not in entry.references:
+            entry.references.append(segment.reference)
+    return templates
+
+
+# ---------------------------------------------------------------------------
+# Headers
+# ---------------------------------------------------------------------------
+
+
+_MAX_NOTES = 3
+
+
+def _add_note(entry: Entry, note: str) -> None:
+    # A cell like "CD19" sits in many places; a few say enough about where.
+    if not note or note in entry.auto_comments:
+        return
+    if len(entry.auto_comments) < _MAX_NOTES:
+        entry.auto_comments.append(note)
+    elif len(entry.auto_comments) == _MAX_NOTES:
+        entry.auto_comments.append("(and elsewhere)")
+
+
+def _header(config: Config, lang: str | None, domain: str, now: dt.datetime | None = None) -> Entry:
+    stamp = (now or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%d %H:%M+0000")
+    fields = [
+        ("Project-Id-Version", f"{config.project_name} {domain}"),
+        ("Report-Msgid-Bugs-To", ""),
+        ("POT-Creation-Date", stamp),
+        ("PO-Revision-Date", stamp if lang else "YEAR-MO-DA HO:MI+ZONE"),
+        ("Last-Translator", config.team if lang else "FULL NAME <EMAIL@ADDRESS>"),
+        ("Language-Team", f"{Locale.parse(lang).english_name} ({config.team})" if lang else "LANGUAGE"),
+    ]
+    if lang:
+        fields.append(("Language", lang))
+    fields += [
+        ("MIME-Version", "1.0"),
+        ("Content-Type", "text/plain; charset=UTF-8"),
+        ("Content-Transfer-Encoding", "8bit"),
+    ]
+    if lang:
+        fields.append(("Plural-Forms", str(get_plural(lang)).rstrip(";") + ";"))
+    language = Locale.parse(lang).english_name if lang else "LANGUAGE"
+    header = Entry(
+        msgid="",
+        msgstr="".join(f"{name}: {value}\n" for name, value in fields),
+        translator_comments=[
+            f"{language} translation of {config.project_name}, domain {domain}.",
+            f"This file is distributed under the same license as the {config.project_name} project.",
+        ],
+    )
+    if not lang:
+        header.flags.append("fuzzy")
+    return header
+
+
+def set_header_field(header: Entry, name: str, value: str) -> None:
+    """Replace one ``Name: value`` line of a header, or append it."""
+    lines = header.msgstr.split("\n")
+    for number, line in enumerate(lines):
+        if line.split(":", 1)[0].strip() == name:
+            lines[number] = f"{name}: {value}"
+            break
+    else:
+        lines.insert(len(lines) - 1 if lines and lines[-1] == "" else len(lines), f"{name}: {value}")
+    header.msgstr = "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------
+# Fuzzy matching for updates
+# ---------------------------------------------------------------------------
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def _grams(text: str) -> set[str]:
+    """Index keys: words for prose, character trigrams for short UI strings."""
+    lowered = text.lower()
+    words = _WORD.findall(lowered)
+    if len(words) > 4:
+        return set(words)
+    padded = f"  {lowered} "
+    return {padded[i : i + 3] for i in range(len(padded) - 2)} | {f"w:{w}" for w in words}
+
+
+@dataclass
+class FuzzyMatcher:
+    """Finds the old entry an edited msgid came from.
+
+    Only old entries that lost their exact match are candidates: an entry that
+    still exists unchanged is not the previous version of another one. That
+    keeps the index small (the edited and removed entries) and keeps brand-new
+    strings from borrowing the translation of an unrelated live string, the
+    mistake that makes teams switch msgmerge's fuzzy matching off.
+    """
+
+    candidates: Sequence[Entry]
+    threshold: float = 80.0
+    limit: int = 24  # candidates scored per query, best by shared index keys
+    _postings: dict[str, list[int]] = field(default_factory=dict, init=False)
+    _keys: list[set[str]] = field(default_factory=list, init=False)
+
+    def __post_init__(self) -> None:
+        postings: dict[str, list[int]] = defaultdict(list)
+        for number, entry in enumerate(self.candidates):
+            keys = _grams(entry.msgid)
+            self._keys.append(keys)
+            for key in keys:
+                postings[key].append(number)
+        self._postings = dict(postings)
+
+    def scored(self, msgid: str, msgctxt: str | None) -> list[tuple[float, int]]:
+        """(score, candidate number) pairs at or above the threshold, best first."""
+        shared: dict[int, int] = defaultdict(int)
+        for key in _grams(msgid):
+            for number in self._postings.get(key, ()):
+                shared[number] += 1
+        if not shared:
+            return []
+        best = sorted(shared, key=shared.__getitem__, reverse=True)[: self.limit]
+        length = len(msgid)
+        results: list[tuple[float, int]] = []
+        for number in best:
+            candidate = self.candidates[number]
+            if candidate.msgctxt != msgctxt:
+                continue
+            other = len(candidate.msgid)
+            # fuzz.ratio cannot exceed 200*min/(sum); skip what cannot reach the threshold.
+            if 200.0 * min(length, other) / (length + other) < self.threshold:
+                continue
+            score = fuzz.ratio(msgid, candidate.msgid, score_cutoff=self.threshold)
+            if score:
+                results.append((score, number))
+        results.sort(reverse=True)
+        return results
+
+
+# ---------------------------------------------------------------------------
+# Merge
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class MergeResult:
+    catalog: Catalog
+    kept: int = 0
+    fuzzy: int = 0
+    new: int = 0
+    obsolete: int = 0
+
+
+def merge(old: Catalog, template: Catalog, threshold: float = 80.0) -> MergeResult:
+    """Update ``old`` from ``template`` the way ``msgmerge --previous`` does.
+
+    Translations are kept; a changed msgid becomes a fuzzy entry with the
+    previous msgid in ``#|``; removed entries become obsolete (``#~``), never
+    silently lost.
+    """
+    old_index = {e.key: e for e in old.entries if not e.obsolete}
+    old_obsolete = {e.key: e for e in old.entries if e.obsolete}
+    template_keys = {e.key for e in template.entries}
+    result = MergeResult(Catalog(header=old.header, path=old.path, lang=old.lang, domain=old.domain))
+    merged: list[Entry | None] = []
+    unmatched: list[int] = []
+    for number, new in enumerate(template.entries):
+        previous = old_index.get(new.key)
+        if previous is not None:
+            merged.append(_carry(new, previous, previous.fuzzy, keep_previous=previous.fuzzy))
+            result.kept += 1
+            continue
+        revived = old_obsolete.get(new.key)
+        if revived is not None and revived.has_translation:
+            merged.append(_carry(new, revived, fuzzy=True, keep_previous=False))
+            result.fuzzy += 1
+            continue
+        merged.append(None)
+        unmatched.append(number)
+
+    gone = [e for e in old.entries if not e.obsolete and e.key not in template_keys]
+    candidates = [e for e in gone if e.has_translation]
+    used: set[int] = set()
+    if unmatched and candidates:
+        matcher = FuzzyMatcher(candidates, threshold)
+        proposals = []
+        for number in unmatched:
+            new = template.entries[number]
+            proposals += [(score, number, c) for score, c in matcher.scored(new.msgid, new.msgctxt)]
+        # Greedy one-to-one: each old entry is the previous version of at most one new entry.
+        taken: set[int] = set()
+        for _score, number, candidate in sorted(proposals, key=lambda p: (-p[0], p[1], p[2])):
+            if number in taken or candidate in used:
+                continue
+            taken.add(number)
+            used.add(candidate)
+            entry = _carry(template.entries[number], candidates[candidate], fuzzy=True, keep_previous=False)
+            source = candidates[candidate]
+            entry.previous_msgid = source.msgid
+            entry.previous_msgctxt = source.msgctxt
+            entry.previous_msgid_plural = source.msgid_plural
+            merged[number] = entry
+            result.fuzzy += 1
+    for number in unmatched:
+        if merged[number] is None:
+            merged[number] = _fresh(template.entries[number], old.lang)
+            result.new += 1
+
+    used_entries = {id(candidates[c]) for c in used}
+    entries: list[Entry] = [e for e in merged if e is not None]
+    revived_keys = {e.key for e in entries}
+    for entry in gone:
+        if id(entry) in used_entries or not (entry.has_translation or entry.translator_comments):
+            continue
+        entries.append(_obsolete(entry))
+        result.obsolete += 1
+    entries += [e for e in old.entries if e.obsolete and e.key not in revived_keys]
+    result.catalog.entries = entries
+    return result
+
+
+_CARRIED_FLAGS = re.compile(r"^(fuzzy|no-wrap|ignore-.*|no-.*-format)$")
+
+
+def _carry(new: Entry, old: Entry, fuzzy: bool, keep_previous: bool) -> Entry:
+    """The template's entry with the translation and translator data of ``old``."""
+    flags = [f for f in new.flags if f != "fuzzy"]
+    flags += [f for f in old.flags if _CARRIED_FLAGS.match(f) and f != "fuzzy" and f not in flags]
+    entry = Entry(
+        msgid=new.msgid,
+        msgctxt=new.msgctxt,
+        msgid_plural=new.msgid_plural,
+        msgstr=old.msgstr,
+        msgstr_plural=dict(old.msgstr_plural),
+        translator_comments=list(old.translator_comments),
+        auto_comments=list(new.auto_comments),
+        references=list(new.references),
+        flags=flags,
+        lineno=old.lineno,
+    )
+    if keep_previous:
+        entry.previous_msgid = old.previous_msgid
+        entry.previous_msgctxt = old.previous_msgctxt
+        entry.previous_msgid_plural = old.previous_msgid_plural
+    if new.msgid_plural is not None and not entry.msgstr_plural and entry.msgstr:
+        entry.msgstr_plural = {0: entry.msgstr}
+        entry.msgstr = ""
+    entry.fuzzy = fuzzy
+    return entry
+
+
+def _fresh(new: Entry, lang: str | None) -> Entry:
+    entry = Entry(
+        msgid=new.msgid,
+        msgctxt=new.msgctxt,
+        msgid_plural=new.msgid_plural,
+        auto_comments=list(new.auto_comments),
+        references=list(new.references),
+        flags=[f for f in new.flags if f != "fuzzy"],
+    )
+    if new.msgid_plural is not None and lang:
+        entry.msgstr_plural = dict.fromkeys(range(get_plural(lang).num_plurals), "")
+    return entry
+
+
+def _obsolete(entry: Entry) -> Entry:
+    return Entry(
+        msgid=entry.msgid,
+        msgctxt=entry.msgctxt,
+        msgid_plural=entry.msgid_plural,
+        msgstr=entry.msgstr,
+        msgstr_plural=dict(entry.msgstr_plural),
+        translator_comments=list(entry.translator_comments),
+        flags=list(entry.flags),
+        previous_msgid=entry.previous_msgid,
+        previous_msgctxt=entry.previous_msgctxt,
+        obsolete=True,
+    )
+
+
+# ---------------------------------------------------------------------------
+# The whole project
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class UpdateReport:
+    written: list[Path] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # "file:line: message"
+    merges: dict[str, MergeResult] = field(default_factory=dict)  # by project-relative path
+
+
+def new_catalog(config: Config, lang: str, domain: str) -> Catalog:
+    return Catalog(
+        header=_header(config, lang, domain),
+        path=str(config.catalog_path(lang, domain)),
+        lang=lang,
+        domain=domain,
+    )
+
+
+def write_if_changed(catalog: Catalog, path: Path, *, stamp: str | None = None) -> bool:
+    """Write ``catalog`` unless the file already holds the same content.
+
+    Only the timestamp header fields differ between otherwise equal runs, so
+    they are compared out; a run that changes nothing leaves the file's bytes
+    and mtime alone.
+    """
+    if path.exists():
+        try:
+            existing = read_catalog(path, catalog.lang, catalog.domain)
+        except CatalogSyntaxError:
+            existing = None
+        if existing is not None and _same_content(existing, catalog):
+            return False
+    if stamp:
+        field_name = "PO-Revision-Date" if catalog.lang else "POT-Creation-Date"
+        set_header_field(catalog.header, field_name, stamp)
+    return write_text_atomic(path, format_catalog(catalog))
+
+
+_VOLATILE = re.compile(r"^(POT-Creation-Date|PO-Revision-Date):.*$", re.MULTILINE)
+
+
+def _same_content(a: Catalog, b: Catalog) -> bool:
+    if _VOLATILE.sub("", a.header.msgstr) != _VOLATILE.sub("", b.header.msgstr):
+        return False
+    if a.header.translator_comments != b.header.translator_comments:
+        return False
+    return format_catalog(Catalog(entries=a.entries)) == format_catalog(Catalog(entries=b.entries))
+
+
+def update_catalogs(
+    config: Config,
+    segments: Sequence[Segment],
+    languages: Sequence[str] | None = None,
+) -> UpdateReport:
+    """Write the templates, then merge every language's catalogs from them."""
+    report = UpdateReport()
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M+0000")
+    templates = build_templates(segments, config)
+    for domain, template in sorted(templates.items()):
+        if write_if_changed(template, config.template_path(domain), stamp=stamp):
+            report.written.append(config.template_path(domain))
+    for lang in languages if languages is not None else config.languages:
+        for domain, template in sorted(templates.items()):
+            path = config.catalog_path(lang, domain)
+            try:
+                old = read_catalog(path, lang, domain) if path.exists() else new_catalog(config, lang, domain)
+            except CatalogSyntaxError as error:
+                # Never overwrite a translator's file we could not read.
+                report.errors.append(str(error))
+                continue
+            result = merge(old, template, config.merge_threshold)
+            report.merges[config.relative(path)] = result
+            if write_if_changed(result.catalog, path, stamp=stamp):
+                report.written.append(path)
+    return report

@@ -1,0 +1,140 @@
+"""The ``l10n`` command: parses arguments and calls the stages, nothing more."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.markup import escape
+
+from . import build as build_stage
+from .catalog import new_catalog, write_if_changed
+from .config import Config, ConfigError, load_config
+from .source import SourceError
+
+console = Console(stderr=False, highlight=False)
+errors = Console(stderr=True, highlight=False)
+
+
+class Context:
+    def __init__(self, project: Path | None) -> None:
+        self.project = project
+        self._config: Config | None = None
+
+    @property
+    def config(self) -> Config:
+        if self._config is None:
+            try:
+                self._config = load_config(self.project)
+            except ConfigError as error:
+                errors.print(f"[red]error:[/] {escape(str(error))}")
+                sys.exit(2)
+        return self._config
+
+
+pass_context = click.make_pass_decorator(Context)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--project",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="Project directory (default: found from the current directory).",
+)
+@click.version_option(package_name="l10n-pipeline")
+@click.pass_context
+def main(ctx: click.Context, project: Path | None) -> None:
+    """Localization pipeline: source -> catalogs -> memory/machine prefill -> checks -> pages."""
+    ctx.obj = Context(project)
+
+
+def _languages(config: Config, lang: tuple[str, ...]) -> list[str]:
+    unknown = [code for code in lang if code not in config.languages]
+    if unknown:
+        errors.print(f"[red]error:[/] not a configured language: {', '.join(unknown)}")
+        sys.exit(2)
+    return list(lang) or list(config.languages)
+
+
+@main.command()
+@click.option("--lang", multiple=True, help="Only these languages (repeatable).")
+@click.option("--include-machine", is_flag=True, help="Preview build: publish fuzzy (machine) text, marked and noindex.")
+@pass_context
+def build(obj: Context, lang: tuple[str, ...], include_machine: bool) -> None:
+    """Extract, update the catalogs, and render the site into the output directory."""
+    config = obj.config
+    try:
+        outcome = build_stage.build(
+            config, include_machine=include_machine, languages=_languages(config, lang)
+        )
+    except SourceError as error:
+        errors.print(f"[red]error:[/] {escape(str(error))}")
+        sys.exit(1)
+    for line in outcome.errors + outcome.site.notes:
+        errors.print(f"[yellow]warning:[/] {escape(line)}")
+    for code, why in outcome.site.withheld.items():
+        console.print(f"{code}: not published: {why}")
+    written = len(outcome.update.written) + len(outcome.site.written)
+    console.print(
+        f"Built {outcome.site.pages} pages in {len(outcome.site.published)} languages "
+        f"({', '.join(outcome.site.published)}); {written} files written."
+    )
+    console.print(f"Pages: {config.relative(config.output_path)}/index.html")
+    if outcome.errors:
+        sys.exit(1)
+
+
+@main.command()
+@pass_context
+def update(obj: Context) -> None:
+    """Extract the templates and merge every language's catalogs (msgmerge semantics)."""
+    from .catalog import update_catalogs
+
+    config = obj.config
+    report = update_catalogs(config, build_stage.extract(config))
+    for line in report.errors:
+        errors.print(f"[red]error:[/] {escape(line)}")
+    for path, result in sorted(report.merges.items()):
+        if result.fuzzy or result.new or result.obsolete:
+            console.print(
+                f"{path}: {result.kept} kept, {result.fuzzy} fuzzy, {result.new} new, {result.obsolete} obsolete"
+            )
+    console.print(f"{len(report.written)} files written.")
+    sys.exit(1 if report.errors else 0)
+
+
+@main.command()
+@click.argument("lang")
+@pass_context
+def init(obj: Context, lang: str) -> None:
+    """Add a language: create its catalogs from the templates.
+
+    Add the code to ``languages`` in ``[tool.l10n]`` as well, so that builds and checks include it.
+    """
+    from babel import Locale, UnknownLocaleError
+
+    from .catalog import build_templates, merge
+
+    config = obj.config
+    try:
+        Locale.parse(lang)
+    except (UnknownLocaleError, ValueError):
+        errors.print(f"[red]error:[/] unknown language code {lang!r}")
+        sys.exit(2)
+    templates = build_templates(build_stage.extract(config), config)
+    created = 0
+    for domain, template in sorted(templates.items()):
+        path = config.catalog_path(lang, domain)
+        if path.exists():
+            continue
+        catalog = merge(new_catalog(config, lang, domain), template).catalog
+        created += write_if_changed(catalog, path)
+    console.print(f"{lang}: {created} catalogs created under {config.relative(config.locales_path / lang)}")
+    if lang not in config.languages:
+        console.print(escape(f'Add "{lang}" to languages in [tool.l10n] of pyproject.toml.'))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

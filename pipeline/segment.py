@@ -1,0 +1,225 @@
+"""Stage 2: source pages -> segments.
+
+This is where a paragraph becomes a catalog entry: every block-level element
+(heading, paragraph, list item, table cell, FAQ question or answer) is one
+:class:`~pipeline.model.Segment` whose msgid is the block's inline Markdown on
+one line. The renderer walks the same blocks (:func:`walk_blocks`) to put the
+translations back, so both sides agree on what a block is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from .config import Config
+from .model import Segment
+from .source import Document, read_documents
+
+# Open tokens that can carry the attributes of a block (lang="en" on fallback).
+_BLOCK_OPENERS = {"paragraph_open", "heading_open", "th_open", "td_open", "list_item_open"}
+
+
+@cache
+def markdown() -> MarkdownIt:
+    """The one Markdown dialect of the project: CommonMark + GFM tables, raw HTML off."""
+    return MarkdownIt("commonmark", {"html": False, "linkify": False}).enable(
+        ["table", "strikethrough"]
+    )
+
+
+@dataclass(frozen=True)
+class Block:
+    """A translatable block found in a token stream."""
+
+    inline: int  # index of the inline token
+    carrier: int  # index of the visible open token that carries the block's attributes
+    role: str
+    note: str
+    line: int  # 0-based line in the parsed text
+
+
+def msgid_of(inline: Token) -> str:
+    """The msgid of an inline token: its Markdown with soft line breaks folded to spaces."""
+    return " ".join(line.strip() for line in inline.content.splitlines()).strip()
+
+
+def walk_blocks(tokens: list[Token], layout: str = "page") -> Iterator[Block]:
+    """Yield each translatable block of a parsed Markdown body, with a note for translators."""
+    section = ""
+    openers: list[int] = []  # stack of visible block openers
+    list_items: list[tuple[int, int]] = []  # (position, count) per open list
+    table_header: list[str] = []
+    row: list[str] = []
+    column = 0
+    for index, token in enumerate(tokens):
+        if token.nesting == 1 and token.type in _BLOCK_OPENERS and not token.hidden:
+            openers.append(index)
+        elif (
+            token.nesting == -1
+            and token.type.replace("_close", "_open") in _BLOCK_OPENERS
+            and not token.hidden
+            and openers
+        ):
+            openers.pop()
+        if token.type in ("bullet_list_open", "ordered_list_open"):
+            list_items.append((0, _count_items(tokens, index)))
+        elif token.type in ("bullet_list_close", "ordered_list_close"):
+            list_items.pop()
+        elif token.type == "list_item_open" and list_items:
+            position, count = list_items[-1]
+            list_items[-1] = (position + 1, count)
+        elif token.type == "thead_open":
+            table_header = []
+        elif token.type == "tr_open":
+            row, column = [], 0
+        elif token.type in ("th_open", "td_open"):
+            column += 1
+        if token.type != "inline" or not msgid_of(token):
+            continue
+        parent = tokens[index - 1].type if index else ""
+        text = msgid_of(token)
+        line = token.map[0] if token.map else 0
+        if parent == "heading_open":
+            level = int(tokens[index - 1].tag[1:])
+            section = text
+            role = "FAQ question" if layout == "faq" else "heading"
+            note = role if layout == "faq" else f"heading, level {level}"
+        elif parent == "th_open":
+            table_header.append(text)
+            role, note = "table header", f"table column header {column}"
+        elif parent == "td_open":
+            row.append(text)
+            header = table_header[column - 1] if column <= len(table_header) else f"column {column}"
+            role = "table cell"
+            note = f"table cell: {row[0]} / {header}" if column > 1 else f"table row header: {header}"
+        elif list_items:
+            position, count = list_items[-1]
+            role = "list item"
+            note = f"list item {position} of {count}" + (f', section "{section}"' if section else "")
+        elif layout == "faq" and section:
+            role, note = "FAQ answer", f'FAQ answer to "{section}"'
+        else:
+            role = "paragraph"
+            note = f'paragraph, section "{section}"' if section else "paragraph"
+        carrier = openers[-1] if openers else index
+        yield Block(inline=index, carrier=carrier, role=role, note=note, line=line)
+
+
+def _count_items(tokens: list[Token], start: int) -> int:
+    depth, count = 0, 0
+    for token in tokens[start:]:
+        depth += token.nesting if token.type.endswith("list_open") or token.type.endswith("list_close") else 0
+        if token.type == "list_item_open" and depth == 1:
+            count += 1
+        if depth == 0:
+            break
+    return count
+
+
+def document_segments(document: Document) -> list[Segment]:
+    """The segments of one page: its title, its description, then its blocks in order."""
+    segments: list[Segment] = []
+
+    def add(msgid: str, line: int, role: str, note: str) -> None:
+        segments.append(
+            Segment(
+                msgid=msgid,
+                domain=document.domain,
+                file=document.file,
+                line=line,
+                role=role,
+                note=note,
+                msgctxt=document.contexts.get(msgid),
+                flags=_flags(msgid),
+            )
+        )
+
+    add(document.title, _front_matter_line(document, "title"), "title", "page title (h1 and <title>)")
+    if document.description:
+        line = _front_matter_line(document, "description")
+        add(document.description, line, "description", "page description (search results)")
+    tokens = markdown().parse(document.body)
+    for block in walk_blocks(tokens, document.layout):
+        add(msgid_of(tokens[block.inline]), document.body_line + block.line, block.role, block.note)
+    return segments
+
+
+def read_segments(config: Config) -> list[Segment]:
+    """Every source segment of the project, page by page."""
+    return [segment for doc in read_documents(config) for segment in document_segments(doc)]
+
+
+_PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}")
+
+
+def _flags(msgid: str) -> tuple[str, ...]:
+    # msgfmt then checks that a translation keeps the same {placeholders}.
+    return ("python-brace-format",) if _PLACEHOLDER.search(msgid) else ()
+
+
+def _front_matter_line(document: Document, key: str) -> int:
+    for number, line in enumerate(document.text.splitlines()[: document.body_line], start=1):
+        if line.startswith(f"{key}:"):
+            return number
+    return 1
+
+
+@dataclass(frozen=True)
+class InlineMarkup:
+    """What a segment's inline Markdown does, beyond its words.
+
+    The renderer and the QA checks both compare a translation's markup with its
+    source's through this one view, so they cannot disagree.
+    """
+
+    links: tuple[tuple[str, str], ...]  # (href, title), in order
+    images: tuple[str, ...]
+    code: tuple[str, ...]
+    placeholders: tuple[str, ...]
+    emphasis: int  # count of em/strong/s spans
+    raw_html: tuple[str, ...]  # html_inline content (never rendered, always suspicious)
+    autolinks: tuple[str, ...]
+
+
+def inline_markup(text: str) -> InlineMarkup:
+    links: list[tuple[str, str]] = []
+    images: list[str] = []
+    code: list[str] = []
+    html: list[str] = []
+    autolinks: list[str] = []
+    emphasis = 0
+    # html is off in the project dialect; parse with it on so raw HTML is *seen* here.
+    for token in _inspector().parseInline(text)[0].children or []:
+        if token.type == "link_open":
+            href = str(token.attrGet("href") or "")
+            links.append((href, str(token.attrGet("title") or "")))
+            if token.markup == "autolink":
+                autolinks.append(href)
+        elif token.type == "image":
+            images.append(str(token.attrGet("src") or ""))
+        elif token.type == "code_inline":
+            code.append(token.content)
+        elif token.type in ("em_open", "strong_open", "s_open"):
+            emphasis += 1
+        elif token.type == "html_inline":
+            html.append(token.content)
+    return InlineMarkup(
+        links=tuple(links),
+        images=tuple(images),
+        code=tuple(code),
+        placeholders=tuple(sorted(_PLACEHOLDER.findall(text))),
+        emphasis=emphasis,
+        raw_html=tuple(html),
+        autolinks=tuple(autolinks),
+    )
+
+
+@cache
+def _inspector() -> MarkdownIt:
+    return MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])

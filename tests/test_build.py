@@ -1,0 +1,125 @@
+"""End to end: build the shipped site in a temporary copy of the project."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from lxml import html
+
+from pipeline.cli import main
+from pipeline.config import load_config
+from pipeline.pofile import read_catalog, write_catalog
+from tests.projects import copy_project, msgfmt_check
+
+
+def snapshot(root: Path) -> dict[str, tuple[bytes, int]]:
+    return {
+        p.relative_to(root).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and ".l10n" not in p.parts
+    }
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return copy_project(tmp_path / "site", with_locales=False)
+
+
+def run(project: Path, *args: str) -> str:
+    result = CliRunner().invoke(main, ["--project", str(project), *args], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_build_from_scratch_then_rebuild_changes_nothing(project: Path) -> None:
+    output = run(project, "build")
+    assert "output/index.html" in output
+    config = load_config(project)
+    domains = sorted(p.stem for p in (project / "locales" / "templates").glob("*.pot"))
+    assert domains == ["cost", "effectiveness", "faq", "index", "recovery", "references", "safety", "ui"]
+    for lang in config.languages:
+        for domain in domains:
+            path = config.catalog_path(lang, domain)
+            assert msgfmt_check(path) == "", path
+    for path in (project / "locales" / "templates").glob("*.pot"):
+        assert msgfmt_check(path) == ""
+    page = html.parse(str(project / "output" / "en" / "effectiveness.html")).getroot()
+    assert page.get("lang") == "en" and page.get("dir") == "ltr"
+    assert len(page.xpath("//table//tbody/tr")) == 8
+    assert {a.text for a in page.xpath("//aside//a")} == {
+        "Contact our doctor", "Prepare an individual treatment plan"
+    }
+    assert page.xpath("//link[@hreflang='x-default']")
+    before = snapshot(project)
+    run(project, "build")
+    assert snapshot(project) == before
+
+
+def test_translated_text_is_published_and_the_rest_falls_back_marked(project: Path) -> None:
+    run(project, "build")
+    config = load_config(project)
+    path = config.catalog_path("de", "cost")
+    catalog = read_catalog(path, "de", "cost")
+    for entry in catalog.entries:
+        entry.msgstr = "[de] " + entry.msgid
+    fuzzy = next(e for e in catalog.entries if e.msgid.startswith("Additional factors"))
+    fuzzy.fuzzy = True
+    write_catalog(catalog, path)
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + "\n[tool.l10n.publish]\nmin_complete = 5\n")
+    run(project, "build")
+    page = html.parse(str(project / "output" / "de" / "cost.html")).getroot()
+    assert page.get("lang") == "de"
+    paragraphs = page.xpath("//main/p")
+    assert all(p.text_content().startswith("[de] ") for p in paragraphs if p.get("lang") != "en")
+    fallback = page.xpath("//main//*[@lang='en']")
+    assert [e.text_content() for e in fallback] == ["Additional factors influencing price include:"]
+    cost = next(p.text_content() for p in paragraphs if "20.000" in p.text_content())
+    assert "20.000\xa0€" in cost and "{cost_from}" not in cost
+    notice = page.xpath("//p[contains(@class,'fallback')]")
+    assert notice and "not yet translated" in notice[0].text_content()
+    # Russian is below the threshold: no pages, not in the switcher.
+    assert not (project / "output" / "ru").exists() or not any((project / "output" / "ru").iterdir())
+    langs = page.xpath("//nav[@class='languages']//a/@hreflang")
+    assert langs == ["en", "de"]
+
+
+def test_a_hostile_translation_never_reaches_the_page(project: Path) -> None:
+    run(project, "build")
+    config = load_config(project)
+    path = config.catalog_path("de", "references")
+    catalog = read_catalog(path, "de", "references")
+    hostile = next(e for e in catalog.entries if "](https://" in e.msgid)
+    hostile.msgstr = hostile.msgid.replace("https://", "javascript:alert(1)//")
+    script = next(e for e in catalog.entries if e is not hostile and e.msgid.startswith("["))
+    script.msgstr = script.msgid + " <script>alert(1)</script>"
+    for entry in catalog.entries:
+        if entry not in (hostile, script):
+            entry.msgstr = entry.msgid
+    write_catalog(catalog, path)
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + "\n[tool.l10n.publish]\nmin_complete = 1\n")
+    output = run(project, "build")
+    assert output.count("link targets differ") == 1 and output.count("raw HTML") == 1
+    assert "[de]" in output
+    page = html.parse(str(project / "output" / "de" / "references.html")).getroot()
+    assert not page.xpath("//script")
+    assert all(not href.startswith("javascript:") for href in page.xpath("//a/@href"))
+
+
+def test_a_second_build_after_one_edit_rewrites_only_what_changed(project: Path) -> None:
+    run(project, "build")
+    before = snapshot(project)
+    faq = project / "source" / "faq.md"
+    faq.write_text(faq.read_text().replace("Is CAR-T therapy safe?", "Is CAR-T therapy safe for me?"))
+    os.utime(faq)
+    run(project, "build")
+    after = snapshot(project)
+    changed = {name for name in after if after[name] != before.get(name)}
+    assert "locales/templates/faq.pot" in changed
+    assert "locales/de/LC_MESSAGES/faq.po" in changed
+    assert "locales/de/LC_MESSAGES/cost.po" not in changed
+    assert "output/en/faq.html" in changed and "output/en/cost.html" not in changed

@@ -1,0 +1,137 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pipeline.catalog import FuzzyMatcher, merge, update_catalogs, write_if_changed
+from pipeline.config import load_config
+from pipeline.model import Catalog, Entry, Segment
+from pipeline.pofile import format_catalog, read_catalog
+from tests.projects import msgfmt_check
+
+PARAGRAPH = (
+    "Cytokine Release Syndrome (CRS) is one of the most common side effects, resulting from "
+    "rapid immune activation and elevated cytokine levels. Symptoms may include fever, fatigue, "
+    "and inflammatory responses."
+)
+EDITED = PARAGRAPH.replace("fever, fatigue", "fever, chills, fatigue")
+
+
+def catalog(*entries: Entry, lang: str | None = "de") -> Catalog:
+    return Catalog(entries=list(entries), lang=lang, domain="safety")
+
+
+def test_translations_are_kept_and_references_follow_the_template() -> None:
+    old = catalog(Entry("Risks", "Risiken", references=["source/safety.md:3"], translator_comments=["ok"]))
+    new = catalog(Entry("Risks", references=["source/safety.md:9"], auto_comments=["heading"]), lang=None)
+    merged = merge(old, new).catalog.entries
+    assert len(merged) == 1
+    assert (merged[0].msgstr, merged[0].references, merged[0].auto_comments) == (
+        "Risiken", ["source/safety.md:9"], ["heading"]
+    )
+    assert merged[0].translator_comments == ["ok"] and not merged[0].fuzzy
+
+
+def test_changed_source_becomes_fuzzy_with_previous_msgid() -> None:
+    old = catalog(Entry(PARAGRAPH, "Das Zytokin-Freisetzungssyndrom (CRS) ..."))
+    result = merge(old, catalog(Entry(EDITED), lang=None))
+    (entry,) = result.catalog.entries
+    assert entry.fuzzy and entry.previous_msgid == PARAGRAPH
+    assert entry.msgstr.startswith("Das Zytokin")
+    assert (result.fuzzy, result.obsolete, result.new) == (1, 0, 0)
+
+
+def test_removed_strings_become_obsolete_and_are_not_lost() -> None:
+    old = catalog(Entry("Old heading", "Alte Überschrift"), Entry("Untranslated"))
+    result = merge(old, catalog(Entry("Something entirely different"), lang=None))
+    obsolete = [e for e in result.catalog.entries if e.obsolete]
+    assert [(e.msgid, e.msgstr) for e in obsolete] == [("Old heading", "Alte Überschrift")]
+    assert "#~ msgid \"Old heading\"" in format_catalog(result.catalog)
+
+
+def test_obsolete_entry_comes_back_fuzzy_when_its_text_returns() -> None:
+    old = catalog(Entry("Risks", "Risiken", obsolete=True))
+    (entry,) = merge(old, catalog(Entry("Risks"), lang=None)).catalog.entries
+    assert entry.msgstr == "Risiken" and entry.fuzzy and not entry.obsolete
+
+
+def test_no_guess_for_a_brand_new_string() -> None:
+    old = catalog(Entry("Hospitalization and clinical monitoring", "Krankenhausaufenthalt"))
+    (entry, gone) = merge(old, catalog(Entry("Geographic location and infrastructure"), lang=None)).catalog.entries
+    assert entry.msgstr == "" and not entry.fuzzy and gone.obsolete
+
+
+def test_a_live_entry_is_never_borrowed_for_a_new_one() -> None:
+    old = catalog(Entry("Save the file", "Datei speichern"))
+    template = catalog(Entry("Save the file"), Entry("Save the files"), lang=None)
+    kept, new = merge(old, template).catalog.entries
+    assert kept.msgstr == "Datei speichern" and new.msgstr == "" and not new.fuzzy
+
+
+def test_msgctxt_is_respected() -> None:
+    old = catalog(Entry("Low / variable", "Niedrig / variabel", msgctxt="table cell"))
+    template = catalog(Entry("Low / variables", msgctxt="heading"), lang=None)
+    (entry, _) = merge(old, template).catalog.entries
+    assert entry.msgstr == ""
+
+
+def test_each_old_entry_is_the_previous_version_of_one_new_entry_only() -> None:
+    old = catalog(Entry(PARAGRAPH, "übersetzt"))
+    template = catalog(Entry(EDITED), Entry(EDITED + " More."), lang=None)
+    first, second = merge(old, template).catalog.entries
+    assert first.fuzzy and first.msgstr == "übersetzt"
+    assert second.msgstr == "" and not second.fuzzy
+
+
+def test_matcher_finds_a_typo_fix_in_a_short_string() -> None:
+    matcher = FuzzyMatcher([Entry("Complete Remision Rate", "x"), Entry("Number of Sessions", "y")])
+    assert [n for _, n in matcher.scored("Complete Remission Rate", None)] == [0]
+    assert matcher.scored("Geographic location", None) == []
+
+
+def test_update_writes_valid_catalogs_and_is_idempotent(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.l10n]\nlanguages = ["de", "ar"]\n')
+    config = load_config(tmp_path)
+    segments = [
+        Segment("Risks", "safety", "source/safety.md", 5, "heading", "heading, level 2"),
+        Segment("It starts at {cost_from}.", "safety", "source/safety.md", 7, "paragraph",
+                flags=("python-brace-format",)),
+    ]
+    first = update_catalogs(config, segments)
+    assert len(first.written) == 3 and not first.errors
+    for path in first.written:
+        assert msgfmt_check(path) == ""
+    ar = read_catalog(config.catalog_path("ar", "safety"))
+    assert ar.metadata["Plural-Forms"].startswith("nplurals=6;")
+    assert ar.metadata["Last-Translator"] == config.team
+    mtimes = {p: os.stat(p).st_mtime_ns for p in first.written}
+    contents = {p: p.read_bytes() for p in first.written}
+    assert update_catalogs(config, segments).written == []
+    assert {p: os.stat(p).st_mtime_ns for p in first.written} == mtimes
+    assert {p: p.read_bytes() for p in first.written} == contents
+
+
+def test_unreadable_catalog_is_reported_and_left_alone(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.l10n]\nlanguages = ["de"]\n')
+    config = load_config(tmp_path)
+    path = config.catalog_path("de", "safety")
+    path.parent.mkdir(parents=True)
+    path.write_text('msgid "Risks"\nmsgstr "Risiken\n')
+    report = update_catalogs(config, [Segment("Risks", "safety", "source/safety.md", 5, "heading")])
+    assert len(report.errors) == 1 and "safety.po:2" in report.errors[0]
+    assert path.read_text() == 'msgid "Risks"\nmsgstr "Risiken\n'
+
+
+def test_write_if_changed_ignores_only_timestamps(tmp_path: Path) -> None:
+    path = tmp_path / "x.po"
+
+    def with_header(entry: Entry) -> Catalog:
+        result = catalog(entry)
+        result.header = Entry("", "Language: de\nPO-Revision-Date: 2025-01-01 00:00+0000\n")
+        return result
+
+    assert write_if_changed(with_header(Entry("a", "b")), path, stamp="2026-01-01 00:00+0000")
+    assert "PO-Revision-Date: 2026-01-01" in path.read_text()
+    assert not write_if_changed(with_header(Entry("a", "b")), path, stamp="2026-02-02 00:00+0000")
+    assert write_if_changed(with_header(Entry("a", "c")), path, stamp="2026-02-02 00:00+0000")
+    assert "PO-Revision-Date: 2026-02-02" in path.read_text()

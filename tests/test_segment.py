@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.config import load_config
+from pipeline.segment import document_segments, inline_markup, read_segments
+from pipeline.source import SourceError, parse_document
+
+PAGE = """---
+title: Safety
+description: How we keep patients safe.
+slug: safety
+order: 3
+updated: 2026-11-01
+values:
+  cost_from: {amount: 20000, currency: EUR}
+---
+Intro paragraph with **bold** and a [link](https://example.org/a "Title")
+that wraps onto a second line.
+
+## Risks
+
+- Cytokine Release Syndrome (CRS)
+- Neurotoxicity (ICANS)
+
+| Cancer Type | Main CAR-T Targets | ORR |
+|---|---|---|
+| Multiple Myeloma | BCMA | 70–98% |
+
+It starts at {cost_from}.
+"""
+
+
+def segments_of(text: str, file: str = "source/safety.md"):  # type: ignore[no-untyped-def]
+    return document_segments(parse_document(text, file))
+
+
+def test_each_block_is_one_segment_with_file_line_and_note() -> None:
+    segments = segments_of(PAGE)
+    by_msgid = {s.msgid: s for s in segments}
+    assert [s.role for s in segments] == [
+        "title", "description", "paragraph", "heading", "list item", "list item",
+        "table header", "table header", "table header", "table cell", "table cell", "table cell",
+        "paragraph",
+    ]
+    intro = by_msgid[
+        'Intro paragraph with **bold** and a [link](https://example.org/a "Title") '
+        "that wraps onto a second line."
+    ]
+    assert intro.line == 10 and intro.reference == "source/safety.md:10"
+    assert by_msgid["Safety"].line == 2
+    assert by_msgid["Neurotoxicity (ICANS)"].note == 'list item 2 of 2, section "Risks"'
+    assert by_msgid["BCMA"].note == "table cell: Multiple Myeloma / Main CAR-T Targets"
+    assert by_msgid["70–98%"].note == "table cell: Multiple Myeloma / ORR"
+    assert by_msgid["Multiple Myeloma"].line == 20
+    assert by_msgid["It starts at {cost_from}."].flags == ("python-brace-format",)
+
+
+def test_faq_layout_names_questions_and_answers() -> None:
+    text = "---\ntitle: FAQ\nslug: faq\norder: 6\nlayout: faq\n---\n## Is it safe?\n\nUsually, yes.\n"
+    question, answer = segments_of(text, "source/faq.md")[1:]
+    assert (question.role, answer.role) == ("FAQ question", "FAQ answer")
+    assert answer.note == 'FAQ answer to "Is it safe?"'
+
+
+def test_explicit_context_only_where_asked() -> None:
+    text = "---\ntitle: T\nslug: t\norder: 1\ncontexts:\n  Low: table cell\n---\n| A |\n|---|\n| Low |\n\nLow\n"
+    segments = segments_of(text)
+    assert {s.msgctxt for s in segments if s.msgid == "Low"} == {"table cell"}
+    assert segments[0].msgctxt is None
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("---\ntitle: x\n", "front matter is not closed"),
+        ("---\ntitle: [x\n---\n", "front matter"),
+        ("---\ntitle: x\nslug: x\n---\n", "lacks order"),
+        ("---\ntitle: x\nslug: x\norder: 1\nupdated: soon\n---\n", "not an ISO date"),
+    ],
+)
+def test_broken_front_matter_names_the_file(text: str, message: str) -> None:
+    with pytest.raises(SourceError, match=rf"source/x\.md:\d+: .*{message}"):
+        parse_document(text, "source/x.md")
+
+
+def test_inline_markup_sees_links_html_and_placeholders() -> None:
+    markup = inline_markup('See [a](https://a.example "t") <b>x</b> <https://b.example> {price} `code`')
+    assert markup.links == (("https://a.example", "t"), ("https://b.example", ""))
+    assert markup.autolinks == ("https://b.example",)
+    assert markup.raw_html == ("<b>", "</b>")
+    assert markup.placeholders == ("{price}",)
+    assert markup.code == ("code",)
+
+
+def test_shipped_source_segments_cover_every_part() -> None:
+    config = load_config(Path(__file__).resolve().parent.parent)
+    segments = read_segments(config)
+    roles = {s.role for s in segments}
+    assert {"title", "heading", "paragraph", "list item", "table header", "table cell",
+            "FAQ question", "FAQ answer"} <= roles
+    assert sum(s.role == "FAQ question" for s in segments) == 10
+    cells = [s for s in segments if s.domain == "effectiveness" and s.role == "table cell"]
+    assert len(cells) == 8 * 6
+    assert all(s.line > 0 and s.file.startswith("source/") for s in segments)
