@@ -120,7 +120,10 @@ def _header(config: Config, lang: str | None, domain: str, now: dt.datetime | No
         ("POT-Creation-Date", stamp),
         ("PO-Revision-Date", stamp if lang else "YEAR-MO-DA HO:MI+ZONE"),
         ("Last-Translator", config.team if lang else "FULL NAME <EMAIL@ADDRESS>"),
-        ("Language-Team", f"{Locale.parse(lang).english_name} ({config.team})" if lang else "LANGUAGE"),
+        (
+            "Language-Team",
+            f"{Locale.parse(lang).english_name} ({config.team})" if lang else "LANGUAGE",
+        ),
     ]
     if lang:
         fields.append(("Language", lang))
@@ -153,7 +156,9 @@ def set_header_field(header: Entry, name: str, value: str) -> None:
             lines[number] = f"{name}: {value}"
             break
     else:
-        lines.insert(len(lines) - 1 if lines and lines[-1] == "" else len(lines), f"{name}: {value}")
+        lines.insert(
+            len(lines) - 1 if lines and lines[-1] == "" else len(lines), f"{name}: {value}"
+        )
     header.msgstr = "\n".join(lines)
 
 
@@ -250,7 +255,9 @@ def merge(old: Catalog, template: Catalog, threshold: float = 80.0) -> MergeResu
     old_index = {e.key: e for e in old.entries if not e.obsolete}
     old_obsolete = {e.key: e for e in old.entries if e.obsolete}
     template_keys = {e.key for e in template.entries}
-    result = MergeResult(Catalog(header=old.header, path=old.path, lang=old.lang, domain=old.domain))
+    result = MergeResult(
+        Catalog(header=old.header, path=old.path, lang=old.lang, domain=old.domain)
+    )
     merged: list[Entry | None] = []
     unmatched: list[int] = []
     for number, new in enumerate(template.entries):
@@ -283,7 +290,9 @@ def merge(old: Catalog, template: Catalog, threshold: float = 80.0) -> MergeResu
                 continue
             taken.add(number)
             used.add(candidate)
-            entry = _carry(template.entries[number], candidates[candidate], fuzzy=True, keep_previous=False)
+            entry = _carry(
+                template.entries[number], candidates[candidate], fuzzy=True, keep_previous=False
+            )
             source = candidates[candidate]
             entry.previous_msgid = source.msgid
             entry.previous_msgctxt = source.msgctxt
@@ -435,7 +444,11 @@ def update_catalogs(
         for domain, template in sorted(templates.items()):
             path = config.catalog_path(lang, domain)
             try:
-                old = read_catalog(path, lang, domain) if path.exists() else new_catalog(config, lang, domain)
+                old = (
+                    read_catalog(path, lang, domain)
+                    if path.exists()
+                    else new_catalog(config, lang, domain)
+                )
             except CatalogSyntaxError as error:
                 # Never overwrite a translator's file we could not read.
                 report.errors.append(str(error))

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import Progress, TaskID
 
 from . import build as build_stage
 from .catalog import new_catalog, write_if_changed
@@ -60,7 +63,11 @@ def _languages(config: Config, lang: tuple[str, ...]) -> list[str]:
 
 @main.command()
 @click.option("--lang", multiple=True, help="Only these languages (repeatable).")
-@click.option("--include-machine", is_flag=True, help="Preview build: publish fuzzy (machine) text, marked and noindex.")
+@click.option(
+    "--include-machine",
+    is_flag=True,
+    help="Preview build: publish fuzzy (machine) text, marked and noindex.",
+)
 @pass_context
 def build(obj: Context, lang: tuple[str, ...], include_machine: bool) -> None:
     """Extract, update the catalogs, and render the site into the output directory."""
@@ -131,9 +138,102 @@ def init(obj: Context, lang: str) -> None:
             continue
         catalog = merge(new_catalog(config, lang, domain), template).catalog
         created += write_if_changed(catalog, path)
-    console.print(f"{lang}: {created} catalogs created under {config.relative(config.locales_path / lang)}")
+    console.print(
+        f"{lang}: {created} catalogs created under {config.relative(config.locales_path / lang)}"
+    )
     if lang not in config.languages:
         console.print(escape(f'Add "{lang}" to languages in [tool.l10n] of pyproject.toml.'))
+
+
+@main.command()
+@click.option("--lang", multiple=True, help="Only these languages (repeatable).")
+@click.option(
+    "--engine",
+    help="Machine-translation engine for this run (google, libre, deepl, mymemory, microsoft).",
+)
+@click.option("--engine-url", help="Engine URL for this run, e.g. a self-hosted LibreTranslate.")
+@click.option("--no-machine", is_flag=True, help="Fill from the translation memory only.")
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Show what would be sent and the characters per engine and language.",
+)
+@pass_context
+def prefill(
+    obj: Context,
+    lang: tuple[str, ...],
+    engine: str | None,
+    engine_url: str | None,
+    no_machine: bool,
+    dry_run: bool,
+) -> None:
+    """Fill empty entries: memory first, then machine translation. Everything is written fuzzy."""
+    from .machine import MachineError
+    from .memory import TranslationMemoryError, open_memory
+    from .prefill import make_translator
+    from .prefill import prefill as run_prefill
+
+    config = obj.config
+    languages = _languages(config, lang)
+    translator = None
+    if not no_machine:
+        try:
+            translator = make_translator(config, engine, engine_url)
+        except MachineError as error:
+            errors.print(f"[red]error:[/] {escape(str(error))}")
+            sys.exit(2)
+    try:
+        memory = open_memory(config.memory_location)
+    except TranslationMemoryError as error:
+        errors.print(f"[red]error:[/] translation memory: {escape(str(error))}")
+        sys.exit(2)
+    with memory, _progress() as progress:
+        report = run_prefill(
+            config, memory, translator, languages, dry_run=dry_run, progress=progress
+        )
+    for line in report.errors:
+        errors.print(f"[red]error:[/] {escape(line)}")
+    engine_name = translator.name if translator else "none"
+    for summary in report.languages:
+        if dry_run:
+            chars = sum(summary.pending.values())
+            console.print(
+                f"{summary.lang}: {summary.from_memory} from memory; would send "
+                f"{len(summary.pending)} texts, {chars} characters to {engine_name}"
+            )
+            for text in summary.pending:
+                console.print(f"  {escape(text[:100])}", highlight=False)
+        else:
+            console.print(
+                f"{summary.lang}: {summary.from_memory} from memory, {summary.accepted} accepted in context, "
+                f"{summary.from_machine} by machine ({engine_name}), {summary.failed} failed, "
+                f"{summary.chars_sent} characters sent"
+            )
+    sys.exit(report.exit_code)
+
+
+@contextmanager
+def _progress() -> Iterator[Callable[[str, int, int], None]]:
+    """A progress bar on a terminal, plain lines in CI."""
+    if not console.is_terminal:
+        last: dict[str, int] = {}
+
+        def plain(lang: str, done: int, total: int) -> None:
+            if done == total or done - last.get(lang, 0) >= max(1, total // 10):
+                last[lang] = done
+                console.print(f"{lang}: {done}/{total} machine translations received")
+
+        yield plain
+        return
+    with Progress(console=console, transient=True) as progress:
+        tasks: dict[str, TaskID] = {}
+
+        def update(lang: str, done: int, total: int) -> None:
+            if lang not in tasks:
+                tasks[lang] = progress.add_task(f"{lang} machine translation", total=total)
+            progress.update(tasks[lang], completed=done)
+
+        yield update
 
 
 if __name__ == "__main__":  # pragma: no cover

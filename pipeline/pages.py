@@ -56,9 +56,14 @@ class Translations:
     def add(self, catalog: Catalog) -> None:
         for entry in catalog.active():
             if entry.has_translation and entry.msgid_plural is None:
-                self.table[(catalog.domain, entry.msgctxt, entry.msgid)] = (entry.msgstr, entry.fuzzy)
+                self.table[(catalog.domain, entry.msgctxt, entry.msgid)] = (
+                    entry.msgstr,
+                    entry.fuzzy,
+                )
 
-    def choose(self, domain: str, msgid: str, msgctxt: str | None = None, where: str = "") -> Choice:
+    def choose(
+        self, domain: str, msgid: str, msgctxt: str | None = None, where: str = ""
+    ) -> Choice:
         found = self.table.get((domain, msgctxt, msgid))
         if found is None:
             return Choice(msgid, Status.FALLBACK)
@@ -94,7 +99,9 @@ def unsafe_markup(source: str, translation: str) -> str:
     return ""
 
 
-def load_translations(config: Config, lang: str, include_machine: bool = False) -> tuple[Translations, list[str]]:
+def load_translations(
+    config: Config, lang: str, include_machine: bool = False
+) -> tuple[Translations, list[str]]:
     """Every catalog of ``lang``; unreadable ones are reported and fall back to English."""
     translations = Translations(lang, include_machine)
     errors: list[str] = []
@@ -174,9 +181,11 @@ def _substitute_values(children: list[Any], document: Document, lang: str) -> No
     for child in children:
         if child.type == "text" and "{" in child.content:
             child.content = _PLACEHOLDER_TEXT.sub(
-                lambda m: format_value(document.values[m.group(1)], lang)
-                if m.group(1) in document.values
-                else m.group(0),
+                lambda m: (
+                    format_value(document.values[m.group(1)], lang)
+                    if m.group(1) in document.values
+                    else m.group(0)
+                ),
                 child.content,
             )
 
@@ -202,7 +211,9 @@ def completeness(translations: Translations, documents: Sequence[Document]) -> f
         body = render_body(document, translations, translations.lang)
         words = [len(m.split()) for m in _document_msgids(document)]
         total += sum(words)
-        done += sum(w for w, s in zip(words, body.statuses, strict=True) if s is not Status.FALLBACK)
+        done += sum(
+            w for w, s in zip(words, body.statuses, strict=True) if s is not Status.FALLBACK
+        )
     return 100.0 * done / total if total else 100.0
 
 
@@ -226,7 +237,11 @@ def environment(config: Config) -> jinja2.Environment:
 
 def _ui_callables(translations: Translations | None, domain: str) -> dict[str, Callable[..., Any]]:
     def gettext(message: str, **variables: Any) -> Markup:
-        choice = Choice(message, Status.REVIEWED) if translations is None else translations.gettext(domain, message)
+        choice = (
+            Choice(message, Status.REVIEWED)
+            if translations is None
+            else translations.gettext(domain, message)
+        )
         text = escape(choice.text)
         if variables:
             text = Markup(text % {k: escape(v) for k, v in variables.items()})
@@ -260,7 +275,9 @@ def render_site(
         percent = completeness(translations, documents)
         minimum = config.publish.minimum(lang)
         if percent < minimum:
-            report.withheld[lang] = f"{percent:.0f}% translated, below the publish threshold of {minimum:.0f}%"
+            report.withheld[lang] = (
+                f"{percent:.0f}% translated, below the publish threshold of {minimum:.0f}%"
+            )
             continue
         loaded[lang] = translations
     report.published = list(loaded)
@@ -280,7 +297,9 @@ def render_site(
                 "body": body.html,
                 "has_fallback": body.has_fallback or title.status is Status.FALLBACK,
                 "machine": body.has_machine,
-                "updated": format_date(document.updated, "long", locale=lang) if document.updated else "",
+                "updated": format_date(document.updated, "long", locale=lang)
+                if document.updated
+                else "",
                 "updated_iso": document.updated.isoformat() if document.updated else "",
                 "languages": [(code, Locale.parse(code).get_display_name(code)) for code in loaded],
                 "nav": [(d.slug, _segment_choice(chosen, d, d.title)) for d in documents],
@@ -296,7 +315,10 @@ def render_site(
         if chosen is not None:
             report.notes += list(chosen.rejected)
     index = env.get_template("index.html").render(
-        languages=[(code, Locale.parse(code).get_display_name(code), Locale.parse(code).text_direction) for code in loaded],
+        languages=[
+            (code, Locale.parse(code).get_display_name(code), Locale.parse(code).text_direction)
+            for code in loaded
+        ],
         first=documents[0].slug if documents else "index",
         source_language=config.source_language,
         base_url=config.base_url.rstrip("/") + "/",

@@ -97,11 +97,15 @@ def walk_blocks(tokens: list[Token], layout: str = "page") -> Iterator[Block]:
             row.append(text)
             header = table_header[column - 1] if column <= len(table_header) else f"column {column}"
             role = "table cell"
-            note = f"table cell: {row[0]} / {header}" if column > 1 else f"table row header: {header}"
+            note = (
+                f"table cell: {row[0]} / {header}" if column > 1 else f"table row header: {header}"
+            )
         elif list_items:
             position, count = list_items[-1]
             role = "list item"
-            note = f"list item {position} of {count}" + (f', section "{section}"' if section else "")
+            note = f"list item {position} of {count}" + (
+                f', section "{section}"' if section else ""
+            )
         elif layout == "faq" and section:
             role, note = "FAQ answer", f'FAQ answer to "{section}"'
         else:
@@ -114,7 +118,11 @@ def walk_blocks(tokens: list[Token], layout: str = "page") -> Iterator[Block]:
 def _count_items(tokens: list[Token], start: int) -> int:
     depth, count = 0, 0
     for token in tokens[start:]:
-        depth += token.nesting if token.type.endswith("list_open") or token.type.endswith("list_close") else 0
+        depth += (
+            token.nesting
+            if token.type.endswith("list_open") or token.type.endswith("list_close")
+            else 0
+        )
         if token.type == "list_item_open" and depth == 1:
             count += 1
         if depth == 0:
@@ -140,7 +148,12 @@ def document_segments(document: Document) -> list[Segment]:
             )
         )
 
-    add(document.title, _front_matter_line(document, "title"), "title", "page title (h1 and <title>)")
+    add(
+        document.title,
+        _front_matter_line(document, "title"),
+        "title",
+        "page title (h1 and <title>)",
+    )
     if document.description:
         line = _front_matter_line(document, "description")
         add(document.description, line, "description", "page description (search results)")

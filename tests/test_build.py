@@ -39,7 +39,16 @@ def test_build_from_scratch_then_rebuild_changes_nothing(project: Path) -> None:
     assert "output/index.html" in output
     config = load_config(project)
     domains = sorted(p.stem for p in (project / "locales" / "templates").glob("*.pot"))
-    assert domains == ["cost", "effectiveness", "faq", "index", "recovery", "references", "safety", "ui"]
+    assert domains == [
+        "cost",
+        "effectiveness",
+        "faq",
+        "index",
+        "recovery",
+        "references",
+        "safety",
+        "ui",
+    ]
     for lang in config.languages:
         for domain in domains:
             path = config.catalog_path(lang, domain)
@@ -50,7 +59,8 @@ def test_build_from_scratch_then_rebuild_changes_nothing(project: Path) -> None:
     assert page.get("lang") == "en" and page.get("dir") == "ltr"
     assert len(page.xpath("//table//tbody/tr")) == 8
     assert {a.text for a in page.xpath("//aside//a")} == {
-        "Contact our doctor", "Prepare an individual treatment plan"
+        "Contact our doctor",
+        "Prepare an individual treatment plan",
     }
     assert page.xpath("//link[@hreflang='x-default']")
     before = snapshot(project)
@@ -82,7 +92,9 @@ def test_translated_text_is_published_and_the_rest_falls_back_marked(project: Pa
     notice = page.xpath("//p[contains(@class,'fallback')]")
     assert notice and "not yet translated" in notice[0].text_content()
     # Russian is below the threshold: no pages, not in the switcher.
-    assert not (project / "output" / "ru").exists() or not any((project / "output" / "ru").iterdir())
+    assert not (project / "output" / "ru").exists() or not any(
+        (project / "output" / "ru").iterdir()
+    )
     langs = page.xpath("//nav[@class='languages']//a/@hreflang")
     assert langs == ["en", "de"]
 
@@ -114,7 +126,9 @@ def test_a_second_build_after_one_edit_rewrites_only_what_changed(project: Path)
     run(project, "build")
     before = snapshot(project)
     faq = project / "source" / "faq.md"
-    faq.write_text(faq.read_text().replace("Is CAR-T therapy safe?", "Is CAR-T therapy safe for me?"))
+    faq.write_text(
+        faq.read_text().replace("Is CAR-T therapy safe?", "Is CAR-T therapy safe for me?")
+    )
     os.utime(faq)
     run(project, "build")
     after = snapshot(project)

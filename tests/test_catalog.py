@@ -22,12 +22,18 @@ def catalog(*entries: Entry, lang: str | None = "de") -> Catalog:
 
 
 def test_translations_are_kept_and_references_follow_the_template() -> None:
-    old = catalog(Entry("Risks", "Risiken", references=["source/safety.md:3"], translator_comments=["ok"]))
-    new = catalog(Entry("Risks", references=["source/safety.md:9"], auto_comments=["heading"]), lang=None)
+    old = catalog(
+        Entry("Risks", "Risiken", references=["source/safety.md:3"], translator_comments=["ok"])
+    )
+    new = catalog(
+        Entry("Risks", references=["source/safety.md:9"], auto_comments=["heading"]), lang=None
+    )
     merged = merge(old, new).catalog.entries
     assert len(merged) == 1
     assert (merged[0].msgstr, merged[0].references, merged[0].auto_comments) == (
-        "Risiken", ["source/safety.md:9"], ["heading"]
+        "Risiken",
+        ["source/safety.md:9"],
+        ["heading"],
     )
     assert merged[0].translator_comments == ["ok"] and not merged[0].fuzzy
 
@@ -46,7 +52,7 @@ def test_removed_strings_become_obsolete_and_are_not_lost() -> None:
     result = merge(old, catalog(Entry("Something entirely different"), lang=None))
     obsolete = [e for e in result.catalog.entries if e.obsolete]
     assert [(e.msgid, e.msgstr) for e in obsolete] == [("Old heading", "Alte Überschrift")]
-    assert "#~ msgid \"Old heading\"" in format_catalog(result.catalog)
+    assert '#~ msgid "Old heading"' in format_catalog(result.catalog)
 
 
 def test_obsolete_entry_comes_back_fuzzy_when_its_text_returns() -> None:
@@ -57,7 +63,9 @@ def test_obsolete_entry_comes_back_fuzzy_when_its_text_returns() -> None:
 
 def test_no_guess_for_a_brand_new_string() -> None:
     old = catalog(Entry("Hospitalization and clinical monitoring", "Krankenhausaufenthalt"))
-    (entry, gone) = merge(old, catalog(Entry("Geographic location and infrastructure"), lang=None)).catalog.entries
+    (entry, gone) = merge(
+        old, catalog(Entry("Geographic location and infrastructure"), lang=None)
+    ).catalog.entries
     assert entry.msgstr == "" and not entry.fuzzy and gone.obsolete
 
 
@@ -94,8 +102,14 @@ def test_update_writes_valid_catalogs_and_is_idempotent(tmp_path: Path) -> None:
     config = load_config(tmp_path)
     segments = [
         Segment("Risks", "safety", "source/safety.md", 5, "heading", "heading, level 2"),
-        Segment("It starts at {cost_from}.", "safety", "source/safety.md", 7, "paragraph",
-                flags=("python-brace-format",)),
+        Segment(
+            "It starts at {cost_from}.",
+            "safety",
+            "source/safety.md",
+            7,
+            "paragraph",
+            flags=("python-brace-format",),
+        ),
     ]
     first = update_catalogs(config, segments)
     assert len(first.written) == 3 and not first.errors

@@ -41,8 +41,18 @@ def test_each_block_is_one_segment_with_file_line_and_note() -> None:
     segments = segments_of(PAGE)
     by_msgid = {s.msgid: s for s in segments}
     assert [s.role for s in segments] == [
-        "title", "description", "paragraph", "heading", "list item", "list item",
-        "table header", "table header", "table header", "table cell", "table cell", "table cell",
+        "title",
+        "description",
+        "paragraph",
+        "heading",
+        "list item",
+        "list item",
+        "table header",
+        "table header",
+        "table header",
+        "table cell",
+        "table cell",
+        "table cell",
         "paragraph",
     ]
     intro = by_msgid[
@@ -59,7 +69,9 @@ def test_each_block_is_one_segment_with_file_line_and_note() -> None:
 
 
 def test_faq_layout_names_questions_and_answers() -> None:
-    text = "---\ntitle: FAQ\nslug: faq\norder: 6\nlayout: faq\n---\n## Is it safe?\n\nUsually, yes.\n"
+    text = (
+        "---\ntitle: FAQ\nslug: faq\norder: 6\nlayout: faq\n---\n## Is it safe?\n\nUsually, yes.\n"
+    )
     question, answer = segments_of(text, "source/faq.md")[1:]
     assert (question.role, answer.role) == ("FAQ question", "FAQ answer")
     assert answer.note == 'FAQ answer to "Is it safe?"'
@@ -87,7 +99,9 @@ def test_broken_front_matter_names_the_file(text: str, message: str) -> None:
 
 
 def test_inline_markup_sees_links_html_and_placeholders() -> None:
-    markup = inline_markup('See [a](https://a.example "t") <b>x</b> <https://b.example> {price} `code`')
+    markup = inline_markup(
+        'See [a](https://a.example "t") <b>x</b> <https://b.example> {price} `code`'
+    )
     assert markup.links == (("https://a.example", "t"), ("https://b.example", ""))
     assert markup.autolinks == ("https://b.example",)
     assert markup.raw_html == ("<b>", "</b>")
@@ -99,8 +113,16 @@ def test_shipped_source_segments_cover_every_part() -> None:
     config = load_config(Path(__file__).resolve().parent.parent)
     segments = read_segments(config)
     roles = {s.role for s in segments}
-    assert {"title", "heading", "paragraph", "list item", "table header", "table cell",
-            "FAQ question", "FAQ answer"} <= roles
+    assert {
+        "title",
+        "heading",
+        "paragraph",
+        "list item",
+        "table header",
+        "table cell",
+        "FAQ question",
+        "FAQ answer",
+    } <= roles
     assert sum(s.role == "FAQ question" for s in segments) == 10
     cells = [s for s in segments if s.domain == "effectiveness" and s.role == "table cell"]
     assert len(cells) == 8 * 6

@@ -1,0 +1,241 @@
+"""Stage 4: fill empty catalog entries, first from the memory, then by machine.
+
+Rules that hold whatever happens:
+
+* a non-empty msgstr is never touched -- a translator's work is sacred;
+* everything proposed here is written ``fuzzy`` with a comment naming its
+  origin, score and date, so unreviewed text never reaches a page (the one
+  exception, by configuration only: an in-context exact match from a human);
+* each machine result goes into the memory the moment it arrives, so a crash
+  loses nothing and a re-run or another language never pays for it again;
+* catalogs are written atomically, once per language.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .catalog import write_if_changed
+from .config import Config
+from .glossary import Glossary
+from .machine import MachineError, MachineResult, MachineTranslator
+from .memory import LookupContext, TranslationMemory, Unit
+from .model import Catalog, Entry, Match, MatchKind, Origin, OriginKind
+from .pofile import CatalogSyntaxError, read_catalog
+
+MACHINE_COMMENT = "machine translation ({engine})"
+
+
+@dataclass
+class LanguageSummary:
+    lang: str
+    from_memory: int = 0
+    accepted: int = 0  # in-context human matches accepted as reviewed (configuration)
+    from_machine: int = 0
+    failed: int = 0
+    chars_sent: int = 0
+    pending: dict[str, int] = field(default_factory=dict)  # dry run: text -> characters
+
+
+@dataclass
+class PrefillReport:
+    languages: list[LanguageSummary] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # one clear line each
+    written: list[Path] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.errors or any(s.failed for s in self.languages) else 0
+
+
+def suggestion_comments(match: Match) -> list[str]:
+    """Translator comments recording a proposal: readable in Poedit, kept in the file."""
+    lines = [match.comment()]
+    if match.origin.kind is OriginKind.MACHINE:
+        lines.insert(0, MACHINE_COMMENT.format(engine=match.origin.detail))
+    return lines
+
+
+def apply_match(entry: Entry, match: Match, accept: bool = False) -> None:
+    """Write a proposal into an empty entry: fuzzy unless ``accept``."""
+    if entry.has_translation:
+        raise ValueError(f"refusing to overwrite the translation of {entry.msgid[:40]!r}")
+    entry.msgstr = match.target
+    entry.translator_comments = [
+        c
+        for c in entry.translator_comments
+        if not c.startswith(("suggestion:", "machine translation ("))
+    ] + suggestion_comments(match)
+    entry.fuzzy = not accept
+
+
+def _contexts(catalog: Catalog) -> dict[int, LookupContext]:
+    active = [e for e in catalog.active() if not e.is_header]
+    return {
+        id(entry): LookupContext(
+            msgctxt=entry.msgctxt,
+            domain=catalog.domain,
+            prev=active[i - 1].msgid if i else "",
+            next=active[i + 1].msgid if i + 1 < len(active) else "",
+        )
+        for i, entry in enumerate(active)
+    }
+
+
+def _empty_entries(catalog: Catalog) -> list[Entry]:
+    return [
+        e
+        for e in catalog.active()
+        if not e.is_header and not e.has_translation and e.msgid_plural is None
+    ]
+
+
+def prefill(
+    config: Config,
+    memory: TranslationMemory,
+    translator: MachineTranslator | None,
+    languages: Sequence[str],
+    *,
+    dry_run: bool = False,
+    progress: Callable[[str, int, int], None] | None = None,
+    today: dt.date | None = None,
+) -> PrefillReport:
+    """Prefill the catalogs of ``languages``; ``translator`` None means memory only."""
+    report = PrefillReport()
+    date = (today or dt.date.today()).isoformat()
+    if translator is not None and not dry_run:
+        try:
+            translator.check_available()
+        except MachineError as error:
+            report.errors.append(str(error))
+            translator = None
+    for lang in languages:
+        summary = LanguageSummary(lang)
+        report.languages.append(summary)
+        catalogs: list[tuple[Path, Catalog]] = []
+        for path in sorted((config.locales_path / lang / "LC_MESSAGES").glob("*.po")):
+            try:
+                catalogs.append((path, read_catalog(path, lang, path.stem)))
+            except CatalogSyntaxError as error:
+                report.errors.append(str(error))
+        waiting: dict[str, list[Entry]] = {}
+        for _path, catalog in catalogs:
+            contexts = _contexts(catalog)
+            for entry in _empty_entries(catalog):
+                matches = memory.lookup(
+                    entry.msgid,
+                    config.source_language,
+                    lang,
+                    contexts.get(id(entry)),
+                    threshold=config.memory_threshold,
+                    limit=1,
+                )
+                if matches:
+                    match = matches[0]
+                    accept = (
+                        config.accept_in_context
+                        and match.kind is MatchKind.IN_CONTEXT
+                        and match.origin.kind is OriginKind.HUMAN
+                    )
+                    if not dry_run:
+                        apply_match(entry, match, accept)
+                    summary.accepted += accept
+                    summary.from_memory += not accept
+                else:
+                    waiting.setdefault(entry.msgid, []).append(entry)
+        if dry_run:
+            summary.pending = {text: len(text) for text in waiting}
+            continue
+        if translator is not None and waiting:
+            try:
+                _machine_fill(config, memory, translator, lang, waiting, summary, date, progress)
+            except MachineError as error:
+                report.errors.append(f"{lang}: {error}")
+        for path, catalog in catalogs:
+            if write_if_changed(catalog, path, stamp=_stamp()):
+                report.written.append(path)
+    return report
+
+
+def _machine_fill(
+    config: Config,
+    memory: TranslationMemory,
+    translator: MachineTranslator,
+    lang: str,
+    waiting: dict[str, list[Entry]],
+    summary: LanguageSummary,
+    date: str,
+    progress: Callable[[str, int, int], None] | None,
+) -> None:
+    origin = Origin(OriginKind.MACHINE, translator.name)
+    texts = list(waiting)
+    done = 0
+
+    def remember(result: MachineResult) -> None:
+        nonlocal done
+        done += 1
+        summary.chars_sent += result.chars_sent
+        if result.target is not None:
+            memory.add([Unit(result.source, result.target, config.source_language, lang, origin)])
+        if progress is not None:
+            progress(lang, done, len(texts))
+
+    for result in translator.translate(texts, lang, on_result=remember):
+        entries = waiting[result.source]
+        if result.target is None:
+            summary.failed += len(entries)
+            continue
+        match = Match(
+            result.source,
+            result.target,
+            100.0,
+            MatchKind.MACHINE,
+            origin,
+            config.source_language,
+            lang,
+            date,
+        )
+        for entry in entries:
+            apply_match(entry, match)
+            summary.from_machine += 1
+
+
+def _stamp() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M+0000")
+
+
+def make_translator(
+    config: Config, engine: str | None = None, engine_url: str | None = None
+) -> MachineTranslator:
+    settings = config.machine
+    glossary = (
+        Glossary.load(config.glossary_path)
+        if config.glossary_path and config.glossary_path.exists()
+        else Glossary.empty()
+    )
+    return MachineTranslator(
+        engine or settings.engine,
+        config.source_language,
+        url=engine_url or settings.engine_url,
+        api_key_env=settings.api_key_env,
+        timeout=settings.timeout,
+        retries=settings.retries,
+        backoff=settings.backoff,
+        concurrency=settings.concurrency,
+        batch_size=settings.batch_size,
+        protected_terms=glossary.do_not_translate,
+    )
+
+
+def remember_reviewed(
+    config: Config, memory: TranslationMemory, catalogs: Sequence[Catalog]
+) -> int:
+    """Put every reviewed entry of ``catalogs`` into the memory; return how many were new.
+
+    Run on every build, so the memory never lags behind the catalogs; the
+    catalogs stay the source of truth (``l10n tm rebuild`` recreates it).
+    """
+    return sum(memory.sync_catalog(c, config.source_language) for c in catalogs if c.lang)

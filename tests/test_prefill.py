@@ -1,0 +1,194 @@
+"""Prefill end to end: the real deep-translator client against a LibreTranslate server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import socket
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from pipeline.cli import main
+from pipeline.config import load_config
+from pipeline.memory import open_memory
+from pipeline.model import OriginKind
+from pipeline.pofile import read_catalog, write_catalog
+from tests.libretranslate_server import ServerHandle
+from tests.projects import copy_project, msgfmt_check
+
+SOURCE = """---
+title: Cost of Cellular Immunotherapy
+slug: cost
+order: 1
+---
+Multiple Myeloma responds in 70–98% of cases to BCMA-directed CAR-T cells.
+
+Cytokines such as IL-6, IL-2, and IFN-γ are measured regularly.
+
+See [the trial](https://www.nejm.org/doi/full/10.1056/NEJMoa1707447) for details.
+"""
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    root = tmp_path / "site"
+    (root / "source").mkdir(parents=True)
+    (root / "source" / "cost.md").write_text(SOURCE)
+    (root / "pyproject.toml").write_text(
+        '[tool.l10n]\nlanguages = ["de", "fr"]\nglossary = "glossary.csv"\n'
+        "[tool.l10n.machine]\ntimeout = 2.0\nretries = 2\nbackoff = 0.05\n"
+    )
+    copy_project(tmp_path / "shipped")
+    (root / "glossary.csv").write_bytes((tmp_path / "shipped" / "glossary.csv").read_bytes())
+    invoke(root, "update")
+    return root
+
+
+def invoke(project: Path, *args: str, code: int = 0) -> Result:
+    result = CliRunner().invoke(main, ["--project", str(project), *args], catch_exceptions=False)
+    assert result.exit_code == code, result.output
+    return result
+
+
+def cost(project: Path, lang: str = "de"):  # type: ignore[no-untyped-def]
+    return read_catalog(load_config(project).catalog_path(lang, "cost"), lang, "cost")
+
+
+def test_machine_text_is_fuzzy_commented_protected_and_remembered(
+    project: Path, libretranslate: Callable[..., ServerHandle]
+) -> None:
+    server = libretranslate()
+    result = invoke(
+        project, "prefill", "--lang", "de", "--engine", "libre", "--engine-url", server.url
+    )
+    assert "by machine (libre)" in result.output
+    catalog = cost(project)
+    entries = {e.msgid: e for e in catalog.entries}
+    myeloma = entries["Multiple Myeloma responds in 70–98% of cases to BCMA-directed CAR-T cells."]
+    assert myeloma.fuzzy and "machine translation (libre)" in myeloma.translator_comments
+    assert (
+        myeloma.msgstr.startswith("[de] ")
+        and "70–98%" in myeloma.msgstr
+        and "BCMA" in myeloma.msgstr
+    )
+    link = entries[
+        "See [the trial](https://www.nejm.org/doi/full/10.1056/NEJMoa1707447) for details."
+    ]
+    assert "(https://www.nejm.org/doi/full/10.1056/NEJMoa1707447)" in link.msgstr
+    assert (
+        "IFN-γ" in entries["Cytokines such as IL-6, IL-2, and IFN-γ are measured regularly."].msgstr
+    )
+    assert msgfmt_check(load_config(project).catalog_path("de", "cost")) == ""
+    with open_memory(load_config(project).memory_location) as memory:
+        units = list(memory.units("en", "de"))
+    assert {u.origin.kind for u in units} == {OriginKind.MACHINE} and len(units) >= 4
+
+    # A second run, or the same text later, never pays the engine twice.
+    sent = len(server.translate_requests)
+    catalog = cost(project)
+    for entry in catalog.entries:
+        entry.msgstr, entry.flags, entry.translator_comments = "", [], []
+    write_catalog(catalog, load_config(project).catalog_path("de", "cost"))
+    invoke(project, "prefill", "--lang", "de", "--engine", "libre", "--engine-url", server.url)
+    assert len(server.translate_requests) == sent
+    again = {e.msgid: e for e in cost(project).entries}
+    assert again[myeloma.msgid].msgstr == myeloma.msgstr and again[myeloma.msgid].fuzzy
+
+
+def test_a_translators_text_is_never_overwritten(
+    project: Path, libretranslate: Callable[..., ServerHandle]
+) -> None:
+    catalog = cost(project)
+    catalog.entries[0].msgstr = "Kosten der zellulären Immuntherapie"
+    write_catalog(catalog, load_config(project).catalog_path("de", "cost"))
+    server = libretranslate()
+    invoke(project, "prefill", "--lang", "de", "--engine", "libre", "--engine-url", server.url)
+    first = cost(project).entries[0]
+    assert first.msgstr == "Kosten der zellulären Immuntherapie" and not first.fuzzy
+    assert all(t != first.msgid for r in server.translate_requests for t in r.texts)
+
+
+def test_a_mangled_answer_is_rejected_not_written(
+    project: Path, libretranslate: Callable[..., ServerHandle]
+) -> None:
+    server = libretranslate(faults=["drop-token"] * 20)
+    result = invoke(
+        project, "prefill", "--lang", "de", "--engine", "libre", "--engine-url", server.url, code=1
+    )
+    assert "failed" in result.output
+    assert all(not e.msgstr for e in cost(project).entries if any(c.isdigit() for c in e.msgid))
+
+
+def test_offline_is_one_clear_line_quickly_and_memory_still_fills(project: Path) -> None:
+    catalog = cost(project)
+    catalog.entries[0].msgstr = "Kosten der zellulären Immuntherapie"
+    write_catalog(catalog, load_config(project).catalog_path("de", "cost"))
+    invoke(project, "build")  # the reviewed German title goes into the memory
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    started = time.monotonic()
+    result = invoke(
+        project,
+        "prefill",
+        "--lang",
+        "fr",
+        "--engine",
+        "libre",
+        "--engine-url",
+        f"http://127.0.0.1:{port}/",
+        code=1,
+    )
+    assert time.monotonic() - started < 10
+    assert [line for line in result.output.splitlines() if "error" in line and "libre" in line]
+    assert "0 by machine" in result.output
+
+
+def test_memory_match_is_fuzzy_with_origin_and_score(project: Path) -> None:
+    config = load_config(project)
+    catalog = cost(project)
+    myeloma = next(e for e in catalog.entries if e.msgid.startswith("Multiple Myeloma"))
+    myeloma.msgstr = (
+        "Das Multiple Myelom spricht in 70–98 % der Fälle auf BCMA-gerichtete CAR-T-Zellen an."
+    )
+    write_catalog(catalog, config.catalog_path("de", "cost"))
+    invoke(project, "build")
+    source = project / "source" / "cost.md"
+    source.write_text(source.read_text().replace("responds in", "typically responds in"))
+    invoke(project, "update")
+    catalog = cost(project)
+    edited = next(e for e in catalog.entries if e.msgid.startswith("Multiple Myeloma"))
+    assert edited.fuzzy and edited.previous_msgid == myeloma.msgid  # msgmerge semantics
+    edited.msgstr, edited.flags, edited.previous_msgid = "", [], None
+    write_catalog(catalog, config.catalog_path("de", "cost"))
+    result = invoke(project, "prefill", "--lang", "de", "--no-machine")
+    assert "1 from memory" in result.output
+    filled = next(e for e in cost(project).entries if e.msgid.startswith("Multiple Myeloma"))
+    assert filled.fuzzy and filled.msgstr == myeloma.msgstr
+    (comment,) = [c for c in filled.translator_comments if c.startswith("suggestion:")]
+    assert comment.startswith("suggestion: fuzzy 9") and "from human" in comment
+
+
+def test_dry_run_counts_characters_and_changes_nothing(
+    project: Path, libretranslate: Callable[..., ServerHandle]
+) -> None:
+    before = load_config(project).catalog_path("de", "cost").read_bytes()
+    server = libretranslate()
+    result = invoke(
+        project,
+        "prefill",
+        "--lang",
+        "de",
+        "--engine",
+        "libre",
+        "--engine-url",
+        server.url,
+        "--dry-run",
+    )
+    directory = load_config(project).locales_path / "de" / "LC_MESSAGES"
+    characters = sum(len(e.msgid) for p in directory.glob("*.po") for e in read_catalog(p).entries)
+    assert f"{characters} characters to libre" in result.output
+    assert server.translate_requests == []
+    assert load_config(project).catalog_path("de", "cost").read_bytes() == before
