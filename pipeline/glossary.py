@@ -1,0 +1,514 @@
+"""The medical glossary: approved translations and do-not-translate terms.
+
+``glossary.csv`` has a header row with the columns ``term`` (English),
+``dnt`` (``yes`` for a do-not-translate term, else empty), one column per
+target language (``ru``, ``de``, ...) and an optional ``note``. A language
+cell may hold several accepted forms separated by `` | ``; the first one is
+the approved form, the others are tolerated.
+
+Two questions are answered here:
+
+* which glossary terms occur in an English source text (:meth:`Glossary.terms_in`):
+  whole words, case-insensitive for ordinary words, case-sensitive for
+  abbreviations and gene names (``ALL`` is a leukaemia, "all" is not), the
+  longest term winning where terms overlap ("cytotoxic T cell" hides the
+  "T cell" inside it), with a plain English plural (``-s``, ``-es``, ``-ies``);
+* whether a translation lacks every accepted form of a term
+  (:meth:`Glossary.missing_in`). Russian, German, Spanish, French and Arabic
+  inflect, so a form is compared word by word, in order, on Snowball stems
+  (the ``snowballstemmer`` package) with a few deliberately narrow tolerances,
+  described at :func:`_stems_agree` and :func:`_arabic_candidates`.
+  Abbreviation-like forms (``СВЦ``, ``IL-6``) and do-not-translate terms must
+  appear exactly, up to the kind of hyphen.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import itertools
+import re
+import threading
+import unicodedata
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+import snowballstemmer  # type: ignore[import-untyped]
+from babel import Locale, UnknownLocaleError
+
+TERM_COLUMN = "term"
+DNT_COLUMN = "dnt"
+NOTE_COLUMN = "note"
+VARIANT_SEPARATOR = "|"
+
+# Hyphen, non-breaking hyphen, Unicode hyphen: the same hyphen to a reader.
+_HYPHENS = r"\-" + "\u2010\u2011"  # for a regex character class
+# Letters and digits (no underscore), as the edges of a word.
+_WORD_CHAR = r"[^\W_]"
+_BEFORE = rf"(?<!{_WORD_CHAR})"
+_AFTER = rf"(?!{_WORD_CHAR})"
+_SEPARATOR = rf"[\s{_HYPHENS}]+"
+# A word of a translation, read with its hyphenated parts joined or apart.
+_JOINED_WORD = re.compile(rf"{_WORD_CHAR}+(?:[{_HYPHENS}]{_WORD_CHAR}+)*")
+_SPLIT_WORD = re.compile(rf"{_WORD_CHAR}+")
+# What may stand between two words of one term in a translation: spaces, a
+# hyphen, the French elision apostrophe, the comma of "синдром нейротоксичности,
+# ассоциированный ...", and Markdown emphasis around part of the term.
+_WORD_GAP = re.compile(rf"[\s{_HYPHENS}'’ʼ,*_]+")
+
+_ARABIC_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
+_ARABIC_LETTERS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي"})
+# Proclitics written together with the next word: a conjunction (و, ف), then a
+# preposition (ب, ك, ل), then the article; ل + ال is written لل.
+_ARABIC_PROCLITICS = tuple(
+    conjunction + ("لل" if preposition == "ل" and article else preposition + article)
+    for conjunction in ("", "و", "ف")
+    for preposition in ("", "ب", "ك", "ل")
+    for article in ("", "ال")
+)
+# Latin letters that look like Cyrillic ones; a mixed-script word is usually a
+# Russian word typed with a Latin "T" or "B" ("T-клетки", "B-клеточная").
+_LATIN_TO_CYRILLIC = str.maketrans("ABCEHKMOPTXaceopxy", "АВСЕНКМОРТХасеорху")
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+# Russian nouns lose or gain a vowel before the last consonant of the stem in
+# the genitive plural: клетка -> клеток, точка -> точек.
+_FLEETING_VOWELS = "оеё"
+_MIN_PREFIX_STEM = 4  # shorter stems must be equal; "ал" is a prefix of too much
+_MAX_STEM_SLACK = 2  # "синдр" (синдром) vs "синдром" (синдрома)
+
+
+class GlossaryError(ValueError):
+    """The glossary file is malformed; the message starts with ``file:line:``."""
+
+
+@dataclass(frozen=True)
+class Term:
+    source: str  # English term
+    translations: dict[str, tuple[str, ...]] = field(hash=False)  # approved form first
+    do_not_translate: bool
+    note: str
+    line: int  # line of the row in the CSV file, for findings
+
+    def forms(self, lang: str) -> tuple[str, ...]:
+        """The accepted forms in ``lang``: the term itself if it is not translated."""
+        if self.do_not_translate:
+            return (self.source,)
+        return self.translations.get(lang, ())
+
+    def approved(self, lang: str) -> str | None:
+        """The form a translator should use, or None if the glossary has none for ``lang``."""
+        forms = self.forms(lang)
+        return forms[0] if forms else None
+
+
+@dataclass(frozen=True)
+class Glossary:
+    terms: tuple[Term, ...]
+    _source_patterns: tuple[tuple[re.Pattern[str], Term], ...] = field(
+        init=False, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        patterns = tuple((_english_pattern(t.source, plural=True), t) for t in self.terms)
+        object.__setattr__(self, "_source_patterns", patterns)
+
+    @classmethod
+    def load(cls, path: Path, languages: Collection[str] | None = None) -> Glossary:
+        """Read ``path``; with ``languages``, a column for any other language is an error."""
+        return cls(tuple(_read_terms(path, languages)))
+
+    @classmethod
+    def empty(cls) -> Glossary:
+        return cls(())
+
+    @property
+    def do_not_translate(self) -> tuple[str, ...]:
+        """Do-not-translate terms, longest first, so a caller protecting them in a
+        text replaces "CAR-T" before "CAR"."""
+        terms = {t.source for t in self.terms if t.do_not_translate}
+        return tuple(sorted(terms, key=lambda s: (-len(s), s)))
+
+    def get(self, source: str) -> Term | None:
+        """The term whose English text is ``source`` (same matching rules as a text)."""
+        for pattern, term in self._source_patterns:
+            if pattern.fullmatch(source.strip()):
+                return term
+        return None
+
+    def terms_in(self, source_text: str) -> list[Term]:
+        """Glossary terms in an English text, in order of first occurrence.
+
+        Where matches overlap the longest wins, so "cytotoxic T cell" is
+        reported and the "T cell" inside it is not.
+        """
+        found: list[tuple[int, int, Term]] = []
+        for pattern, term in self._source_patterns:
+            found.extend((m.start(), m.end(), term) for m in pattern.finditer(source_text))
+        found.sort(key=lambda hit: (hit[0] - hit[1], hit[0]))
+        taken: list[tuple[int, int]] = []
+        chosen: list[tuple[int, Term]] = []
+        for start, end, term in found:
+            if all(end <= s or start >= e for s, e in taken):
+                taken.append((start, end))
+                chosen.append((start, term))
+        terms: list[Term] = []
+        for _, term in sorted(chosen, key=lambda hit: hit[0]):
+            if term not in terms:
+                terms.append(term)
+        return terms
+
+    def missing_in(self, term: Term, lang: str, target_text: str) -> bool:
+        """True if no accepted form of ``term`` occurs in a ``lang`` translation.
+
+        A do-not-translate term must appear as written (hyphen kinds aside). A
+        term with no form for ``lang`` is not in the glossary for that language
+        and is never reported missing; :meth:`Term.approved` tells the two apart.
+        """
+        if term.do_not_translate:
+            return not _english_pattern(term.source, plural=False).search(target_text)
+        forms = term.translations.get(lang, ())
+        return bool(forms) and not any(_form_occurs(form, lang, target_text) for form in forms)
+
+
+# ---------------------------------------------------------------------------
+# Reading the CSV file
+# ---------------------------------------------------------------------------
+
+
+def _read_terms(path: Path, languages: Collection[str] | None) -> Iterable[Term]:
+    name = str(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as error:
+        raise GlossaryError(f"{name}: cannot read the glossary: {error.strerror}") from None
+    except UnicodeDecodeError as error:
+        line = _line_of_byte(path.read_bytes(), error.start)
+        raise GlossaryError(f"{name}:{line}: not UTF-8 text") from None
+
+    reader = csv.reader(text.splitlines(keepends=True), strict=True)
+    try:
+        header = next(reader, None)
+    except csv.Error as error:
+        raise GlossaryError(f"{name}:1: {error}") from None
+    if header is None:
+        raise GlossaryError(f"{name}:1: empty file, expected a header row")
+    columns = [cell.strip() for cell in header]
+    language_columns = _check_header(name, columns, languages)
+
+    seen: dict[tuple[str, ...], int] = {}
+    end_of_previous = reader.line_num
+    while True:
+        try:
+            row = next(reader, None)
+        except csv.Error as error:
+            raise GlossaryError(f"{name}:{end_of_previous + 1}: {error}") from None
+        if row is None:
+            return
+        line = end_of_previous + 1
+        end_of_previous = reader.line_num
+        if not any(cell.strip() for cell in row):
+            continue
+        term = _parse_row(name, line, columns, language_columns, row)
+        key = _source_key(term.source)
+        if key in seen:
+            raise GlossaryError(
+                f"{name}:{line}: duplicate term {term.source!r} (first on line {seen[key]})"
+            )
+        seen[key] = line
+        yield term
+
+
+def _line_of_byte(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def _check_header(name: str, columns: list[str], languages: Collection[str] | None) -> list[str]:
+    where = f"{name}:1"
+    for required in (TERM_COLUMN, DNT_COLUMN):
+        if required not in columns:
+            raise GlossaryError(f"{where}: missing column {required!r}")
+    duplicates = sorted({c for c in columns if columns.count(c) > 1})
+    if duplicates:
+        raise GlossaryError(f"{where}: duplicate column(s) {', '.join(map(repr, duplicates))}")
+    language_columns = [c for c in columns if c not in (TERM_COLUMN, DNT_COLUMN, NOTE_COLUMN)]
+    for column in language_columns:
+        if not column:
+            raise GlossaryError(f"{where}: a column has no name")
+        try:
+            Locale.parse(column)
+        except (UnknownLocaleError, ValueError):
+            raise GlossaryError(f"{where}: unknown language column {column!r}") from None
+        if languages is not None and column not in languages:
+            raise GlossaryError(
+                f"{where}: column {column!r} is not one of the project's languages"
+                f" ({', '.join(languages)})"
+            )
+    if not language_columns:
+        raise GlossaryError(f"{where}: no language columns")
+    return language_columns
+
+
+def _parse_row(
+    name: str, line: int, columns: list[str], language_columns: list[str], row: list[str]
+) -> Term:
+    where = f"{name}:{line}"
+    if len(row) > len(columns):
+        raise GlossaryError(f"{where}: {len(row)} fields, but the header has {len(columns)}")
+    cells = {column: (row[i].strip() if i < len(row) else "") for i, column in enumerate(columns)}
+    if any("\n" in value or "\r" in value for value in cells.values()):
+        raise GlossaryError(f"{where}: a cell spans several lines")
+    source = " ".join(cells[TERM_COLUMN].split())
+    if not source:
+        raise GlossaryError(f"{where}: empty term")
+    dnt = cells[DNT_COLUMN].lower()
+    if dnt not in ("", "yes"):
+        raise GlossaryError(f"{where}: dnt must be 'yes' or empty, not {cells[DNT_COLUMN]!r}")
+    translations: dict[str, tuple[str, ...]] = {}
+    for lang in language_columns:
+        if not cells[lang]:
+            continue
+        forms = tuple(" ".join(form.split()) for form in cells[lang].split(VARIANT_SEPARATOR))
+        if not all(forms):
+            raise GlossaryError(f"{where}: empty variant in column {lang!r}")
+        translations[lang] = forms
+    if dnt and translations:
+        raise GlossaryError(
+            f"{where}: {source!r} is do-not-translate but has a translation in"
+            f" {', '.join(map(repr, translations))}"
+        )
+    if not dnt and not translations:
+        raise GlossaryError(f"{where}: {source!r} has no translation and is not marked dnt")
+    return Term(source, translations, bool(dnt), cells.get(NOTE_COLUMN, ""), line)
+
+
+# ---------------------------------------------------------------------------
+# English source side
+# ---------------------------------------------------------------------------
+
+
+def _is_plain_word(token: str) -> bool:
+    """An ordinary word ("cell", "Remission"), not an abbreviation or gene name."""
+    return len(token) > 1 and token.isalpha() and (token.islower() or token.istitle())
+
+
+def _source_key(source: str) -> tuple[str, ...]:
+    tokens = re.split(_SEPARATOR, source.strip())
+    return tuple(t.casefold() if _is_plain_word(t) else t for t in tokens)
+
+
+@functools.lru_cache(maxsize=1024)
+def _english_pattern(source: str, plural: bool) -> re.Pattern[str]:
+    tokens = re.split(_SEPARATOR, source.strip())
+    parts: list[str] = []
+    for index, token in enumerate(tokens):
+        if not _is_plain_word(token):
+            parts.append(re.escape(token))
+            continue
+        if plural and index == len(tokens) - 1:
+            if token.endswith("y") and len(token) > 2 and token[-2] not in "aeiou":
+                body = re.escape(token[:-1]) + "(?:y|ies)"
+            else:
+                body = re.escape(token) + "(?:e?s)?"
+        else:
+            body = re.escape(token)
+        parts.append(f"(?i:{body})")
+    return re.compile(_BEFORE + _SEPARATOR.join(parts) + _AFTER)
+
+
+# ---------------------------------------------------------------------------
+# Translation side
+# ---------------------------------------------------------------------------
+
+
+def _is_code(form: str) -> bool:
+    """An abbreviation-like form ("СВЦ", "IL-6", "IFN-γ"): one word with no two
+    lower-case or caseless (Arabic) letters in a row."""
+    if any(c.isspace() for c in form):
+        return False
+    return not any(_is_small_letter(a) and _is_small_letter(b) for a, b in itertools.pairwise(form))
+
+
+def _is_small_letter(char: str) -> bool:
+    return char.isalpha() and not char.isupper()
+
+
+@dataclass(frozen=True)
+class _Word:
+    start: int
+    end: int
+    stems: frozenset[str]
+
+
+def _form_occurs(form: str, lang: str, text: str) -> bool:
+    if _is_code(form):
+        return _english_pattern(form, plural=False).search(text) is not None
+    compounds = _base_language(lang) == "de"
+    for joined in (True, False):
+        normal, words = _analyse(lang, text, joined)
+        if _sequence_in(_form_words(lang, form, joined), words, normal, compounds):
+            return True
+    return False
+
+
+def _sequence_in(
+    form: tuple[frozenset[str], ...], words: tuple[_Word, ...], text: str, compounds: bool
+) -> bool:
+    for first in range(len(words) - len(form) + 1):
+        window = words[first : first + len(form)]
+        if all(
+            _any_agree(wanted, word.stems, compounds)
+            for wanted, word in zip(form, window, strict=True)
+        ) and all(_WORD_GAP.fullmatch(text, a.end, b.start) for a, b in itertools.pairwise(window)):
+            return True
+    return False
+
+
+@functools.lru_cache(maxsize=1024)
+def _form_words(lang: str, form: str, joined: bool) -> tuple[frozenset[str], ...]:
+    """The form's words as stem candidates, hyphenated words joined or apart.
+
+    Both readings are tried against the same reading of the text: joined,
+    "Zytokin-Freisetzungssyndrom" also matches "Zytokinfreisetzungssyndroms";
+    apart, "интерферон-гамма" also matches "интерферона-гамма" and
+    "интерферон гамма".
+    """
+    pattern = _JOINED_WORD if joined else _SPLIT_WORD
+    return tuple(
+        _stem_candidates(lang, w.group()) for w in pattern.finditer(_normalise(lang, form))
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _analyse(lang: str, text: str, joined: bool) -> tuple[str, tuple[_Word, ...]]:
+    """The normalised text and its words; word offsets refer to the normalised text."""
+    normal = _normalise(lang, text)
+    pattern = _JOINED_WORD if joined else _SPLIT_WORD
+    words = tuple(
+        _Word(m.start(), m.end(), _stem_candidates(lang, m.group()))
+        for m in pattern.finditer(normal)
+    )
+    return normal, words
+
+
+def _normalise(lang: str, text: str) -> str:
+    """The text in a comparable spelling: composed accents, no soft hyphens, and for
+    Arabic no optional vowel marks or tatweel, one alef."""
+    text = unicodedata.normalize("NFC", text).replace("\u00ad", "")
+    if _base_language(lang) == "ar":
+        text = _ARABIC_DIACRITICS.sub("", text).translate(_ARABIC_LETTERS)
+    return text
+
+
+def _stem_candidates(lang: str, word: str) -> frozenset[str]:
+    word = re.sub(f"[{_HYPHENS}]", "", word)
+    if _CYRILLIC.search(word):
+        word = word.translate(_LATIN_TO_CYRILLIC)
+    word = word.casefold().replace("ё", "е")
+    if _base_language(lang) == "ar":
+        return frozenset(_stem(lang, w) for w in _arabic_candidates(word))
+    return frozenset({_stem(lang, word)})
+
+
+def _arabic_candidates(word: str) -> set[str]:
+    """The word and the word without its proclitics (و/ف, ب/ك/ل, ال).
+
+    Snowball's Arabic stemmer strips most of them, but not و + ال or a bare
+    ل; offering both readings lets "والخلايا" and "لمتلازمة" match while a
+    word that merely starts with و ("ورم") still matches itself.
+    """
+    return {
+        word[len(prefix) :]
+        for prefix in _ARABIC_PROCLITICS
+        if word.startswith(prefix) and len(word) - len(prefix) >= 2
+    }
+
+
+def _any_agree(wanted: frozenset[str], found: frozenset[str], compounds: bool) -> bool:
+    return any(_stems_agree(a, b, compounds) for a in wanted for b in found)
+
+
+def _stems_agree(wanted: str, found: str, compounds: bool = False) -> bool:
+    """Whether two stems are the same word, inflection aside.
+
+    Equal stems agree. Snowball sometimes over-strips one form of a word and not
+    another (Russian "синдром" -> "синдр", "синдрома" -> "синдром"), so a stem
+    of at least four letters also agrees with one that extends it by at most
+    two letters of the same script (not "интерферон" for "интерферон-γ"). A Russian genitive plural with a fleeting vowel (клеток for
+    клетка) agrees with its stem. With ``compounds`` (German, which writes terms
+    inside compounds) a text word that starts with the term's stem
+    ("Zytokinspiegel" for "Zytokin") agrees too -- the only open-ended rule.
+    """
+    if wanted == found:
+        return True
+    short, long_ = sorted((wanted, found), key=len)
+    if (
+        len(short) >= _MIN_PREFIX_STEM
+        and long_.startswith(short)
+        and len(long_) - len(short) <= _MAX_STEM_SLACK
+        and all(_script(c) == _script(short[-1]) for c in long_[len(short) :])
+    ):
+        return True
+    if (
+        len(long_) == len(short) + 1
+        and long_[-2] in _FLEETING_VOWELS
+        and long_[:-2] + long_[-1] == short
+    ):
+        return True
+    return compounds and len(wanted) >= _MIN_PREFIX_STEM and found.startswith(wanted)
+
+
+def _script(char: str) -> str:
+    """The script of a letter, as the first word of its Unicode name (LATIN, CYRILLIC, ...)."""
+    return unicodedata.name(char, "").partition(" ")[0]
+
+
+@functools.lru_cache(maxsize=64)
+def _base_language(lang: str) -> str:
+    try:
+        return Locale.parse(lang).language
+    except (UnknownLocaleError, ValueError):
+        return lang
+
+
+class _Stemmer(Protocol):
+    def stemWord(self, word: str) -> str: ...  # snowballstemmer's method name
+
+
+_stemmer_lock = threading.Lock()
+
+
+@functools.lru_cache(maxsize=32)
+def _stemmer(lang: str) -> _Stemmer | None:
+    """The Snowball stemmer for ``lang`` (found by its English name), if there is one."""
+    try:
+        name = Locale.parse(_base_language(lang)).english_name
+    except (UnknownLocaleError, ValueError):
+        return None
+    algorithm = (name or "").lower()
+    if algorithm not in snowballstemmer.algorithms():
+        return None
+    stemmer: _Stemmer = snowballstemmer.stemmer(algorithm)
+    return stemmer
+
+
+@functools.lru_cache(maxsize=65536)
+def _stem(lang: str, word: str) -> str:
+    stemmer = _stemmer(lang)
+    if stemmer is None:
+        return _fold_latin_accents(word)
+    # A Snowball stemmer keeps its current word in the object: one caller at a time.
+    with _stemmer_lock:
+        stem = stemmer.stemWord(word)
+    return _fold_latin_accents(stem)
+
+
+def _fold_latin_accents(word: str) -> str:
+    """Drop accents on Latin letters only ("aigüe" = "aiguë"), never on Cyrillic й or Arabic."""
+    kept: list[str] = []
+    for char in unicodedata.normalize("NFD", word):
+        if unicodedata.combining(char) and kept and kept[-1].isascii():
+            continue
+        kept.append(char)
+    return unicodedata.normalize("NFC", "".join(kept))
