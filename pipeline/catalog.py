@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -245,12 +245,22 @@ class MergeResult:
     obsolete: int = 0
 
 
-def merge(old: Catalog, template: Catalog, threshold: float = 80.0) -> MergeResult:
+# Called for each entry whose msgid is new to the catalog, with the old entry it
+# was matched to (None if none): it may improve the proposal, e.g. from sentences.
+Leverage = Callable[[Entry, Entry | None], None]
+
+
+def merge(
+    old: Catalog,
+    template: Catalog,
+    threshold: float = 80.0,
+    leverage: Leverage | None = None,
+) -> MergeResult:
     """Update ``old`` from ``template`` the way ``msgmerge --previous`` does.
 
     Translations are kept; a changed msgid becomes a fuzzy entry with the
     previous msgid in ``#|``; removed entries become obsolete (``#~``), never
-    silently lost.
+    silently lost. ``leverage`` then sees every entry whose text is new.
     """
     old_index = {e.key: e for e in old.entries if not e.obsolete}
     old_obsolete = {e.key: e for e in old.entries if e.obsolete}
@@ -299,10 +309,14 @@ def merge(old: Catalog, template: Catalog, threshold: float = 80.0) -> MergeResu
             entry.previous_msgid_plural = source.msgid_plural
             merged[number] = entry
             result.fuzzy += 1
+            if leverage is not None:
+                leverage(entry, source)
     for number in unmatched:
         if merged[number] is None:
-            merged[number] = _fresh(template.entries[number], old.lang)
+            fresh = merged[number] = _fresh(template.entries[number], old.lang)
             result.new += 1
+            if leverage is not None:
+                leverage(fresh, None)
 
     used_entries = {id(candidates[c]) for c in used}
     entries: list[Entry] = [e for e in merged if e is not None]
@@ -432,8 +446,12 @@ def update_catalogs(
     config: Config,
     segments: Sequence[Segment],
     languages: Sequence[str] | None = None,
+    leverage_for: Callable[[str], Leverage | None] | None = None,
 ) -> UpdateReport:
-    """Write the templates, then merge every language's catalogs from them."""
+    """Write the templates, then merge every language's catalogs from them.
+
+    ``leverage_for(lang)`` gives the hook that improves proposals for new text.
+    """
     report = UpdateReport()
     stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M+0000")
     templates = build_templates(segments, config)
@@ -453,7 +471,8 @@ def update_catalogs(
                 # Never overwrite a translator's file we could not read.
                 report.errors.append(str(error))
                 continue
-            result = merge(old, template, config.merge_threshold)
+            leverage = leverage_for(lang) if leverage_for is not None else None
+            result = merge(old, template, config.merge_threshold, leverage)
             report.merges[config.relative(path)] = result
             if write_if_changed(result.catalog, path, stamp=stamp):
                 report.written.append(path)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .catalog import write_if_changed
 from .config import Config
-from .glossary import Glossary
+from .glossary import Glossary, GlossaryError
 from .machine import MachineError, MachineResult, MachineTranslator
 from .memory import LookupContext, TranslationMemory, Unit
 from .model import Catalog, Entry, Match, MatchKind, Origin, OriginKind
