@@ -1,0 +1,331 @@
+"""Which language is this text in? Language identification for the check gates.
+
+Built on lingua (``lingua-language-detector``), restricted to the languages a
+project uses plus a few that are easily confused with them. Restricting the
+candidate set makes the detector faster and far more accurate on the short
+strings of a website; adding the confusables keeps it honest: with Russian
+alone among the Cyrillic languages, a Ukrainian paragraph pasted into a Russian
+catalog would be called Russian with high confidence, and Portuguese left in a
+Spanish catalog would be called Spanish.
+
+Text is reduced to prose before detection: Markdown syntax, link targets, URLs,
+inline code, placeholders, numbers, acronyms and do-not-translate terms say
+nothing about the language and skew short strings (``CAR-T`` and ``IL-2`` look
+like no language at all).
+
+Measured on Django's own translations (tests/test_langid.py prints the
+figures): strings of at least :data:`MIN_LETTERS` letters are identified
+correctly 96-100% of the time; below that, accuracy drops quickly, so a short
+string is judged only when the detector is very sure (:data:`SHORT_CONFIDENCE`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
+from importlib.metadata import version
+from pathlib import Path
+
+import pysbd
+from babel import Locale
+from lingua import IsoCode639_1, Language, LanguageDetector, LanguageDetectorBuilder
+from markdown_it import MarkdownIt
+
+from .files import write_text_atomic
+
+# Languages added to every detector because a target language is easily mistaken
+# for them (or they for it). Only those lingua supports are used.
+CONFUSABLES: dict[str, tuple[str, ...]] = {
+    "ru": ("uk", "bg"),
+    "uk": ("ru",),
+    "bg": ("ru",),
+    "es": ("pt", "it"),
+    "pt": ("es",),
+    "it": ("es",),
+    "fr": ("it",),
+}
+
+# Shorter prose than this (in letters) is judged only when the detector is very sure.
+MIN_LETTERS = 30
+SHORT_CONFIDENCE = 0.97
+# The quick detector's confidence above which its "as expected" is taken as final.
+SCREEN_TRUST = 0.9
+# Fewer letters than this (a word or two: "Afrikaans", "Ouïghour") are never judged.
+MIN_JUDGED_LETTERS = 12
+
+_ALL_CODES = {language.iso_code_639_1.name.lower() for language in Language.all()}
+
+_URL = re.compile(r"(?:https?://|ftp://|mailto:|www\.)\S+", re.IGNORECASE)
+_PLACEHOLDER = re.compile(r"\{[^{}\s]*\}|%\(\w+\)[sdfir]|%[sdfir]")
+# Numbers and acronyms such as 20000, 70–90%, CAR-T, IL-2, PD-L1, CD19, HER2.
+_NEUTRAL = re.compile(r"\b(?=[\w-]*[A-Z0-9])[A-Z0-9][A-Z0-9-]*[A-Z0-9]?s?\b|\d+")
+# File names, paths and identifiers: flatpages/default.html, allow_empty, .po
+_CODE_LIKE = re.compile(r"\S*[/\\_]\S*|\S*\w\.\w+\S*|(?<!\w)\.\w+")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+@cache
+def _inline_parser() -> MarkdownIt:
+    return MarkdownIt("commonmark")
+
+
+@lru_cache(maxsize=65536)
+def plain_text(markdown: str, ignore_terms: tuple[str, ...] = ()) -> str:
+    """The prose of one line of inline Markdown, with language-neutral material removed."""
+    parts: list[str] = []
+    for block in _inline_parser().parseInline(markdown):
+        for token in block.children or ():
+            if token.type == "text":
+                parts.append(token.content)
+            elif token.type in ("softbreak", "hardbreak"):
+                parts.append(" ")
+    text = "".join(parts)
+    text = _URL.sub(" ", text)
+    text = _PLACEHOLDER.sub(" ", text)
+    text = _CODE_LIKE.sub(" ", text)
+    for term in ignore_terms:
+        text = re.sub(rf"(?<!\w){re.escape(term)}(?!\w)", " ", text)
+    text = _NEUTRAL.sub(" ", text)
+    return " ".join(text.split())
+
+
+def letter_count(text: str) -> int:
+    return len(_LETTER.findall(text))
+
+
+def language_name(code: str) -> str:
+    """The English name of a language code: ``ru`` -> ``Russian``."""
+    name = Locale("en").languages.get(code)
+    return str(name) if name else code
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A confident statement that text is not in the expected language."""
+
+    found: str
+    confidence: float
+    expected: str
+
+    def describe(self) -> str:
+        return (
+            f"{language_name(self.found)} ({self.confidence:.2f}), "
+            f"expected {language_name(self.expected)}"
+        )
+
+
+_Answer = tuple[str, float]
+
+
+@dataclass
+class LanguageIdentifier:
+    """Detectors for a fixed set of languages, with a cache of their answers per text.
+
+    Two detectors, because loading lingua's full models for ten languages takes
+    seconds while its trigram-only ("low accuracy") models load in a fraction of
+    one: the quick detector screens every text, and only a text it does not
+    confidently place in the expected language goes to the full detector, whose
+    models are then loaded on demand (only those of that text's script). The
+    verdicts are the full detector's, so screening changes speed, not results.
+    Build one through :func:`identifier`.
+    """
+
+    languages: tuple[str, ...]
+    ignore_terms: tuple[str, ...] = ()
+    segmenter_language: str = "en"
+    _detectors: dict[str, LanguageDetector] = field(init=False, default_factory=dict, repr=False)
+    _cache: dict[str, _Answer] = field(init=False, default_factory=dict, repr=False)
+    _screen_cache: dict[str, _Answer] = field(init=False, default_factory=dict, repr=False)
+    _lock: threading.Lock = field(init=False, default_factory=threading.Lock, repr=False)
+
+    def _built(self, kind: str) -> LanguageDetector:
+        # Built on first use: a run whose answers are all cached loads no model at all.
+        with self._lock:
+            if kind not in self._detectors:
+                codes = [IsoCode639_1.from_str(code) for code in self.languages]
+                builder = LanguageDetectorBuilder.from_iso_codes_639_1(*codes)
+                if kind == "screen":
+                    builder = builder.with_low_accuracy_mode().with_preloaded_language_models()
+                self._detectors[kind] = builder.build()
+            return self._detectors[kind]
+
+    # -- detection -----------------------------------------------------------
+
+    def identify(self, text: str) -> _Answer:
+        """(ISO 639-1 code, confidence 0-1) of a line of inline Markdown; ("", 0.0) if no prose."""
+        self.prefetch([text])
+        return self._cache[text]
+
+    def prefetch(self, texts: Iterable[str]) -> None:
+        """Identify many texts at once, in parallel, so that later calls hit the cache."""
+        self._run("full", self._cache, texts)
+
+    def screen(self, texts: Iterable[str]) -> None:
+        """Run the quick detector over many texts at once (see the class docstring)."""
+        self._run("screen", self._screen_cache, texts)
+
+    def _judgeable(self, text: str) -> bool:
+        return letter_count(plain_text(text, self.ignore_terms)) >= MIN_JUDGED_LETTERS
+
+    def _screened_as(self, text: str, expected: str) -> bool:
+        screened, confidence = self._screen_cache[text]
+        return screened == expected and confidence >= SCREEN_TRUST
+
+    def prepare(self, checks: Iterable[tuple[str, str]]) -> None:
+        """Batch the detection behind many :meth:`mismatch` calls of (text, expected language)."""
+        pairs = list(checks)
+        self.screen(text for text, _ in pairs)
+        self.prefetch(
+            text
+            for text, expected in pairs
+            if self._screen_cache[text][0] != expected or self._screen_cache[text][1] < SCREEN_TRUST
+        )
+
+    def _run(self, kind: str, cache: dict[str, _Answer], texts: Iterable[str]) -> None:
+        pending = list(dict.fromkeys(t for t in texts if t not in cache))
+        if not pending:
+            return
+        detector = self._built(kind)
+        prose = [plain_text(text, self.ignore_terms) for text in pending]
+        to_detect = [i for i, p in enumerate(prose) if _LETTER.search(p)]
+        results = detector.compute_language_confidence_values_in_parallel(
+            [prose[i] for i in to_detect]
+        )
+        answers: dict[str, _Answer] = {text: ("", 0.0) for text in pending}
+        for i, values in zip(to_detect, results, strict=True):
+            if values:
+                best = values[0]
+                answers[pending[i]] = (best.language.iso_code_639_1.name.lower(), best.value)
+        with self._lock:
+            cache.update(answers)
+
+    # -- a cache that outlives the process ------------------------------------
+
+    def _cache_key(self) -> str:
+        return f"{version('lingua-language-detector')}:{','.join(sorted(self.languages))}"
+
+    def load_cache(self, path: Path) -> None:
+        """Reuse answers of earlier runs: a pre-commit hook then costs no model loading."""
+        try:
+            stored = json.loads(path.read_text("utf-8"))
+        except (OSError, ValueError):
+            return
+        if not isinstance(stored, dict) or stored.get("key") != self._cache_key():
+            return
+        with self._lock:
+            for name, cache in (("full", self._cache), ("screen", self._screen_cache)):
+                for text, (code, confidence) in stored.get(name, {}).items():
+                    cache.setdefault(text, (str(code), float(confidence)))
+
+    def save_cache(self, path: Path) -> None:
+        """Keep the full detector's answers for texts still in use (the cache never grows stale)."""
+        with self._lock:
+            data = {
+                "key": self._cache_key(),
+                "full": dict(sorted(self._cache.items())),
+                "screen": dict(sorted(self._screen_cache.items())),
+            }
+        write_text_atomic(path, json.dumps(data, ensure_ascii=False, indent=0) + "\n")
+
+    def sentences(self, text: str) -> list[str]:
+        """The sentences of a line of text, by pysbd."""
+        return list(split_sentences(text, self.segmenter_language))
+
+    def identify_sentences(self, text: str) -> list[tuple[str, str, float]]:
+        """(sentence, language code, confidence) for each sentence of ``text``."""
+        sentences = self.sentences(text)
+        self.prefetch(sentences)
+        return [(sentence, *self._cache[sentence]) for sentence in sentences]
+
+    # -- judgement -------------------------------------------------------------
+
+    def mismatch(self, text: str, expected: str, min_confidence: float) -> Verdict | None:
+        """A verdict if ``text`` is confidently in another language than ``expected``.
+
+        Text with fewer than :data:`MIN_LETTERS` letters of prose needs
+        :data:`SHORT_CONFIDENCE`; text with only a handful of letters is never judged.
+        """
+        if not self._judgeable(text):
+            return None
+        self.screen([text])
+        if self._screened_as(text, expected):
+            return None
+        letters = letter_count(plain_text(text, self.ignore_terms))
+        found, confidence = self.identify(text)
+        if not found or found == expected:
+            return None
+        needed = min_confidence if letters >= MIN_LETTERS else max(min_confidence, SHORT_CONFIDENCE)
+        if confidence < needed:
+            return None
+        return Verdict(found, confidence, expected)
+
+
+def detector_languages(languages: Iterable[str]) -> tuple[str, ...]:
+    """The project's languages plus their confusables, limited to what lingua knows, sorted."""
+    wanted: set[str] = set()
+    for code in languages:
+        base = code.replace("-", "_").split("_")[0].lower()
+        wanted.add(base)
+        wanted.update(CONFUSABLES.get(base, ()))
+    return tuple(sorted(wanted & _ALL_CODES))
+
+
+_IDENTIFIERS: dict[tuple[tuple[str, ...], tuple[str, ...], str], LanguageIdentifier] = {}
+_IDENTIFIERS_LOCK = threading.Lock()
+
+
+def identifier(
+    languages: Iterable[str], ignore_terms: Iterable[str] = (), segmenter_language: str = "en"
+) -> LanguageIdentifier:
+    """The shared identifier for these languages (plus confusables), built once per process."""
+    key = (detector_languages(languages), tuple(sorted(set(ignore_terms))), segmenter_language)
+    with _IDENTIFIERS_LOCK:
+        if key not in _IDENTIFIERS:
+            _IDENTIFIERS[key] = LanguageIdentifier(*key)
+        return _IDENTIFIERS[key]
+
+
+# The shipped project's languages, for callers that do not pass their own.
+DEFAULT_LANGUAGES = ("en", "ru", "de", "es", "ar", "fr")
+
+
+def _default() -> LanguageIdentifier:
+    return identifier(DEFAULT_LANGUAGES)
+
+
+def identify(text: str, languages: Sequence[str] | None = None) -> tuple[str, float]:
+    """(ISO 639-1 code, confidence) of ``text`` among ``languages`` (the shipped project's by default)."""
+    return (identifier(languages) if languages else _default()).identify(text)
+
+
+def identify_sentences(
+    text: str, languages: Sequence[str] | None = None
+) -> list[tuple[str, str, float]]:
+    """(sentence, code, confidence) per sentence of ``text`` among ``languages``."""
+    return (identifier(languages) if languages else _default()).identify_sentences(text)
+
+
+_PYSBD_LANGUAGES = {
+    "en", "hi", "mr", "zh", "es", "am", "ar", "el", "ru", "hy", "fa", "ur", "my", "pl", "nl",
+    "da", "it", "fr", "de", "ja", "bg", "sk", "kk",
+}  # fmt: skip
+
+
+_SENTENCE_END = re.compile(r"[.!?…。？！؟]\W*\s+\S")
+
+
+@lru_cache(maxsize=16384)
+def split_sentences(text: str, language: str = "en") -> tuple[str, ...]:
+    """The sentences of a line of text, by pysbd (which is slow, hence the shortcut and cache)."""
+    if not _SENTENCE_END.search(text):
+        return (text.strip(),) if text.strip() else ()
+    return tuple(s.strip() for s in _segmenter(language).segment(text) if s.strip())
+
+
+@cache
+def _segmenter(language: str) -> pysbd.Segmenter:
+    return pysbd.Segmenter(language=language if language in _PYSBD_LANGUAGES else "en", clean=False)
