@@ -212,6 +212,77 @@ def prefill(
     sys.exit(report.exit_code)
 
 
+@main.command()
+@click.option("--lang", multiple=True, help="Only these languages (repeatable).")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+)
+@click.option("--no-source", is_flag=True, help="Skip the source checks.")
+@click.option("--no-qa", is_flag=True, help="Statistics and gates only.")
+@pass_context
+def check(
+    obj: Context, lang: tuple[str, ...], output_format: str, no_source: bool, no_qa: bool
+) -> None:
+    """May this be published? Exit 0 if every gate passes, 1 if not, 2 on a usage error."""
+    from .checks import format_github, format_json, format_text, run_checks
+
+    config = obj.config
+    report = run_checks(config, _languages(config, lang), source=not no_source, qa=not no_qa)
+    if output_format == "json":
+        click.echo(format_json(report))
+    elif output_format == "github":
+        click.echo(format_github(report))
+    else:
+        format_text(report, console)
+    sys.exit(report.exit_code)
+
+
+@main.group()
+def source() -> None:
+    """Source-side commands."""
+
+
+@source.command("fix")
+@click.option("--text", help="The English text to put in place of the (single) foreign fragment.")
+@click.option("--engine", help="Machine-translation engine to ask for the English.")
+@click.option("--engine-url", help="Engine URL, e.g. a self-hosted LibreTranslate.")
+@click.option("--dry-run", is_flag=True, help="Show the fixes without writing anything.")
+@pass_context
+def source_fix(
+    obj: Context, text: str | None, engine: str | None, engine_url: str | None, dry_run: bool
+) -> None:
+    """Move foreign-language text out of the English source into its language's catalog."""
+    from .memory import open_memory
+    from .sourcefix import FixError, apply, plan
+
+    config = obj.config
+    with open_memory(config.memory_location) as memory:
+        try:
+            fixes = plan(config, memory, text=text, engine=engine, engine_url=engine_url)
+            for fix in fixes:
+                kind = "block" if fix.whole_block else "sentence"
+                console.print(
+                    escape(f"{fix.file}:{fix.line}: {fix.lang} {kind} «{fix.original[:60]}…»")
+                    + escape(f" -> «{fix.english[:60]}…» ({fix.english_origin})")
+                )
+                if not fix.confirmed:
+                    console.print("  machine English: an editor must confirm it (see 'unconfirmed')")
+            if not fixes:
+                console.print("The source is all in the source language; nothing to fix.")
+            if dry_run or not fixes:
+                return
+            report = apply(config, memory, fixes)
+        except FixError as error:
+            errors.print(f"[red]error:[/] {escape(str(error))}")
+            sys.exit(1)
+    for path in report.catalogs_written:
+        console.print(f"updated {path}")
+
+
 @contextmanager
 def _progress() -> Iterator[Callable[[str, int, int], None]]:
     """A progress bar on a terminal, plain lines in CI."""

@@ -380,7 +380,7 @@ def _form_words(lang: str, form: str, joined: bool) -> tuple[frozenset[str], ...
     )
 
 
-@functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=8192)
 def _analyse(lang: str, text: str, joined: bool) -> tuple[str, tuple[_Word, ...]]:
     """The normalised text and its words; word offsets refer to the normalised text."""
     normal = _normalise(lang, text)
@@ -401,6 +401,7 @@ def _normalise(lang: str, text: str) -> str:
     return text
 
 
+@functools.lru_cache(maxsize=65536)
 def _stem_candidates(lang: str, word: str) -> frozenset[str]:
     word = re.sub(f"[{_HYPHENS}]", "", word)
     if _CYRILLIC.search(word):

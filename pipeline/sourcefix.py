@@ -1,0 +1,206 @@
+"""``l10n source fix``: resolve text the source-language gate rejects.
+
+A foreign fragment in the English source is two things at once: English that
+is missing, and a translation that already exists. The fix keeps both:
+
+* the English text (given by the editor with ``--text``, found in the memory,
+  or asked of the machine engine) replaces the fragment in ``source/``, in
+  place and atomically, touching nothing else on the page;
+* the original goes to its language's catalog: a whole foreign block becomes
+  the reviewed translation of the new English block; a foreign sentence inside
+  an English paragraph is kept for the translator in the memory and as a
+  ``# keep:`` comment on the entry, and the ``required-fragment`` check warns
+  while the translation lacks it;
+* English that came from a machine is listed under ``unconfirmed`` in the
+  page's front matter, and the ``source-unconfirmed`` check fails until an
+  editor has read it and removed the line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from .catalog import update_catalogs, write_if_changed
+from .checks import ForeignText, foreign_text, load_glossary
+from .config import Config
+from .files import write_text_atomic
+from .langid import identifier
+from .machine import MachineError, MachineTranslator
+from .memory import TranslationMemory, Unit
+from .model import Origin, OriginKind
+from .pofile import read_catalog
+from .qa import KEEP_PREFIX, contains_fragment
+from .segment import read_segments
+
+UNCONFIRMED_KEY = "unconfirmed"
+
+
+class FixError(Exception):
+    """A fragment that cannot be fixed as asked; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class Fix:
+    file: str
+    line: int
+    lang: str  # the fragment's language
+    original: str
+    english: str
+    english_origin: Origin  # human (the editor's --text), memory or machine
+    whole_block: bool
+
+    @property
+    def confirmed(self) -> bool:
+        return self.english_origin.kind is OriginKind.HUMAN
+
+    @property
+    def source_origin(self) -> Origin:
+        return Origin(OriginKind.SOURCE, f"{self.file}:{self.line}")
+
+
+@dataclass
+class FixReport:
+    fixes: list[Fix] = field(default_factory=list)
+    catalogs_written: list[str] = field(default_factory=list)
+
+
+def find_foreign(config: Config) -> list[ForeignText]:
+    glossary = load_glossary(config)
+    ident = identifier(config.all_languages, glossary.do_not_translate, config.source_language)
+    return [f for segment in read_segments(config) for f in foreign_text(segment, config, ident)]
+
+
+def plan(
+    config: Config,
+    memory: TranslationMemory,
+    *,
+    text: str | None = None,
+    engine: str | None = None,
+    engine_url: str | None = None,
+) -> list[Fix]:
+    """Decide the English for every foreign fragment, without writing anything."""
+    found = find_foreign(config)
+    if text is not None and len(found) != 1:
+        raise FixError(f"--text fits one fragment, and {len(found)} were found")
+    fixes = []
+    for foreign in found:
+        lang = foreign.verdict.found
+        if text is not None:
+            english, origin = text, Origin(OriginKind.HUMAN)
+        else:
+            english, origin = _english_for(config, memory, foreign.text, lang, engine, engine_url)
+        fixes.append(
+            Fix(
+                foreign.segment.file,
+                foreign.segment.line,
+                lang,
+                foreign.text,
+                english,
+                origin,
+                whole_block=foreign.sentence == 0,
+            )
+        )
+    return fixes
+
+
+def _english_for(
+    config: Config,
+    memory: TranslationMemory,
+    original: str,
+    lang: str,
+    engine: str | None,
+    engine_url: str | None,
+) -> tuple[str, Origin]:
+    matches = memory.lookup(original, lang, config.source_language, threshold=100.0, limit=1)
+    if matches:
+        return matches[0].target, Origin(OriginKind.MEMORY, str(matches[0].origin))
+    settings = config.machine
+    try:
+        translator = MachineTranslator(
+            engine or settings.engine,
+            lang,
+            url=engine_url or settings.engine_url,
+            api_key_env=settings.api_key_env,
+            timeout=settings.timeout,
+            retries=settings.retries,
+            backoff=settings.backoff,
+            protected_terms=load_glossary(config).do_not_translate,
+        )
+        (result,) = translator.translate([original], config.source_language)
+    except MachineError as error:
+        raise FixError(f"no English for «{original[:60]}»: {error}; give it with --text") from None
+    if result.target is None:
+        raise FixError(f"no English for «{original[:60]}»: {result.error}; give it with --text")
+    return result.target, Origin(OriginKind.MACHINE, translator.name)
+
+
+def apply(config: Config, memory: TranslationMemory, fixes: Sequence[Fix]) -> FixReport:
+    """Rewrite the sources, then give each original to its language's catalog."""
+    report = FixReport(list(fixes))
+    for fix in fixes:
+        _rewrite_source(config, fix)
+    # The memory first: the update below then finds the original as a proposal.
+    memory.add(
+        Unit(
+            fix.english,
+            fix.original,
+            config.source_language,
+            fix.lang,
+            fix.source_origin,
+            level="block" if fix.whole_block else "sentence",
+        )
+        for fix in fixes
+    )
+    from .build import extract  # the build stage owns extraction; imported late to avoid a cycle
+
+    update_catalogs(config, extract(config))
+    for fix in fixes:
+        if fix.lang not in config.languages:
+            continue
+        for path in sorted((config.locales_path / fix.lang / "LC_MESSAGES").glob("*.po")):
+            catalog = read_catalog(path, fix.lang, path.stem)
+            changed = False
+            for entry in catalog.active():
+                if entry.is_header or fix.english not in entry.msgid:
+                    continue
+                if fix.whole_block:
+                    entry.msgstr = fix.original
+                    entry.fuzzy = False
+                    note = f"from the source: moved out of {fix.file}:{fix.line}"
+                else:
+                    note = f"{KEEP_PREFIX} {fix.original}"
+                if not any(note in c or contains_fragment(c, fix.original) for c in entry.translator_comments):
+                    entry.translator_comments.append(note)
+                changed = True
+            stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M+0000")
+            if changed and write_if_changed(catalog, path, stamp=stamp):
+                report.catalogs_written.append(config.relative(path))
+    return report
+
+
+def _rewrite_source(config: Config, fix: Fix) -> None:
+    path = config.root / fix.file
+    text = path.read_text("utf-8")
+    lines = text.splitlines(keepends=True)
+    number = fix.line - 1
+    if number >= len(lines) or fix.original not in lines[number]:
+        raise FixError(f"{fix.file}:{fix.line}: the fragment is no longer on this line; run the check again")
+    lines[number] = lines[number].replace(fix.original, fix.english, 1)
+    if not fix.confirmed:
+        lines = _mark_unconfirmed(lines, fix)
+    write_text_atomic(path, "".join(lines))
+
+
+def _mark_unconfirmed(lines: list[str], fix: Fix) -> list[str]:
+    """Add the machine English to the front matter's ``unconfirmed`` list, adding only lines."""
+    if not lines or lines[0].rstrip() != "---":
+        raise FixError(f"{fix.file}: has no front matter to record unconfirmed English in")
+    end = next(i for i, line in enumerate(lines[1:], start=1) if line.rstrip() in ("---", "..."))
+    quoted = fix.english.replace("\\", "\\\\").replace('"', '\\"')
+    entry = [f'  - {{line: {fix.line + 3}, origin: "{fix.english_origin}", text: "{quoted}"}}\n']
+    header = [f"{UNCONFIRMED_KEY}:\n"]
+    if any(line.startswith(f"{UNCONFIRMED_KEY}:") for line in lines[1:end]):
+        header = []
+    return [*lines[:end], *header, *entry, *lines[end:]]
