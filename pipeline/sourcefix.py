@@ -139,8 +139,8 @@ def _english_for(
 def apply(config: Config, memory: TranslationMemory, fixes: Sequence[Fix]) -> FixReport:
     """Rewrite the sources, then give each original to its language's catalog."""
     report = FixReport(list(fixes))
-    for fix in fixes:
-        _rewrite_source(config, fix)
+    for file in sorted({fix.file for fix in fixes}):
+        _rewrite_source(config, file, [fix for fix in fixes if fix.file == file])
     # The memory first: the update below then finds the original as a proposal.
     memory.add(
         Unit(
@@ -171,7 +171,10 @@ def apply(config: Config, memory: TranslationMemory, fixes: Sequence[Fix]) -> Fi
                     note = f"from the source: moved out of {fix.file}:{fix.line}"
                 else:
                     note = f"{KEEP_PREFIX} {fix.original}"
-                if not any(note in c or contains_fragment(c, fix.original) for c in entry.translator_comments):
+                if not any(
+                    note in c or contains_fragment(c, fix.original)
+                    for c in entry.translator_comments
+                ):
                     entry.translator_comments.append(note)
                 changed = True
             stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M+0000")
@@ -180,27 +183,38 @@ def apply(config: Config, memory: TranslationMemory, fixes: Sequence[Fix]) -> Fi
     return report
 
 
-def _rewrite_source(config: Config, fix: Fix) -> None:
-    path = config.root / fix.file
-    text = path.read_text("utf-8")
-    lines = text.splitlines(keepends=True)
-    number = fix.line - 1
-    if number >= len(lines) or fix.original not in lines[number]:
-        raise FixError(f"{fix.file}:{fix.line}: the fragment is no longer on this line; run the check again")
-    lines[number] = lines[number].replace(fix.original, fix.english, 1)
-    if not fix.confirmed:
-        lines = _mark_unconfirmed(lines, fix)
+def _rewrite_source(config: Config, file: str, fixes: Sequence[Fix]) -> None:
+    """Replace each fragment on its own line; list machine English in the front matter."""
+    path = config.root / file
+    lines = path.read_text("utf-8").splitlines(keepends=True)
+    for fix in fixes:
+        number = fix.line - 1
+        if number >= len(lines) or fix.original not in lines[number]:
+            raise FixError(
+                f"{file}:{fix.line}: the fragment is no longer on this line; check again"
+            )
+        lines[number] = lines[number].replace(fix.original, fix.english, 1)
+    unconfirmed = [fix for fix in fixes if not fix.confirmed]
+    if unconfirmed:
+        lines = _mark_unconfirmed(lines, file, unconfirmed)
     write_text_atomic(path, "".join(lines))
 
 
-def _mark_unconfirmed(lines: list[str], fix: Fix) -> list[str]:
-    """Add the machine English to the front matter's ``unconfirmed`` list, adding only lines."""
+def _mark_unconfirmed(lines: list[str], file: str, fixes: Sequence[Fix]) -> list[str]:
+    """Add machine English to the front matter's ``unconfirmed`` list, adding lines only."""
     if not lines or lines[0].rstrip() != "---":
-        raise FixError(f"{fix.file}: has no front matter to record unconfirmed English in")
+        raise FixError(f"{file}: has no front matter to record unconfirmed English in")
     end = next(i for i, line in enumerate(lines[1:], start=1) if line.rstrip() in ("---", "..."))
-    quoted = fix.english.replace("\\", "\\\\").replace('"', '\\"')
-    entry = [f'  - {{line: {fix.line + 3}, origin: "{fix.english_origin}", text: "{quoted}"}}\n']
-    header = [f"{UNCONFIRMED_KEY}:\n"]
-    if any(line.startswith(f"{UNCONFIRMED_KEY}:") for line in lines[1:end]):
-        header = []
-    return [*lines[:end], *header, *entry, *lines[end:]]
+    header = (
+        []
+        if any(line.startswith(f"{UNCONFIRMED_KEY}:") for line in lines[1:end])
+        else [f"{UNCONFIRMED_KEY}:\n"]
+    )
+    added = len(header) + len(fixes)  # every body line moves down by this much
+    items = []
+    for fix in fixes:
+        quoted = fix.english.replace("\\", "\\\\").replace('"', '\\"')
+        items.append(
+            f'  - {{line: {fix.line + added}, origin: "{fix.english_origin}", text: "{quoted}"}}\n'
+        )
+    return [*lines[:end], *header, *items, *lines[end:]]

@@ -1,0 +1,115 @@
+"""The source-language gate and `l10n source fix`, on a small project."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from pipeline.cli import main
+from pipeline.config import load_config
+from pipeline.pofile import read_catalog, write_catalog
+from tests.libretranslate_server import ServerHandle
+
+RUSSIAN = (
+    "комбинированные протоколы, включающие несколько типов клеточной терапии, как правило, "
+    "увеличивают общую стоимость, но при этом могут обеспечивать более выраженный "
+    "терапевтический эффект."
+)
+RUSSIAN_BLOCK = "Стоимость лечения зависит от типа терапии и от количества необходимых клеток."
+PAGE = f"""---
+title: Cost of Cellular Immunotherapy
+slug: cost
+order: 1
+---
+One of the primary factors affecting cost is the type of therapy used. CAR-T therapy is generally the most expensive due to the need for genetic engineering of the patient's T-cells. This process involves sophisticated technologies, viral or non-viral gene transfer systems, and extensive quality control, all of which contribute to higher costs. In contrast, NK cell therapy or non-modified T-cell therapies may be less expensive, although costs can still be substantial. {RUSSIAN}
+
+Hospitalization and clinical monitoring are also significant contributors.
+"""
+ENGLISH = (
+    "Combined protocols that include several types of cellular therapy generally increase "
+    "the overall cost, but they may also provide a more pronounced therapeutic effect."
+)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    (tmp_path / "source").mkdir()
+    (tmp_path / "source" / "cost.md").write_text(PAGE)
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.l10n]\nlanguages = ["ru", "de"]\nglossary = ""\n'
+        "[tool.l10n.machine]\ntimeout = 2.0\nretries = 1\n"
+    )
+    invoke(tmp_path, "update")
+    return tmp_path
+
+
+def invoke(project: Path, *args: str, code: int = 0) -> Result:
+    result = CliRunner().invoke(main, ["--project", str(project), *args], catch_exceptions=False)
+    assert result.exit_code == code, result.output
+    return result
+
+
+def findings(project: Path, *args: str, code: int) -> list[dict[str, object]]:
+    report = json.loads(invoke(project, "check", "--format", "json", *args, code=code).output)
+    return [f for f in report["findings"] if str(f["check"]).startswith("source")]
+
+
+def test_a_russian_sentence_in_english_is_caught_and_moved_to_the_russian_catalog(
+    project: Path,
+) -> None:
+    (found,) = findings(project, "--no-qa", code=1)
+    assert (found["file"], found["line"], found["severity"]) == ("source/cost.md", 6, "error")
+    assert str(found["message"]).startswith("sentence 5 is Russian (")
+    assert str(found["message"]).endswith("expected English: «комбинированные протоколы…»")
+
+    before = (project / "source" / "cost.md").read_text()
+    invoke(project, "source", "fix", "--text", ENGLISH)
+    after = (project / "source" / "cost.md").read_text()
+    assert after == before.replace(RUSSIAN, ENGLISH)  # nothing else touched
+
+    config = load_config(project)
+    russian = read_catalog(config.catalog_path("ru", "cost"), "ru", "cost")
+    (entry,) = [e for e in russian.entries if ENGLISH in e.msgid and not e.obsolete]
+    assert f"keep: {RUSSIAN}" in entry.translator_comments
+    assert findings(project, "--no-qa", code=1) == []  # the gate passes; completeness does not
+
+    # The required-fragment check warns until the translation carries the original.
+    entry.msgstr = "Один из основных факторов — вид терапии."
+    write_catalog(russian, config.catalog_path("ru", "cost"))
+    report = json.loads(invoke(project, "check", "--format", "json", "--lang", "ru", code=1).output)
+    assert any(f["check"] == "required-fragment" for f in report["findings"])
+    entry.msgstr += " " + RUSSIAN[0].upper() + RUSSIAN[1:]
+    write_catalog(russian, config.catalog_path("ru", "cost"))
+    report = json.loads(invoke(project, "check", "--format", "json", "--lang", "ru", code=1).output)
+    assert not any(f["check"] == "required-fragment" for f in report["findings"])
+
+
+def test_a_whole_foreign_block_becomes_the_reviewed_translation_and_machine_english_waits(
+    project: Path, libretranslate: Callable[..., ServerHandle]
+) -> None:
+    page = project / "source" / "cost.md"
+    page.write_text(PAGE.replace(f" {RUSSIAN}", "") + f"\n{RUSSIAN_BLOCK}\n")
+    invoke(project, "update")
+    server = libretranslate()
+    result = invoke(project, "source", "fix", "--engine", "libre", "--engine-url", server.url)
+    assert "an editor must confirm it" in result.output
+    english = f"[en] {RUSSIAN_BLOCK.upper()}"
+    assert english in page.read_text()
+    russian = read_catalog(load_config(project).catalog_path("ru", "cost"), "ru", "cost")
+    (entry,) = [e for e in russian.entries if e.msgid == english]
+    assert entry.msgstr == RUSSIAN_BLOCK and entry.translated
+
+    waiting = next(
+        f for f in findings(project, "--no-qa", code=1) if f["check"] == "source-unconfirmed"
+    )
+    assert waiting["check"] == "source-unconfirmed" and waiting["line"] == 12
+    # The editor reads the English and confirms it by deleting the two front matter lines.
+    text = page.read_text()
+    start = text.index("unconfirmed:")
+    end = text.index("\n---", start)
+    page.write_text(text[:start] + text[end + 1 :])
+    assert findings(project, "--no-qa", code=1) == []
