@@ -107,8 +107,9 @@ def test_a_whole_foreign_block_becomes_the_reviewed_translation_and_machine_engl
         f for f in findings(project, "--no-qa", code=1) if f["check"] == "source-unconfirmed"
     )
     assert waiting["check"] == "source-unconfirmed" and waiting["line"] == 12
-    # The editor reads the English and confirms it by deleting the two front matter lines.
-    text = page.read_text()
+    # The editor reads the machine's English, corrects it, and confirms it by deleting
+    # the two front matter lines.
+    text = page.read_text().replace(english, "The cost depends on the therapy and the cells needed.")
     start = text.index("unconfirmed:")
     end = text.index("\n---", start)
     page.write_text(text[:start] + text[end + 1 :])
