@@ -1,17 +1,27 @@
 """Stage 6: catalogs -> pages.
 
-This is where a translation is chosen (:meth:`Translations.choose`) and where
-a page is written (:func:`render_site`). Translations are untrusted input: a
-segment is used only when it is reviewed (or machine text in a preview build)
-and its markup matches the source's; otherwise the English text is shown,
-marked ``lang="en"``.
+Where to look:
+
+- a translation is chosen in :meth:`Translations.choose` (reviewed, machine in a
+  preview build, or English); the security rules are :func:`unsafe_translation`;
+- a page is rendered by :func:`render_page` and written by :func:`render_site`,
+  which also writes the language chooser, ``sitemap.xml``, the status page and
+  badges (:mod:`pipeline.status`) and removes the pages a build no longer makes.
+
+Translations are untrusted input. A segment is used only when it is reviewed
+(or machine text in a preview build), its markup is the source's and the QA
+checks find no error in it; otherwise the English text is shown, marked
+``lang="en"``, and the build says why.
 """
 
 from __future__ import annotations
 
 import enum
+import json
 import re
-from collections.abc import Callable, Sequence
+import xml.etree.ElementTree as etree
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,9 +32,11 @@ from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
 from markupsafe import Markup, escape
 
+from . import qa
+from .catalog import ui_segments
 from .config import Config
-from .files import write_bytes_atomic, write_text_atomic
-from .model import Catalog
+from .files import write_bytes_atomic
+from .model import Catalog, Entry, Finding, Severity
 from .pofile import CatalogSyntaxError, read_catalog
 from .segment import inline_markup, markdown, msgid_of, walk_blocks
 from .source import Document, Value, read_documents
@@ -43,72 +55,141 @@ class Choice:
     reason: str = ""  # why a translation was rejected, for the build report
 
 
+# How a segment stands in its catalog, for the status page.
+TRANSLATED, FUZZY, UNTRANSLATED, REJECTED = "translated", "fuzzy", "untranslated", "rejected"
+
+
+@dataclass
+class _Candidate:
+    text: str
+    fuzzy: bool
+    where: str  # "locales/ru/LC_MESSAGES/cost.po:42"
+    problem: str | None = None  # why the text is never used ("" when fine); None: not screened yet
+
+
 @dataclass
 class Translations:
-    """The usable translations of one language, by domain, msgctxt and msgid."""
+    """The translations of one language, by domain, msgctxt and msgid."""
 
     lang: str
     include_machine: bool = False
-    table: dict[tuple[str, str | None, str], tuple[str, bool]] = field(default_factory=dict)
-    # "file:line: why" for the build report; a dict keeps each once, in order
+    source_language: str = "en"  # what a fallback segment is marked as
+    table: dict[tuple[str, str | None, str], _Candidate] = field(default_factory=dict)
+    # "file:line: [lang] why; English shown instead" for the build report, each once, in order
     rejected: dict[str, None] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)  # every QA finding, for the status page
 
-    def add(self, catalog: Catalog) -> None:
+    def add(self, catalog: Catalog, file: str, qa_context: qa.QAContext | None = None) -> None:
         for entry in catalog.active():
-            if entry.has_translation and entry.msgid_plural is None:
-                self.table[(catalog.domain, entry.msgctxt, entry.msgid)] = (
-                    entry.msgstr,
-                    entry.fuzzy,
-                )
+            if not entry.has_translation or entry.msgid_plural is not None or entry.is_header:
+                continue
+            candidate = _Candidate(entry.msgstr, entry.fuzzy, f"{file}:{entry.lineno}")
+            if qa_context is not None and (self.include_machine or not entry.fuzzy):
+                candidate.problem = self._qa_error(entry, qa_context) or None
+            self.table[(catalog.domain, entry.msgctxt, entry.msgid)] = candidate
 
-    def choose(
-        self, domain: str, msgid: str, msgctxt: str | None = None, where: str = ""
-    ) -> Choice:
-        found = self.table.get((domain, msgctxt, msgid))
-        if found is None:
-            return Choice(msgid, Status.FALLBACK)
-        text, fuzzy = found
-        if fuzzy and not self.include_machine:
+    def _qa_error(self, entry: Entry, context: qa.QAContext) -> str:
+        findings = qa.check_entry(entry, context)
+        self.findings += findings
+        errors = [f for f in findings if f.severity is Severity.ERROR]
+        return f"QA {errors[0].check}: {errors[0].message}" if errors else ""
+
+    def state(self, domain: str, msgid: str, msgctxt: str | None = None) -> str:
+        """translated / fuzzy / untranslated / rejected, as the status page counts it."""
+        candidate = self.table.get((domain, msgctxt, msgid))
+        if candidate is None:
+            return UNTRANSLATED
+        if candidate.fuzzy:
+            return FUZZY
+        return (
+            REJECTED
+            if self.choose(domain, msgid, msgctxt).status is Status.FALLBACK
+            else TRANSLATED
+        )
+
+    def choose(self, domain: str, msgid: str, msgctxt: str | None = None) -> Choice:
+        """The text to show for one source segment: its translation, or English with a reason."""
+        candidate = self.table.get((domain, msgctxt, msgid))
+        if candidate is None:
+            return Choice(msgid, Status.FALLBACK, "not translated")
+        if candidate.fuzzy and not self.include_machine:
             return Choice(msgid, Status.FALLBACK, "not reviewed")
-        problem = unsafe_markup(msgid, text)
+        if candidate.problem is None:
+            candidate.problem = unsafe_translation(msgid, candidate.text)
+        problem = candidate.problem
         if problem:
-            self.rejected[f"{where}: [{self.lang}] {problem}; English shown instead"] = None
+            self.rejected[f"{candidate.where}: [{self.lang}] {problem}; English shown instead"] = (
+                None
+            )
             return Choice(msgid, Status.FALLBACK, problem)
-        return Choice(text, Status.MACHINE if fuzzy else Status.REVIEWED)
-
-    def gettext(self, domain: str, msgid: str, msgctxt: str | None = None) -> Choice:
-        return self.choose(domain, msgid, msgctxt, f"{domain} UI string {msgid!r}")
+        return Choice(candidate.text, Status.MACHINE if candidate.fuzzy else Status.REVIEWED)
 
 
-def unsafe_markup(source: str, translation: str) -> str:
-    """Why a translation may not be rendered, or "" if its markup is the source's.
+_TEMPLATE_SYNTAX = ("{{", "}}", "{%", "%}", "{#", "#}")
+_MAX_GROWTH, _MAX_EXTRA_CHARS = 4, 200  # a translation longer than this is not a translation
 
-    Link targets and titles, images and raw HTML must be exactly the source's:
-    a translator cannot add a link, change where one points, or smuggle markup.
+
+def unsafe_translation(source: str, translation: str) -> str:
+    """Why a translation may not be rendered, or "" when it is safe.
+
+    Link targets and titles, images, autolinks, raw HTML and ``{placeholders}``
+    must be exactly the source's: a translator cannot add a link, change where
+    one points (so no ``javascript:``/``data:`` URL and no new domain), smuggle
+    markup, or reorder text with bidi overrides.
     """
     theirs, ours = inline_markup(translation), inline_markup(source)
     if theirs.raw_html:
         return f"raw HTML {theirs.raw_html[0]!r}"
-    if sorted(theirs.links) != sorted(ours.links):
+    if sorted(theirs.links) != sorted(ours.links) or sorted(theirs.autolinks) != sorted(
+        ours.autolinks
+    ):
         added = sorted(set(theirs.links) - set(ours.links))
         return f"link targets differ from the source ({added[0][0] if added else 'one is missing'})"
     if sorted(theirs.images) != sorted(ours.images):
         return "images differ from the source"
     if theirs.placeholders != ours.placeholders:
         return "placeholders differ from the source"
+    hidden = sorted(_invisible_controls(translation) - _invisible_controls(source))
+    if hidden:
+        return f"invisible control character U+{ord(hidden[0]):04X}"
+    syntax = [s for s in _TEMPLATE_SYNTAX if s in translation and s not in source]
+    if syntax:
+        return f"template syntax {syntax[0]!r}"
+    if len(translation) > _MAX_GROWTH * len(source) + _MAX_EXTRA_CHARS:
+        return f"{len(translation)} characters for a {len(source)}-character source"
     return ""
+
+
+# Characters that reorder or hide text (bidi embeddings, overrides, isolates; C0/C1 controls
+# but tab and newline): a translation may carry them only where the source does.
+# U+200E/U+200F (LRM/RLM) stay allowed: right-to-left typography needs them.
+_INVISIBLE = re.compile(r"[\u202a-\u202e\u2066-\u2069\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _invisible_controls(text: str) -> set[str]:
+    return set(_INVISIBLE.findall(text))
 
 
 def load_translations(
     config: Config, lang: str, include_machine: bool = False
 ) -> tuple[Translations, list[str]]:
-    """Every catalog of ``lang``; unreadable ones are reported and fall back to English."""
-    translations = Translations(lang, include_machine)
+    """Every catalog of ``lang``, QA-checked; unreadable ones are reported and fall back."""
+    translations = Translations(lang, include_machine, config.source_language)
     errors: list[str] = []
     directory = config.locales_path / lang / "LC_MESSAGES"
     for path in sorted(directory.glob("*.po")):
+        file = config.relative(path)
+        context = qa.QAContext(
+            lang=lang,
+            domain=path.stem,
+            file=file,
+            source_language=config.source_language,
+            identifier=None,  # language identification costs seconds; `l10n check` runs it
+            mt_policy=config.check.mt_policy,
+            disabled=frozenset(config.check.disable),
+        )
         try:
-            translations.add(read_catalog(path, lang, path.stem))
+            translations.add(read_catalog(path, lang, path.stem), file, context)
         except CatalogSyntaxError as error:
             errors.append(str(error))
     return translations, errors
@@ -136,45 +217,38 @@ _PLACEHOLDER_TEXT = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
 @dataclass(frozen=True)
-class RenderedPage:
+class RenderedBody:
     html: Markup
-    statuses: tuple[Status, ...]
-
-    @property
-    def has_fallback(self) -> bool:
-        return Status.FALLBACK in self.statuses
-
-    @property
-    def has_machine(self) -> bool:
-        return Status.MACHINE in self.statuses
+    choices: tuple[tuple[str, Choice], ...]  # (msgid, choice) per block
 
 
-def render_body(document: Document, translations: Translations | None, lang: str) -> RenderedPage:
+def render_body(document: Document, translations: Translations | None, lang: str) -> RenderedBody:
     """The page body as HTML, each block in its chosen language."""
     md = markdown()
     tokens = md.parse(document.body)
-    statuses: list[Status] = []
+    choices: list[tuple[str, Choice]] = []
     for block in walk_blocks(tokens, document.layout):
         inline = tokens[block.inline]
         msgid = msgid_of(inline)
-        where = f"{document.file}:{document.body_line + block.line}"
-        if translations is None:
-            choice = Choice(msgid, Status.REVIEWED)
-        else:
-            msgctxt = document.contexts.get(msgid)
-            choice = translations.choose(document.domain, msgid, msgctxt, where)
-        statuses.append(choice.status)
+        choice = _choose(translations, document, msgid)
+        choices.append((msgid, choice))
         if choice.text != inline.content:
             inline.children = md.parseInline(choice.text)[0].children
         carrier = tokens[block.carrier]
-        if choice.status is Status.FALLBACK and translations is not None:
-            carrier.attrSet("lang", "en")
+        if choice.status is Status.FALLBACK:
+            carrier.attrSet("lang", translations.source_language if translations else lang)
             carrier.attrJoin("class", "untranslated")
         elif choice.status is Status.MACHINE:
             carrier.attrJoin("class", "machine")
         _substitute_values(inline.children or [], document, lang)
     html = md.renderer.render(tokens, md.options, {})
-    return RenderedPage(Markup(html), tuple(statuses))
+    return RenderedBody(Markup(html), tuple(choices))
+
+
+def _choose(translations: Translations | None, document: Document, msgid: str) -> Choice:
+    if translations is None or not msgid:
+        return Choice(msgid, Status.REVIEWED)
+    return translations.choose(document.domain, msgid, document.contexts.get(msgid))
 
 
 def _substitute_values(children: list[Any], document: Document, lang: str) -> None:
@@ -190,40 +264,8 @@ def _substitute_values(children: list[Any], document: Document, lang: str) -> No
             )
 
 
-# ---------------------------------------------------------------------------
-# The site
-# ---------------------------------------------------------------------------
-
-
-@dataclass
-class BuildReport:
-    published: list[str] = field(default_factory=list)
-    withheld: dict[str, str] = field(default_factory=dict)  # lang -> why
-    written: list[Path] = field(default_factory=list)
-    pages: int = 0
-    notes: list[str] = field(default_factory=list)  # rejected translations, unreadable catalogs
-
-
-def completeness(translations: Translations, documents: Sequence[Document]) -> float:
-    """Percent of the source words whose translation is reviewed and usable."""
-    total = done = 0
-    for document in documents:
-        body = render_body(document, translations, translations.lang)
-        words = [len(m.split()) for m in _document_msgids(document)]
-        total += sum(words)
-        done += sum(
-            w for w, s in zip(words, body.statuses, strict=True) if s is not Status.FALLBACK
-        )
-    return 100.0 * done / total if total else 100.0
-
-
-def _document_msgids(document: Document) -> list[str]:
-    tokens = markdown().parse(document.body)
-    return [msgid_of(tokens[b.inline]) for b in walk_blocks(tokens, document.layout)]
-
-
 def environment(config: Config) -> jinja2.Environment:
-    env = jinja2.Environment(
+    return jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(config.templates_path)),
         autoescape=True,
         extensions=["jinja2.ext.i18n"],
@@ -232,21 +274,28 @@ def environment(config: Config) -> jinja2.Environment:
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
     )
-    return env
 
 
-def _ui_callables(translations: Translations | None, domain: str) -> dict[str, Callable[..., Any]]:
+def ui_callables(
+    translations: Translations | None, domain: str, seen: list[Choice] | None = None
+) -> dict[str, Callable[..., Any]]:
+    """``_``/``gettext`` for the templates; every choice made is appended to ``seen``."""
+
     def gettext(message: str, **variables: Any) -> Markup:
         choice = (
             Choice(message, Status.REVIEWED)
             if translations is None
-            else translations.gettext(domain, message)
+            else translations.choose(domain, message)
         )
-        text = escape(choice.text)
-        if variables:
-            text = Markup(text % {k: escape(v) for k, v in variables.items()})
-        if choice.status is Status.FALLBACK and translations is not None:
-            return Markup('<span lang="en">%s</span>') % text
+        text = _interpolate(choice.text, variables)
+        if text is None:  # a translation broke the %(name)s variables
+            choice = Choice(message, Status.FALLBACK, "variables differ from the source")
+            text = _interpolate(message, variables) or escape(message)
+        if seen is not None:
+            seen.append(choice)
+        if choice.status is Status.FALLBACK:
+            assert translations is not None  # the source language never falls back
+            return Markup('<span lang="%s">%s</span>') % (translations.source_language, text)
         return Markup(text)
 
     def pgettext(context: str, message: str, **variables: Any) -> Markup:
@@ -258,90 +307,329 @@ def _ui_callables(translations: Translations | None, domain: str) -> dict[str, C
     return {"_": gettext, "gettext": gettext, "pgettext": pgettext, "ngettext": ngettext}
 
 
+def _interpolate(text: str, variables: dict[str, Any]) -> Markup | None:
+    if not variables:
+        return escape(text)
+    try:
+        return Markup(escape(text) % {k: escape(v) for k, v in variables.items()})
+    except (KeyError, ValueError, TypeError):
+        return None
+
+
+# ---------------------------------------------------------------------------
+# One language of the site
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class Language:
+    """A language as the site shows it: its code, its name in itself, its direction."""
+
+    code: str
+    name: str
+    direction: str
+
+    @classmethod
+    def of(cls, code: str) -> Language:
+        locale = Locale.parse(code)
+        name = locale.get_display_name(code) or code
+        return cls(code, name[:1].upper() + name[1:], locale.text_direction)
+
+
+@dataclass
+class LanguagePlan:
+    """What the build knows about one target language before writing anything."""
+
+    language: Language
+    translations: Translations
+    words: Counter[str]  # source words by state: translated / fuzzy / untranslated / rejected
+    usable_words: int
+    total_words: int
+    minimum: float
+    published: bool = False
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.usable_words / self.total_words if self.total_words else 100.0
+
+    @property
+    def why_withheld(self) -> str:
+        return f"{self.percent:.0f}% translated, below the publish threshold of {self.minimum:.0f}%"
+
+
+def plan_language(
+    config: Config,
+    lang: str,
+    documents: Sequence[Document],
+    ui_msgids: Sequence[str],
+    include_machine: bool,
+) -> tuple[LanguagePlan, list[str]]:
+    """Load, QA-check and measure one language; it is published when usable words reach the minimum."""
+    translations, errors = load_translations(config, lang, include_machine)
+    words: Counter[str] = Counter()
+    usable = total = 0
+    for domain, msgid, msgctxt in _all_segments(documents, ui_msgids, config.ui_domain):
+        count = len(msgid.split())
+        total += count
+        words[translations.state(domain, msgid, msgctxt)] += count
+        if translations.choose(domain, msgid, msgctxt).status is not Status.FALLBACK:
+            usable += count
+    plan = LanguagePlan(
+        Language.of(lang), translations, words, usable, total, config.publish.minimum(lang)
+    )
+    plan.published = plan.percent >= plan.minimum
+    return plan, errors
+
+
+def _all_segments(
+    documents: Sequence[Document], ui_msgids: Sequence[str], ui_domain: str
+) -> Iterable[tuple[str, str, str | None]]:
+    for document in documents:
+        tokens = markdown().parse(document.body)
+        msgids = [document.title, document.description] + [
+            msgid_of(tokens[b.inline]) for b in walk_blocks(tokens, document.layout)
+        ]
+        for msgid in msgids:
+            if msgid:
+                yield document.domain, msgid, document.contexts.get(msgid)
+    for msgid in ui_msgids:
+        yield ui_domain, msgid, None
+
+
+# ---------------------------------------------------------------------------
+# Output files: written atomically, remembered, and removed when a build stops making them
+# ---------------------------------------------------------------------------
+
+MANIFEST = ".l10n-build.json"
+
+
+class OutputFiles:
+    """The files of ``output/`` that builds wrote; nothing else there is ever touched."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.made: set[str] = set()
+        self.written: list[Path] = []
+        try:
+            self.previous = set(json.loads((root / MANIFEST).read_text("utf-8"))["files"])
+        except (OSError, ValueError, KeyError, TypeError):
+            self.previous = set()
+
+    def write(self, relative: str, content: str | bytes) -> None:
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        path = self.root / relative
+        self.made.add(relative)
+        if write_bytes_atomic(path, data):
+            self.written.append(path)
+
+    def finish(self, keep: Callable[[str], bool]) -> list[Path]:
+        """Remove earlier builds' files this build did not make (unless ``keep``); save the list."""
+        removed: list[Path] = []
+        for relative in sorted(self.previous - self.made):
+            if keep(relative):
+                self.made.add(relative)
+                continue
+            path = self.root / relative
+            if path.is_file():
+                path.unlink()
+                removed.append(path)
+            _remove_empty_parents(path.parent, self.root)
+        manifest = json.dumps({"files": sorted(self.made)}, indent=1) + "\n"
+        write_bytes_atomic(self.root / MANIFEST, manifest.encode("utf-8"))
+        return removed
+
+
+def _remove_empty_parents(directory: Path, root: Path) -> None:
+    while directory != root and directory.is_dir() and not any(directory.iterdir()):
+        directory.rmdir()
+        directory = directory.parent
+
+
+# ---------------------------------------------------------------------------
+# The site
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class BuildReport:
+    published: list[str] = field(default_factory=list)
+    withheld: dict[str, str] = field(default_factory=dict)  # lang -> why
+    written: list[Path] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)  # stale pages of a withheld language
+    pages: int = 0
+    notes: list[str] = field(default_factory=list)  # rejected translations, unreadable catalogs
+
+
+@dataclass(frozen=True)
+class Site:
+    """What every page needs to know about the whole site."""
+
+    base_url: str
+    source: Language
+    languages: tuple[Language, ...]  # published, source first
+    documents: tuple[Document, ...]
+
+    def url(self, lang: str, slug: str) -> str:
+        return f"{self.base_url}{lang}/{slug}.html"
+
+
 def render_site(
     config: Config,
     *,
     include_machine: bool = False,
     languages: Sequence[str] | None = None,
 ) -> BuildReport:
-    """Write ``output/<lang>/<slug>.html`` for every published language."""
+    """Write every published language's pages, the chooser, sitemap, status page and badges.
+
+    ``languages`` limits the target languages this build considers; pages of the
+    others are left as they are.
+    """
     report = BuildReport()
     documents = read_documents(config)
-    env = environment(config)
-    loaded: dict[str, Translations | None] = {config.source_language: None}
-    for lang in languages if languages is not None else config.languages:
-        translations, errors = load_translations(config, lang, include_machine)
+    ui_msgids = list(dict.fromkeys(s.msgid for s in ui_segments(config) if s.msgctxt is None))
+    considered = list(languages if languages is not None else config.languages)
+    plans: list[LanguagePlan] = []
+    for lang in considered:
+        plan, errors = plan_language(config, lang, documents, ui_msgids, include_machine)
         report.notes += errors
-        percent = completeness(translations, documents)
-        minimum = config.publish.minimum(lang)
-        if percent < minimum:
-            report.withheld[lang] = (
-                f"{percent:.0f}% translated, below the publish threshold of {minimum:.0f}%"
-            )
-            continue
-        loaded[lang] = translations
-    report.published = list(loaded)
-    out = config.output_path
-    for lang, chosen in loaded.items():
-        locale = Locale.parse(lang)
-        for document in documents:
-            body = render_body(document, chosen, lang)
-            title = _segment_choice(chosen, document, document.title)
-            description = _segment_choice(chosen, document, document.description)
-            context = {
-                "lang": lang,
-                "dir": locale.text_direction,
-                "page": document,
-                "title": title,
-                "description": description,
-                "body": body.html,
-                "has_fallback": body.has_fallback or title.status is Status.FALLBACK,
-                "machine": body.has_machine,
-                "updated": format_date(document.updated, "long", locale=lang)
-                if document.updated
-                else "",
-                "updated_iso": document.updated.isoformat() if document.updated else "",
-                "languages": [(code, Locale.parse(code).get_display_name(code)) for code in loaded],
-                "nav": [(d.slug, _segment_choice(chosen, d, d.title)) for d in documents],
-                "base_url": config.base_url.rstrip("/") + "/",
-                "source_language": config.source_language,
-            }
-            template = env.get_template("page.html")
-            html = template.render(**context, **_ui_callables(chosen, config.ui_domain))
-            path = out / lang / f"{document.slug}.html"
-            if write_text_atomic(path, html):
-                report.written.append(path)
-            report.pages += 1
-        if chosen is not None:
-            report.notes += list(chosen.rejected)
-    index = env.get_template("index.html").render(
-        languages=[
-            (code, Locale.parse(code).get_display_name(code), Locale.parse(code).text_direction)
-            for code in loaded
-        ],
-        first=documents[0].slug if documents else "index",
-        source_language=config.source_language,
+        plans.append(plan)
+        if not plan.published:
+            report.withheld[lang] = plan.why_withheld
+    published = [p for p in plans if p.published]
+    site = Site(
         base_url=config.base_url.rstrip("/") + "/",
-        **_ui_callables(None, config.ui_domain),
+        source=Language.of(config.source_language),
+        languages=(Language.of(config.source_language), *(p.language for p in published)),
+        documents=tuple(documents),
     )
-    if write_text_atomic(out / "index.html", index):
-        report.written.append(out / "index.html")
-    report.written += _copy_assets(config)
+    report.published = [language.code for language in site.languages]
+    env = environment(config)
+    files = OutputFiles(config.output_path)
+    for translations in [None, *(p.translations for p in published)]:
+        for document in documents:
+            page = render_page(env, config, site, document, translations)
+            files.write(f"{page.lang}/{document.slug}.html", page.html)
+            report.pages += 1
+        if translations is not None:
+            report.notes += list(translations.rejected)
+    files.write("index.html", render_chooser(env, config, site))
+    files.write("sitemap.xml", sitemap(site))
+    _write_assets(config, files)
+
+    from .status import write_status  # the status page reads this module's plans
+
+    write_status(config, env, plans, files)
+    others = set(config.languages) - set(considered)
+    report.removed = files.finish(keep=lambda relative: relative.split("/")[0] in others)
+    report.written = files.written
     return report
 
 
-def _segment_choice(translations: Translations | None, document: Document, msgid: str) -> Choice:
-    if translations is None or not msgid:
-        return Choice(msgid, Status.REVIEWED)
-    return translations.choose(document.domain, msgid, document.contexts.get(msgid), document.file)
+@dataclass(frozen=True)
+class RenderedPage:
+    lang: str
+    html: str
+    choices: tuple[Choice, ...]  # title, description, blocks and UI strings, in page order
+
+    @property
+    def has_fallback(self) -> bool:
+        return any(c.status is Status.FALLBACK for c in self.choices)
+
+    @property
+    def has_machine(self) -> bool:
+        return any(c.status is Status.MACHINE for c in self.choices)
 
 
-def _copy_assets(config: Config) -> list[Path]:
-    written: list[Path] = []
+def render_page(
+    env: jinja2.Environment,
+    config: Config,
+    site: Site,
+    document: Document,
+    translations: Translations | None,
+) -> RenderedPage:
+    """One page in one language: the source language when ``translations`` is None."""
+    lang = translations.lang if translations is not None else site.source.code
+    language = next(item for item in site.languages if item.code == lang)
+    body = render_body(document, translations, lang)
+    title = _choose(translations, document, document.title)
+    description = _choose(translations, document, document.description)
+    nav = [(d.slug, _choose(translations, d, d.title)) for d in site.documents]
+    content_choices = [title, description, *(c for _, c in body.choices)]
+    machine = any(c.status is Status.MACHINE for c in content_choices)
+    ui_seen: list[Choice] = []
+    context = {
+        "lang": lang,
+        "dir": language.direction,
+        "page": document,
+        "title": title,
+        "description": description,
+        "body": body.html,
+        "has_fallback": any(c.status is Status.FALLBACK for c in content_choices),
+        "machine": machine,
+        "updated": format_date(document.updated, "long", locale=lang) if document.updated else "",
+        "updated_iso": document.updated.isoformat() if document.updated else "",
+        "languages": site.languages,
+        "nav": nav,
+        "canonical": site.url(lang, document.slug),
+        "alternates": [(item.code, site.url(item.code, document.slug)) for item in site.languages],
+        "x_default": site.url(site.source.code, document.slug),
+        "source_language": site.source.code,
+    }
+    template = env.get_template("page.html")
+    html = template.render(**context, **ui_callables(translations, config.ui_domain, ui_seen))
+    return RenderedPage(lang, html, (*content_choices, *ui_seen))
+
+
+def render_chooser(env: jinja2.Environment, config: Config, site: Site) -> str:
+    """``output/index.html``: every published language, named in itself; no JavaScript needed."""
+    first = site.documents[0].slug if site.documents else "index"
+    return env.get_template("index.html").render(
+        languages=site.languages,
+        first=first,
+        codes=[language.code for language in site.languages],
+        source_language=site.source.code,
+        alternates=[(item.code, site.url(item.code, first)) for item in site.languages],
+        x_default=f"{site.base_url}index.html",
+        **ui_callables(None, config.ui_domain),
+    )
+
+
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+XHTML_NS = "http://www.w3.org/1999/xhtml"
+
+
+def sitemap(site: Site) -> bytes:
+    """``sitemap.xml``: every page of every published language, with its hreflang alternates."""
+    etree.register_namespace("", SITEMAP_NS)
+    etree.register_namespace("xhtml", XHTML_NS)
+    urlset = etree.Element(f"{{{SITEMAP_NS}}}urlset")
+    for document in site.documents:
+        for language in site.languages:
+            url = etree.SubElement(urlset, f"{{{SITEMAP_NS}}}url")
+            etree.SubElement(url, f"{{{SITEMAP_NS}}}loc").text = site.url(
+                language.code, document.slug
+            )
+            if document.updated:
+                etree.SubElement(
+                    url, f"{{{SITEMAP_NS}}}lastmod"
+                ).text = document.updated.isoformat()
+            targets = [(item.code, site.url(item.code, document.slug)) for item in site.languages]
+            targets.append(("x-default", site.url(site.source.code, document.slug)))
+            for hreflang, href in targets:
+                etree.SubElement(
+                    url,
+                    f"{{{XHTML_NS}}}link",
+                    rel="alternate",
+                    hreflang=hreflang,
+                    href=href,
+                )
+    etree.indent(urlset)
+    data: bytes = etree.tostring(urlset, xml_declaration=True, encoding="UTF-8")
+    return data + b"\n"
+
+
+def _write_assets(config: Config, files: OutputFiles) -> None:
     assets = config.templates_path / "assets"
     for source in sorted(assets.rglob("*")) if assets.is_dir() else []:
         if source.is_file():
-            target = config.output_path / "assets" / source.relative_to(assets)
-            if write_bytes_atomic(target, source.read_bytes()):
-                written.append(target)
-    return written
+            files.write(f"assets/{source.relative_to(assets).as_posix()}", source.read_bytes())

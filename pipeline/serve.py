@@ -1,0 +1,146 @@
+"""``l10n serve``: a preview of ``output/`` on loopback that rebuilds and reloads on change.
+
+The reload script is injected into HTML responses here, so it never reaches a
+built file: it polls :data:`VERSION_PATH` and reloads when a rebuild bumped it.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import watchfiles
+
+from .config import Config
+
+VERSION_PATH = "/__l10n__/version"
+RELOAD_SCRIPT = (
+    "<script>(function(){{var v={version};setInterval(function(){{"
+    "fetch('{path}',{{cache:'no-store'}}).then(function(r){{return r.text();}})"
+    ".then(function(t){{if(Number(t)!==v){{location.reload();}}}}).catch(function(){{}});"
+    "}},700);}})();</script>"
+)
+
+
+@dataclass
+class Preview:
+    """A running preview server and its watcher; :meth:`stop` ends both."""
+
+    server: ThreadingHTTPServer
+    stop_event: threading.Event
+    threads: list[threading.Thread] = field(default_factory=list)
+    version: int = 0
+    last_error: str = ""
+
+    @property
+    def url(self) -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{host!s}:{port}/"
+
+    def stop(self) -> None:
+        self.stop_event.set()
+        self.server.shutdown()
+        self.server.server_close()
+        for thread in self.threads:
+            thread.join(timeout=5)
+
+
+def watched_paths(config: Config) -> list[Path]:
+    return [
+        path
+        for path in (config.source_path, config.locales_path, config.templates_path)
+        if path.exists()
+    ]
+
+
+def start_preview(
+    config: Config,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    *,
+    include_machine: bool = False,
+    on_build: Callable[[str], None] = print,
+) -> Preview:
+    """Build once, then serve ``output/`` and rebuild whenever a watched file changes."""
+    from .build import build  # the full build: extract, update catalogs, render
+
+    def rebuild() -> None:
+        try:
+            outcome = build(config, include_machine=include_machine)
+        except Exception as error:  # keep serving the last good build; say what broke
+            preview.last_error = str(error)
+            on_build(f"build failed: {error}")
+            return
+        preview.last_error = ""
+        preview.version += 1
+        for line in outcome.errors + outcome.site.notes:
+            on_build(f"warning: {line}")
+        on_build(f"rebuilt: {len(outcome.site.written)} files written (version {preview.version})")
+
+    output = config.output_path
+    output.mkdir(parents=True, exist_ok=True)
+
+    class Handler(SimpleHTTPRequestHandler):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, directory=str(output), **kwargs)
+
+        def do_GET(self) -> None:
+            if self.path.split("?")[0] == VERSION_PATH:
+                self._send(str(preview.version).encode(), "text/plain; charset=utf-8")
+                return
+            target = Path(self.translate_path(self.path))
+            if target.is_dir():
+                target = target / "index.html"
+            if target.suffix == ".html" and target.is_file():
+                script = RELOAD_SCRIPT.format(version=preview.version, path=VERSION_PATH)
+                page = target.read_text("utf-8").replace("</body>", script + "</body>", 1)
+                self._send(page.encode("utf-8"), "text/html; charset=utf-8")
+                return
+            super().do_GET()
+
+        def _send(self, body: bytes, content_type: str) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer((host, port), Handler)
+    preview = Preview(server, threading.Event())
+    rebuild()
+
+    def watch() -> None:
+        for _changes in watchfiles.watch(
+            *watched_paths(config), stop_event=preview.stop_event, debounce=300, rust_timeout=500
+        ):
+            rebuild()
+
+    preview.threads = [
+        threading.Thread(target=server.serve_forever, name="l10n-serve", daemon=True),
+        threading.Thread(target=watch, name="l10n-watch", daemon=True),
+    ]
+    for thread in preview.threads:
+        thread.start()
+    return preview
+
+
+def serve(
+    config: Config, host: str = "127.0.0.1", port: int = 8000, *, include_machine: bool = False
+) -> None:
+    """Run the preview until interrupted (Ctrl-C)."""
+    preview = start_preview(config, host, port, include_machine=include_machine)
+    print(f"Serving {config.output_path} at {preview.url} (Ctrl-C to stop)")
+    try:
+        preview.stop_event.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        preview.stop()

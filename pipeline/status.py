@@ -1,0 +1,92 @@
+"""The editors' view of the build: ``output/status.html`` and ``output/badges/<lang>.svg``.
+
+Per language: how many source words are translated, fuzzy (machine or
+outdated, not reviewed), untranslated, or rejected (translated but failing QA
+or the security rules, so English is shown); the QA findings by check; and
+whether the language is published and why not.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import jinja2
+
+from .config import Config
+from .pages import FUZZY, REJECTED, TRANSLATED, UNTRANSLATED
+
+if TYPE_CHECKING:
+    from .pages import LanguagePlan, OutputFiles
+
+STATES = (TRANSLATED, FUZZY, REJECTED, UNTRANSLATED)
+
+
+@dataclass(frozen=True)
+class LanguageStatus:
+    code: str
+    name: str
+    published: bool
+    percent: float  # share of source words shown translated
+    minimum: float
+    why: str  # why it is withheld; "" when published
+    words: dict[str, int]  # by state, in STATES order
+    findings: list[tuple[str, str, int]]  # (check, severity, count), most severe first
+
+    @property
+    def total_words(self) -> int:
+        return sum(self.words.values())
+
+    def share(self, state: str) -> float:
+        return 100.0 * self.words[state] / self.total_words if self.total_words else 0.0
+
+
+def language_status(plan: LanguagePlan) -> LanguageStatus:
+    counts = Counter((f.check, f.severity.value) for f in plan.translations.findings)
+    order = {"error": 0, "warning": 1, "info": 2}
+    findings = sorted(
+        ((check, severity, n) for (check, severity), n in counts.items()),
+        key=lambda item: (order[item[1]], item[0]),
+    )
+    return LanguageStatus(
+        code=plan.language.code,
+        name=plan.language.name,
+        published=plan.published,
+        percent=plan.percent,
+        minimum=plan.minimum,
+        why="" if plan.published else plan.why_withheld,
+        words={state: plan.words.get(state, 0) for state in STATES},
+        findings=findings,
+    )
+
+
+def badge_svg(env: jinja2.Environment, label: str, percent: float, published: bool) -> str:
+    """A shields-style badge, "ru | 100%": green when published, red when withheld."""
+    value = f"{percent:.0f}%"
+    # Verdana 11px averages about 7 px a character, as shields.io assumes.
+    left, right = 10 + 7 * len(label), 10 + 7 * len(value)
+    color = "#4c1" if published else "#e05d44"
+    return env.get_template("badge.svg").render(
+        label=label, value=value, left=left, right=right, color=color
+    )
+
+
+def write_status(
+    config: Config, env: jinja2.Environment, plans: list[LanguagePlan], files: OutputFiles
+) -> None:
+    statuses = [language_status(plan) for plan in plans]
+    files.write(
+        "status.html",
+        env.get_template("status.html").render(
+            languages=statuses,
+            states=STATES,
+            source_language=config.source_language,
+            checks_command="l10n check",
+        ),
+    )
+    for status in statuses:
+        files.write(
+            f"badges/{status.code}.svg",
+            badge_svg(env, status.code, status.percent, status.published),
+        )

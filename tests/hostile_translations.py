@@ -1,0 +1,105 @@
+"""Hostile translations, and the helper that puts translations into a temp project's catalogs.
+
+Each payload turns a source text into what a malicious or careless translator
+might submit. ``links=True`` payloads need a source text with a link.
+``rejected=True`` ones must be refused by the build (English shown, reported);
+the others are rendered as inert text, which the tree assertions check.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.config import load_config
+from pipeline.model import Entry
+from pipeline.pofile import read_catalog, write_catalog
+
+_FIRST_URL = re.compile(r"\]\((https://[^)\s]+)")
+
+
+def _retarget(msgid: str, new: str) -> str:
+    match = _FIRST_URL.search(msgid)
+    assert match, msgid
+    return msgid.replace(match.group(1), new, 1)
+
+
+@dataclass(frozen=True)
+class Payload:
+    name: str
+    make: Callable[[str], str]
+    links: bool = False
+    rejected: bool = True
+
+
+PAYLOADS: tuple[Payload, ...] = (
+    Payload("script tag", lambda m: m + " <script>alert(1)</script>"),
+    Payload("event handler", lambda m: m + ' <img src="x" onerror="alert(1)">'),
+    Payload("raw anchor", lambda m: '<a href="javascript:alert(1)">' + m + "</a>"),
+    Payload("javascript link", lambda m: _retarget(m, "javascript:alert(1)"), links=True),
+    Payload(
+        "data link", lambda m: _retarget(m, "data:text/html,<script>alert(1)</script>"), links=True
+    ),
+    Payload("new domain", lambda m: _retarget(m, "https://evil.example/x"), links=True),
+    Payload(
+        "entity-encoded scheme", lambda m: _retarget(m, "&#106;avascript:alert(1)"), links=True
+    ),
+    Payload(
+        "title attribute injection",
+        lambda m: _retarget(m, _FIRST_URL.search(m).group(1) + ' "x\\" onmouseover=\\"alert(1)"'),  # type: ignore[union-attr]
+        links=True,
+    ),
+    Payload("added link", lambda m: m + " [more](https://evil.example/)"),
+    Payload("autolink", lambda m: m + " <https://evil.example/>"),
+    Payload("javascript autolink", lambda m: m + " <javascript:alert(1)>"),
+    Payload("image", lambda m: m + " ![x](https://evil.example/p.png)"),
+    # A one-line msgid cannot define a reference: both halves stay text.
+    Payload(
+        "reference link",
+        lambda m: m + " [click][evil]\n\n[evil]: javascript:alert(1)",
+        rejected=False,
+    ),
+    Payload("reference definition", lambda m: "[evil]: https://evil.example/ " + m, rejected=False),
+    Payload(
+        "entity-encoded script",
+        lambda m: m + " &lt;script&gt;alert(1)&lt;/script&gt;",
+        rejected=False,
+    ),
+    Payload("bidi override", lambda m: "\u202e" + m),
+    Payload("bidi isolate", lambda m: m + " \u2066evil\u2069"),
+    Payload("over-long", lambda m: m + " " + "A" * 20_000),
+    Payload("placeholder added", lambda m: m + " {cost_from}"),
+    Payload("placeholder probe", lambda m: m + " {__class__}"),
+    Payload("template expression", lambda m: m + " {{ 7*7 }} {{ config }}"),
+    Payload("template statement", lambda m: m + " {% for x in range(3) %}loop{% endfor %}"),
+)
+
+
+def translate_catalogs(
+    project: Path,
+    lang: str,
+    translate: Callable[[str, Entry], str | None],
+    *,
+    fuzzy: Callable[[str, Entry], bool] = lambda domain, entry: False,
+) -> None:
+    """Set every entry of ``lang`` to ``translate(domain, entry)`` (None: untranslated)."""
+    config = load_config(project)
+    for path in sorted((config.locales_path / lang / "LC_MESSAGES").glob("*.po")):
+        catalog = read_catalog(path, lang, path.stem)
+        for entry in catalog.entries:
+            text = translate(path.stem, entry)
+            entry.msgstr = text or ""
+            entry.fuzzy = bool(text) and fuzzy(path.stem, entry)
+        write_catalog(catalog, path)
+
+
+def set_publish_minimum(project: Path, minimum: float, **per_language: float) -> None:
+    pyproject = project / "pyproject.toml"
+    table = "".join(f"{lang} = {value}\n" for lang, value in per_language.items())
+    pyproject.write_text(
+        pyproject.read_text()
+        + f"\n[tool.l10n.publish]\nmin_complete = {minimum}\n"
+        + (f"[tool.l10n.publish.languages]\n{table}" if table else "")
+    )

@@ -1,0 +1,229 @@
+"""The built site: switcher, hreflang, sitemap, fallback, thresholds, machine text, QA, determinism."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import time
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from lxml import etree, html
+
+from pipeline.cli import main
+from pipeline.config import load_config
+from pipeline.model import Entry
+from pipeline.serve import VERSION_PATH, start_preview
+from tests.hostile_translations import set_publish_minimum, translate_catalogs
+from tests.projects import copy_project
+
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+XHTML = "{http://www.w3.org/1999/xhtml}"
+UNTRANSLATED = "Additional factors influencing price include:"
+
+
+def build(project: Path, *args: str) -> str:
+    result = CliRunner().invoke(
+        main, ["--project", str(project), "build", *args], catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def tagged(lang: str) -> Callable[[str, Entry], str | None]:
+    """Translate by tagging: keeps every link, number and placeholder; one entry left out."""
+    return lambda domain, entry: None if entry.msgid == UNTRANSLATED else f"[{lang}] {entry.msgid}"
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = copy_project(tmp_path_factory.mktemp("base") / "site", with_locales=False)
+    build(project)
+    return project
+
+
+@pytest.fixture
+def project(base: Path, tmp_path: Path) -> Path:
+    """ru and ar translated (tagged), de empty; output/ not built yet."""
+    target = tmp_path / "site"
+    shutil.copytree(base, target, ignore=shutil.ignore_patterns("output", ".l10n"))
+    translate_catalogs(target, "ru", tagged("ru"))
+    translate_catalogs(target, "ar", tagged("ar"))
+    return target
+
+
+def page(project: Path, lang: str, slug: str) -> html.HtmlElement:
+    return html.parse(str(project / "output" / lang / f"{slug}.html")).getroot()
+
+
+def test_switcher_hreflang_canonical_and_sitemap_agree(project: Path) -> None:
+    output = build(project)
+    assert "de: not published: 0% translated, below the publish threshold of 80%" in output
+    root = page(project, "ru", "cost")
+    assert (root.get("lang"), root.get("dir")) == ("ru", "ltr")
+    switcher = root.xpath("//nav[@class='languages']//a")
+    assert [(a.get("hreflang"), a.text_content()) for a in switcher] == [
+        ("en", "English"),
+        ("ru", "Русский"),
+        ("ar", "العربية"),
+    ]
+    assert [a.get("href") for a in switcher] == [
+        "../en/cost.html",
+        "../ru/cost.html",
+        "../ar/cost.html",
+    ]
+    assert root.xpath("//nav[@class='languages']//a[@aria-current='page']/@hreflang") == ["ru"]
+    base_url = "https://clinic.example/"
+    assert root.xpath("//link[@rel='canonical']/@href") == [f"{base_url}ru/cost.html"]
+    alternates = {
+        link.get("hreflang"): link.get("href") for link in root.xpath("//link[@rel='alternate']")
+    }
+    assert alternates == {
+        "en": f"{base_url}en/cost.html",
+        "ru": f"{base_url}ru/cost.html",
+        "ar": f"{base_url}ar/cost.html",
+        "x-default": f"{base_url}en/cost.html",
+    }
+    sitemap = etree.parse(str(project / "output" / "sitemap.xml")).getroot()
+    urls = sitemap.findall(f"{SITEMAP}url")
+    assert len(urls) == 7 * 3
+    locs = [u.findtext(f"{SITEMAP}loc") for u in urls]
+    assert f"{base_url}ar/cost.html" in locs and not any("/de/" in loc for loc in locs)
+    for url in urls:
+        links = {link.get("hreflang"): link.get("href") for link in url.findall(f"{XHTML}link")}
+        assert set(links) == {"en", "ru", "ar", "x-default"}
+        assert url.findtext(f"{SITEMAP}loc") in links.values()
+    chooser = html.parse(str(project / "output" / "index.html")).getroot()
+    assert chooser.xpath("//ul[@class='language-list']//a/@href") == [
+        "en/index.html",
+        "ru/index.html",
+        "ar/index.html",
+    ]
+    arabic = page(project, "ar", "cost")
+    assert (arabic.get("lang"), arabic.get("dir")) == ("ar", "rtl")
+
+
+def test_fallback_is_marked_and_values_follow_the_locale(project: Path) -> None:
+    build(project)
+    root = page(project, "ru", "cost")
+    fallback = root.xpath("//main//*[@lang='en']")
+    assert [e.text_content() for e in fallback] == [UNTRANSLATED]
+    notice = root.xpath("//p[contains(@class,'notice fallback')]")
+    assert notice and "[ru] Parts of this page are not yet translated" in notice[0].text_content()
+    price = next(p.text_content() for p in root.xpath("//main/p") if "€" in p.text_content())
+    assert "20\xa0000\xa0€" in price and price.startswith("[ru] ")
+    english = page(project, "en", "cost")
+    assert not english.xpath("//main//*[@lang]")
+    assert not english.xpath("//p[contains(@class,'notice')]")
+    assert any("€20,000" in p.text_content() for p in english.xpath("//main/p"))
+
+
+def test_withheld_language_loses_its_pages_but_nothing_else(project: Path) -> None:
+    build(project)
+    assert (project / "output" / "ar" / "cost.html").is_file()
+    foreign = project / "output" / "ar" / "keep-me.txt"
+    foreign.write_text("not the build's")
+    set_publish_minimum(project, 80, ar=101)
+    output = build(project)
+    assert re.search(
+        r"ar: not published: \d+% translated, below the publish threshold of 101%", output
+    )
+    assert sorted(p.name for p in (project / "output" / "ar").iterdir()) == ["keep-me.txt"]
+    assert page(project, "ru", "cost").xpath("//nav[@class='languages']//a/@hreflang") == [
+        "en",
+        "ru",
+    ]
+    assert "/ar/" not in (project / "output" / "sitemap.xml").read_text()
+    status = html.parse(str(project / "output" / "status.html")).getroot()
+    verdict = status.xpath("//section[@id='ar']//p[contains(@class,'verdict')]")[0]
+    assert verdict.text_content().startswith("Not published:")
+    assert "#e05d44" in (project / "output" / "badges" / "ar.svg").read_text()  # red: withheld
+
+
+def test_machine_text_only_in_a_preview_build_and_then_marked_noindex(project: Path) -> None:
+    translate_catalogs(project, "ar", tagged("ar"), fuzzy=lambda domain, entry: domain == "faq")
+    build(project)
+    faq = page(project, "ar", "faq")
+    assert "[ar]" not in faq.xpath("string(//main)")
+    assert not faq.xpath("//meta[@name='robots']")
+    build(project, "--include-machine")
+    faq = page(project, "ar", "faq")
+    assert "[ar]" in faq.xpath("string(//main)") and faq.xpath(
+        "//main//*[contains(@class,'machine')]"
+    )
+    assert faq.xpath("//meta[@name='robots']/@content") == ["noindex"]
+    assert faq.xpath("//p[contains(@class,'notice machine')]")
+    assert not page(project, "ar", "cost").xpath("//meta[@name='robots']")
+
+
+def test_a_qa_error_falls_back_to_english_and_is_reported(project: Path) -> None:
+    def changed_number(domain: str, entry: Entry) -> str | None:
+        if entry.msgid.startswith("Another key safety component"):
+            return "[ru] " + entry.msgid.replace("IL-6, IL-2", "IL-8, IL-2")
+        return tagged("ru")(domain, entry)
+
+    translate_catalogs(project, "ru", changed_number)
+    output = build(project)
+    assert "[ru] QA numbers:" in output and "English shown instead" in output
+    root = page(project, "ru", "safety")
+    marked = [e.text_content() for e in root.xpath("//main//*[@lang='en']")]
+    assert any(text.startswith("Another key safety component") for text in marked)
+
+
+def test_builds_are_deterministic_and_a_rebuild_writes_nothing(
+    project: Path, tmp_path: Path
+) -> None:
+    twin = tmp_path / "twin"
+    shutil.copytree(project, twin)
+    build(project)
+    build(twin)
+
+    def files(root: Path) -> dict[str, bytes]:
+        return {
+            p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted(root.rglob("*"))
+            if p.is_file()
+        }
+
+    assert files(project / "output") == files(twin / "output")
+    before = {p: p.stat().st_mtime_ns for p in (project / "output").rglob("*") if p.is_file()}
+    assert "0 files written" in build(project)
+    assert {
+        p: p.stat().st_mtime_ns for p in (project / "output").rglob("*") if p.is_file()
+    } == before
+
+
+def test_stylesheet_uses_logical_properties_only() -> None:
+    css = (
+        Path(__file__).parent.parent / "pipeline" / "templates" / "assets" / "site.css"
+    ).read_text()
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)  # comments may say "right-to-left"
+    for physical in ("left", "right"):
+        assert f"-{physical}" not in css and f": {physical}" not in css, physical
+
+
+def test_preview_serves_rebuilds_and_reloads(project: Path) -> None:
+    config = load_config(project)
+    preview = start_preview(config, "127.0.0.1", 0, on_build=lambda line: None)
+    try:
+        assert preview.url.startswith("http://127.0.0.1:")
+        with urllib.request.urlopen(preview.url + "en/faq.html", timeout=5) as response:
+            served = response.read().decode()
+        assert VERSION_PATH in served and "Is CAR-T therapy safe?" in served
+        assert VERSION_PATH not in (project / "output" / "en" / "faq.html").read_text()
+        first = preview.version
+        faq = project / "source" / "faq.md"
+        faq.write_text(faq.read_text().replace("Is CAR-T therapy safe?", "Is CAR-T safe for me?"))
+        deadline = time.monotonic() + 30
+        while preview.version == first and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert preview.version > first, "no rebuild within 30 s"
+        with urllib.request.urlopen(preview.url + VERSION_PATH, timeout=5) as response:
+            assert int(response.read()) == preview.version
+        with urllib.request.urlopen(preview.url + "en/faq.html", timeout=5) as response:
+            assert "Is CAR-T safe for me?" in response.read().decode()
+    finally:
+        preview.stop()
