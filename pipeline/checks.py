@@ -50,7 +50,7 @@ from rich.table import Table
 
 from . import qa as translation_qa
 from .config import Config
-from .glossary import Glossary
+from .glossary import Glossary, GlossaryError, project_glossary
 from .langid import LanguageIdentifier, Verdict, identifier, language_name
 from .model import Catalog, Entry, Finding, Segment, Severity
 from .pofile import CatalogSyntaxError, read_catalog
@@ -131,8 +131,8 @@ def run_checks(
 ) -> CheckReport:
     """Check the catalogs of ``langs`` (all target languages by default) and the source."""
     languages = list(langs) if langs is not None else list(config.languages)
-    glossary = load_glossary(config)
     findings: list[Finding] = []
+    glossary = load_glossary(config, findings)
     stats: list[Stats] = []
     ident: LanguageIdentifier | None = None
     if (qa and "language" not in config.check.disable) or source:
@@ -207,11 +207,17 @@ def langid_cache_path(config: Config) -> Path:
     return base / "langid-cache.json"
 
 
-def load_glossary(config: Config) -> Glossary:
-    path = config.glossary_path
-    if path is None or not path.is_file():
+def load_glossary(config: Config, findings: list[Finding]) -> Glossary:
+    """The project glossary; a broken one is a finding, and the checks go on without it."""
+    try:
+        return project_glossary(config)
+    except GlossaryError as error:
+        # GlossaryError messages start with "path:line: "
+        where = re.match(r"(.*?):(\d+): (.*)", str(error), re.DOTALL)
+        file = config.relative(config.glossary_path) if config.glossary_path else ""
+        line, message = (int(where[2]), where[3]) if where else (0, str(error))
+        findings.append(Finding("glossary", Severity.ERROR, message, file, line))
         return Glossary.empty()
-    return Glossary.load(path)
 
 
 def _read_templates(config: Config, findings: list[Finding]) -> dict[str, Catalog]:

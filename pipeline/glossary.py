@@ -38,6 +38,8 @@ from typing import Protocol
 import snowballstemmer  # type: ignore[import-untyped]
 from babel import Locale, UnknownLocaleError
 
+from .config import Config
+
 TERM_COLUMN = "term"
 DNT_COLUMN = "dnt"
 NOTE_COLUMN = "note"
@@ -513,3 +515,11 @@ def _fold_latin_accents(word: str) -> str:
             continue
         kept.append(char)
     return unicodedata.normalize("NFC", "".join(kept))
+
+
+def project_glossary(config: Config) -> Glossary:
+    """The glossary named in ``[tool.l10n]``; empty when the project has none."""
+    path = config.glossary_path
+    if path is None or not path.is_file():
+        return Glossary.empty()
+    return Glossary.load(path)

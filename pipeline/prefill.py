@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .catalog import write_if_changed
 from .config import Config
-from .glossary import Glossary, GlossaryError
+from .glossary import GlossaryError, project_glossary
 from .machine import MachineError, MachineResult, MachineTranslator
 from .memory import LookupContext, TranslationMemory, Unit
 from .model import Catalog, Entry, Match, MatchKind, Origin, OriginKind
@@ -208,17 +208,20 @@ def _stamp() -> str:
 
 
 def make_translator(
-    config: Config, engine: str | None = None, engine_url: str | None = None
+    config: Config,
+    engine: str | None = None,
+    engine_url: str | None = None,
+    source_lang: str | None = None,
 ) -> MachineTranslator:
+    """The configured engine, with one run's overrides; do-not-translate terms protected."""
     settings = config.machine
-    glossary = (
-        Glossary.load(config.glossary_path)
-        if config.glossary_path and config.glossary_path.exists()
-        else Glossary.empty()
-    )
+    try:
+        glossary = project_glossary(config)
+    except GlossaryError as error:
+        raise MachineError(f"cannot protect do-not-translate terms: {error}") from None
     return MachineTranslator(
         engine or settings.engine,
-        config.source_language,
+        source_lang or config.source_language,
         url=engine_url or settings.engine_url,
         api_key_env=settings.api_key_env,
         timeout=settings.timeout,
@@ -237,5 +240,14 @@ def remember_reviewed(
 
     Run on every build, so the memory never lags behind the catalogs; the
     catalogs stay the source of truth (``l10n tm rebuild`` recreates it).
+    The sentences aligned inside each reviewed block are stored too (level
+    ``sentence``), for :mod:`pipeline.sentences` to reuse when a block changes.
     """
-    return sum(memory.sync_catalog(c, config.source_language) for c in catalogs if c.lang)
+    from .sentences import sentence_units  # sentences imports this module
+
+    return sum(
+        memory.sync_catalog(c, config.source_language)
+        + memory.add(sentence_units(c, config.source_language))
+        for c in catalogs
+        if c.lang
+    )

@@ -23,14 +23,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .catalog import update_catalogs, write_if_changed
-from .checks import ForeignText, foreign_text, load_glossary
+from .checks import ForeignText, foreign_text
 from .config import Config
 from .files import write_text_atomic
+from .glossary import project_glossary
 from .langid import identifier
-from .machine import MachineError, MachineTranslator
+from .machine import MachineError
 from .memory import TranslationMemory, Unit
 from .model import Origin, OriginKind
 from .pofile import read_catalog
+from .prefill import make_translator
 from .qa import KEEP_PREFIX, contains_fragment
 from .segment import read_segments
 
@@ -67,7 +69,7 @@ class FixReport:
 
 
 def find_foreign(config: Config) -> list[ForeignText]:
-    glossary = load_glossary(config)
+    glossary = project_glossary(config)
     ident = identifier(config.all_languages, glossary.do_not_translate, config.source_language)
     return [f for segment in read_segments(config) for f in foreign_text(segment, config, ident)]
 
@@ -116,18 +118,8 @@ def _english_for(
     matches = memory.lookup(original, lang, config.source_language, threshold=100.0, limit=1)
     if matches:
         return matches[0].target, Origin(OriginKind.MEMORY, str(matches[0].origin))
-    settings = config.machine
     try:
-        translator = MachineTranslator(
-            engine or settings.engine,
-            lang,
-            url=engine_url or settings.engine_url,
-            api_key_env=settings.api_key_env,
-            timeout=settings.timeout,
-            retries=settings.retries,
-            backoff=settings.backoff,
-            protected_terms=load_glossary(config).do_not_translate,
-        )
+        translator = make_translator(config, engine, engine_url, source_lang=lang)
         (result,) = translator.translate([original], config.source_language)
     except MachineError as error:
         raise FixError(f"no English for «{original[:60]}»: {error}; give it with --text") from None
