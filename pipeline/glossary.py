@@ -347,6 +347,10 @@ def _form_occurs(form: str, lang: str, text: str) -> bool:
     if _is_code(form):
         return _english_pattern(form, plural=False).search(text) is not None
     compounds = _base_language(lang) == "de"
+    if compounds and " " not in form and form.casefold() in text.casefold():
+        # German writes a one-word term inside compounds ("Tumorantigene"), where
+        # the stemmer cuts the compound somewhere else.
+        return True
     for joined in (True, False):
         normal, words = _analyse(lang, text, joined)
         if _sequence_in(_form_words(lang, form, joined), words, normal, compounds):
@@ -441,7 +445,8 @@ def _stems_agree(wanted: str, found: str, compounds: bool = False) -> bool:
     two letters of the same script (not "интерферон" for "интерферон-γ"). A Russian genitive plural with a fleeting vowel (клеток for
     клетка) agrees with its stem. With ``compounds`` (German, which writes terms
     inside compounds) a text word that starts with the term's stem
-    ("Zytokinspiegel" for "Zytokin") agrees too -- the only open-ended rule.
+    ("Zytokinspiegel" for "Zytokin"), or ends with it ("Tumorantigene" for
+    "Antigen"), agrees too -- the only open-ended rules.
     """
     if wanted == found:
         return True
@@ -459,7 +464,11 @@ def _stems_agree(wanted: str, found: str, compounds: bool = False) -> bool:
         and long_[:-2] + long_[-1] == short
     ):
         return True
-    return compounds and len(wanted) >= _MIN_PREFIX_STEM and found.startswith(wanted)
+    return (
+        compounds
+        and len(wanted) >= _MIN_PREFIX_STEM
+        and (found.startswith(wanted) or found.endswith(wanted))
+    )
 
 
 def _script(char: str) -> str:

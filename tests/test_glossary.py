@@ -318,3 +318,11 @@ def test_loader_reads_a_byte_order_mark_blank_rows_and_no_note_column(tmp_path: 
     assert remission.translations == {"ru": ("ремиссия",), "ar": ("الهدأة",)}
     assert (remission.line, remission.note) == (3, "")
     assert glossary.do_not_translate == ("CD19",)
+
+
+def test_a_german_term_at_the_end_of_a_compound_is_found() -> None:
+    glossary = Glossary.load(Path(__file__).resolve().parent.parent / "glossary.csv")
+    antigen = glossary.get("antigen")
+    assert antigen is not None
+    assert not glossary.missing_in(antigen, "de", "ihre Spezifität für Tumorantigene")
+    assert glossary.missing_in(antigen, "de", "ihre Spezifität für Tumormarker")
