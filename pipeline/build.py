@@ -7,11 +7,12 @@ from dataclasses import dataclass
 
 from .catalog import UpdateReport, ui_segments, update_catalogs
 from .config import Config
-from .memory import TranslationMemoryError, open_memory
+from .memory import TranslationMemory, TranslationMemoryError, open_memory
 from .model import Segment
 from .pages import BuildReport, render_site
 from .prefill import remember_reviewed
 from .segment import read_segments
+from .sentences import leverage_for
 
 
 @dataclass
@@ -37,14 +38,24 @@ def build(
     include_machine: bool = False,
     languages: Sequence[str] | None = None,
 ) -> BuildOutcome:
-    update = update_catalogs(config, extract(config), languages)
     remembered, memory_error = 0, ""
+    memory: TranslationMemory | None = None
     try:
-        with open_memory(config.memory_location) as memory:
-            remembered = remember_reviewed(
-                config, memory, [merge.catalog for merge in update.merges.values()]
-            )
+        memory = open_memory(config.memory_location)
     except TranslationMemoryError as error:
+        # Without the memory, sentences of the previous version still carry over.
         memory_error = f"translation memory: {error}"
+    try:
+        leverage = leverage_for(config.source_language, memory, config.memory_threshold)
+        update = update_catalogs(config, extract(config), languages, leverage_for=leverage)
+        if memory is not None:
+            catalogs = [merge.catalog for merge in update.merges.values()]
+            try:
+                remembered = remember_reviewed(config, memory, catalogs)
+            except TranslationMemoryError as error:
+                memory_error = f"translation memory: {error}"
+    finally:
+        if memory is not None:
+            memory.close()
     site = render_site(config, include_machine=include_machine, languages=languages)
     return BuildOutcome(update, site, remembered, memory_error)

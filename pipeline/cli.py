@@ -15,6 +15,8 @@ from rich.progress import Progress, TaskID
 from . import build as build_stage
 from .catalog import new_catalog, write_if_changed
 from .config import Config, ConfigError, load_config
+from .memory import TranslationMemory
+from .pofile import CatalogSyntaxError
 from .source import SourceError
 
 console = Console(stderr=False, highlight=False)
@@ -81,6 +83,8 @@ def build(obj: Context, lang: tuple[str, ...], include_machine: bool) -> None:
         sys.exit(1)
     for line in outcome.errors + outcome.site.notes:
         errors.print(f"[yellow]warning:[/] {escape(line)}")
+    for path in outcome.site.removed:
+        console.print(f"removed stale {config.relative(path)}")
     for code, why in outcome.site.withheld.items():
         console.print(f"{code}: not published: {why}")
     written = len(outcome.update.written) + len(outcome.site.written)
@@ -98,9 +102,12 @@ def build(obj: Context, lang: tuple[str, ...], include_machine: bool) -> None:
 def update(obj: Context) -> None:
     """Extract the templates and merge every language's catalogs (msgmerge semantics)."""
     from .catalog import update_catalogs
+    from .sentences import leverage_for
 
     config = obj.config
-    report = update_catalogs(config, build_stage.extract(config))
+    with _memory(config) as memory:
+        leverage = leverage_for(config.source_language, memory, config.memory_threshold)
+        report = update_catalogs(config, build_stage.extract(config), leverage_for=leverage)
     for line in report.errors:
         errors.print(f"[red]error:[/] {escape(line)}")
     for path, result in sorted(report.merges.items()):
@@ -241,6 +248,101 @@ def check(
     sys.exit(report.exit_code)
 
 
+@main.command()
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on (loopback by default).",
+)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option(
+    "--include-machine", is_flag=True, help="Preview fuzzy (machine) text, marked and noindex."
+)
+@pass_context
+def serve(obj: Context, host: str, port: int, include_machine: bool) -> None:
+    """Serve output/ for preview; rebuild and reload when source, locales or templates change."""
+    from .serve import serve as run_serve
+
+    run_serve(obj.config, host, port, include_machine=include_machine)
+
+
+@main.group()
+def tm() -> None:
+    """The translation memory: import, export, rebuild, stats."""
+
+
+@contextmanager
+def _memory(config: Config) -> Iterator[TranslationMemory]:
+    from .memory import TranslationMemoryError, open_memory
+
+    try:
+        memory = open_memory(config.memory_location)
+    except TranslationMemoryError as error:
+        errors.print(f"[red]error:[/] translation memory: {escape(str(error))}")
+        sys.exit(2)
+    with memory:
+        yield memory
+
+
+@tm.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@pass_context
+def tm_import(obj: Context, file: Path) -> None:
+    """Import a TMX 1.4 file (one transaction: all or nothing)."""
+    from .tmx import TMXError, import_tmx
+
+    with _memory(obj.config) as memory:
+        try:
+            added = import_tmx(memory, file, obj.config.source_language)
+        except TMXError as error:
+            errors.print(f"[red]error:[/] {escape(str(error))}")
+            sys.exit(1)
+    console.print(f"{file}: {added} new units")
+
+
+@tm.command("export")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--lang", multiple=True, help="Only these target languages.")
+@pass_context
+def tm_export(obj: Context, file: Path, lang: tuple[str, ...]) -> None:
+    """Export the memory as TMX 1.4b (for OmegaT, Trados, Weblate)."""
+    from .tmx import export_tmx
+
+    config = obj.config
+    with _memory(config) as memory:
+        count = export_tmx(memory, file, config.source_language, list(lang) or None)
+    console.print(f"{file}: {count} units")
+
+
+@tm.command("rebuild")
+@pass_context
+def tm_rebuild(obj: Context) -> None:
+    """Recreate the human units from the catalogs, the source of truth."""
+    from .pofile import read_catalog
+
+    config = obj.config
+    catalogs = []
+    for lang in config.languages:
+        for path in sorted((config.locales_path / lang / "LC_MESSAGES").glob("*.po")):
+            try:
+                catalogs.append(read_catalog(path, lang, path.stem))
+            except CatalogSyntaxError as error:
+                errors.print(f"[yellow]warning:[/] {escape(str(error))}")
+    with _memory(config) as memory:
+        count = memory.rebuild(catalogs, config.source_language)
+    console.print(f"{count} units from {len(catalogs)} catalogs")
+
+
+@tm.command("stats")
+@pass_context
+def tm_stats(obj: Context) -> None:
+    """Counts of units by level and origin."""
+    with _memory(obj.config) as memory:
+        for name, count in sorted(memory.stats().items()):
+            console.print(f"{name}: {count}")
+
+
 @main.group()
 def source() -> None:
     """Source-side commands."""
@@ -270,7 +372,9 @@ def source_fix(
                     + escape(f" -> «{fix.english[:60]}…» ({fix.english_origin})")
                 )
                 if not fix.confirmed:
-                    console.print("  machine English: an editor must confirm it (see 'unconfirmed')")
+                    console.print(
+                        "  machine English: an editor must confirm it (see 'unconfirmed')"
+                    )
             if not fixes:
                 console.print("The source is all in the source language; nothing to fix.")
             if dry_run or not fixes:

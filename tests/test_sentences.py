@@ -1,0 +1,225 @@
+"""Sentence segmentation, alignment and sentence-level leverage on update."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bench.sentence_leverage import measure
+from pipeline.build import build
+from pipeline.catalog import merge
+from pipeline.config import load_config
+from pipeline.memory import SqliteMemory, Unit
+from pipeline.model import Catalog, Entry, Origin, OriginKind
+from pipeline.pofile import read_catalog
+from pipeline.prefill import remember_reviewed
+from pipeline.sentences import (
+    SentenceLeverage,
+    align,
+    anchors,
+    short_diff,
+    split_sentences,
+)
+from tests.projects import copy_project, msgfmt_check
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        ("en", "Fever, e.g. chills, is common. Dr. Lee saw approx. 5 patients, ca. 10% of them.",
+         ["Fever, e.g. chills, is common.", "Dr. Lee saw approx. 5 patients, ca. 10% of them."]),
+        ("de", "Fieber, z. B. Schüttelfrost, ist häufig. Dr. Roth sah ca. 5 Patienten usw. Der Rest nicht.",
+         ["Fieber, z. B. Schüttelfrost, ist häufig.", "Dr. Roth sah ca. 5 Patienten usw.", "Der Rest nicht."]),
+        ("ru", "Симптомы, т. е. лихорадка, проходят. Осмотрено ок. 5 пациентов и т. д. Остальные здоровы.",
+         ["Симптомы, т. е. лихорадка, проходят.", "Осмотрено ок. 5 пациентов и т. д.", "Остальные здоровы."]),
+        ("es", "Los síntomas, p. ej. fiebre, pasan. Se vieron aprox. 5 pacientes, etc. El resto sanó.",
+         ["Los síntomas, p. ej. fiebre, pasan.", "Se vieron aprox. 5 pacientes, etc.", "El resto sanó."]),
+        ("fr", "Les symptômes, p. ex. la fièvre, passent. On a vu env. 5 patients. Le reste va bien.",
+         ["Les symptômes, p. ex. la fièvre, passent.", "On a vu env. 5 patients.", "Le reste va bien."]),
+        ("ar", "تشمل الأعراض الحمى، والتعب. رأى الطبيب 5 مرضى: كلهم بخير. هل تعافوا؟ نعم.",
+         ["تشمل الأعراض الحمى، والتعب.", "رأى الطبيب 5 مرضى: كلهم بخير.", "هل تعافوا؟", "نعم."]),
+    ],
+)  # fmt: skip
+def test_sentences_respect_abbreviations(lang: str, text: str, expected: list[str]) -> None:
+    assert split_sentences(text, lang) == expected
+
+
+def test_markdown_spans_are_never_split() -> None:
+    text = (
+        "See [the FAQ. Details](https://x.org/a.b) now. Check **Note. Here.** first. "
+        "Visit https://clinic.example/a.html. Hello {name}. Run `a. b` once."
+    )
+    assert split_sentences(text, "en") == [
+        "See [the FAQ. Details](https://x.org/a.b) now.",
+        "Check **Note. Here.** first.",
+        "Visit https://clinic.example/a.html.",
+        "Hello {name}.",
+        "Run `a. b` once.",
+    ]
+
+
+def test_anchors_ignore_separators_and_hyphen_kinds() -> None:
+    assert anchors("IL-6 at 1.5 mg; 100,000 cells; PD‑L1") == anchors(
+        "IL-6 bei 1,5 mg; 100 000 Zellen; PD-L1"
+    )
+    assert anchors("CD19") != anchors("CD22")
+
+
+SOURCE = "CAR-T is safe. Symptoms include fever and fatigue. Most cases resolve within 14 days."
+TARGET = "CAR-T безопасна. Симптомы включают лихорадку и слабость. Большинство случаев проходит за 14 дней."
+
+
+def test_align_pairs_sentences_in_order() -> None:
+    pairs = align(SOURCE, TARGET, "en", "ru")
+    assert pairs is not None
+    assert [p.target for p in pairs] == split_sentences(TARGET, "ru")
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "CAR-T безопасна. Симптомы включают лихорадку и слабость, большинство проходит за 14 дней.",
+        "CAR-T безопасна. Симптомы включают лихорадку и слабость. Большинство случаев проходит за 10 дней.",
+        # The same count, but the long sentence is not where the long one is.
+        "Безопасна, и это подтверждено многими многолетними исследованиями. Симптомы. Проходят за 14 дней.",
+    ],
+)
+def test_align_refuses_when_unsure(target: str) -> None:
+    assert align(SOURCE, target, "en", "ru") is None
+
+
+def _rebuilt(old_source: str, new_source: str, memory: SqliteMemory | None = None) -> Entry:
+    old = Catalog([Entry(old_source, TARGET)], lang="ru", domain="safety")
+    template = Catalog([Entry(new_source)], domain="safety")
+    hook = SentenceLeverage("en", "ru", memory, today="2026-11-27")
+    (entry,) = merge(old, template, leverage=hook).catalog.active()
+    return entry
+
+
+def test_changed_sentence_keeps_the_others_word_for_word() -> None:
+    new = SOURCE.replace("fever and fatigue", "fever, chills and fatigue")
+    entry = _rebuilt(SOURCE, new)
+    target = split_sentences(TARGET, "ru")
+    assert entry.fuzzy and entry.previous_msgid == SOURCE
+    assert entry.msgstr == f"{target[0]} Symptoms include fever, chills and fatigue. {target[2]}"
+    assert (
+        "sentence 2 changed: «…include fever and…» → «…include fever, chills and…»"
+        in entry.translator_comments
+    )
+    assert (
+        "sentences 1, 3 of 3 carried over from the reviewed translation"
+        in entry.translator_comments
+    )
+    assert any(
+        c.startswith("suggestion: sentences ") and "2026-11-27" in c
+        for c in entry.translator_comments
+    )
+
+
+def test_added_removed_and_swapped_sentences() -> None:
+    first, second, third = split_sentences(TARGET, "ru")
+    added = _rebuilt(SOURCE, SOURCE + " Ask your doctor.")
+    assert added.msgstr == f"{first} {second} {third} Ask your doctor."
+    assert "sentence 4 added: «Ask your doctor.»" in added.translator_comments
+    # Too short a block for the merge to match once a sentence is gone: rebuild directly.
+    hook = SentenceLeverage("en", "ru")
+    removed = hook.rebuild(SOURCE, TARGET, "CAR-T is safe. Most cases resolve within 14 days.")
+    assert removed is not None and removed.target == f"{first} {third}"
+    assert "sentence removed: «Symptoms include fever and fatigue.»" in removed.comments
+    swapped = _rebuilt(
+        SOURCE,
+        "Symptoms include fever and fatigue. CAR-T is safe. Most cases resolve within 14 days.",
+    )
+    assert swapped.msgstr == f"{second} {first} {third}"
+    assert "sentences reordered: check the joins" in swapped.translator_comments
+
+
+def test_changed_sentence_takes_the_best_memory_match(tmp_path: Path) -> None:
+    with SqliteMemory(tmp_path / "memory.sqlite3") as memory:
+        sentence = "Symptoms include fever, chills and fatigue."
+        origin = Origin(OriginKind.MACHINE, "libre")
+        memory.add(
+            [
+                Unit(
+                    sentence,
+                    "Симптомы: лихорадка, озноб, слабость.",
+                    "en",
+                    "ru",
+                    origin,
+                    level="sentence",
+                )
+            ]
+        )
+        entry = _rebuilt(
+            SOURCE, SOURCE.replace("Symptoms include fever and fatigue.", sentence), memory
+        )
+    assert "Симптомы: лихорадка, озноб, слабость." in entry.msgstr
+    assert "machine translation (libre) (sentence 2)" in entry.translator_comments
+    assert any(
+        c.startswith("suggestion: ") and "from mt:libre" in c and c.endswith("(sentence 2)")
+        for c in entry.translator_comments
+    )
+
+
+def test_unalignable_block_is_left_as_msgmerge_leaves_it() -> None:
+    old = Catalog([Entry(SOURCE, "Всё в порядке.")], lang="ru", domain="safety")
+    hook = SentenceLeverage("en", "ru")
+    (entry,) = merge(old, Catalog([Entry(SOURCE + " Ask.")]), leverage=hook).catalog.active()
+    assert entry.msgstr == "Всё в порядке." and entry.fuzzy and not hook.rebuilt
+
+
+def test_new_block_is_assembled_only_from_exact_sentences(tmp_path: Path) -> None:
+    with SqliteMemory(tmp_path / "memory.sqlite3") as memory:
+        reviewed = Catalog([Entry(SOURCE, TARGET)], lang="ru", domain="safety")
+        project = copy_project(tmp_path / "p", with_locales=False)
+        remember_reviewed(load_config(project), memory, [reviewed])
+        assert memory.stats()["sentence"] == 3
+        hook = SentenceLeverage("en", "ru", memory)
+        fresh, partly = (
+            Entry("Most cases resolve within 14 days. CAR-T is safe."),
+            Entry("CAR-T is safe. New."),
+        )
+        hook(fresh, None)
+        hook(partly, None)
+    first, _, third = split_sentences(TARGET, "ru")
+    assert fresh.msgstr == f"{third} {first}" and fresh.fuzzy
+    assert "suggestion: sentences 100% from sentences:memory" in " ".join(fresh.translator_comments)
+    assert partly.msgstr == "" and not partly.translator_comments
+
+
+def test_build_carries_unchanged_sentences(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "p")
+    config = load_config(project)
+    first = build(config, languages=["ru"])
+    assert not first.errors
+    page = project / "source" / "safety.md"
+    old = "Symptoms may include fever, fatigue, and inflammatory responses."
+    page.write_text(
+        page.read_text("utf-8").replace(old, old.replace("fever,", "fever, chills,")), "utf-8"
+    )
+    assert not build(config, languages=["ru"]).errors
+    path = project / "locales" / "ru" / "LC_MESSAGES" / "safety.po"
+    (entry,) = [e for e in read_catalog(path, "ru", "safety").active() if "chills" in e.msgid]
+    assert entry.fuzzy and entry.previous_msgid is not None
+    assert (
+        "sentences 1, 3 of 3 carried over from the reviewed translation"
+        in entry.translator_comments
+    )
+    assert msgfmt_check(path) == ""
+
+
+def test_real_catalogs_no_wrong_carry_over(tmp_path: Path) -> None:
+    results = measure(copy_project(tmp_path / "p"), per_kind=2)
+    total = results.total
+    assert set(results.edits) == {"word", "added", "removed", "swapped", "typo", "split"}
+    assert total["wrong_carry_overs"] == 0
+    assert total["not_word_for_word"] == 0
+    assert total["unchanged_sentences"] > 0
+    assert total["carried_ours"] == total["unchanged_sentences"]
+    assert total["carried_msgmerge"] == 0
+    assert total["review_words_ours"] < total["review_words_msgmerge"] / 3
+
+
+def test_short_diff_shows_the_changed_stretch() -> None:
+    assert short_diff("a b c d e", "a b X d e") == ("…b c d…", "…b X d…")
