@@ -93,13 +93,3 @@ def translate_catalogs(
             entry.msgstr = text or ""
             entry.fuzzy = bool(text) and fuzzy(path.stem, entry)
         write_catalog(catalog, path)
-
-
-def set_publish_minimum(project: Path, minimum: float, **per_language: float) -> None:
-    pyproject = project / "pyproject.toml"
-    table = "".join(f"{lang} = {value}\n" for lang, value in per_language.items())
-    pyproject.write_text(
-        pyproject.read_text()
-        + f"\n[tool.l10n.publish]\nmin_complete = {minimum}\n"
-        + (f"[tool.l10n.publish.languages]\n{table}" if table else "")
-    )

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
+
+from click.testing import CliRunner, Result
+
+from pipeline.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
 PROJECT_FILES = ("pyproject.toml", "source", "locales", "glossary.csv")
@@ -34,3 +39,24 @@ def msgfmt_check(path: Path) -> str:
     )
     errors = [line for line in done.stderr.splitlines() if "warning:" not in line]
     return "\n".join(errors) if done.returncode else ""
+
+
+def l10n(project: Path, *args: str, code: int = 0) -> Result:
+    """Run the ``l10n`` command on ``project`` in-process and check its exit code."""
+    result = CliRunner().invoke(main, ["--project", str(project), *args], catch_exceptions=False)
+    assert result.exit_code == code, result.output
+    return result
+
+
+def set_publish_minimum(project: Path, minimum: float, **per_language: float) -> None:
+    """Replace the project's ``[tool.l10n.publish]`` table."""
+    pyproject = project / "pyproject.toml"
+    text = re.sub(
+        r"\n\[tool\.l10n\.publish[^\n]*\n(?:[^\[][^\n]*\n?)*", "\n", pyproject.read_text()
+    )
+    table = "".join(f"{lang} = {value}\n" for lang, value in per_language.items())
+    pyproject.write_text(
+        text
+        + f"\n[tool.l10n.publish]\nmin_complete = {minimum}\n"
+        + (f"[tool.l10n.publish.languages]\n{table}" if table else "")
+    )

@@ -6,13 +6,11 @@ import os
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from lxml import html
 
-from pipeline.cli import main
 from pipeline.config import load_config
 from pipeline.pofile import read_catalog, write_catalog
-from tests.projects import copy_project, msgfmt_check
+from tests.projects import copy_project, l10n, msgfmt_check, set_publish_minimum
 
 
 def snapshot(root: Path) -> dict[str, tuple[bytes, int]]:
@@ -29,9 +27,7 @@ def project(tmp_path: Path) -> Path:
 
 
 def run(project: Path, *args: str) -> str:
-    result = CliRunner().invoke(main, ["--project", str(project), *args], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    return result.output
+    return l10n(project, *args).output
 
 
 def test_build_from_scratch_then_rebuild_changes_nothing(project: Path) -> None:
@@ -78,8 +74,7 @@ def test_translated_text_is_published_and_the_rest_falls_back_marked(project: Pa
     fuzzy = next(e for e in catalog.entries if e.msgid.startswith("Additional factors"))
     fuzzy.fuzzy = True
     write_catalog(catalog, path)
-    pyproject = project / "pyproject.toml"
-    pyproject.write_text(pyproject.read_text() + "\n[tool.l10n.publish]\nmin_complete = 5\n")
+    set_publish_minimum(project, 5)
     run(project, "build")
     page = html.parse(str(project / "output" / "de" / "cost.html")).getroot()
     assert page.get("lang") == "de"
@@ -112,8 +107,7 @@ def test_a_hostile_translation_never_reaches_the_page(project: Path) -> None:
         if entry not in (hostile, script):
             entry.msgstr = entry.msgid
     write_catalog(catalog, path)
-    pyproject = project / "pyproject.toml"
-    pyproject.write_text(pyproject.read_text() + "\n[tool.l10n.publish]\nmin_complete = 1\n")
+    set_publish_minimum(project, 1)
     output = run(project, "build")
     # both are refused (by the QA markup check or the page security rules) and reported once each
     assert output.count("LC_MESSAGES/references.po:") == 2

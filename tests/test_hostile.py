@@ -11,8 +11,8 @@ from lxml import html
 from pipeline.cli import main
 from pipeline.config import load_config
 from pipeline.pofile import read_catalog
-from tests.hostile_translations import PAYLOADS, Payload, set_publish_minimum, translate_catalogs
-from tests.projects import copy_project
+from tests.hostile_translations import PAYLOADS, Payload, translate_catalogs
+from tests.projects import copy_project, set_publish_minimum
 
 BIDI = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 

@@ -17,8 +17,8 @@ from pipeline.cli import main
 from pipeline.config import load_config
 from pipeline.model import Entry
 from pipeline.serve import VERSION_PATH, start_preview
-from tests.hostile_translations import set_publish_minimum, translate_catalogs
-from tests.projects import copy_project
+from tests.hostile_translations import translate_catalogs
+from tests.projects import copy_project, set_publish_minimum
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 XHTML = "{http://www.w3.org/1999/xhtml}"

@@ -8,15 +8,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
-from pipeline.cli import main
 from pipeline.config import load_config
 from pipeline.memory import open_memory
 from pipeline.model import OriginKind
 from pipeline.pofile import read_catalog, write_catalog
 from tests.libretranslate_server import ServerHandle
-from tests.projects import copy_project, msgfmt_check
+from tests.projects import copy_project, l10n, msgfmt_check
 
 SOURCE = """---
 title: Cost of Cellular Immunotherapy
@@ -42,14 +40,8 @@ def project(tmp_path: Path) -> Path:
     )
     copy_project(tmp_path / "shipped")
     (root / "glossary.csv").write_bytes((tmp_path / "shipped" / "glossary.csv").read_bytes())
-    invoke(root, "update")
+    l10n(root, "update")
     return root
-
-
-def invoke(project: Path, *args: str, code: int = 0) -> Result:
-    result = CliRunner().invoke(main, ["--project", str(project), *args], catch_exceptions=False)
-    assert result.exit_code == code, result.output
-    return result
 
 
 def cost(project: Path, lang: str = "de"):  # type: ignore[no-untyped-def]
@@ -60,7 +52,7 @@ def test_machine_text_is_fuzzy_commented_protected_and_remembered(
     project: Path, libretranslate: Callable[..., ServerHandle]
 ) -> None:
     server = libretranslate()
-    result = invoke(
+    result = l10n(
         project, "prefill", "--lang", "de", "--engine", "libre", "--engine-url", server.url
     )
     assert "by machine (libre)" in result.output
@@ -91,7 +83,7 @@ def test_machine_text_is_fuzzy_commented_protected_and_remembered(
     for entry in catalog.entries:
         entry.msgstr, entry.flags, entry.translator_comments = "", [], []
     write_catalog(catalog, load_config(project).catalog_path("de", "cost"))
-    invoke(project, "prefill", "--lang", "de", "--engine", "libre", "--engine-url", server.url)
+    l10n(project, "prefill", "--lang", "de", "--engine", "libre", "--engine-url", server.url)
     assert len(server.translate_requests) == sent
     again = {e.msgid: e for e in cost(project).entries}
     assert again[myeloma.msgid].msgstr == myeloma.msgstr and again[myeloma.msgid].fuzzy
@@ -104,7 +96,7 @@ def test_a_translators_text_is_never_overwritten(
     catalog.entries[0].msgstr = "Kosten der zellulären Immuntherapie"
     write_catalog(catalog, load_config(project).catalog_path("de", "cost"))
     server = libretranslate()
-    invoke(project, "prefill", "--lang", "de", "--engine", "libre", "--engine-url", server.url)
+    l10n(project, "prefill", "--lang", "de", "--engine", "libre", "--engine-url", server.url)
     first = cost(project).entries[0]
     assert first.msgstr == "Kosten der zellulären Immuntherapie" and not first.fuzzy
     assert all(t != first.msgid for r in server.translate_requests for t in r.texts)
@@ -114,7 +106,7 @@ def test_a_mangled_answer_is_rejected_not_written(
     project: Path, libretranslate: Callable[..., ServerHandle]
 ) -> None:
     server = libretranslate(faults=["drop-token"] * 20)
-    result = invoke(
+    result = l10n(
         project, "prefill", "--lang", "de", "--engine", "libre", "--engine-url", server.url, code=1
     )
     assert "failed" in result.output
@@ -125,12 +117,12 @@ def test_offline_is_one_clear_line_quickly_and_memory_still_fills(project: Path)
     catalog = cost(project)
     catalog.entries[0].msgstr = "Kosten der zellulären Immuntherapie"
     write_catalog(catalog, load_config(project).catalog_path("de", "cost"))
-    invoke(project, "build")  # the reviewed German title goes into the memory
+    l10n(project, "build")  # the reviewed German title goes into the memory
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     started = time.monotonic()
-    result = invoke(
+    result = l10n(
         project,
         "prefill",
         "--lang",
@@ -154,16 +146,16 @@ def test_memory_match_is_fuzzy_with_origin_and_score(project: Path) -> None:
         "Das Multiple Myelom spricht in 70–98 % der Fälle auf BCMA-gerichtete CAR-T-Zellen an."
     )
     write_catalog(catalog, config.catalog_path("de", "cost"))
-    invoke(project, "build")
+    l10n(project, "build")
     source = project / "source" / "cost.md"
     source.write_text(source.read_text().replace("responds in", "typically responds in"))
-    invoke(project, "update")
+    l10n(project, "update")
     catalog = cost(project)
     edited = next(e for e in catalog.entries if e.msgid.startswith("Multiple Myeloma"))
     assert edited.fuzzy and edited.previous_msgid == myeloma.msgid  # msgmerge semantics
     edited.msgstr, edited.flags, edited.previous_msgid = "", [], None
     write_catalog(catalog, config.catalog_path("de", "cost"))
-    result = invoke(project, "prefill", "--lang", "de", "--no-machine")
+    result = l10n(project, "prefill", "--lang", "de", "--no-machine")
     assert "1 from memory" in result.output
     filled = next(e for e in cost(project).entries if e.msgid.startswith("Multiple Myeloma"))
     assert filled.fuzzy and filled.msgstr == myeloma.msgstr
@@ -176,7 +168,7 @@ def test_dry_run_counts_characters_and_changes_nothing(
 ) -> None:
     before = load_config(project).catalog_path("de", "cost").read_bytes()
     server = libretranslate()
-    result = invoke(
+    result = l10n(
         project,
         "prefill",
         "--lang",

@@ -7,12 +7,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
-from pipeline.cli import main
 from pipeline.config import load_config
 from pipeline.pofile import read_catalog, write_catalog
 from tests.libretranslate_server import ServerHandle
+from tests.projects import l10n
 
 RUSSIAN = (
     "комбинированные протоколы, включающие несколько типов клеточной терапии, как правило, "
@@ -43,18 +42,12 @@ def project(tmp_path: Path) -> Path:
         '[tool.l10n]\nlanguages = ["ru", "de"]\nglossary = ""\n'
         "[tool.l10n.machine]\ntimeout = 2.0\nretries = 1\n"
     )
-    invoke(tmp_path, "update")
+    l10n(tmp_path, "update")
     return tmp_path
 
 
-def invoke(project: Path, *args: str, code: int = 0) -> Result:
-    result = CliRunner().invoke(main, ["--project", str(project), *args], catch_exceptions=False)
-    assert result.exit_code == code, result.output
-    return result
-
-
 def findings(project: Path, *args: str, code: int) -> list[dict[str, object]]:
-    report = json.loads(invoke(project, "check", "--format", "json", *args, code=code).output)
+    report = json.loads(l10n(project, "check", "--format", "json", *args, code=code).output)
     return [f for f in report["findings"] if str(f["check"]).startswith("source")]
 
 
@@ -67,7 +60,7 @@ def test_a_russian_sentence_in_english_is_caught_and_moved_to_the_russian_catalo
     assert str(found["message"]).endswith("expected English: «комбинированные протоколы…»")
 
     before = (project / "source" / "cost.md").read_text()
-    invoke(project, "source", "fix", "--text", ENGLISH)
+    l10n(project, "source", "fix", "--text", ENGLISH)
     after = (project / "source" / "cost.md").read_text()
     assert after == before.replace(RUSSIAN, ENGLISH)  # nothing else touched
 
@@ -80,11 +73,11 @@ def test_a_russian_sentence_in_english_is_caught_and_moved_to_the_russian_catalo
     # The required-fragment check warns until the translation carries the original.
     entry.msgstr = "Один из основных факторов — вид терапии."
     write_catalog(russian, config.catalog_path("ru", "cost"))
-    report = json.loads(invoke(project, "check", "--format", "json", "--lang", "ru", code=1).output)
+    report = json.loads(l10n(project, "check", "--format", "json", "--lang", "ru", code=1).output)
     assert any(f["check"] == "required-fragment" for f in report["findings"])
     entry.msgstr += " " + RUSSIAN[0].upper() + RUSSIAN[1:]
     write_catalog(russian, config.catalog_path("ru", "cost"))
-    report = json.loads(invoke(project, "check", "--format", "json", "--lang", "ru", code=1).output)
+    report = json.loads(l10n(project, "check", "--format", "json", "--lang", "ru", code=1).output)
     assert not any(f["check"] == "required-fragment" for f in report["findings"])
 
 
@@ -93,9 +86,9 @@ def test_a_whole_foreign_block_becomes_the_reviewed_translation_and_machine_engl
 ) -> None:
     page = project / "source" / "cost.md"
     page.write_text(PAGE.replace(f" {RUSSIAN}", "") + f"\n{RUSSIAN_BLOCK}\n")
-    invoke(project, "update")
+    l10n(project, "update")
     server = libretranslate()
-    result = invoke(project, "source", "fix", "--engine", "libre", "--engine-url", server.url)
+    result = l10n(project, "source", "fix", "--engine", "libre", "--engine-url", server.url)
     assert "an editor must confirm it" in result.output
     english = f"[en] {RUSSIAN_BLOCK.upper()}"
     assert english in page.read_text()
@@ -109,7 +102,9 @@ def test_a_whole_foreign_block_becomes_the_reviewed_translation_and_machine_engl
     assert waiting["check"] == "source-unconfirmed" and waiting["line"] == 12
     # The editor reads the machine's English, corrects it, and confirms it by deleting
     # the two front matter lines.
-    text = page.read_text().replace(english, "The cost depends on the therapy and the cells needed.")
+    text = page.read_text().replace(
+        english, "The cost depends on the therapy and the cells needed."
+    )
     start = text.index("unconfirmed:")
     end = text.index("\n---", start)
     page.write_text(text[:start] + text[end + 1 :])
