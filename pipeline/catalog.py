@@ -13,10 +13,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import math
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import jinja2.ext
@@ -24,11 +26,12 @@ from babel import Locale
 from babel.messages.extract import extract_from_file
 from babel.messages.plurals import get_plural
 from rapidfuzz import fuzz
+from rapidfuzz.utils import default_process
 
 from .config import Config
 from .files import write_text_atomic
 from .model import Catalog, Entry, Segment
-from .pofile import CatalogSyntaxError, format_catalog, read_catalog
+from .pofile import CatalogSyntaxError, format_catalog, parse_catalog, read_catalog
 
 # Functions the page templates call for UI strings; the extractor knows them.
 UI_KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "t": None}
@@ -170,13 +173,17 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 
 
 def _grams(text: str) -> set[str]:
-    """Index keys: words for prose, character trigrams for short UI strings."""
+    """Index keys: words for prose, words and character trigrams for short UI strings.
+
+    Words carry the same key in both, so a four-word string still finds the
+    five-word string it was cut from.
+    """
     lowered = text.lower()
-    words = _WORD.findall(lowered)
+    words = {f"w:{w}" for w in _WORD.findall(lowered)}
     if len(words) > 4:
-        return set(words)
+        return words
     padded = f"  {lowered} "
-    return {padded[i : i + 3] for i in range(len(padded) - 2)} | {f"w:{w}" for w in words}
+    return {padded[i : i + 3] for i in range(len(padded) - 2)} | words
 
 
 def threshold_for(length: int, threshold: float) -> float:
@@ -189,6 +196,9 @@ def threshold_for(length: int, threshold: float) -> float:
     Down to 15 points lower from 100 characters to 400 and beyond.
     """
     return threshold - min(15.0, max(0.0, (length - 100) / 20))
+
+
+_SHORT = 100  # characters: below this, word order and case are forgiven
 
 
 @dataclass
@@ -225,7 +235,11 @@ class FuzzyMatcher:
                 shared[number] += 1
         if not shared:
             return []
-        best = sorted(shared, key=shared.__getitem__, reverse=True)[: self.limit]
+        # Shared keys discounted by the candidate's own key count: a long
+        # candidate shares many keys with anything, which alone says little.
+        best = sorted(
+            shared, key=lambda n: shared[n] / math.sqrt(len(self._keys[n])), reverse=True
+        )[: self.limit]
         length = len(msgid)
         needed = threshold_for(length, self.threshold)
         results: list[tuple[float, int]] = []
@@ -238,6 +252,11 @@ class FuzzyMatcher:
             if 200.0 * min(length, other) / (length + other) < needed:
                 continue
             score = fuzz.ratio(msgid, candidate.msgid, score_cutoff=needed)
+            if not score and length < _SHORT:
+                # A UI string recased or with its words reordered is still the same message.
+                score = fuzz.token_sort_ratio(
+                    msgid, candidate.msgid, processor=default_process, score_cutoff=needed
+                )
             if score:
                 results.append((score, number))
         results.sort(reverse=True)
@@ -431,13 +450,12 @@ def write_if_changed(catalog: Catalog, path: Path, *, stamp: str | None = None) 
     they are compared out; a run that changes nothing leaves the file's bytes
     and mtime alone.
     """
-    if path.exists():
-        try:
-            existing = read_catalog(path, catalog.lang, catalog.domain)
-        except CatalogSyntaxError:
-            existing = None
-        if existing is not None and _same_content(existing, catalog):
-            return False
+    try:
+        existing = path.read_bytes()
+    except (FileNotFoundError, NotADirectoryError):
+        existing = None
+    if existing is not None and _same_content(existing, catalog):
+        return False
     if stamp:
         field_name = "PO-Revision-Date" if catalog.lang else "POT-Creation-Date"
         set_header_field(catalog.header, field_name, stamp)
@@ -445,14 +463,33 @@ def write_if_changed(catalog: Catalog, path: Path, *, stamp: str | None = None) 
 
 
 _VOLATILE = re.compile(r"^(POT-Creation-Date|PO-Revision-Date):.*$", re.MULTILINE)
+_STAMPS = re.compile(rb'^"(POT-Creation-Date|PO-Revision-Date): ([^"\\]*)\\n"$', re.MULTILINE)
 
 
-def _same_content(a: Catalog, b: Catalog) -> bool:
-    if _VOLATILE.sub("", a.header.msgstr) != _VOLATILE.sub("", b.header.msgstr):
+def _same_content(existing: bytes, catalog: Catalog) -> bool:
+    """Whether the file's bytes say what ``catalog`` says, timestamps aside.
+
+    The catalog is formatted with the file's own timestamps and compared byte
+    for byte, which settles the usual case without parsing; a file another
+    editor laid out differently is parsed and compared entry by entry, so it is
+    not rewritten for its layout alone.
+    """
+    header = replace(catalog.header)
+    for name, value in _STAMPS.findall(existing[: existing.find(b"\n\n")]):
+        set_header_field(header, name.decode("ascii"), value.decode("utf-8", "replace"))
+    if format_catalog(replace(catalog, header=header)).encode("utf-8") == existing:
+        return True
+    try:
+        old = parse_catalog(existing.decode("utf-8"), catalog.path, catalog.lang, catalog.domain)
+    except (UnicodeDecodeError, CatalogSyntaxError):
         return False
-    if a.header.translator_comments != b.header.translator_comments:
+    if _VOLATILE.sub("", old.header.msgstr) != _VOLATILE.sub("", catalog.header.msgstr):
         return False
-    return format_catalog(Catalog(entries=a.entries)) == format_catalog(Catalog(entries=b.entries))
+    if old.header.translator_comments != catalog.header.translator_comments:
+        return False
+    return format_catalog(Catalog(entries=old.entries)) == format_catalog(
+        Catalog(entries=catalog.entries)
+    )
 
 
 def update_catalogs(
@@ -460,20 +497,58 @@ def update_catalogs(
     segments: Sequence[Segment],
     languages: Sequence[str] | None = None,
     leverage_for: Callable[[str], Leverage | None] | None = None,
+    recorded: dict[str, str] | None = None,
 ) -> UpdateReport:
     """Write the templates, then merge every language's catalogs from them.
 
     ``leverage_for(lang)`` gives the hook that improves proposals for new text.
+
+    ``recorded`` (kept by an incremental build) maps each file to the digest of
+    its template's segments and of its bytes after the last update. A file
+    whose template and bytes are both as recorded is what merging would make
+    again (a merge of a merged catalog changes nothing), so it is neither read,
+    merged nor written, and is absent from ``merges``.
     """
     report = UpdateReport()
     stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M+0000")
     templates = build_templates(segments, config)
+    by_domain: dict[str, list[Segment]] = defaultdict(list)
+    for segment in segments:
+        by_domain[segment.domain].append(segment)
+    template_digests = {
+        domain: hashlib.sha256(
+            repr((config.project_name, config.team, by_domain[domain])).encode("utf-8")
+        ).hexdigest()
+        for domain in templates
+    }
+
+    def current(path: Path, domain: str) -> bool:
+        if recorded is None:
+            return False
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return False
+        digest = f"{template_digests[domain]} {hashlib.sha256(data).hexdigest()}"
+        return recorded.get(config.relative(path)) == digest
+
+    def record(path: Path, domain: str) -> None:
+        if recorded is not None:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            recorded[config.relative(path)] = f"{template_digests[domain]} {digest}"
+
     for domain, template in sorted(templates.items()):
-        if write_if_changed(template, config.template_path(domain), stamp=stamp):
-            report.written.append(config.template_path(domain))
+        path = config.template_path(domain)
+        if current(path, domain):
+            continue
+        if write_if_changed(template, path, stamp=stamp):
+            report.written.append(path)
+        record(path, domain)
     for lang in languages if languages is not None else config.languages:
         for domain, template in sorted(templates.items()):
             path = config.catalog_path(lang, domain)
+            if current(path, domain):
+                continue
             try:
                 old = (
                     read_catalog(path, lang, domain)
@@ -489,4 +564,5 @@ def update_catalogs(
             report.merges[config.relative(path)] = result
             if write_if_changed(result.catalog, path, stamp=stamp):
                 report.written.append(path)
+            record(path, domain)
     return report

@@ -294,7 +294,7 @@ def tm_import(obj: Context, file: Path) -> None:
 
     with _memory(obj.config) as memory:
         try:
-            added = import_tmx(memory, file, obj.config.source_language)
+            added = import_tmx(memory, file, obj.config.source_language, obj.config.languages)
         except TMXError as error:
             errors.print(f"[red]error:[/] {escape(str(error))}")
             sys.exit(1)

@@ -16,7 +16,8 @@ whitespace collapsed to one space, stripped.
 
 * ``IN_CONTEXT`` (score 101, shown as 100% "in context"): the very same source
   text, and the unit was recorded with the same msgctxt, domain and the same
-  previous and next segments as the lookup context.
+  previous and next segments as the lookup context (which must be given and
+  not empty).
 * ``EXACT`` (score 100): the very same source text.
 * ``FUZZY`` (score 99): the source differs only in case or whitespace.
 * ``FUZZY`` (score ≤ 98.9): ``rapidfuzz.fuzz.ratio`` of the normalised texts
@@ -28,21 +29,27 @@ sentence reassembly and machine output; then the most recently updated unit.
 Matches proposing the same target text are reported once.
 
 Candidates for fuzzy scoring come from an index, never from a scan: each
-distinct source text is indexed by its character trigrams (an FTS5 table with
-the ``trigram`` tokenizer). A lookup takes the query's rarest trigrams (by
-document frequency, up to a budget of postings), asks FTS5 for the texts that
-share most of them (bm25, which weights rare trigrams highest), restricted to
-texts whose length can still reach the threshold (a ratio ≥ t needs
-``t/(2-t) ≤ len(b)/len(a) ≤ (2-t)/t``), and scores that bounded set.
+distinct source text is indexed under its character trigrams, keyed by
+(language, trigram, length). A lookup takes the query's rarest trigrams (by
+document frequency, within a budget of postings), reads their postings only
+for texts whose length can still reach the threshold (a ratio ≥ t needs
+``t/(2-t) ≤ len(b)/len(a) ≤ (2-t)/t``), keeps the texts sharing the most of
+those trigrams, and scores that bounded set.
+
+(FTS5's ``trigram`` tokenizer was measured first: its OR queries ranked by
+bm25 were slower, and it cannot prune by length inside the index.)
 """
 
 from __future__ import annotations
 
 import abc
 import hashlib
+import itertools
+import json
 import math
 import sqlite3
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -73,11 +80,15 @@ ORIGIN_RANK: dict[OriginKind, int] = {
 
 # Fuzzy candidate retrieval: how many trigrams and postings a query may use,
 # and how many candidate texts are scored. Measured with bench/memory_lookup.py.
-MAX_QUERY_GRAMS = 24
+MAX_QUERY_GRAMS = 8
 MIN_QUERY_GRAMS = 6
-POSTINGS_BUDGET = 30_000
-CANDIDATES = 100
+POSTINGS_BUDGET = 3_000
+CANDIDATES = 40
 SHORT_TEXT = 3  # texts shorter than a trigram are found by a length-range scan
+MMAP_BYTES = 1 << 30
+LENGTH_BITS = 12  # postings pack (text id, length) into one integer
+LENGTH_MASK = (1 << LENGTH_BITS) - 1
+CACHE_KIB = 64 * 1024
 
 
 class TranslationMemoryError(Exception):
@@ -104,18 +115,18 @@ class Unit:
     @property
     def content_hash(self) -> str:
         """Identity of a unit: the same translation in the same context is stored once."""
-        parts = (
+        parts = [
             self.source_lang,
             self.target_lang,
             self.source,
             self.target,
-            "\x00" if self.msgctxt is None else self.msgctxt,
+            self.msgctxt,  # None (no msgctxt) and "" (empty msgctxt) differ, as in gettext
             self.domain,
             self.prev,
             self.next,
             self.level,
-        )
-        return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+        ]
+        return hashlib.sha256(json.dumps(parts).encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -128,16 +139,14 @@ class LookupContext:
     next: str = ""
 
 
-@dataclass
-class _Candidate:
-    text_id: int
-    text: str
-    score: float
-
-
 def normalise(text: str) -> str:
     """The comparison form of a text: NFC, case-folded, whitespace collapsed."""
     return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+
+
+def trigrams(norm: str) -> set[str]:
+    """The character trigrams of a normalised text (none if it is shorter than three)."""
+    return {norm[i : i + 3] for i in range(len(norm) - 2)}
 
 
 def _text_key(text: str) -> bytes:
@@ -205,7 +214,9 @@ class TranslationMemory(abc.ABC):
         ]
 
     @abc.abstractmethod
-    def units(self, source_lang: str | None = None, target_lang: str | None = None) -> Iterator[Unit]:
+    def units(
+        self, source_lang: str | None = None, target_lang: str | None = None
+    ) -> Iterator[Unit]:
         """Every stored unit (optionally of one language pair), oldest first."""
 
     @abc.abstractmethod
@@ -229,7 +240,10 @@ class TranslationMemory(abc.ABC):
         return self.add(catalog_units(catalog, source_lang, origin_for))
 
     def rebuild(self, catalogs: Iterable[Catalog], source_lang: str) -> int:
-        """Replace the human block units by those of ``catalogs``; machine, TMX and sentence units stay."""
+        """Replace the human block units by those of ``catalogs``; return how many there are now.
+
+        Machine, TMX and sentence units stay.
+        """
         units = [unit for catalog in catalogs for unit in catalog_units(catalog, source_lang)]
         return self._replace_human_blocks(units)
 
@@ -252,7 +266,8 @@ def catalog_units(
 ) -> Iterator[Unit]:
     """The reviewed entries of ``catalog`` as block units, neighbours (in file order) as context.
 
-    A plural entry gives two units: msgid → first form, msgid_plural → last form.
+    A plural entry gives two units: msgid → first form, msgid_plural → last form
+    (one when both are the same text).
     """
     if catalog.lang is None:
         raise ValueError(f"{catalog.path or 'catalog'}: a template has no translations to remember")
@@ -261,18 +276,24 @@ def catalog_units(
         if not entry.translated:
             continue
         origin = origin_for(entry) if origin_for is not None else HUMAN
-        context = {
-            "msgctxt": entry.msgctxt,
-            "domain": catalog.domain,
-            "prev": active[index - 1].msgid if index > 0 else "",
-            "next": active[index + 1].msgid if index + 1 < len(active) else "",
-        }
+        prev = active[index - 1].msgid if index > 0 else ""
+        next_ = active[index + 1].msgid if index + 1 < len(active) else ""
         forms = entry.translations
         pairs = [(entry.msgid, forms[0])]
-        if entry.msgid_plural is not None and len(forms) > 1:
+        if entry.msgid_plural is not None and entry.msgid_plural != entry.msgid and len(forms) > 1:
             pairs.append((entry.msgid_plural, forms[-1]))
         for source, target in pairs:
-            yield Unit(source, target, source_lang, catalog.lang, origin, **context)  # type: ignore[arg-type]
+            yield Unit(
+                source,
+                target,
+                source_lang,
+                catalog.lang,
+                origin,
+                msgctxt=entry.msgctxt,
+                domain=catalog.domain,
+                prev=prev,
+                next=next_,
+            )
 
 
 # ---------------------------------------------------------------------------
@@ -292,10 +313,21 @@ CREATE TABLE texts (
 );
 CREATE INDEX texts_by_norm ON texts (lang, norm_key);
 CREATE INDEX texts_by_length ON texts (lang, length);
-CREATE VIRTUAL TABLE text_grams USING fts5 (
-    norm, content='', detail='none', tokenize='trigram case_sensitive 1'
-);
-CREATE VIRTUAL TABLE text_gram_counts USING fts5vocab (text_grams, row);
+-- The fuzzy index: each text under each of its trigrams, by length so that a
+-- lookup reads only the postings of texts long enough and short enough to match.
+CREATE TABLE grams (
+    lang TEXT NOT NULL,
+    gram TEXT NOT NULL,
+    length INTEGER NOT NULL,
+    text_id INTEGER NOT NULL,
+    PRIMARY KEY (lang, gram, length, text_id)
+) WITHOUT ROWID;
+CREATE TABLE gram_counts (
+    lang TEXT NOT NULL,
+    gram TEXT NOT NULL,
+    texts INTEGER NOT NULL,   -- document frequency: rare trigrams are read first
+    PRIMARY KEY (lang, gram)
+) WITHOUT ROWID;
 CREATE TABLE units (
     id INTEGER PRIMARY KEY,
     hash TEXT NOT NULL UNIQUE,
@@ -335,13 +367,23 @@ class SqliteMemory(TranslationMemory):
             self.path.parent.mkdir(parents=True, exist_ok=True)
             # Autocommit mode: every write batch opens its own BEGIN IMMEDIATE.
             self._db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
+        except (sqlite3.Error, OSError) as error:
+            raise TranslationMemoryError(f"{self.path}: cannot open the memory: {error}") from None
+        try:
             self._db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
             self._db.execute("PRAGMA journal_mode = WAL")
             self._db.execute("PRAGMA synchronous = NORMAL")
+            # Lookups read index pages all over the file: map it rather than copy page by page.
+            self._db.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
+            self._db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
             self._db.execute("PRAGMA foreign_keys = ON")
             self._migrate()
-        except (sqlite3.Error, OSError) as error:
+        except sqlite3.Error as error:
+            self._db.close()
             raise TranslationMemoryError(f"{self.path}: cannot open the memory: {error}") from None
+        except BaseException:
+            self._db.close()
+            raise
 
     def _migrate(self) -> None:
         with self._transaction():
@@ -352,6 +394,8 @@ class SqliteMemory(TranslationMemory):
                     f"({SCHEMA_VERSION}); upgrade l10n-pipeline"
                 )
             for script in _MIGRATIONS[version:]:
+                # executescript() would commit the open transaction; the scripts hold no ";"
+                # except between statements.
                 for statement in script.split(";"):
                     if statement.strip():
                         self._db.execute(statement)
@@ -375,15 +419,17 @@ class SqliteMemory(TranslationMemory):
             return self._insert(units)
 
     def _insert(self, units: list[Unit]) -> int:
-        now = _now()
-        new = 0
-        text_ids: dict[tuple[str, str], int] = {}
         for unit in units:
             if unit.level not in LEVELS:
                 raise ValueError(f"unit level must be one of {LEVELS}, not {unit.level!r}")
+        now = _now()
+        new = 0
+        text_ids: dict[tuple[str, str], int] = {}
+        grams: list[tuple[str, str, int, int]] = []
+        for unit in units:
             text_id = text_ids.get((unit.source_lang, unit.source))
             if text_id is None:
-                text_id = self._text_id(unit.source_lang, unit.source)
+                text_id = self._text_id(unit.source_lang, unit.source, grams)
                 text_ids[(unit.source_lang, unit.source)] = text_id
             rank = ORIGIN_RANK[unit.origin.kind]
             digest = unit.content_hash
@@ -416,9 +462,17 @@ class SqliteMemory(TranslationMemory):
                        WHERE hash = ? AND origin_rank > ?""",
                     (str(unit.origin), rank, unit.updated or now, digest, rank),
                 )
+        grams.sort()  # appending in key order keeps the index pages dense
+        self._db.executemany("INSERT INTO grams VALUES (?, ?, ?, ?)", grams)
+        self._db.executemany(
+            """INSERT INTO gram_counts VALUES (?, ?, ?)
+               ON CONFLICT DO UPDATE SET texts = texts + excluded.texts""",
+            [(lang, gram, count) for (lang, gram), count in Counter(g[:2] for g in grams).items()],
+        )
         return new
 
-    def _text_id(self, lang: str, text: str) -> int:
+    def _text_id(self, lang: str, text: str, grams: list[tuple[str, str, int, int]]) -> int:
+        """The id of ``text``, stored now if new (its trigram postings go to ``grams``)."""
         key = _text_key(text)
         row = self._db.execute(
             "SELECT id FROM texts WHERE lang = ? AND key = ?", (lang, key)
@@ -426,13 +480,15 @@ class SqliteMemory(TranslationMemory):
         if row is not None:
             return int(row[0])
         norm = normalise(text)
-        text_id = self._db.execute(
-            """INSERT INTO texts (lang, key, norm_key, text, norm, length)
-               VALUES (?, ?, ?, ?, ?, ?) RETURNING id""",
-            (lang, key, _text_key(norm), text, norm, len(norm)),
-        ).fetchone()[0]
-        self._db.execute("INSERT INTO text_grams (rowid, norm) VALUES (?, ?)", (text_id, norm))
-        return int(text_id)
+        text_id = int(
+            self._db.execute(
+                """INSERT INTO texts (lang, key, norm_key, text, norm, length)
+                   VALUES (?, ?, ?, ?, ?, ?) RETURNING id""",
+                (lang, key, _text_key(norm), text, norm, len(norm)),
+            ).fetchone()[0]
+        )
+        grams.extend((lang, gram, len(norm), text_id) for gram in trigrams(norm))
+        return text_id
 
     # -- reading -------------------------------------------------------------
 
@@ -446,140 +502,60 @@ class SqliteMemory(TranslationMemory):
         limit: int = 5,
         level: str = "block",
     ) -> list[Match]:
+        if level not in LEVELS:
+            raise ValueError(f"lookup level must be one of {LEVELS}, not {level!r}")
         norm = normalise(source)
         if not norm:
             return []
-        candidates = self._normalised_candidates(source, norm, source_lang, target_lang, level)
-        if threshold < NORMALISED_SCORE:
-            candidates.update(
-                self._fuzzy_candidates(norm, source_lang, target_lang, level, threshold, candidates)
+        text_ids = [
+            text_id
+            for (text_id,) in self._db.execute(
+                "SELECT id FROM texts WHERE lang = ? AND norm_key = ?",
+                (source_lang, _text_key(norm)),
             )
-        return self._matches(
-            candidates, source_lang, target_lang, level, context or LookupContext(), limit
-        )
-
-    def _normalised_candidates(
-        self, source: str, norm: str, source_lang: str, target_lang: str, level: str
-    ) -> dict[int, _Candidate]:
-        found: dict[int, _Candidate] = {}
-        rows = self._db.execute(
-            """SELECT t.id, t.text FROM texts t
-               WHERE t.lang = ? AND t.norm_key = ?
-                 AND EXISTS (SELECT 1 FROM units u
-                             WHERE u.text_id = t.id AND u.target_lang = ? AND u.level = ?)""",
-            (source_lang, _text_key(norm), target_lang, level),
-        )
-        for text_id, text in rows:
-            score = EXACT_SCORE if text == source else NORMALISED_SCORE
-            found[text_id] = _Candidate(text_id, text, score)
-        return found
-
-    def _fuzzy_candidates(
-        self,
-        norm: str,
-        source_lang: str,
-        target_lang: str,
-        level: str,
-        threshold: float,
-        known: dict[int, _Candidate],
-    ) -> dict[int, _Candidate]:
-        shortest, longest = length_bounds(len(norm), threshold)
-        pair = (target_lang, level)
-        exists = """EXISTS (SELECT 1 FROM units u
-                            WHERE u.text_id = t.id AND u.target_lang = ? AND u.level = ?)"""
-        if shortest < SHORT_TEXT:
-            # Texts shorter than a trigram are not in the trigram index; they are few, scan them.
-            rows = self._db.execute(
-                f"""SELECT t.id, t.text, t.norm FROM texts t
-                    WHERE t.lang = ? AND t.length BETWEEN ? AND ? AND {exists}""",
-                (source_lang, shortest, min(longest, SHORT_TEXT - 1), *pair),
-            ).fetchall()
-        else:
-            rows = []
-        if len(norm) >= SHORT_TEXT:
-            grams = self._rarest_grams(norm)
-            if grams:
-                query = " OR ".join('"' + gram.replace('"', '""') + '"' for gram in grams)
-                rows += self._db.execute(
-                    f"""SELECT t.id, t.text, t.norm FROM
-                          (SELECT rowid, rank FROM text_grams WHERE text_grams MATCH ?
-                           ORDER BY rank LIMIT ?) AS g
-                        JOIN texts t ON t.id = g.rowid
-                        WHERE t.lang = ? AND t.length BETWEEN ? AND ? AND {exists}
-                        ORDER BY g.rank""",
-                    (query, CANDIDATES * 4, source_lang, shortest, longest, *pair),
-                ).fetchall()
-        fresh = [(text_id, text, cand) for text_id, text, cand in rows if text_id not in known]
-        if not fresh:
-            return {}
-        scored = process.extract(
-            norm,
-            [cand for _, _, cand in fresh],
-            scorer=fuzz.ratio,
-            score_cutoff=threshold,
-            limit=CANDIDATES,
-        )
-        found: dict[int, _Candidate] = {}
-        for _, score, index in scored:
-            text_id, text, _ = fresh[index]
-            found[text_id] = _Candidate(text_id, text, min(float(score), FUZZY_CEILING))
-        return found
-
-    def _rarest_grams(self, norm: str) -> list[str]:
-        grams = {norm[i : i + 3] for i in range(len(norm) - 2)}
-        placeholders = ",".join("?" * len(grams))
-        counts = dict(
-            self._db.execute(
-                f"SELECT term, doc FROM text_gram_counts WHERE term IN ({placeholders})",
-                tuple(grams),
-            ).fetchall()
-        )
-        known = sorted((count, gram) for gram, count in counts.items())
-        chosen: list[str] = []
-        postings = 0
-        for count, gram in known:
-            if len(chosen) >= MAX_QUERY_GRAMS:
-                break
-            if len(chosen) >= MIN_QUERY_GRAMS and postings + count > POSTINGS_BUDGET:
-                break
-            chosen.append(gram)
-            postings += count
-        return chosen
-
-    def _matches(
-        self,
-        candidates: dict[int, _Candidate],
-        source_lang: str,
-        target_lang: str,
-        level: str,
-        context: LookupContext,
-        limit: int,
-    ) -> list[Match]:
-        if not candidates:
+        ]
+        if threshold < NORMALISED_SCORE:
+            text_ids += self._fuzzy_candidates(norm, source_lang, threshold)
+        if not text_ids:
             return []
-        placeholders = ",".join("?" * len(candidates))
         rows = self._db.execute(
-            f"""SELECT text_id, target, origin, origin_rank, msgctxt, domain, prev, next,
-                       created, updated
-                FROM units
-                WHERE text_id IN ({placeholders}) AND target_lang = ? AND level = ?""",
-            (*candidates, target_lang, level),
+            f"""SELECT t.id, t.text, t.norm, u.target, u.origin, u.origin_rank, u.msgctxt,
+                       u.domain, u.prev, u.next, u.created, u.updated
+                FROM texts t JOIN units u ON u.text_id = t.id
+                WHERE t.id IN ({",".join("?" * len(text_ids))})
+                  AND u.target_lang = ? AND u.level = ?""",
+            (*text_ids, target_lang, level),
         ).fetchall()
+        scores = self._scores(source, norm, {row[0]: (row[1], row[2]) for row in rows}, threshold)
+        # No context, or an empty one, says nothing about where the text sits: never "in context".
+        place = None
+        if context is not None and context != LookupContext():
+            place = (context.msgctxt, context.domain, context.prev, context.next)
         ranked: list[tuple[float, int, str, Match]] = []
-        for text_id, target, origin, rank, msgctxt, domain, prev, next_, created, updated in rows:
-            candidate = candidates[text_id]
-            score, kind = candidate.score, MatchKind.FUZZY
+        for (
+            text_id,
+            text,
+            _,
+            target,
+            origin,
+            rank,
+            msgctxt,
+            domain,
+            prev,
+            next_,
+            created,
+            updated,
+        ) in rows:
+            score = scores.get(text_id)
+            if score is None:
+                continue
+            kind = MatchKind.FUZZY
             if score == EXACT_SCORE:
                 kind = MatchKind.EXACT
-                if (msgctxt, domain, prev, next_) == (
-                    context.msgctxt,
-                    context.domain,
-                    context.prev,
-                    context.next,
-                ):
+                if (msgctxt, domain, prev, next_) == place:
                     score, kind = IN_CONTEXT_SCORE, MatchKind.IN_CONTEXT
             match = Match(
-                source=candidate.text,
+                source=text,
                 target=target,
                 score=score,
                 kind=kind,
@@ -589,21 +565,115 @@ class SqliteMemory(TranslationMemory):
                 date=created,
             )
             ranked.append((score, rank, updated, match))
-        # Best score, then the better origin, then the most recent.
+        # Best score, then the better origin, then the most recent (sorts are stable).
         ranked.sort(key=lambda item: item[2], reverse=True)
         ranked.sort(key=lambda item: (-item[0], item[1]))
         matches: list[Match] = []
-        seen_targets: set[str] = set()
+        proposed: set[str] = set()
         for _, _, _, match in ranked:
-            if match.target in seen_targets:
-                continue
-            seen_targets.add(match.target)
-            matches.append(match)
-            if len(matches) == limit:
-                break
-        return matches
+            if match.target not in proposed:
+                proposed.add(match.target)
+                matches.append(match)
+        return matches[:limit]
 
-    def units(self, source_lang: str | None = None, target_lang: str | None = None) -> Iterator[Unit]:
+    @staticmethod
+    def _scores(
+        source: str, norm: str, texts: dict[int, tuple[str, str]], threshold: float
+    ) -> dict[int, float]:
+        """Score of each candidate text that reaches ``threshold`` (see the module docstring)."""
+        scores: dict[int, float] = {}
+        fuzzy: dict[int, str] = {}
+        for text_id, (text, candidate_norm) in texts.items():
+            if text == source:
+                scores[text_id] = EXACT_SCORE
+            elif candidate_norm == norm:
+                if threshold <= NORMALISED_SCORE:
+                    scores[text_id] = NORMALISED_SCORE
+            else:
+                fuzzy[text_id] = candidate_norm
+        if fuzzy:
+            for _, score, text_id in process.extract(
+                norm, fuzzy, scorer=fuzz.ratio, score_cutoff=threshold, limit=None
+            ):
+                scores[text_id] = min(float(score), FUZZY_CEILING)
+        return scores
+
+    def _fuzzy_candidates(self, norm: str, lang: str, threshold: float) -> list[int]:
+        """Ids of the texts most likely to be the best fuzzy matches of ``norm``."""
+        shortest, longest = length_bounds(len(norm), threshold)
+        found: list[int] = []
+        if shortest < SHORT_TEXT:
+            # Texts shorter than a trigram are not in the trigram index; they are few: score them.
+            short = dict(
+                self._db.execute(
+                    "SELECT id, norm FROM texts WHERE lang = ? AND length BETWEEN ? AND ?",
+                    (lang, shortest, min(longest, SHORT_TEXT - 1)),
+                ).fetchall()
+            )
+            found += [
+                text_id
+                for _, _, text_id in process.extract(
+                    norm, short, scorer=fuzz.ratio, score_cutoff=threshold, limit=CANDIDATES
+                )
+            ]
+        grams = self._rarest_grams(norm, lang)
+        if not grams:
+            return found
+        # One string of postings, counted in C: far cheaper than a row per posting or a GROUP BY
+        # (measured). Each posting carries its text's length for the tie-break below.
+        (joined,) = self._db.execute(
+            f"""SELECT group_concat(text_id << {LENGTH_BITS} | min(length, {LENGTH_MASK}))
+                FROM grams
+                WHERE lang = ? AND gram IN ({",".join("?" * len(grams))})
+                  AND length BETWEEN ? AND ?""",
+            (lang, *grams, shortest, longest),
+        ).fetchone()
+        shared = Counter(joined.split(",") if joined else ())
+        for count in range(max(shared.values(), default=0), 0, -1):
+            tied = [posting for posting, shares in shared.items() if shares == count]
+            room = CANDIDATES - len(found)
+            if len(tied) > room:
+                # Among texts sharing as many trigrams, the closest in length is likelier.
+                tied.sort(key=lambda posting: abs((int(posting) & LENGTH_MASK) - len(norm)))
+            found += [int(posting) >> LENGTH_BITS for posting in tied[:room]]
+            if len(found) >= CANDIDATES:
+                break
+        return found
+
+    def _rarest_grams(self, norm: str, lang: str) -> list[str]:
+        """The query's rarest trigrams, not overlapping, so that one edit cannot hide them all."""
+        positions: dict[str, int] = {}
+        for at in range(len(norm) - 2):
+            positions.setdefault(norm[at : at + 3], at)
+        if not positions:
+            return []
+        counts = self._db.execute(
+            f"""SELECT texts, gram FROM gram_counts
+                WHERE lang = ? AND gram IN ({",".join("?" * len(positions))})
+                ORDER BY texts""",
+            (lang, *positions),
+        ).fetchall()
+        chosen: list[str] = []
+        taken: set[int] = set()
+        postings = 0
+        for count, gram in counts:
+            if len(chosen) >= MAX_QUERY_GRAMS or (
+                len(chosen) >= MIN_QUERY_GRAMS and postings + count > POSTINGS_BUDGET
+            ):
+                break
+            at = positions[gram]
+            if taken.isdisjoint(range(at, at + 3)):
+                chosen.append(gram)
+                taken.update(range(at, at + 3))
+                postings += count
+        # A short query has few disjoint trigrams: let overlapping ones make up the minimum.
+        spare = (gram for _, gram in counts if gram not in chosen)
+        chosen += itertools.islice(spare, max(0, MIN_QUERY_GRAMS - len(chosen)))
+        return chosen
+
+    def units(
+        self, source_lang: str | None = None, target_lang: str | None = None
+    ) -> Iterator[Unit]:
         query = f"SELECT {_UNIT_COLUMNS} FROM units u JOIN texts t ON t.id = u.text_id WHERE 1"
         params: list[str] = []
         if source_lang is not None:
@@ -614,7 +684,20 @@ class SqliteMemory(TranslationMemory):
             params.append(target_lang)
         cursor = self._db.execute(query + " ORDER BY u.id", params)
         for row in cursor:
-            source, slang, target, tlang, origin, msgctxt, domain, prev, next_, level, created, updated = row
+            (
+                source,
+                slang,
+                target,
+                tlang,
+                origin,
+                msgctxt,
+                domain,
+                prev,
+                next_,
+                level,
+                created,
+                updated,
+            ) = row
             yield Unit(
                 source, target, slang, tlang, Origin.parse(origin), msgctxt, domain, prev, next_,
                 level, created, updated,
@@ -678,5 +761,7 @@ def open_memory(location: str) -> TranslationMemory:
             raise TranslationMemoryError(f"{location}: no database path in the URL")
         return SqliteMemory(path)
     if scheme in {"postgres", "postgresql"}:
-        raise TranslationMemoryError(f"{location}: the PostgreSQL memory backend is not available yet")
+        raise TranslationMemoryError(
+            f"{location}: the PostgreSQL memory backend is not available yet"
+        )
     raise TranslationMemoryError(f"{location}: unknown memory URL scheme {scheme!r}")

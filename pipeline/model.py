@@ -208,7 +208,9 @@ class Match:
     def comment(self) -> str:
         """The translator comment that records this proposal in the PO file."""
         date = f", {self.date[:10]}" if self.date else ""
-        return f"suggestion: {self.kind.value} {self.score:.0f}% from {self.origin}{date}"
+        # The memory ranks in-context matches at 101 so they sort first; shown, they are 100%.
+        score = min(self.score, 100.0)
+        return f"suggestion: {self.kind.value} {score:.0f}% from {self.origin}{date}"
 
 
 # ---------------------------------------------------------------------------

@@ -1,0 +1,111 @@
+"""Lookup speed and recall of the translation memory on real text.
+
+Builds a memory of real human translations (tests/corpus.py), looks up lightly
+edited versions of stored sources, and compares each best match with a
+brute-force ``rapidfuzz`` scan over every source of the same language pair.
+
+    python bench/memory_lookup.py [--size 200000] [--queries 1000] [--single-pair]
+
+Reports build time, database size, median/p95 lookup time, recall of the best
+match, and peak RSS. Targets: median ≤ 2 ms, p95 ≤ 10 ms, recall ≥ 99%.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+from rapidfuzz import fuzz, process
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from pipeline.memory import SqliteMemory, Unit, normalise
+from tests.corpus import large_corpus, lightly_edit
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--size", type=int, default=200_000)
+    parser.add_argument("--queries", type=int, default=1000)
+    parser.add_argument("--threshold", type=float, default=75.0)
+    parser.add_argument("--single-pair", action="store_true", help="all units in one language pair")
+    parser.add_argument("--db", type=Path, help="keep the database here (default: a temp dir)")
+    args = parser.parse_args()
+
+    started = time.perf_counter()
+    units = large_corpus(args.size, single_pair=args.single_pair)
+    print(f"corpus: {len(units)} units in {time.perf_counter() - started:.1f}s")
+
+    with tempfile.TemporaryDirectory() as scratch:
+        path = args.db or Path(scratch) / "memory.sqlite3"
+        memory = SqliteMemory(path)
+        started = time.perf_counter()
+        if memory.stats()["units"] < len(units):  # a kept --db is reused
+            for at in range(0, len(units), 20_000):
+                memory.add(units[at : at + 20_000])
+        print(f"build: {time.perf_counter() - started:.1f}s; {memory.stats()}")
+        memory._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        size = path.stat().st_size
+        print(f"database: {size / 1e6:.1f} MB ({size / len(units):.0f} bytes/unit)")
+
+        rng = random.Random(1)
+        sources_by_pair: dict[tuple[str, str], list[str]] = defaultdict(list)
+        seen: set[tuple[str, str, str]] = set()
+        for unit in units:
+            if (unit.source_lang, unit.target_lang, unit.source) not in seen:
+                seen.add((unit.source_lang, unit.target_lang, unit.source))
+                sources_by_pair[(unit.source_lang, unit.target_lang)].append(unit.source)
+        picked: list[Unit] = rng.sample(units, args.queries)
+        queries = [(unit, lightly_edit(unit.source, rng)) for unit in picked]
+
+        times: list[float] = []
+        results = []
+        for unit, query in queries:
+            started = time.perf_counter()
+            matches = memory.lookup(
+                query, unit.source_lang, unit.target_lang, threshold=args.threshold
+            )
+            times.append((time.perf_counter() - started) * 1000)
+            results.append(matches)
+
+        normalised = {
+            pair: [normalise(source) for source in sources]
+            for pair, sources in sources_by_pair.items()
+        }
+        compared = found = 0
+        for (unit, query), matches in zip(queries, results, strict=True):
+            best = process.extractOne(
+                normalise(query),
+                normalised[(unit.source_lang, unit.target_lang)],
+                scorer=fuzz.ratio,
+                score_cutoff=args.threshold,
+            )
+            if best is None:
+                continue
+            compared += 1
+            ours = max(
+                (fuzz.ratio(normalise(query), normalise(m.source)) for m in matches), default=0.0
+            )
+            found += ours >= best[1] - 1e-9
+        times.sort()
+        print(
+            f"lookup: median {statistics.median(times):.2f} ms, "
+            f"p95 {times[int(len(times) * 0.95)]:.2f} ms, p99 {times[int(len(times) * 0.99)]:.2f} ms, "
+            f"max {times[-1]:.2f} ms over {len(times)} queries"
+        )
+        print(
+            f"recall of the best match: {found}/{compared} = {100 * found / max(compared, 1):.2f}%"
+        )
+        print(f"peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+        memory.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,313 @@
+"""TMX 1.4b import and export of the translation memory.
+
+Export writes one ``<tu>`` per unit (source and one target), with the unit's
+context and origin as ``<prop>`` elements so that a round trip through TMX
+loses nothing. Import reads what other tools write: several languages per
+``<tu>`` (one unit per source→target pair), inline markup, ``srclang="*all*"``,
+``xml:lang`` or the old ``lang`` attribute, regional codes, UTF-16 files.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from lxml import etree
+
+from . import __version__
+from .files import write_bytes_atomic
+from .memory import LEVELS, TranslationMemory, Unit
+from .model import Origin, OriginKind
+
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+TMX_DATE = "%Y%m%dT%H%M%SZ"
+ALL_LANGUAGES = "*all*"
+
+# <prop type=...> names this module writes and reads; "x-context" is the msgctxt.
+PROP_ORIGIN = "x-origin"
+PROP_CONTEXT = "x-context"
+PROP_DOMAIN = "x-domain"
+PROP_PREV = "x-prev"
+PROP_NEXT = "x-next"
+
+# TMX segtype values and the memory's unit level.
+_LEVEL_OF_SEGTYPE = {
+    "block": "block",
+    "paragraph": "block",
+    "sentence": "sentence",
+    "phrase": "sentence",
+}
+
+
+class TMXError(ValueError):
+    """A TMX file that cannot be imported; the message names the file and line."""
+
+
+# ---------------------------------------------------------------------------
+# Language codes
+# ---------------------------------------------------------------------------
+
+
+def _subtags(code: str) -> list[str]:
+    """``en-us`` / ``pt_BR`` / ``zh-hant-tw`` as Babel-style subtags: ``en``, ``pt BR``, ``zh Hant TW``."""
+    parts = code.strip().replace("_", "-").split("-")
+    tags = [parts[0].lower()]
+    for part in parts[1:]:
+        if len(part) == 4 and part.isalpha():
+            tags.append(part.title())
+        elif part:
+            tags.append(part.upper())
+    return tags
+
+
+def normalise_lang(code: str, known: Iterable[str] = ()) -> str:
+    """A TMX language code in the project's spelling.
+
+    With the project's codes in ``known``: the longest known prefix (``en-US`` →
+    ``en``, ``pt-BR`` → ``pt_BR`` if known, else ``pt``). Without them, or when
+    nothing matches: the primary language subtag.
+    """
+    tags = _subtags(code)
+    by_folded = {"_".join(_subtags(lang)).lower(): lang for lang in known}
+    for end in range(len(tags), 0, -1):
+        match = by_folded.get("_".join(tags[:end]).lower())
+        if match is not None:
+            return match
+    return tags[0]
+
+
+def _tmx_lang(lang: str) -> str:
+    return lang.replace("_", "-")
+
+
+# ---------------------------------------------------------------------------
+# Dates
+# ---------------------------------------------------------------------------
+
+
+def _tmx_date(iso: str) -> str | None:
+    if not iso:
+        return None
+    moment = datetime.fromisoformat(iso)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime(TMX_DATE)
+
+
+def _iso_date(tmx: str | None, where: str) -> str:
+    if not tmx:
+        return ""
+    for pattern in (TMX_DATE, "%Y%m%dT%H%M%S"):
+        try:
+            moment = datetime.strptime(tmx.strip(), pattern).replace(tzinfo=UTC)
+        except ValueError:
+            continue
+        return moment.isoformat(timespec="seconds")
+    raise TMXError(f"{where}: date {tmx!r} is not in TMX form YYYYMMDDThhmmssZ")
+
+
+# ---------------------------------------------------------------------------
+# Export
+# ---------------------------------------------------------------------------
+
+
+def export_tmx(
+    memory: TranslationMemory,
+    path: Path | str,
+    source_lang: str,
+    target_langs: Iterable[str] | None = None,
+) -> int:
+    """Write the units from ``source_lang`` (to ``target_langs``, or all) as TMX 1.4b.
+
+    The file is UTF-8, written atomically and left untouched when unchanged.
+    Returns the number of ``<tu>`` elements.
+    """
+    wanted = set(target_langs) if target_langs is not None else None
+    root = etree.Element("tmx", version="1.4")
+    header = {
+        "creationtool": "l10n-pipeline",
+        "creationtoolversion": __version__,
+        "segtype": "block",
+        "o-tmf": "l10n-pipeline",
+        "adminlang": "en",
+        "srclang": _tmx_lang(source_lang),
+        "datatype": "plaintext",
+    }
+    etree.SubElement(root, "header", header)
+    body = etree.SubElement(root, "body")
+    count = 0
+    for unit in memory.units(source_lang=source_lang):
+        if wanted is not None and unit.target_lang not in wanted:
+            continue
+        body.append(_unit_element(unit))
+        count += 1
+    data = etree.tostring(root, encoding="UTF-8", xml_declaration=True, pretty_print=True)
+    write_bytes_atomic(Path(path), data)
+    return count
+
+
+def _unit_element(unit: Unit) -> etree._Element:
+    attributes = {"srclang": _tmx_lang(unit.source_lang)}
+    if unit.level != "block":
+        attributes["segtype"] = unit.level
+    for name, value in (("creationdate", unit.created), ("changedate", unit.updated)):
+        date = _tmx_date(value)
+        if date:
+            attributes[name] = date
+    tu = etree.Element("tu", attributes)
+    props = [(PROP_ORIGIN, str(unit.origin))]
+    if unit.msgctxt is not None:
+        props.append((PROP_CONTEXT, unit.msgctxt))
+    props += [(PROP_DOMAIN, unit.domain), (PROP_PREV, unit.prev), (PROP_NEXT, unit.next)]
+    for kind, value in props:
+        if value or kind == PROP_CONTEXT:
+            etree.SubElement(tu, "prop", type=kind).text = value
+    for lang, text in ((unit.source_lang, unit.source), (unit.target_lang, unit.target)):
+        tuv = etree.SubElement(tu, "tuv", {XML_LANG: _tmx_lang(lang)})
+        etree.SubElement(tuv, "seg").text = text
+    return tu
+
+
+# ---------------------------------------------------------------------------
+# Import
+# ---------------------------------------------------------------------------
+
+
+def import_tmx(
+    memory: TranslationMemory,
+    path: Path | str,
+    source_lang: str = "en",
+    languages: Iterable[str] = (),
+) -> int:
+    """Add the translations in a TMX file to ``memory`` in one transaction; return how many were new.
+
+    ``source_lang`` is the project's source language (used when the file says
+    ``srclang="*all*"``); ``languages`` are the project's codes that the file's
+    codes are matched to. A malformed file raises :class:`TMXError` and adds nothing.
+    """
+    return memory.add(read_tmx(path, source_lang, languages))
+
+
+def read_tmx(
+    path: Path | str, source_lang: str = "en", languages: Iterable[str] = ()
+) -> list[Unit]:
+    """The units of a TMX file (see :func:`import_tmx`)."""
+    path = Path(path)
+    known = [source_lang, *languages]
+    parser = etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        remove_comments=True,
+        remove_pis=True,
+        huge_tree=True,
+    )
+    try:
+        root = etree.parse(str(path), parser).getroot()
+    except etree.XMLSyntaxError as error:
+        line = error.lineno or (error.position[0] if error.position else 0)
+        raise TMXError(f"{path}:{line}: not well-formed XML: {error.msg}") from None
+    except OSError as error:
+        raise TMXError(f"{path}: cannot read: {error}") from None
+    if not isinstance(root.tag, str) or _local(root.tag) != "tmx":
+        raise TMXError(f"{path}:{root.sourceline}: the root element is <{root.tag}>, not <tmx>")
+    header = _child(root, "header")
+    body = _child(root, "body")
+    if body is None:
+        raise TMXError(f"{path}:{root.sourceline}: <tmx> has no <body>")
+    default_src = header.get("srclang", ALL_LANGUAGES) if header is not None else ALL_LANGUAGES
+    origin = Origin(OriginKind.TMX, path.name)
+    units: list[Unit] = []
+    for tu in body:
+        if isinstance(tu.tag, str) and _local(tu.tag) == "tu":
+            units += _tu_units(tu, path, known, default_src, origin)
+    return units
+
+
+def _local(tag: str) -> str:
+    return tag.rpartition("}")[2]
+
+
+def _child(element: etree._Element, name: str) -> etree._Element | None:
+    for child in element:
+        if isinstance(child.tag, str) and _local(child.tag) == name:
+            return child
+    return None
+
+
+def _seg_text(seg: etree._Element) -> str:
+    """The text of a ``<seg>``, inline elements included.
+
+    ``<bpt>``/``<ept>``/``<ph>``/``<it>`` hold the original's inline code and
+    ``<hi>``/``<sub>`` hold text: both are part of the string the source had,
+    so all text content is kept in document order.
+    """
+    return "".join(str(text) for text in seg.itertext())
+
+
+def _tu_units(
+    tu: etree._Element,
+    path: Path,
+    known: list[str],
+    default_src: str,
+    default_origin: Origin,
+) -> list[Unit]:
+    where = f"{path}:{tu.sourceline}"
+    src_code = tu.get("srclang", default_src)
+    source_lang = known[0] if src_code == ALL_LANGUAGES else normalise_lang(src_code, known)
+    # The header's segtype is not a default: CAT tools write "sentence" for any file (Translate
+    # Toolkit even for PO entries), and a unit of unknown level serves best as a block, which
+    # sentence lookups fall back to. Only a <tu>'s own segtype says it is a sentence.
+    segtype = tu.get("segtype", "block").strip().lower()
+    level = _LEVEL_OF_SEGTYPE.get(segtype)
+    if level is None:
+        raise TMXError(f"{where}: segtype {segtype!r} is not block, paragraph, sentence or phrase")
+    props: dict[str, str] = {}
+    variants: list[tuple[str, str, etree._Element]] = []
+    for child in tu:
+        if not isinstance(child.tag, str):
+            continue
+        name = _local(child.tag)
+        if name == "prop" and child.get("type"):
+            props.setdefault(child.get("type", ""), child.text or "")
+        elif name == "tuv":
+            code = child.get(XML_LANG) or child.get("lang")
+            if not code:
+                raise TMXError(f"{path}:{child.sourceline}: <tuv> without xml:lang")
+            seg = _child(child, "seg")
+            text = _seg_text(seg) if seg is not None else ""
+            variants.append((normalise_lang(code, known), text, child))
+    origin = default_origin
+    if PROP_ORIGIN in props:
+        # Another tool's vocabulary is not ours: then the file stays the origin.
+        with contextlib.suppress(ValueError):
+            origin = Origin.parse(props[PROP_ORIGIN].strip())
+    sources = [text for lang, text, _ in variants if lang == source_lang and text]
+    targets = [(lang, text, tuv) for lang, text, tuv in variants if lang != source_lang and text]
+    if not sources or not targets:
+        found = ", ".join(sorted({lang for lang, text, _ in variants if text})) or "none"
+        raise TMXError(
+            f"{where}: <tu> has no usable {source_lang}→other pair (languages with text: {found})"
+        )
+    created = _iso_date(tu.get("creationdate"), where)
+    updated = _iso_date(tu.get("changedate"), where) or created
+    assert level in LEVELS
+    return [
+        Unit(
+            source=sources[0],
+            target=text,
+            source_lang=source_lang,
+            target_lang=lang,
+            origin=origin,
+            msgctxt=props.get(PROP_CONTEXT),
+            domain=props.get(PROP_DOMAIN, ""),
+            prev=props.get(PROP_PREV, ""),
+            next=props.get(PROP_NEXT, ""),
+            level=level,
+            created=_iso_date(tuv.get("creationdate"), where) or created,
+            updated=_iso_date(tuv.get("changedate"), where) or updated,
+        )
+        for lang, text, tuv in targets
+    ]

@@ -1,0 +1,329 @@
+"""The translation memory on a real corpus: Django's reviewed catalogs in thirteen languages."""
+
+from __future__ import annotations
+
+import multiprocessing
+import random
+import sqlite3
+from collections import defaultdict
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from rapidfuzz import fuzz
+
+from pipeline.memory import (
+    IN_CONTEXT_SCORE,
+    SCHEMA_VERSION,
+    LookupContext,
+    SqliteMemory,
+    TranslationMemory,
+    TranslationMemoryError,
+    Unit,
+    normalise,
+    open_memory,
+)
+from pipeline.model import HUMAN, Catalog, Entry, MatchKind, Origin, OriginKind
+from tests.corpus import django_units, lightly_edit
+
+MT = Origin(OriginKind.MACHINE, "libre")
+
+
+@pytest.fixture(scope="module")
+def corpus() -> list[Unit]:
+    return django_units(10_000)
+
+
+@pytest.fixture(scope="module")
+def memory(corpus: list[Unit], tmp_path_factory: pytest.TempPathFactory) -> SqliteMemory:
+    memory = SqliteMemory(tmp_path_factory.mktemp("tm") / "nested" / "memory.sqlite3")
+    memory.add(corpus)
+    return memory
+
+
+def targets_by_source(corpus: list[Unit]) -> dict[tuple[str, str], set[str]]:
+    found: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for unit in corpus:
+        found[(unit.source, unit.target_lang)].add(unit.target)
+    return found
+
+
+def unit(source: str, target: str, origin: Origin = HUMAN, **context: str) -> Unit:
+    return Unit(source, target, "en", "de", origin, **context)
+
+
+def test_corpus_is_real_and_large(corpus: list[Unit]) -> None:
+    assert len(corpus) >= 10_000
+    assert {u.target_lang for u in corpus} >= {"de", "fr", "ru", "es", "ar"}
+    assert any(u.source == "This field is required." and u.target_lang == "de" for u in corpus)
+
+
+def test_memory_is_a_versioned_sqlite_file_in_wal_mode(
+    memory: SqliteMemory, corpus: list[Unit]
+) -> None:
+    assert memory.path.is_file()
+    with sqlite3.connect(memory.path) as raw:
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        stored = raw.execute("SELECT count(*) FROM units").fetchone()[0]
+    distinct = {u.content_hash for u in corpus}
+    assert stored == len(distinct) == memory.stats()["units"]
+    assert memory.stats()["human"] == len(distinct)
+
+
+def test_every_stored_source_is_found_exactly(memory: SqliteMemory, corpus: list[Unit]) -> None:
+    known = targets_by_source(corpus)
+    for stored in random.Random(3).sample(corpus, 300):
+        matches = memory.lookup(stored.source, "en", stored.target_lang, threshold=100.0)
+        assert matches, stored
+        assert matches[0].kind in (MatchKind.EXACT, MatchKind.IN_CONTEXT)
+        assert matches[0].source == stored.source
+        assert {m.target for m in matches} <= known[(stored.source, stored.target_lang)]
+
+
+def test_in_context_match_ranks_above_exact(memory: SqliteMemory, corpus: list[Unit]) -> None:
+    # Django translates some sources differently by msgctxt ("May" the month vs. the abbreviation).
+    by_source: dict[tuple[str, str], list[Unit]] = defaultdict(list)
+    for stored in corpus:
+        by_source[(stored.source, stored.target_lang)].append(stored)
+    ambiguous = [units for units in by_source.values() if len({u.target for u in units}) > 1]
+    assert ambiguous
+    for units in ambiguous[:50]:
+        for wanted in units:
+            context = LookupContext(wanted.msgctxt, wanted.domain, wanted.prev, wanted.next)
+            matches = memory.lookup(wanted.source, "en", wanted.target_lang, context)
+            assert matches[0].kind is MatchKind.IN_CONTEXT
+            assert matches[0].score == IN_CONTEXT_SCORE
+            assert matches[0].target == wanted.target
+            assert all(m.kind is MatchKind.EXACT for m in matches[1:] if m.source == wanted.source)
+
+
+def test_neighbours_decide_in_context(tmp_path: Path) -> None:
+    with SqliteMemory(tmp_path / "tm.sqlite3") as memory:
+        memory.add(
+            [
+                unit("Dose", "Dosis", prev="Drug", next="Route", domain="faq"),
+                unit("Dose", "Gabe", prev="Drug", next="Frequency", domain="faq"),
+            ]
+        )
+        here = LookupContext(domain="faq", prev="Drug", next="Frequency")
+        first, second = memory.lookup("Dose", "en", "de", here)
+        assert (first.target, first.kind) == ("Gabe", MatchKind.IN_CONTEXT)
+        assert (second.target, second.kind, second.score) == ("Dosis", MatchKind.EXACT, 100.0)
+        elsewhere = memory.lookup("Dose", "en", "de", LookupContext(domain="cost"))
+        assert {m.kind for m in elsewhere} == {MatchKind.EXACT}
+
+
+def test_human_ranks_above_machine_at_equal_score(tmp_path: Path) -> None:
+    with SqliteMemory(tmp_path / "tm.sqlite3") as memory:
+        memory.add([unit("Take 10 mg daily.", "10 mg täglich einnehmen (MT).", MT)])
+        memory.add([unit("Take 10 mg daily.", "Täglich 10 mg einnehmen.")])
+        best, other = memory.lookup("Take 10 mg daily.", "en", "de")
+        assert best.origin == HUMAN and best.target == "Täglich 10 mg einnehmen."
+        assert other.origin == MT and other.score == best.score == 100.0
+
+
+def test_case_and_whitespace_differences_score_high_but_below_100(tmp_path: Path) -> None:
+    with SqliteMemory(tmp_path / "tm.sqlite3") as memory:
+        memory.add([unit("Delete selected items", "Ausgewählte Einträge löschen")])
+        for query in ("delete selected items", "  Delete   selected\titems "):
+            (match,) = memory.lookup(query, "en", "de")
+            assert 95.0 <= match.score < 100.0
+            assert match.kind is MatchKind.FUZZY
+        (exact,) = memory.lookup("Delete selected items", "en", "de")
+        assert exact.score == 100.0
+
+
+def test_fuzzy_matches_respect_the_threshold(memory: SqliteMemory) -> None:
+    stored = "Enter a valid email address."
+    query = "Please enter a valid e-mail address."
+    ratio = fuzz.ratio(normalise(query), normalise(stored))
+    assert 75 < ratio < 95
+    found = memory.lookup(query, "en", "de", threshold=ratio - 1, limit=20)
+    assert stored in {m.source for m in found}
+    match = next(m for m in found if m.source == stored)
+    assert match.kind is MatchKind.FUZZY and match.score == pytest.approx(ratio)
+    assert all(m.score >= ratio - 1 for m in found)
+    above = memory.lookup(query, "en", "de", threshold=ratio + 1, limit=20)
+    assert stored not in {m.source for m in above}
+    assert [m.score for m in found] == sorted((m.score for m in found), reverse=True)
+
+
+def test_lightly_edited_queries_find_the_best_match(
+    memory: SqliteMemory, corpus: list[Unit]
+) -> None:
+    """Recall against a brute-force rapidfuzz scan of every German source."""
+    german = sorted({normalise(u.source) for u in corpus if u.target_lang == "de"})
+    rng = random.Random(7)
+    candidates = [u for u in corpus if u.target_lang == "de" and len(u.source) >= 12]
+    compared = found = 0
+    for stored in rng.sample(candidates, 300):
+        query = lightly_edit(stored.source, rng)
+        best = max(fuzz.ratio(normalise(query), text) for text in german)
+        if best < 75:
+            continue
+        compared += 1
+        matches = memory.lookup(query, "en", "de")
+        ours = max((fuzz.ratio(normalise(query), normalise(m.source)) for m in matches), default=0)
+        found += ours >= best - 1e-9
+    assert compared >= 250
+    assert found / compared >= 0.99
+
+
+def test_lookup_many_matches_lookup(memory: SqliteMemory) -> None:
+    sources = ["This field is required.", "Enter a valid URL", "nothing like this exists at all"]
+    assert memory.lookup_many(sources, "en", "fr") == [
+        memory.lookup(s, "en", "fr") for s in sources
+    ]
+
+
+def test_lookups_stay_within_the_language_pair_and_level(tmp_path: Path) -> None:
+    with SqliteMemory(tmp_path / "tm.sqlite3") as memory:
+        memory.add(
+            [
+                unit("Side effects", "Nebenwirkungen"),
+                Unit("Side effects", "Effets secondaires", "en", "fr", HUMAN),
+                Unit("Side effects", "Nebenwirkungen (Satz)", "en", "de", HUMAN, level="sentence"),
+            ]
+        )
+        assert [m.target for m in memory.lookup("Side effects", "en", "de")] == ["Nebenwirkungen"]
+        sentence = memory.lookup("Side effects", "en", "de", level="sentence")
+        assert [m.target for m in sentence] == ["Nebenwirkungen (Satz)"]
+        assert memory.lookup("Side effects", "de", "en") == []
+        assert [u.target_lang for u in memory.units("en", "fr")] == ["fr"]
+        assert memory.stats()["sentence"] == 1
+
+
+def test_short_texts_are_found(tmp_path: Path) -> None:
+    with SqliteMemory(tmp_path / "tm.sqlite3") as memory:
+        memory.add([unit("OK", "OK"), unit("mg", "mg"), unit("Dose", "Dosis")])
+        assert memory.lookup("Ok.", "en", "de")[0].target == "OK"
+        assert memory.lookup("Dose:", "en", "de")[0].target == "Dosis"
+
+
+def test_re_adding_is_idempotent(memory: SqliteMemory, corpus: list[Unit]) -> None:
+    before = memory.stats()
+    assert memory.add(corpus[:2000]) == 0
+    assert memory.stats() == before
+
+
+def test_a_human_confirmation_upgrades_a_machine_unit(tmp_path: Path) -> None:
+    with SqliteMemory(tmp_path / "tm.sqlite3") as memory:
+        assert memory.add([unit("Blood test", "Bluttest", MT)]) == 1
+        assert memory.add([unit("Blood test", "Bluttest")]) == 0
+        assert [u.origin for u in memory.units()] == [HUMAN]
+        assert memory.add([unit("Blood test", "Bluttest", MT)]) == 0
+        assert [u.origin for u in memory.units()] == [HUMAN]  # a machine never demotes a human
+
+
+def test_a_failed_batch_adds_nothing(tmp_path: Path) -> None:
+    with SqliteMemory(tmp_path / "tm.sqlite3") as memory:
+        with pytest.raises(ValueError, match="level"):
+            memory.add([unit("Dose", "Dosis"), replace(unit("Route", "Weg"), level="word")])
+        assert memory.stats()["units"] == 0
+
+
+def catalog(entries: list[Entry], lang: str = "de", domain: str = "faq") -> Catalog:
+    return Catalog(entries=entries, lang=lang, domain=domain, path=f"locales/{lang}/{domain}.po")
+
+
+def test_sync_catalog_takes_reviewed_entries_with_their_neighbours(tmp_path: Path) -> None:
+    entries = [
+        Entry("What is CAR-T therapy?", "Was ist die CAR-T-Therapie?"),
+        Entry("How long does it take?", "Wie lange dauert sie?", flags=["fuzzy"]),
+        Entry("Who pays?", ""),
+        Entry("Cost", "Kosten", msgctxt="table header"),
+        Entry("%d day", msgid_plural="%d days", msgstr_plural={0: "%d Tag", 1: "%d Tage"}),
+        Entry("Old", "Alt", obsolete=True),
+    ]
+    with SqliteMemory(tmp_path / "tm.sqlite3") as memory:
+        assert memory.sync_catalog(catalog(entries), "en") == 4
+        stored = {u.source: u for u in memory.units()}
+        assert set(stored) == {"What is CAR-T therapy?", "Cost", "%d day", "%d days"}
+        cost = stored["Cost"]
+        assert (cost.msgctxt, cost.domain, cost.prev, cost.next) == (
+            "table header",
+            "faq",
+            "Who pays?",
+            "%d day",
+        )
+        assert stored["%d days"].target == "%d Tage"
+        assert stored["What is CAR-T therapy?"].prev == ""
+        assert memory.sync_catalog(catalog(entries), "en") == 0
+        with pytest.raises(ValueError, match="template"):
+            memory.sync_catalog(Catalog(entries=entries, lang=None), "en")
+
+
+def test_sync_catalog_records_the_origin_it_is_given(tmp_path: Path) -> None:
+    entries = [Entry("Dose", "Dosis", translator_comments=["origin: mt:libre"])]
+    with SqliteMemory(tmp_path / "tm.sqlite3") as memory:
+        memory.sync_catalog(catalog(entries), "en", origin_for=lambda entry: MT)
+        assert [u.origin for u in memory.units()] == [MT]
+
+
+def test_rebuild_replaces_human_blocks_only(tmp_path: Path, corpus: list[Unit]) -> None:
+    old = [Entry("Dose", "Dosis"), Entry("Route", "Weg")]
+    new = [Entry("Dose", "Dosis"), Entry("Route", "Verabreichungsweg")]
+    with SqliteMemory(tmp_path / "tm.sqlite3") as memory:
+        memory.sync_catalog(catalog(old), "en")
+        memory.add([unit("Frequency", "Häufigkeit", MT)])
+        memory.add([replace(unit("Take it.", "Nehmen Sie es."), level="sentence")])
+        assert memory.rebuild([catalog(new)], "en") == 2
+        targets = {(u.source, u.target, str(u.origin), u.level) for u in memory.units()}
+        assert targets == {
+            ("Dose", "Dosis", "human", "block"),
+            ("Route", "Verabreichungsweg", "human", "block"),
+            ("Frequency", "Häufigkeit", "mt:libre", "block"),
+            ("Take it.", "Nehmen Sie es.", "human", "sentence"),
+        }
+        assert memory.lookup("Route", "en", "de")[0].target == "Verabreichungsweg"
+
+
+def _add_from_another_process(path: str, start: int, stop: int) -> int:
+    units = [
+        unit(f"Patient {n} received {n % 7 + 1} doses.", f"Patient {n}: {n % 7 + 1} Dosen.")
+        for n in range(start, stop)
+    ]
+    with SqliteMemory(path) as memory:
+        return sum(memory.add(units[at : at + 100]) for at in range(0, len(units), 100))
+
+
+def test_concurrent_writers_lose_and_duplicate_nothing(tmp_path: Path) -> None:
+    path = str(tmp_path / "shared" / "tm.sqlite3")
+    spawn = multiprocessing.get_context("spawn")
+    with spawn.Pool(2) as pool:
+        first = pool.apply_async(_add_from_another_process, (path, 0, 3000))
+        second = pool.apply_async(_add_from_another_process, (path, 2000, 5000))
+        added = first.get(timeout=120) + second.get(timeout=120)
+    assert added == 5000  # the 1,000 units both wrote count once
+    with SqliteMemory(path) as memory:
+        units = list(memory.units())
+    assert len(units) == len({u.content_hash for u in units}) == 5000
+
+
+def test_open_memory_by_path_or_url(tmp_path: Path) -> None:
+    with open_memory(str(tmp_path / "a.sqlite3")) as memory:
+        assert isinstance(memory, TranslationMemory)
+        memory.add([unit("Dose", "Dosis")])
+    with open_memory(f"sqlite:///{tmp_path / 'a.sqlite3'}") as memory:
+        assert memory.stats()["units"] == 1
+    with pytest.raises(TranslationMemoryError, match="PostgreSQL"):
+        open_memory("postgresql://localhost/tm")
+    with pytest.raises(TranslationMemoryError, match="scheme"):
+        open_memory("ftp://example/tm")
+
+
+def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "tm.sqlite3"
+    SqliteMemory(path).close()
+    with sqlite3.connect(path) as raw:
+        raw.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    with pytest.raises(TranslationMemoryError, match="newer"):
+        SqliteMemory(path)
+
+
+def test_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "tm.sqlite3"
+    path.write_text("this is not SQLite\n" * 100)
+    with pytest.raises(TranslationMemoryError, match=str(path)):
+        SqliteMemory(path)
