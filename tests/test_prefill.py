@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import signal
 import socket
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -184,3 +187,41 @@ def test_dry_run_counts_characters_and_changes_nothing(
     assert f"{characters} characters to libre" in result.output
     assert server.translate_requests == []
     assert load_config(project).catalog_path("de", "cost").read_bytes() == before
+
+
+def test_kill_9_mid_run_loses_nothing_received_and_the_rerun_resumes(
+    project: Path, libretranslate: Callable[..., ServerHandle]
+) -> None:
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text().replace(
+            "timeout = 2.0", "timeout = 60.0\nconcurrency = 1\nbatch_size = 1"
+        )
+    )
+    # Three answers arrive, then the server stalls; the process is killed while it waits.
+    stalled = libretranslate(faults=["ok"] * 3 + ["slow"] * 50, slow_seconds=60)
+    command = [sys.executable, "-m", "pipeline.cli", "--project", str(project), "prefill",
+               "--lang", "de", "--engine", "libre", "--engine-url", stalled.url]  # fmt: skip
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while len(stalled.translate_requests) < 4 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.3)  # the third answer is being stored while the fourth request waits
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=10)
+    received = [t for r in stalled.translate_requests[:3] for t in r.texts]
+    assert len(received) == 3
+
+    with open_memory(load_config(project).memory_location) as memory:
+        kept = {u.source for u in memory.units("en", "de")}
+    assert kept, "nothing received before the kill was kept"
+    # No catalog was left half-written.
+    for path in (load_config(project).locales_path / "de" / "LC_MESSAGES").glob("*.po"):
+        read_catalog(path)
+        assert not list(path.parent.glob(f".{path.name}*.tmp"))
+
+    server = libretranslate()
+    l10n(project, "prefill", "--lang", "de", "--engine", "libre", "--engine-url", server.url)
+    resent = {t for r in server.translate_requests for t in r.texts}
+    # The same text is masked the same way, so the server sees identical strings.
+    assert resent and not resent & set(received), "text already received was sent again"
