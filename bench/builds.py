@@ -119,8 +119,15 @@ def measure(quick: bool) -> list[Record]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--pages", type=int, help="measure one site of this many pages")
+    parser.add_argument("--langs", type=int, default=len(LANGUAGES), help="with --pages")
+    parser.add_argument("--runs", type=int, default=3, help="with --pages")
     args = parser.parse_args()
-    for record in measure(args.quick):
+    if args.pages:
+        records = measure_site(args.pages, LANGUAGES[: args.langs], args.runs)
+    else:
+        records = measure(args.quick)
+    for record in records:
         print(json.dumps(record.to_json(), ensure_ascii=False))
 
 

@@ -1,18 +1,53 @@
-"""``l10n build``: extract -> update -> (memory sync) -> render, in one call."""
+"""``l10n build``: extract -> update -> (memory sync) -> render, in one call.
+
+Builds are incremental. ``.l10n/build/`` (next to the memory, never committed)
+records, for every stage, digests of the inputs each file was made from:
+
+- extract: each source page's segments, by the digest of its text; the UI
+  strings, by the digest of the template files;
+- update: each template and catalog, by the digest of its template's
+  segments and of its bytes after the last update (see
+  :func:`~pipeline.catalog.update_catalogs`);
+- memory sync: the digest of each catalog's bytes when it was last put into
+  the memory, so only changed catalogs are synced (``l10n tm rebuild`` still
+  rebuilds the memory from all of them);
+- render: each catalog's screened entries by the digest of its bytes, and each
+  output file's fingerprint (see :class:`~pipeline.pages.RenderMemo`).
+
+A different pipeline (its code or the libraries that shape its output)
+discards the whole record. Deleting ``.l10n/`` or ``output/`` only costs time:
+the next build makes the same bytes.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import pickle
+import shutil
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 
+import babel
+import jinja2
+import markdown_it
+
+from . import __version__
 from .catalog import UpdateReport, ui_segments, update_catalogs
 from .config import Config
+from .files import write_bytes_atomic
 from .memory import TranslationMemory, TranslationMemoryError, open_memory
-from .model import Segment
-from .pages import BuildReport, render_site
+from .model import Catalog, Segment
+from .pages import BuildReport, RenderMemo, folder_digest, render_site
+from .pofile import CatalogSyntaxError, read_catalog
 from .prefill import remember_reviewed
-from .segment import read_segments
+from .segment import document_segments
 from .sentences import leverage_for
+from .source import Document, read_documents
+
+STATE_DIR = Path(".l10n") / "build"
 
 
 @dataclass
@@ -27,9 +62,97 @@ class BuildOutcome:
         return self.update.errors + ([self.memory_error] if self.memory_error else [])
 
 
+@cache
+def pipeline_version() -> str:
+    """A digest of this package's code and of the libraries that shape its output."""
+    digest = hashlib.sha256(
+        repr((__version__, markdown_it.__version__, jinja2.__version__, babel.__version__)).encode()
+    )
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+@dataclass
+class BuildState:
+    """What the last build of a project made, from which inputs (``.l10n/build/``)."""
+
+    directory: Path
+    catalogs: dict[str, str] = field(default_factory=dict)  # see update_catalogs(recorded=)
+    memory: str = ""  # the memory the sync records are for
+    synced: dict[str, str] = field(default_factory=dict)  # catalog path -> digest when synced
+    outputs: dict[str, str] = field(default_factory=dict)  # see OutputFiles
+    # source file -> (digest of its text, its segments); "" -> the UI strings
+    sources: dict[str, tuple[str, list[Segment]]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, config: Config) -> BuildState:
+        """The recorded state, or an empty one when missing, unreadable or made by another pipeline."""
+        state = cls(config.root / STATE_DIR)
+        try:
+            recorded = json.loads((state.directory / "state.json").read_text("utf-8"))
+            if recorded["version"] != pipeline_version():
+                raise ValueError("made by another version of the pipeline")
+            state.catalogs = dict(recorded["catalogs"])
+            state.memory = str(recorded["memory"])
+            state.synced = dict(recorded["synced"])
+            state.outputs = dict(recorded["outputs"])
+        except (OSError, ValueError, KeyError, TypeError):
+            # Nothing recorded can be trusted: start over, dropping the caches too.
+            shutil.rmtree(state.directory, ignore_errors=True)
+            return state
+        try:
+            state.sources = dict(pickle.loads((state.directory / "sources.pickle").read_bytes()))
+        except Exception:  # a cache is never worth a failed build: it is simply rebuilt
+            state.sources = {}
+        return state
+
+    def save(self) -> None:
+        recorded = {
+            "version": pipeline_version(),
+            "catalogs": self.catalogs,
+            "memory": self.memory,
+            "synced": self.synced,
+            "outputs": self.outputs,
+        }
+        write_bytes_atomic(self.directory / "sources.pickle", pickle.dumps(self.sources))
+        text = json.dumps(recorded, indent=0, sort_keys=True, ensure_ascii=False) + "\n"
+        write_bytes_atomic(self.directory / "state.json", text.encode("utf-8"))
+
+
+def read_sources(
+    config: Config, state: BuildState | None = None
+) -> tuple[list[Document], list[Segment]]:
+    """The source pages, and every segment: the pages' blocks, then the templates' UI strings.
+
+    With a ``state``, a page whose text is unchanged, and the UI strings when no
+    template changed, are not segmented again.
+    """
+    documents = read_documents(config)
+    cached = state.sources if state is not None else {}
+    kept: dict[str, tuple[str, list[Segment]]] = {}
+    segments: list[Segment] = []
+    for document in documents:
+        digest = hashlib.sha256(f"{document.file}\0{document.text}".encode()).hexdigest()
+        known = cached.get(document.file)
+        page = known[1] if known is not None and known[0] == digest else document_segments(document)
+        kept[document.file] = (digest, page)
+        segments += page
+    ui_key = hashlib.sha256(
+        repr((str(config.root), str(config.templates_path), config.ui_domain)).encode()
+        + folder_digest(config.templates_path).encode()
+    ).hexdigest()
+    known = cached.get("")
+    ui = known[1] if known is not None and known[0] == ui_key else ui_segments(config)
+    kept[""] = (ui_key, ui)
+    if state is not None:
+        state.sources = kept
+    return documents, segments + ui
+
+
 def extract(config: Config) -> list[Segment]:
     """Every segment of the project: the pages' blocks, then the templates' UI strings."""
-    return [*read_segments(config), *ui_segments(config)]
+    return read_sources(config)[1]
 
 
 def build(
@@ -37,25 +160,85 @@ def build(
     *,
     include_machine: bool = False,
     languages: Sequence[str] | None = None,
+    incremental: bool = True,
 ) -> BuildOutcome:
+    """Extract, update, sync the memory and render; ``incremental`` skips what did not change."""
+    state = BuildState.load(config) if incremental else None
+    considered = list(languages if languages is not None else config.languages)
     remembered, memory_error = 0, ""
     memory: TranslationMemory | None = None
+    location = config.memory_location
+    fresh_memory = "://" not in location and not Path(location).exists()
     try:
-        memory = open_memory(config.memory_location)
+        memory = open_memory(location)
     except TranslationMemoryError as error:
         # Without the memory, sentences of the previous version still carry over.
         memory_error = f"translation memory: {error}"
     try:
+        documents, segments = read_sources(config, state)
         leverage = leverage_for(config.source_language, memory, config.memory_threshold)
-        update = update_catalogs(config, extract(config), languages, leverage_for=leverage)
+        update = update_catalogs(
+            config,
+            segments,
+            languages,
+            leverage_for=leverage,
+            recorded=state.catalogs if state is not None else None,
+        )
         if memory is not None:
-            catalogs = [merge.catalog for merge in update.merges.values()]
+            if state is not None and (fresh_memory or state.memory != location):
+                state.memory, state.synced = location, {}
+            domains = sorted({segment.domain for segment in segments})
+            catalogs, digests = _catalogs_to_sync(config, update, considered, domains, state)
             try:
                 remembered = remember_reviewed(config, memory, catalogs)
             except TranslationMemoryError as error:
                 memory_error = f"translation memory: {error}"
+            else:
+                if state is not None:
+                    state.synced.update(digests)
     finally:
         if memory is not None:
             memory.close()
-    site = render_site(config, include_machine=include_machine, languages=languages)
+    memo = RenderMemo(state.directory, state.outputs) if state is not None else None
+    site = render_site(
+        config,
+        include_machine=include_machine,
+        languages=languages,
+        documents=documents,
+        segments=segments,
+        memo=memo,
+    )
+    if state is not None:
+        state.save()
     return BuildOutcome(update, site, remembered, memory_error)
+
+
+def _catalogs_to_sync(
+    config: Config,
+    update: UpdateReport,
+    languages: Sequence[str],
+    domains: Sequence[str],
+    state: BuildState | None,
+) -> tuple[list[Catalog], dict[str, str]]:
+    """The catalogs whose bytes changed since they were last put into the memory, and their digests."""
+    catalogs: list[Catalog] = []
+    digests: dict[str, str] = {}
+    for lang in languages:
+        for domain in domains:
+            path = config.catalog_path(lang, domain)
+            try:
+                digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            except OSError:
+                continue
+            if state is not None and state.synced.get(str(path)) == digest:
+                continue
+            merged = update.merges.get(config.relative(path))
+            if merged is not None:
+                catalogs.append(merged.catalog)
+            else:  # not merged this time: unchanged since the last update
+                try:
+                    catalogs.append(read_catalog(path, lang, domain))
+                except CatalogSyntaxError:
+                    continue  # update_catalogs reported it
+            digests[str(path)] = digest
+    return catalogs, digests

@@ -16,8 +16,11 @@ import datetime as dt
 import hashlib
 import math
 import re
-from collections import defaultdict
+from bisect import bisect_right
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from itertools import chain
+from operator import mul
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -31,7 +34,13 @@ from rapidfuzz.utils import default_process
 from .config import Config
 from .files import write_text_atomic
 from .model import Catalog, Entry, Segment
-from .pofile import CatalogSyntaxError, format_catalog, parse_catalog, read_catalog
+from .pofile import (
+    CatalogSyntaxError,
+    format_catalog,
+    parse_catalog,
+    paused_cycle_collection,
+    read_catalog,
+)
 
 # Functions the page templates call for UI strings; the extractor knows them.
 UI_KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "t": None}
@@ -200,6 +209,26 @@ def threshold_for(length: int, threshold: float) -> float:
 
 _SHORT = 100  # characters: below this, word order and case are forgiven
 
+# A short string edited twice ("Open the trash" -> "Open this trash can") falls
+# below the threshold. It is still proposed when it keeps this much of the
+# characters and of the words, and no other candidate does: unrelated strings
+# that share characters ("Cursor color" / "Cursor Position") share few words.
+_SECOND_CHANCE_CHARACTERS = 65.0
+_SECOND_CHANCE_WORDS = 70.0
+
+
+# Postings longer than this are left out of candidate selection (see scored).
+_COMMON_KEY = 150
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text.lower())
+
+
+def _sorted_words(text: str) -> str:
+    """What rapidfuzz's token_sort_ratio compares: the processed words, sorted."""
+    return " ".join(sorted(default_process(text).split()))
+
 
 @dataclass
 class FuzzyMatcher:
@@ -215,52 +244,79 @@ class FuzzyMatcher:
     candidates: Sequence[Entry]
     threshold: float = 80.0
     limit: int = 24  # candidates scored per query, best by shared index keys
-    _postings: dict[str, list[int]] = field(default_factory=dict, init=False)
-    _keys: list[set[str]] = field(default_factory=list, init=False)
+    # By msgctxt, then by index key: a candidate in another context is never one.
+    _postings: dict[str | None, dict[str, list[int]]] = field(default_factory=dict, init=False)
+    _weights: list[float] = field(default_factory=list, init=False)
+    _sorted: list[str] = field(default_factory=list, init=False)
 
     def __post_init__(self) -> None:
-        postings: dict[str, list[int]] = defaultdict(list)
         for number, entry in enumerate(self.candidates):
             keys = _grams(entry.msgid)
-            self._keys.append(keys)
+            # Shared keys are discounted by the candidate's own key count: a
+            # long candidate shares many keys with anything, which alone says little.
+            self._weights.append(1 / math.sqrt(len(keys) or 1))
+            postings = self._postings.setdefault(entry.msgctxt, {})
             for key in keys:
-                postings[key].append(number)
-        self._postings = dict(postings)
+                found = postings.get(key)
+                if found is None:
+                    postings[key] = [number]
+                else:
+                    found.append(number)
+            self._sorted.append(_sorted_words(entry.msgid) if len(entry.msgid) < _SHORT else "")
 
     def scored(self, msgid: str, msgctxt: str | None) -> list[tuple[float, int]]:
-        """(score, candidate number) pairs at or above the threshold, best first."""
-        shared: dict[int, int] = defaultdict(int)
-        for key in _grams(msgid):
-            for number in self._postings.get(key, ()):
-                shared[number] += 1
+        """(score, candidate number) pairs worth proposing, best first.
+
+        Those at or above the threshold; failing any, for a short string, the
+        one candidate that passes the second-chance test, if only one does.
+        """
+        postings = self._postings.get(msgctxt)
+        if postings is None:
+            return []
+        found = sorted((postings[k] for k in _grams(msgid) if k in postings), key=len)
+        # A key most candidates share (" th", "w:the") says little and costs the
+        # most to count: only the rarer keys are counted, at least a third of them.
+        keep = max(bisect_right(found, _COMMON_KEY, key=len), (len(found) + 2) // 3)
+        shared = Counter(chain.from_iterable(found[:keep]))  # counted in C
         if not shared:
             return []
-        # Shared keys discounted by the candidate's own key count: a long
-        # candidate shares many keys with anything, which alone says little.
-        best = sorted(
-            shared, key=lambda n: shared[n] / math.sqrt(len(self._keys[n])), reverse=True
-        )[: self.limit]
+        # Ranked by weighted shared keys, computed and sorted without a Python call each.
+        weighted = map(mul, shared.values(), map(self._weights.__getitem__, shared))
+        best = sorted(zip(weighted, shared), reverse=True)[: self.limit]
         length = len(msgid)
         needed = threshold_for(length, self.threshold)
-        results: list[tuple[float, int]] = []
-        for number in best:
-            candidate = self.candidates[number]
-            if candidate.msgctxt != msgctxt:
+        short = length < _SHORT
+        floor = min(needed, _SECOND_CHANCE_CHARACTERS) if short else needed
+        sorted_words = _sorted_words(msgid) if short else ""
+        results: list[tuple[float, float, int]] = []
+        near: list[tuple[float, int]] = []
+        for _, number in best:
+            text = self.candidates[number].msgid
+            other = len(text)
+            # fuzz.ratio cannot exceed 200*min/(sum); skip what cannot reach the floor.
+            if 200.0 * min(length, other) / (length + other) < floor:
                 continue
-            other = len(candidate.msgid)
-            # fuzz.ratio cannot exceed 200*min/(sum); skip what cannot reach the threshold.
-            if 200.0 * min(length, other) / (length + other) < needed:
-                continue
-            score = fuzz.ratio(msgid, candidate.msgid, score_cutoff=needed)
-            if not score and length < _SHORT:
+            spelling = fuzz.ratio(msgid, text, score_cutoff=floor)
+            score = spelling
+            if short and score < 100:
                 # A UI string recased or with its words reordered is still the same message.
-                score = fuzz.token_sort_ratio(
-                    msgid, candidate.msgid, processor=default_process, score_cutoff=needed
-                )
-            if score:
-                results.append((score, number))
-        results.sort(reverse=True)
-        return results
+                score = max(score, fuzz.ratio(sorted_words, self._sorted[number], score_cutoff=floor))
+            if score >= needed:
+                results.append((score, spelling, number))  # a tie goes to the closer spelling
+            elif score:
+                near.append((score, number))
+        if results:
+            results.sort(reverse=True)
+            return [(score, number) for score, _, number in results]
+        if not near:
+            return []
+        words = _words(msgid)
+        passing = [
+            (score, number)
+            for score, number in near
+            if fuzz.ratio(words, _words(self.candidates[number].msgid)) >= _SECOND_CHANCE_WORDS
+        ]
+        return passing if len(passing) == 1 else []
 
 
 # ---------------------------------------------------------------------------
@@ -293,22 +349,34 @@ def merge(
     Translations are kept; a changed msgid becomes a fuzzy entry with the
     previous msgid in ``#|``; removed entries become obsolete (``#~``), never
     silently lost. ``leverage`` then sees every entry whose text is new.
+    An entry the template leaves as it was is ``old``'s own object.
     """
-    old_index = {e.key: e for e in old.entries if not e.obsolete}
-    old_obsolete = {e.key: e for e in old.entries if e.obsolete}
-    template_keys = {e.key for e in template.entries}
+    with paused_cycle_collection():
+        return _merge(old, template, threshold, leverage)
+
+
+def _merge(
+    old: Catalog, template: Catalog, threshold: float, leverage: Leverage | None
+) -> MergeResult:
+    old_index: dict[tuple[str | None, str], Entry] = {}
+    old_obsolete: dict[tuple[str | None, str], Entry] = {}
+    for entry in old.entries:
+        (old_obsolete if entry.obsolete else old_index)[entry.msgctxt, entry.msgid] = entry
     result = MergeResult(
         Catalog(header=old.header, path=old.path, lang=old.lang, domain=old.domain)
     )
     merged: list[Entry | None] = []
     unmatched: list[int] = []
+    found: set[int] = set()  # id() of the old entries the template still has
     for number, new in enumerate(template.entries):
-        previous = old_index.get(new.key)
+        key = (new.msgctxt, new.msgid)
+        previous = old_index.get(key)
         if previous is not None:
-            merged.append(_carry(new, previous, previous.fuzzy, keep_previous=previous.fuzzy))
+            found.add(id(previous))
+            merged.append(_kept(new, previous))
             result.kept += 1
             continue
-        revived = old_obsolete.get(new.key)
+        revived = old_obsolete.get(key)
         if revived is not None and revived.has_translation:
             merged.append(_carry(new, revived, fuzzy=True, keep_previous=False))
             result.fuzzy += 1
@@ -316,7 +384,7 @@ def merge(
         merged.append(None)
         unmatched.append(number)
 
-    gone = [e for e in old.entries if not e.obsolete and e.key not in template_keys]
+    gone = [e for e in old_index.values() if id(e) not in found]
     candidates = [e for e in gone if e.has_translation]
     used: set[int] = set()
     if unmatched and candidates:
@@ -352,13 +420,14 @@ def merge(
 
     used_entries = {id(candidates[c]) for c in used}
     entries: list[Entry] = [e for e in merged if e is not None]
-    revived_keys = {e.key for e in entries}
     for entry in gone:
         if id(entry) in used_entries or not (entry.has_translation or entry.translator_comments):
             continue
         entries.append(_obsolete(entry))
         result.obsolete += 1
-    entries += [e for e in old.entries if e.obsolete and e.key not in revived_keys]
+    if old_obsolete:
+        revived_keys = {(e.msgctxt, e.msgid) for e in entries}
+        entries += [e for e in old.entries if e.obsolete and e.key not in revived_keys]
     result.catalog.entries = entries
     return result
 
@@ -366,30 +435,55 @@ def merge(
 _CARRIED_FLAGS = re.compile(r"^(fuzzy|no-wrap|ignore-.*|no-.*-format)$")
 
 
+def _carried_flags(new: Entry, old: Entry, fuzzy: bool) -> list[str]:
+    """The template's flags, the translator's flags that are kept, and ``fuzzy``."""
+    flags = ["fuzzy"] if fuzzy else []
+    flags += [f for f in new.flags if f != "fuzzy"]
+    flags += [f for f in old.flags if _CARRIED_FLAGS.match(f) and f != "fuzzy" and f not in flags]
+    return flags
+
+
+def _kept(new: Entry, old: Entry) -> Entry:
+    """``old`` carried over to the template's entry of the same msgid.
+
+    Nearly every entry of an update is unchanged: its own object is reused
+    rather than copied field by field.
+    """
+    fuzzy = "fuzzy" in old.flags
+    if (
+        new.references == old.references
+        and new.auto_comments == old.auto_comments
+        and new.msgid_plural == old.msgid_plural
+        and (new.msgid_plural is None or old.msgstr_plural or not old.msgstr)
+        and (fuzzy or (old.previous_msgid is None and old.previous_msgctxt is None
+                       and old.previous_msgid_plural is None))
+        and ((not new.flags and not old.flags) or _carried_flags(new, old, fuzzy) == old.flags)
+    ):  # fmt: skip
+        return old
+    return _carry(new, old, fuzzy, keep_previous=fuzzy)
+
+
 def _carry(new: Entry, old: Entry, fuzzy: bool, keep_previous: bool) -> Entry:
     """The template's entry with the translation and translator data of ``old``."""
-    flags = [f for f in new.flags if f != "fuzzy"]
-    flags += [f for f in old.flags if _CARRIED_FLAGS.match(f) and f != "fuzzy" and f not in flags]
     entry = Entry(
-        msgid=new.msgid,
-        msgctxt=new.msgctxt,
-        msgid_plural=new.msgid_plural,
-        msgstr=old.msgstr,
-        msgstr_plural=dict(old.msgstr_plural),
-        translator_comments=list(old.translator_comments),
-        auto_comments=list(new.auto_comments),
-        references=list(new.references),
-        flags=flags,
-        lineno=old.lineno,
+        new.msgid,
+        old.msgstr,
+        new.msgctxt,
+        new.msgid_plural,
+        dict(old.msgstr_plural),
+        list(old.translator_comments),
+        list(new.auto_comments),
+        list(new.references),
+        _carried_flags(new, old, fuzzy),
+        old.previous_msgctxt if keep_previous else None,
+        old.previous_msgid if keep_previous else None,
+        old.previous_msgid_plural if keep_previous else None,
+        False,
+        old.lineno,
     )
-    if keep_previous:
-        entry.previous_msgid = old.previous_msgid
-        entry.previous_msgctxt = old.previous_msgctxt
-        entry.previous_msgid_plural = old.previous_msgid_plural
     if new.msgid_plural is not None and not entry.msgstr_plural and entry.msgstr:
         entry.msgstr_plural = {0: entry.msgstr}
         entry.msgstr = ""
-    entry.fuzzy = fuzzy
     return entry
 
 
@@ -530,12 +624,12 @@ def update_catalogs(
         except OSError:
             return False
         digest = f"{template_digests[domain]} {hashlib.sha256(data).hexdigest()}"
-        return recorded.get(config.relative(path)) == digest
+        return recorded.get(str(path)) == digest
 
     def record(path: Path, domain: str) -> None:
         if recorded is not None:
             digest = hashlib.sha256(path.read_bytes()).hexdigest()
-            recorded[config.relative(path)] = f"{template_digests[domain]} {digest}"
+            recorded[str(path)] = f"{template_digests[domain]} {digest}"
 
     for domain, template in sorted(templates.items()):
         path = config.template_path(domain)

@@ -17,11 +17,13 @@ checks find no error in it; otherwise the English text is shown, marked
 from __future__ import annotations
 
 import enum
+import hashlib
 import json
+import pickle
 import re
 import xml.etree.ElementTree as etree
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,9 +38,9 @@ from . import qa
 from .catalog import ui_segments
 from .config import Config
 from .files import write_bytes_atomic
-from .model import Catalog, Entry, Finding, Severity
-from .pofile import CatalogSyntaxError, read_catalog
-from .segment import inline_markup, markdown, msgid_of, walk_blocks
+from .model import Catalog, Finding, Segment, Severity
+from .pofile import CatalogSyntaxError, parse_catalog, read_catalog
+from .segment import document_segments, inline_markup, markdown, msgid_of, walk_blocks
 from .source import Document, Value, read_documents
 
 
@@ -68,6 +70,37 @@ class _Candidate:
 
 
 @dataclass
+class _Screened:
+    """One catalog's usable entries and QA findings: all rendering needs of the file."""
+
+    candidates: dict[tuple[str | None, str], _Candidate]
+    findings: list[Finding]
+
+
+def _screen(
+    catalog: Catalog, file: str, qa_context: qa.QAContext | None, include_machine: bool
+) -> _Screened:
+    """The translated entries of ``catalog``; with ``qa_context``, each one shown is checked now."""
+    candidates: dict[tuple[str | None, str], _Candidate] = {}
+    findings: list[Finding] = []
+    for entry in catalog.active():
+        if not entry.has_translation or entry.msgid_plural is not None or entry.is_header:
+            continue
+        candidate = _Candidate(entry.msgstr, entry.fuzzy, f"{file}:{entry.lineno}")
+        if qa_context is not None and (include_machine or not entry.fuzzy):
+            found = qa.check_entry(entry, qa_context)
+            findings += found
+            errors = [f for f in found if f.severity is Severity.ERROR]
+            candidate.problem = (
+                f"QA {errors[0].check}: {errors[0].message}"
+                if errors
+                else unsafe_translation(entry.msgid, entry.msgstr)
+            )
+        candidates[entry.key] = candidate
+    return _Screened(candidates, findings)
+
+
+@dataclass
 class Translations:
     """The translations of one language, by domain, msgctxt and msgid."""
 
@@ -78,21 +111,15 @@ class Translations:
     # "file:line: [lang] why; English shown instead" for the build report, each once, in order
     rejected: dict[str, None] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)  # every QA finding, for the status page
+    digests: dict[str, str] = field(default_factory=dict)  # domain -> SHA-256 of its .po bytes
 
     def add(self, catalog: Catalog, file: str, qa_context: qa.QAContext | None = None) -> None:
-        for entry in catalog.active():
-            if not entry.has_translation or entry.msgid_plural is not None or entry.is_header:
-                continue
-            candidate = _Candidate(entry.msgstr, entry.fuzzy, f"{file}:{entry.lineno}")
-            if qa_context is not None and (self.include_machine or not entry.fuzzy):
-                candidate.problem = self._qa_error(entry, qa_context) or None
-            self.table[(catalog.domain, entry.msgctxt, entry.msgid)] = candidate
+        self._absorb(catalog.domain, _screen(catalog, file, qa_context, self.include_machine))
 
-    def _qa_error(self, entry: Entry, context: qa.QAContext) -> str:
-        findings = qa.check_entry(entry, context)
-        self.findings += findings
-        errors = [f for f in findings if f.severity is Severity.ERROR]
-        return f"QA {errors[0].check}: {errors[0].message}" if errors else ""
+    def _absorb(self, domain: str, screened: _Screened) -> None:
+        for (msgctxt, msgid), candidate in screened.candidates.items():
+            self.table[(domain, msgctxt, msgid)] = candidate
+        self.findings += screened.findings
 
     def state(self, domain: str, msgid: str, msgctxt: str | None = None) -> str:
         """translated / fuzzy / untranslated / rejected, as the status page counts it."""
@@ -171,28 +198,75 @@ def _invisible_controls(text: str) -> set[str]:
 
 
 def load_translations(
-    config: Config, lang: str, include_machine: bool = False
+    config: Config, lang: str, include_machine: bool = False, cache: Path | None = None
 ) -> tuple[Translations, list[str]]:
-    """Every catalog of ``lang``, QA-checked; unreadable ones are reported and fall back."""
+    """Every catalog of ``lang``, QA-checked; unreadable ones are reported and fall back.
+
+    With a ``cache`` folder, each file's screened entries are kept there by the
+    digest of its bytes, and an unchanged file is neither parsed nor checked again.
+    """
     translations = Translations(lang, include_machine, config.source_language)
     errors: list[str] = []
+    settings = (
+        include_machine,
+        config.source_language,
+        config.check.mt_policy,
+        tuple(sorted(config.check.disable)),
+    )
+    cache_file = cache / f"translations-{lang}.pickle" if cache is not None else None
+    cached = _load_screened(cache_file, settings)
+    kept: dict[str, tuple[str, _Screened]] = {}
     directory = config.locales_path / lang / "LC_MESSAGES"
     for path in sorted(directory.glob("*.po")):
-        file = config.relative(path)
-        context = qa.QAContext(
-            lang=lang,
-            domain=path.stem,
-            file=file,
-            source_language=config.source_language,
-            identifier=None,  # language identification costs seconds; `l10n check` runs it
-            mt_policy=config.check.mt_policy,
-            disabled=frozenset(config.check.disable),
-        )
-        try:
-            translations.add(read_catalog(path, lang, path.stem), file, context)
-        except CatalogSyntaxError as error:
-            errors.append(str(error))
+        data = path.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        known = cached.get(path.name)
+        if known is not None and known[0] == digest:
+            screened = known[1]
+        else:
+            file = config.relative(path)
+            context = qa.QAContext(
+                lang=lang,
+                domain=path.stem,
+                file=file,
+                source_language=config.source_language,
+                identifier=None,  # language identification costs seconds; `l10n check` runs it
+                mt_policy=config.check.mt_policy,
+                disabled=frozenset(config.check.disable),
+            )
+            try:
+                screened = _screen(_parse(data, path, lang), file, context, include_machine)
+            except CatalogSyntaxError as error:
+                errors.append(str(error))
+                continue
+        kept[path.name] = (digest, screened)
+        translations.digests[path.stem] = digest
+        translations._absorb(path.stem, screened)
+    if cache_file is not None and kept != cached:
+        payload = pickle.dumps((settings, kept), protocol=pickle.HIGHEST_PROTOCOL)
+        write_bytes_atomic(cache_file, payload)
     return translations, errors
+
+
+def _parse(data: bytes, path: Path, lang: str) -> Catalog:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return read_catalog(path, lang, path.stem)  # which names the file, line and charset
+    return parse_catalog(text, str(path), lang, path.stem)
+
+
+def _load_screened(
+    cache_file: Path | None, settings: tuple[object, ...]
+) -> dict[str, tuple[str, _Screened]]:
+    """The screened catalogs kept for these settings; nothing when missing, stale or unreadable."""
+    if cache_file is None:
+        return {}
+    try:
+        kept_settings, kept = pickle.loads(cache_file.read_bytes())
+    except Exception:  # a cache is never worth a failed build: it is simply rebuilt
+        return {}
+    return kept if kept_settings == settings and isinstance(kept, dict) else {}
 
 
 # ---------------------------------------------------------------------------
@@ -363,12 +437,20 @@ def plan_language(
     documents: Sequence[Document],
     ui_msgids: Sequence[str],
     include_machine: bool,
+    *,
+    page_segments: Mapping[str, Sequence[Segment]] | None = None,
+    cache: Path | None = None,
 ) -> tuple[LanguagePlan, list[str]]:
-    """Load, QA-check and measure one language; it is published when usable words reach the minimum."""
-    translations, errors = load_translations(config, lang, include_machine)
+    """Load, QA-check and measure one language; it is published when usable words reach the minimum.
+
+    ``page_segments`` (by document file) saves segmenting the pages again;
+    ``cache`` is :func:`load_translations`'s.
+    """
+    translations, errors = load_translations(config, lang, include_machine, cache)
     words: Counter[str] = Counter()
     usable = total = 0
-    for domain, msgid, msgctxt in _all_segments(documents, ui_msgids, config.ui_domain):
+    segments = _all_segments(documents, ui_msgids, config.ui_domain, page_segments or {})
+    for domain, msgid, msgctxt in segments:
         count = len(msgid.split())
         total += count
         words[translations.state(domain, msgid, msgctxt)] += count
@@ -382,16 +464,16 @@ def plan_language(
 
 
 def _all_segments(
-    documents: Sequence[Document], ui_msgids: Sequence[str], ui_domain: str
+    documents: Sequence[Document],
+    ui_msgids: Sequence[str],
+    ui_domain: str,
+    page_segments: Mapping[str, Sequence[Segment]],
 ) -> Iterable[tuple[str, str, str | None]]:
     for document in documents:
-        tokens = markdown().parse(document.body)
-        msgids = [document.title, document.description] + [
-            msgid_of(tokens[b.inline]) for b in walk_blocks(tokens, document.layout)
-        ]
-        for msgid in msgids:
-            if msgid:
-                yield document.domain, msgid, document.contexts.get(msgid)
+        segments = page_segments.get(document.file)
+        for segment in segments if segments is not None else document_segments(document):
+            if segment.msgid:
+                yield segment.domain, segment.msgid, segment.msgctxt
     for msgid in ui_msgids:
         yield ui_domain, msgid, None
 
@@ -404,23 +486,51 @@ MANIFEST = ".l10n-build.json"
 
 
 class OutputFiles:
-    """The files of ``output/`` that builds wrote; nothing else there is ever touched."""
+    """The files of ``output/`` that builds wrote; nothing else there is ever touched.
 
-    def __init__(self, root: Path) -> None:
+    ``fingerprints`` (kept by an incremental build) maps a file to the
+    fingerprint of its inputs and the size and mtime it was left with: a file
+    still as it was left, whose inputs have the same fingerprint, is not made again.
+    """
+
+    def __init__(self, root: Path, fingerprints: dict[str, str] | None = None) -> None:
         self.root = root
         self.made: set[str] = set()
         self.written: list[Path] = []
+        self.fingerprints = fingerprints
         try:
             self.previous = set(json.loads((root / MANIFEST).read_text("utf-8"))["files"])
         except (OSError, ValueError, KeyError, TypeError):
             self.previous = set()
 
-    def write(self, relative: str, content: str | bytes) -> None:
+    def write(self, relative: str, content: str | bytes, fingerprint: str = "") -> None:
         data = content.encode("utf-8") if isinstance(content, str) else content
         path = self.root / relative
         self.made.add(relative)
         if write_bytes_atomic(path, data):
             self.written.append(path)
+        if self.fingerprints is not None and fingerprint:
+            self.fingerprints[relative] = self._record(path, fingerprint)
+
+    def current(self, relative: str, fingerprint: str) -> bool:
+        """Whether ``relative`` was made from inputs with this fingerprint and left untouched.
+
+        A current file counts as made by this build.
+        """
+        if self.fingerprints is None or relative not in self.fingerprints:
+            return False
+        if self.fingerprints[relative] != self._record(self.root / relative, fingerprint):
+            return False
+        self.made.add(relative)
+        return True
+
+    @staticmethod
+    def _record(path: Path, fingerprint: str) -> str:
+        try:
+            stat = path.stat()
+        except OSError:
+            return ""
+        return f"{fingerprint} {stat.st_size} {stat.st_mtime_ns}"
 
     def finish(self, keep: Callable[[str], bool]) -> list[Path]:
         """Remove earlier builds' files this build did not make (unless ``keep``); save the list."""
@@ -436,6 +546,9 @@ class OutputFiles:
             _remove_empty_parents(path.parent, self.root)
         manifest = json.dumps({"files": sorted(self.made)}, indent=1) + "\n"
         write_bytes_atomic(self.root / MANIFEST, manifest.encode("utf-8"))
+        if self.fingerprints is not None:
+            for relative in set(self.fingerprints) - self.made:
+                del self.fingerprints[relative]
         return removed
 
 
@@ -473,24 +586,55 @@ class Site:
         return f"{self.base_url}{lang}/{slug}.html"
 
 
+@dataclass
+class RenderMemo:
+    """What an incremental build keeps between renders, under ``.l10n/``."""
+
+    directory: Path  # each language's screened catalogs (see load_translations)
+    # output file -> "fingerprint size mtime_ns", see OutputFiles
+    outputs: dict[str, str] = field(default_factory=dict)
+
+
 def render_site(
     config: Config,
     *,
     include_machine: bool = False,
     languages: Sequence[str] | None = None,
+    documents: Sequence[Document] | None = None,
+    segments: Sequence[Segment] | None = None,
+    memo: RenderMemo | None = None,
 ) -> BuildReport:
     """Write every published language's pages, the chooser, sitemap, status page and badges.
 
     ``languages`` limits the target languages this build considers; pages of the
-    others are left as they are.
+    others are left as they are. ``documents`` and ``segments`` (pages' and
+    UI's, as extracted) save reading the sources again. With a ``memo``, a page
+    whose inputs have the fingerprint recorded when it was written, and which is
+    still as it was left, is not rendered again.
     """
     report = BuildReport()
-    documents = read_documents(config)
-    ui_msgids = list(dict.fromkeys(s.msgid for s in ui_segments(config) if s.msgctxt is None))
+    documents = list(documents) if documents is not None else read_documents(config)
+    if segments is None:
+        segments = [s for document in documents for s in document_segments(document)]
+        segments += ui_segments(config)
+    page_segments: dict[str, list[Segment]] = {}
+    for segment in segments:
+        page_segments.setdefault(segment.file, []).append(segment)
+    ui_all = [s.msgid for s in segments if s.role == "ui"]
+    ui_msgids = list(dict.fromkeys(s.msgid for s in segments if s.role == "ui" and not s.msgctxt))
     considered = list(languages if languages is not None else config.languages)
+    cache = memo.directory if memo is not None else None
     plans: list[LanguagePlan] = []
     for lang in considered:
-        plan, errors = plan_language(config, lang, documents, ui_msgids, include_machine)
+        plan, errors = plan_language(
+            config,
+            lang,
+            documents,
+            ui_msgids,
+            include_machine,
+            page_segments=page_segments,
+            cache=cache,
+        )
         report.notes += errors
         plans.append(plan)
         if not plan.published:
@@ -504,25 +648,84 @@ def render_site(
     )
     report.published = [language.code for language in site.languages]
     env = environment(config)
-    files = OutputFiles(config.output_path)
+    files = OutputFiles(config.output_path, memo.outputs if memo is not None else None)
+    site_key = fingerprint(
+        config.base_url,
+        config.source_language,
+        config.ui_domain,
+        config.check.mt_policy,
+        sorted(config.check.disable),
+        include_machine,
+        [language.code for language in site.languages],
+        [(d.file, d.slug, d.title, d.order, d.updated) for d in documents],
+        folder_digest(config.templates_path),
+    )
     for translations in [None, *(p.translations for p in published)]:
+        lang = translations.lang if translations is not None else site.source.code
+        nav = [_choose(translations, d, d.title) for d in documents]
+        ui = [_choose_ui(translations, config.ui_domain, msgid) for msgid in ui_all]
+        language_key = fingerprint(
+            site_key, lang, nav, ui, _digest_of(translations, config.ui_domain)
+        )
         for document in documents:
-            page = render_page(env, config, site, document, translations)
-            files.write(f"{page.lang}/{document.slug}.html", page.html)
+            relative = f"{lang}/{document.slug}.html"
+            key = fingerprint(
+                language_key,
+                document.file,
+                document.text,
+                [
+                    _choose(translations, document, s.msgid)
+                    for s in page_segments.get(document.file, ())
+                ],
+                _digest_of(translations, document.domain),
+            )
+            if not files.current(relative, key):
+                page = render_page(env, config, site, document, translations)
+                files.write(relative, page.html, key)
             report.pages += 1
         if translations is not None:
             report.notes += list(translations.rejected)
-    files.write("index.html", render_chooser(env, config, site))
-    files.write("sitemap.xml", sitemap(site))
+    if not files.current("index.html", site_key):
+        files.write("index.html", render_chooser(env, config, site), site_key)
+    if not files.current("sitemap.xml", site_key):
+        files.write("sitemap.xml", sitemap(site), site_key)
     _write_assets(config, files)
 
     from .status import write_status  # the status page reads this module's plans
 
-    write_status(config, env, plans, files)
+    write_status(config, env, plans, files, site_key)
     others = set(config.languages) - set(considered)
     report.removed = files.finish(keep=lambda relative: relative.split("/")[0] in others)
     report.written = files.written
     return report
+
+
+def fingerprint(*inputs: object) -> str:
+    """A digest of everything an output depends on; each input must have a stable ``repr``."""
+    return hashlib.sha256(repr(inputs).encode("utf-8")).hexdigest()
+
+
+def folder_digest(folder: Path) -> str:
+    """The names and bytes of every file under ``folder`` (the page templates and assets)."""
+    files = sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
+    return fingerprint(
+        [
+            (p.relative_to(folder).as_posix(), hashlib.sha256(p.read_bytes()).hexdigest())
+            for p in files
+        ]
+    )
+
+
+def _digest_of(translations: Translations | None, domain: str) -> str | None:
+    return translations.digests.get(domain) if translations is not None else None
+
+
+def _choose_ui(translations: Translations | None, domain: str, msgid: str) -> Choice:
+    return (
+        translations.choose(domain, msgid)
+        if translations is not None
+        else Choice(msgid, Status.REVIEWED)
+    )
 
 
 @dataclass(frozen=True)

@@ -25,11 +25,13 @@ does not know are kept (after the known ones) rather than silently lost.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
+import gc
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from pipeline.files import write_text_atomic
@@ -39,6 +41,7 @@ __all__ = [
     "CatalogSyntaxError",
     "format_catalog",
     "parse_catalog",
+    "paused_cycle_collection",
     "read_catalog",
     "write_catalog",
 ]
@@ -179,6 +182,42 @@ def _decode_string_slowly(text: str, path: str, lineno: int) -> str:
     return "".join(out)
 
 
+# The usual entry: comments, msgctxt, msgid, msgstr, each keyword at the start
+# of its line followed by one space, and strings one to a line. Matched loosely
+# for speed; _simple_value checks the strings.
+_SIMPLE_BLOCK = re.compile(
+    r'((?:#[^\n]*\n)*)(?:msgctxt (".*(?:\n".*)*)\n)?msgid (".*(?:\n".*)*)\nmsgstr (".*(?:\n".*)*)\n?'
+)
+_LITERAL = r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"'
+_STRICT_STRING = re.compile(rf"{_LITERAL}(?:\n{_LITERAL})*")
+_ESCAPE_SEQUENCE = re.compile(r"\\(.)")
+
+
+def _simple_escape(match: re.Match[str]) -> str:
+    return _SIMPLE_ESCAPES[match.group(1)]  # KeyError: octal, hex or invalid
+
+
+def _simple_value(raw: str) -> str | None:
+    """The value of the lines of strings ``raw``; None unless each line is exactly one
+    literal whose escapes are simple ones (not octal, hex or invalid)."""
+    if len(raw) < 2 or raw[-1] != '"':
+        return None
+    value = raw[1:-1]
+    if "\n" in value:
+        value = value.replace('"\n"', "")
+        if "\n" in value:
+            return None
+    if '"' in value or "\\" in value:
+        if _STRICT_STRING.fullmatch(raw) is None:
+            return None
+        if "\\" in value:
+            try:
+                return _ESCAPE_SEQUENCE.sub(_simple_escape, value)
+            except KeyError:
+                return None
+    return value
+
+
 def _split_flags(text: str) -> list[str]:
     flags: list[str] = []
     for piece in text.split(","):
@@ -208,6 +247,7 @@ class _CatalogReader:
         self.has_plural = False
         self.obsolete_lines = False
         self.lineno = 0
+        self.last_simple: Entry | None = None  # see reopen_simple_entry
 
     def error(self, reason: str) -> CatalogSyntaxError:
         return CatalogSyntaxError(self.path, self.lineno, reason)
@@ -389,10 +429,100 @@ class _CatalogReader:
             text = text[1:]
         if "\r" in text:
             text = text.replace("\r\n", "\n")
-        lineno = 0
-        for line in text.split("\n"):
-            lineno += 1
+        # Entries are separated by blank lines; most are one regular block that
+        # one regex reads whole. Anything else goes line by line.
+        lineno = 1
+        for block in text.split("\n\n"):
+            if not self.simple_block(block, lineno):
+                self.reopen_simple_entry()
+                self.read_lines(block.split("\n"), lineno)
+            lineno += block.count("\n") + 2
+        self.lineno = text.count("\n") + 1
+        self.finish()
+
+    def simple_block(self, block: str, lineno: int) -> bool:
+        """Read ``block`` as one whole entry if it has the common shape; False if not.
+
+        Nothing is changed when False is returned, so the block can be read again
+        line by line, which then reports any error with its exact line.
+        """
+        match = _SIMPLE_BLOCK.fullmatch(block)
+        if match is None:
+            return False
+        comments, raw_msgctxt, raw_msgid, raw_msgstr = match.groups()
+        msgid = _simple_value(raw_msgid)
+        msgstr = _simple_value(raw_msgstr)
+        msgctxt = None if raw_msgctxt is None else _simple_value(raw_msgctxt)
+        if msgid is None or msgstr is None or (raw_msgctxt is not None and msgctxt is None):
+            return False
+        translator: list[str] = []
+        auto: list[str] = []
+        references: list[str] = []
+        flags: list[str] = []
+        if comments:
+            for line in comments[:-1].split("\n"):
+                kind = line[1:2]
+                if kind == ".":
+                    text = line[2:]
+                    auto.append(text[1:] if text[:1] == " " else text)
+                elif kind == ":":
+                    references += line[2:].split()
+                elif kind == ",":
+                    flags += _split_flags(line[2:])
+                elif kind == "~" or kind == "|":
+                    return False
+                else:
+                    text = line[1:]
+                    translator.append(text[1:] if text[:1] == " " else text)
+        if self.entry is not None:
+            if self.stage not in (_MSGSTR, _MSGSTR_N):
+                return False  # a block of comments or a msgid before this one
+            self.finish()
+        entry = Entry(
+            msgid, msgstr, msgctxt, None, {}, translator, auto, references, flags,
+            None, None, None, False, lineno,
+        )  # fmt: skip
+        key = (msgctxt, msgid)
+        first = self.seen.get(key)
+        if first is not None:
             self.lineno = lineno
+            raise self.error(
+                f"duplicate message definition (first defined at line {first}): {msgid[:60]!r}"
+            )
+        self.seen[key] = lineno
+        if self.header is None and msgctxt is None and not msgid:
+            self.header = entry
+        else:
+            self.entries.append(entry)
+        self.last_simple = entry
+        return True
+
+    def reopen_simple_entry(self) -> None:
+        """Make the entry of the last simple block the one being read again.
+
+        The lines that follow may still belong to it (a continuation string
+        after a blank line), and errors must be those of reading line by line.
+        """
+        entry = self.last_simple
+        if entry is None:
+            return
+        self.last_simple = None
+        if entry is self.header:
+            self.header = None
+        else:
+            self.entries.pop()
+        del self.seen[entry.key]
+        self.entry = entry
+        self.stage = self.field = _MSGSTR
+        self.parts = [entry.msgstr]
+        self.has_plural = False
+        self.obsolete_lines = False
+
+    def read_lines(self, lines: list[str], lineno: int) -> None:
+        """Read ``lines``, the first of which is line ``lineno`` of the file."""
+        for line in lines:
+            self.lineno = lineno
+            lineno += 1
             first = line[:1]
             if first == '"':
                 if self.obsolete_lines:
@@ -414,8 +544,24 @@ class _CatalogReader:
                     self.keyword_line(stripped, obsolete=False)
             else:
                 self.keyword_line(line, obsolete=False)
-        self.lineno = lineno
-        self.finish()
+
+
+@contextlib.contextmanager
+def paused_cycle_collection() -> Iterator[None]:
+    """Run a block that builds many objects without Python's cycle collector.
+
+    Entries hold no reference cycles, yet every few hundred new lists the
+    collector walks the young objects, and now and then every object in the
+    process: with a large catalog already in memory that was a third of the
+    time spent reading another one. Memory use is unchanged.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def parse_catalog(
@@ -423,7 +569,8 @@ def parse_catalog(
 ) -> Catalog:
     """Parse PO text; raises :class:`CatalogSyntaxError` naming ``path`` and line."""
     reader = _CatalogReader(path)
-    reader.read(text)
+    with paused_cycle_collection():
+        reader.read(text)
     catalog = Catalog(entries=reader.entries, path=path, lang=lang, domain=domain)
     if reader.header is not None:
         catalog.header = reader.header
@@ -619,7 +766,12 @@ def _write_string(out: list[str], prefix: str, name: str, value: str, wrap: bool
     newline = value.find("\n")
     if newline < 0 or newline == len(value) - 1:
         escaped = _escape(value)
-        if first_column + len(escaped) <= width and escaped.isascii():
+        room = width - first_column
+        length = len(escaped)
+        # What _pieces would find without the line breaker: it fits on the line.
+        if length <= room and (
+            escaped.isascii() or max(escaped) < "\u1100" or 2 * length <= room
+        ):
             out.append(f'{prefix}{name} "{escaped}"\n')
             return
         portions = [value]
@@ -704,6 +856,10 @@ def _first_translation(entry: Entry) -> str:
 
 
 def _write_references(out: list[str], references: list[str]) -> None:
+    joined = " ".join(references)
+    if len(joined) <= PAGE_WIDTH - 3 and joined.isascii() and "./" not in joined:
+        out.append(f"#: {joined}\n")  # what the loop below gives when all fit on one line
+        return
     line = "#:"
     column = 2
     for reference in references:

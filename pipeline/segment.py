@@ -25,12 +25,27 @@ from .source import Document, read_documents
 _BLOCK_OPENERS = {"paragraph_open", "heading_open", "th_open", "td_open", "list_item_open"}
 
 
-@cache
-def markdown() -> MarkdownIt:
-    """The one Markdown dialect of the project: CommonMark + GFM tables, raw HTML off."""
+def _dialect() -> MarkdownIt:
     return MarkdownIt("commonmark", {"html": False, "linkify": False}).enable(
         ["table", "strikethrough"]
     )
+
+
+@cache
+def markdown() -> MarkdownIt:
+    """The one Markdown dialect of the project: CommonMark + GFM tables, raw HTML off."""
+    return _dialect()
+
+
+@cache
+def segmenter() -> MarkdownIt:
+    """:func:`markdown` without inline parsing: the block structure, with each block's raw text.
+
+    Segmenting needs only each block's inline Markdown as written, and inline
+    parsing is most of the time a full parse takes; the block tokens, their
+    ``content`` and ``map`` are the same as :func:`markdown` gives.
+    """
+    return _dialect().disable("inline")
 
 
 @dataclass(frozen=True)
@@ -80,10 +95,12 @@ def walk_blocks(tokens: list[Token], layout: str = "page") -> Iterator[Block]:
             row, column = [], 0
         elif token.type in ("th_open", "td_open"):
             column += 1
-        if token.type != "inline" or not msgid_of(token):
+        if token.type != "inline":
+            continue
+        text = msgid_of(token)
+        if not text:
             continue
         parent = tokens[index - 1].type if index else ""
-        text = msgid_of(token)
         line = token.map[0] if token.map else 0
         if parent == "heading_open":
             level = int(tokens[index - 1].tag[1:])
@@ -117,7 +134,8 @@ def walk_blocks(tokens: list[Token], layout: str = "page") -> Iterator[Block]:
 
 def _count_items(tokens: list[Token], start: int) -> int:
     depth, count = 0, 0
-    for token in tokens[start:]:
+    for index in range(start, len(tokens)):  # no slice: that would copy the rest of the page
+        token = tokens[index]
         depth += (
             token.nesting
             if token.type.endswith("list_open") or token.type.endswith("list_close")
@@ -157,10 +175,17 @@ def document_segments(document: Document) -> list[Segment]:
     if document.description:
         line = _front_matter_line(document, "description")
         add(document.description, line, "description", "page description (search results)")
-    tokens = markdown().parse(document.body)
-    for block in walk_blocks(tokens, document.layout):
-        add(msgid_of(tokens[block.inline]), document.body_line + block.line, block.role, block.note)
+    for block, msgid in body_blocks(document):
+        add(msgid, document.body_line + block.line, block.role, block.note)
     return segments
+
+
+def body_blocks(document: Document) -> list[tuple[Block, str]]:
+    """Each translatable block of the page's body with its msgid, in order."""
+    tokens = segmenter().parse(document.body)
+    return [
+        (block, msgid_of(tokens[block.inline])) for block in walk_blocks(tokens, document.layout)
+    ]
 
 
 def read_segments(config: Config) -> list[Segment]:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import jinja2
 
 from .config import Config
-from .pages import FUZZY, REJECTED, TRANSLATED, UNTRANSLATED
+from .pages import FUZZY, REJECTED, TRANSLATED, UNTRANSLATED, fingerprint
 
 if TYPE_CHECKING:
     from .pages import LanguagePlan, OutputFiles
@@ -73,20 +73,30 @@ def badge_svg(env: jinja2.Environment, label: str, percent: float, published: bo
 
 
 def write_status(
-    config: Config, env: jinja2.Environment, plans: list[LanguagePlan], files: OutputFiles
+    config: Config,
+    env: jinja2.Environment,
+    plans: list[LanguagePlan],
+    files: OutputFiles,
+    site_key: str = "",
 ) -> None:
+    """``status.html`` and the badges; ``site_key`` fingerprints the templates and settings.
+
+    A file whose figures and ``site_key`` are as when it was written is not made again.
+    """
     statuses = [language_status(plan) for plan in plans]
-    files.write(
-        "status.html",
-        env.get_template("status.html").render(
+    key = fingerprint(site_key, config.source_language, statuses)
+    if not files.current("status.html", key):
+        page = env.get_template("status.html").render(
             languages=statuses,
             states=STATES,
             source_language=config.source_language,
             checks_command="l10n check",
-        ),
-    )
-    for status in statuses:
-        files.write(
-            f"badges/{status.code}.svg",
-            badge_svg(env, status.code, status.percent, status.published),
         )
+        files.write("status.html", page, key)
+    for status in statuses:
+        relative = f"badges/{status.code}.svg"
+        key = fingerprint(site_key, status.code, status.percent, status.published)
+        if not files.current(relative, key):
+            files.write(
+                relative, badge_svg(env, status.code, status.percent, status.published), key
+            )
