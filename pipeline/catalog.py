@@ -19,9 +19,9 @@ import re
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from itertools import chain
 from operator import mul
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import jinja2.ext
@@ -179,17 +179,20 @@ def set_header_field(header: Entry, name: str, value: str) -> None:
 # ---------------------------------------------------------------------------
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+_SHORT_KEYS = 40  # characters: below this, a string is indexed by trigrams too
 
 
 def _grams(text: str) -> set[str]:
     """Index keys: words for prose, words and character trigrams for short UI strings.
 
     Words carry the same key in both, so a four-word string still finds the
-    five-word string it was cut from.
+    five-word string it was cut from. A string is short if it has at most four
+    words or fewer than 40 characters: an edit of a short string is then short
+    too, and the two share most of their keys.
     """
     lowered = text.lower()
     words = {f"w:{w}" for w in _WORD.findall(lowered)}
-    if len(words) > 4:
+    if len(words) > 4 and len(text) >= _SHORT_KEYS:
         return words
     padded = f"  {lowered} "
     return {padded[i : i + 3] for i in range(len(padded) - 2)} | words
@@ -280,9 +283,12 @@ class FuzzyMatcher:
         shared = Counter(chain.from_iterable(found[:keep]))  # counted in C
         if not shared:
             return []
+        # Sharing under a third of the keys the best candidate shares: not an edit of this.
+        cut = max(shared.values()) // 3
+        close = [number for number, count in shared.items() if count >= cut]
         # Ranked by weighted shared keys, computed and sorted without a Python call each.
-        weighted = map(mul, shared.values(), map(self._weights.__getitem__, shared))
-        best = sorted(zip(weighted, shared), reverse=True)[: self.limit]
+        weighted = map(mul, map(shared.__getitem__, close), map(self._weights.__getitem__, close))
+        best = sorted(zip(weighted, close, strict=True), reverse=True)[: self.limit]
         length = len(msgid)
         needed = threshold_for(length, self.threshold)
         short = length < _SHORT
@@ -300,7 +306,9 @@ class FuzzyMatcher:
             score = spelling
             if short and score < 100:
                 # A UI string recased or with its words reordered is still the same message.
-                score = max(score, fuzz.ratio(sorted_words, self._sorted[number], score_cutoff=floor))
+                score = max(
+                    score, fuzz.ratio(sorted_words, self._sorted[number], score_cutoff=floor)
+                )
             if score >= needed:
                 results.append((score, spelling, number))  # a tie goes to the closer spelling
             elif score:
@@ -352,12 +360,18 @@ def merge(
     An entry the template leaves as it was is ``old``'s own object.
     """
     with paused_cycle_collection():
-        return _merge(old, template, threshold, leverage)
+        result, new_text = _merge(old, template, threshold)
+    # Outside the pause: the hook may do much work of its own.
+    if leverage is not None:
+        for entry, source in new_text:
+            leverage(entry, source)
+    return result
 
 
 def _merge(
-    old: Catalog, template: Catalog, threshold: float, leverage: Leverage | None
-) -> MergeResult:
+    old: Catalog, template: Catalog, threshold: float
+) -> tuple[MergeResult, list[tuple[Entry, Entry | None]]]:
+    """The merge, and for leverage each entry with new text and the old entry it came from."""
     old_index: dict[tuple[str | None, str], Entry] = {}
     old_obsolete: dict[tuple[str | None, str], Entry] = {}
     for entry in old.entries:
@@ -367,6 +381,7 @@ def _merge(
     )
     merged: list[Entry | None] = []
     unmatched: list[int] = []
+    new_text: list[tuple[Entry, Entry | None]] = []
     found: set[int] = set()  # id() of the old entries the template still has
     for number, new in enumerate(template.entries):
         key = (new.msgctxt, new.msgid)
@@ -409,14 +424,12 @@ def _merge(
             entry.previous_msgid_plural = source.msgid_plural
             merged[number] = entry
             result.fuzzy += 1
-            if leverage is not None:
-                leverage(entry, source)
+            new_text.append((entry, source))
     for number in unmatched:
         if merged[number] is None:
             fresh = merged[number] = _fresh(template.entries[number], old.lang)
             result.new += 1
-            if leverage is not None:
-                leverage(fresh, None)
+            new_text.append((fresh, None))
 
     used_entries = {id(candidates[c]) for c in used}
     entries: list[Entry] = [e for e in merged if e is not None]
@@ -429,7 +442,7 @@ def _merge(
         revived_keys = {(e.msgctxt, e.msgid) for e in entries}
         entries += [e for e in old.entries if e.obsolete and e.key not in revived_keys]
     result.catalog.entries = entries
-    return result
+    return result, new_text
 
 
 _CARRIED_FLAGS = re.compile(r"^(fuzzy|no-wrap|ignore-.*|no-.*-format)$")

@@ -459,7 +459,9 @@ class _CatalogReader:
         auto: list[str] = []
         references: list[str] = []
         flags: list[str] = []
-        if comments:
+        if comments.startswith("#: ") and comments.find("\n") == len(comments) - 1:
+            references = comments[3:].split()  # the usual lone reference line
+        elif comments:
             for line in comments[:-1].split("\n"):
                 kind = line[1:2]
                 if kind == ".":
@@ -769,9 +771,7 @@ def _write_string(out: list[str], prefix: str, name: str, value: str, wrap: bool
         room = width - first_column
         length = len(escaped)
         # What _pieces would find without the line breaker: it fits on the line.
-        if length <= room and (
-            escaped.isascii() or max(escaped) < "\u1100" or 2 * length <= room
-        ):
+        if length <= room and (escaped.isascii() or max(escaped) < "\u1100" or 2 * length <= room):
             out.append(f'{prefix}{name} "{escaped}"\n')
             return
         portions = [value]
