@@ -25,6 +25,7 @@ import xml.etree.ElementTree as etree
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ import jinja2
 from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
+from markdown_it.token import Token
 from markupsafe import Markup, escape
 
 from . import qa
@@ -315,6 +317,8 @@ def render_body(document: Document, translations: Translations | None, lang: str
         elif choice.status is Status.MACHINE:
             carrier.attrJoin("class", "machine")
         _substitute_values(inline.children or [], document, lang)
+        if _right_to_left(lang):
+            inline.children = _isolate_ltr_runs(inline.children or [])
     html = md.renderer.render(tokens, md.options, {})
     return RenderedBody(Markup(html), tuple(choices))
 
@@ -336,6 +340,56 @@ def _substitute_values(children: list[Any], document: Document, lang: str) -> No
                 ),
                 child.content,
             )
+
+
+@cache
+def _right_to_left(lang: str) -> bool:
+    return bool(Locale.parse(lang).text_direction == "rtl")
+
+
+# A left-to-right run whose order the bidi algorithm gets wrong inside right-to-left
+# text: numbers, ranges, percentages and codes such as "70–90%", "CD33 / CD123", "IL-6".
+_LTR_RUN = re.compile(
+    r"[0-9A-Za-z\u0370-\u03ff][0-9A-Za-z\u0370-\u03ff.,%\u2010\u2011-]*"
+    r"(?:\s?[\u2013\-/]\s?[0-9A-Za-z\u0370-\u03ff][0-9A-Za-z\u0370-\u03ff.,%\u2010\u2011-]*)*%?"
+)
+_WEAK = re.compile(r"[0-9%\u2013/-]")
+
+
+def _isolate_ltr_runs(children: list[Token]) -> list[Token]:
+    """Wrap such runs in ``<bdi dir="ltr">`` so "70–90%" never reads "90%–70".
+
+    Translators need no invisible marks (U+200E) for it; the renderer adds the
+    markup, never the translation, so no translated text becomes HTML.
+    """
+    isolated: list[Token] = []
+    for child in children:
+        if child.type != "text" or not _WEAK.search(child.content):
+            isolated.append(child)
+            continue
+        position = 0
+        for run in _LTR_RUN.finditer(child.content):
+            if not _WEAK.search(run.group()):
+                continue
+            isolated.append(_text_token(child.content[position : run.start()]))
+            isolated.append(_html_token('<bdi dir="ltr">'))
+            isolated.append(_text_token(run.group()))
+            isolated.append(_html_token("</bdi>"))
+            position = run.end()
+        isolated.append(_text_token(child.content[position:]))
+    return [token for token in isolated if token.type != "text" or token.content]
+
+
+def _text_token(text: str) -> Token:
+    token = Token("text", "", 0)
+    token.content = text
+    return token
+
+
+def _html_token(html: str) -> Token:
+    token = Token("html_inline", "", 0)
+    token.content = html
+    return token
 
 
 def environment(config: Config) -> jinja2.Environment:

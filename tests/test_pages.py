@@ -227,3 +227,20 @@ def test_preview_serves_rebuilds_and_reloads(project: Path) -> None:
             assert "Is CAR-T safe for me?" in response.read().decode()
     finally:
         preview.stop()
+
+
+def test_numbers_and_codes_read_left_to_right_in_arabic_without_invisible_marks() -> None:
+    from markdown_it.token import Token
+
+    from pipeline.pages import _isolate_ltr_runs
+
+    text = Token("text", "", 0)
+    text.content = "معدل الاستجابة 70–90% مع CD33 / CD123 و IL-6 في العلاج"
+    rendered = "".join(
+        f"[{t.content}]" if t.type == "html_inline" else t.content
+        for t in _isolate_ltr_runs([text])
+    )
+    assert rendered == (
+        'معدل الاستجابة [<bdi dir="ltr">]70–90%[</bdi>] مع [<bdi dir="ltr">]CD33 / CD123[</bdi>]'
+        ' و [<bdi dir="ltr">]IL-6[</bdi>] في العلاج'
+    )
