@@ -5,6 +5,10 @@ edited versions of stored sources, and compares each best match with a
 brute-force ``rapidfuzz`` scan over every source of the same language pair.
 
     python bench/memory_lookup.py [--size 200000] [--queries 1000] [--single-pair]
+                                  [--backend sqlite|postgresql]
+
+``--backend postgresql`` starts a throwaway cluster (tests/pg_server.py) unless
+``--db`` gives a ``postgresql://`` URL.
 
 Reports build time, database size, median/p95 lookup time, recall of the best
 match, and peak RSS. Targets: median ≤ 2 ms, p95 ≤ 10 ms, recall ≥ 99%.
@@ -26,7 +30,7 @@ from rapidfuzz import fuzz, process
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pipeline.memory import SqliteMemory, Unit, normalise
+from pipeline.memory import SqliteMemory, TranslationMemory, Unit, normalise
 from tests.corpus import large_corpus, lightly_edit
 
 
@@ -36,7 +40,8 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=1000)
     parser.add_argument("--threshold", type=float, default=75.0)
     parser.add_argument("--single-pair", action="store_true", help="all units in one language pair")
-    parser.add_argument("--db", type=Path, help="keep the database here (default: a temp dir)")
+    parser.add_argument("--db", help="keep the database here (default: a temp dir)")
+    parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
     args = parser.parse_args()
 
     started = time.perf_counter()
@@ -44,15 +49,30 @@ def main() -> None:
     print(f"corpus: {len(units)} units in {time.perf_counter() - started:.1f}s")
 
     with tempfile.TemporaryDirectory() as scratch:
-        path = args.db or Path(scratch) / "memory.sqlite3"
-        memory = SqliteMemory(path)
+        path = Path(args.db or Path(scratch) / "memory.sqlite3")
+        server = None
+        memory: TranslationMemory
+        if args.backend == "postgresql":
+            from pipeline.memory_pg import PostgresMemory
+            from tests.pg_server import start_server
+
+            url = args.db
+            if url is None:
+                server = start_server()
+                url = server.create_database()
+            memory = PostgresMemory(url)
+        else:
+            memory = SqliteMemory(path)
         started = time.perf_counter()
         if memory.stats()["units"] < len(units):  # a kept --db is reused
             for at in range(0, len(units), 20_000):
                 memory.add(units[at : at + 20_000])
         print(f"build: {time.perf_counter() - started:.1f}s; {memory.stats()}")
-        memory._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        size = path.stat().st_size
+        if isinstance(memory, SqliteMemory):
+            memory._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            size = path.stat().st_size
+        else:
+            size = memory.database_bytes()
         print(f"database: {size / 1e6:.1f} MB ({size / len(units):.0f} bytes/unit)")
 
         rng = random.Random(1)
@@ -105,6 +125,8 @@ def main() -> None:
         )
         print(f"peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
         memory.close()
+        if server is not None:
+            server.stop()
 
 
 if __name__ == "__main__":

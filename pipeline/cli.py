@@ -334,6 +334,32 @@ def tm_rebuild(obj: Context) -> None:
     console.print(f"{count} units from {len(catalogs)} catalogs")
 
 
+@tm.command("migrate")
+@click.option(
+    "--to",
+    "target",
+    required=True,
+    metavar="PATH_OR_URL",
+    help="The memory to copy into: a SQLite path or a postgresql:// URL.",
+)
+@pass_context
+def tm_migrate(obj: Context, target: str) -> None:
+    """Copy every unit of the project's memory into another memory (SQLite <-> PostgreSQL)."""
+    from .memory import TranslationMemoryError, open_memory
+    from .memory_pg import migrate, redact
+
+    with _memory(obj.config) as source:
+        try:
+            destination = open_memory(target)
+        except TranslationMemoryError as error:
+            errors.print(f"[red]error:[/] translation memory: {escape(str(error))}")
+            sys.exit(2)
+        with destination:
+            added = migrate(source, destination)
+            total = destination.stats()["units"]
+    console.print(f"{escape(redact(target))}: {added} new units, {total} in all")
+
+
 @tm.command("stats")
 @pass_context
 def tm_stats(obj: Context) -> None:

@@ -5,9 +5,11 @@ should never pay a machine-translation engine twice for the same text, so the
 memory keeps reviewed human translations (synced from the catalogs), machine
 results as they arrive, and imported TMX.
 
-Storage is an embedded SQLite database (WAL, one transaction per batch).
 :class:`TranslationMemory` is the interface; :func:`open_memory` picks the
-backend from a path or URL.
+backend from a path or URL: an embedded SQLite database by default (WAL, one
+transaction per batch), or a shared PostgreSQL one (:mod:`pipeline.memory_pg`)
+for a ``postgresql://`` URL. Both score with :func:`score_candidates` and rank
+with :func:`rank_matches`, so they propose the same matches in the same order.
 
 Scoring (:meth:`TranslationMemory.lookup`)
 -----------------------------------------
@@ -161,6 +163,92 @@ def length_bounds(length: int, threshold: float) -> tuple[int, int]:
     """Lengths a text may have and still reach ``threshold`` % ratio against one of ``length``."""
     t = min(max(threshold, 1.0), 100.0) / 100.0
     return math.ceil(length * t / (2 - t) - 1e-9), math.floor(length * (2 - t) / t + 1e-9)
+
+
+def score_candidates(
+    source: str, norm: str, texts: dict[int, tuple[str, str]], threshold: float
+) -> dict[int, float]:
+    """Score of each candidate text that reaches ``threshold`` (see the module docstring)."""
+    scores: dict[int, float] = {}
+    fuzzy: dict[int, str] = {}
+    for text_id, (text, candidate_norm) in texts.items():
+        if text == source:
+            scores[text_id] = EXACT_SCORE
+        elif candidate_norm == norm:
+            if threshold <= NORMALISED_SCORE:
+                scores[text_id] = NORMALISED_SCORE
+        else:
+            fuzzy[text_id] = candidate_norm
+    if fuzzy:
+        for _, score, text_id in process.extract(
+            norm, fuzzy, scorer=fuzz.ratio, score_cutoff=threshold, limit=None
+        ):
+            scores[text_id] = min(float(score), FUZZY_CEILING)
+    return scores
+
+
+# A candidate row as both backends select it: text id, text, normalised text, target, origin,
+# origin rank, msgctxt, domain, prev, next, created, updated.
+CandidateRow = tuple[int, str, str, str, str, int, str | None, str, str, str, str, str]
+
+
+def rank_matches(
+    rows: Iterable[CandidateRow],
+    scores: dict[int, float],
+    source_lang: str,
+    target_lang: str,
+    context: LookupContext | None,
+    limit: int,
+) -> list[Match]:
+    """The scored rows as matches, best first, one per target text (see the module docstring)."""
+    # No context, or an empty one, says nothing about where the text sits: never "in context".
+    place = None
+    if context is not None and context != LookupContext():
+        place = (context.msgctxt, context.domain, context.prev, context.next)
+    ranked: list[tuple[float, int, str, Match]] = []
+    for (
+        text_id,
+        text,
+        _,
+        target,
+        origin,
+        rank,
+        msgctxt,
+        domain,
+        prev,
+        next_,
+        created,
+        updated,
+    ) in rows:
+        score = scores.get(text_id)
+        if score is None:
+            continue
+        kind = MatchKind.FUZZY
+        if score == EXACT_SCORE:
+            kind = MatchKind.EXACT
+            if (msgctxt, domain, prev, next_) == place:
+                score, kind = IN_CONTEXT_SCORE, MatchKind.IN_CONTEXT
+        match = Match(
+            source=text,
+            target=target,
+            score=score,
+            kind=kind,
+            origin=Origin.parse(origin),
+            source_lang=source_lang,
+            target_lang=target_lang,
+            date=created,
+        )
+        ranked.append((score, rank, updated, match))
+    # Best score, then the better origin, then the most recent (sorts are stable).
+    ranked.sort(key=lambda item: item[2], reverse=True)
+    ranked.sort(key=lambda item: (-item[0], item[1]))
+    matches: list[Match] = []
+    proposed: set[str] = set()
+    for _, _, _, match in ranked:
+        if match.target not in proposed:
+            proposed.add(match.target)
+            matches.append(match)
+    return matches[:limit]
 
 
 class TranslationMemory(abc.ABC):
@@ -526,77 +614,10 @@ class SqliteMemory(TranslationMemory):
                   AND u.target_lang = ? AND u.level = ?""",
             (*text_ids, target_lang, level),
         ).fetchall()
-        scores = self._scores(source, norm, {row[0]: (row[1], row[2]) for row in rows}, threshold)
-        # No context, or an empty one, says nothing about where the text sits: never "in context".
-        place = None
-        if context is not None and context != LookupContext():
-            place = (context.msgctxt, context.domain, context.prev, context.next)
-        ranked: list[tuple[float, int, str, Match]] = []
-        for (
-            text_id,
-            text,
-            _,
-            target,
-            origin,
-            rank,
-            msgctxt,
-            domain,
-            prev,
-            next_,
-            created,
-            updated,
-        ) in rows:
-            score = scores.get(text_id)
-            if score is None:
-                continue
-            kind = MatchKind.FUZZY
-            if score == EXACT_SCORE:
-                kind = MatchKind.EXACT
-                if (msgctxt, domain, prev, next_) == place:
-                    score, kind = IN_CONTEXT_SCORE, MatchKind.IN_CONTEXT
-            match = Match(
-                source=text,
-                target=target,
-                score=score,
-                kind=kind,
-                origin=Origin.parse(origin),
-                source_lang=source_lang,
-                target_lang=target_lang,
-                date=created,
-            )
-            ranked.append((score, rank, updated, match))
-        # Best score, then the better origin, then the most recent (sorts are stable).
-        ranked.sort(key=lambda item: item[2], reverse=True)
-        ranked.sort(key=lambda item: (-item[0], item[1]))
-        matches: list[Match] = []
-        proposed: set[str] = set()
-        for _, _, _, match in ranked:
-            if match.target not in proposed:
-                proposed.add(match.target)
-                matches.append(match)
-        return matches[:limit]
-
-    @staticmethod
-    def _scores(
-        source: str, norm: str, texts: dict[int, tuple[str, str]], threshold: float
-    ) -> dict[int, float]:
-        """Score of each candidate text that reaches ``threshold`` (see the module docstring)."""
-        scores: dict[int, float] = {}
-        fuzzy: dict[int, str] = {}
-        for text_id, (text, candidate_norm) in texts.items():
-            if text == source:
-                scores[text_id] = EXACT_SCORE
-            elif candidate_norm == norm:
-                if threshold <= NORMALISED_SCORE:
-                    scores[text_id] = NORMALISED_SCORE
-            else:
-                fuzzy[text_id] = candidate_norm
-        if fuzzy:
-            for _, score, text_id in process.extract(
-                norm, fuzzy, scorer=fuzz.ratio, score_cutoff=threshold, limit=None
-            ):
-                scores[text_id] = min(float(score), FUZZY_CEILING)
-        return scores
+        scores = score_candidates(
+            source, norm, {row[0]: (row[1], row[2]) for row in rows}, threshold
+        )
+        return rank_matches(rows, scores, source_lang, target_lang, context, limit)
 
     def _fuzzy_candidates(self, norm: str, lang: str, threshold: float) -> list[int]:
         """Ids of the texts most likely to be the best fuzzy matches of ``norm``."""
@@ -747,10 +768,7 @@ class _Transaction:
 
 
 def open_memory(location: str) -> TranslationMemory:
-    """The memory at ``location``: a file path or ``sqlite:///path`` URL.
-
-    ``postgresql://`` URLs are reserved for the PostgreSQL backend.
-    """
+    """The memory at ``location``: a file path, ``sqlite:///path`` or ``postgresql://`` URL."""
     scheme, sep, rest = location.partition("://")
     if not sep:
         return SqliteMemory(location)
@@ -761,7 +779,7 @@ def open_memory(location: str) -> TranslationMemory:
             raise TranslationMemoryError(f"{location}: no database path in the URL")
         return SqliteMemory(path)
     if scheme in {"postgres", "postgresql"}:
-        raise TranslationMemoryError(
-            f"{location}: the PostgreSQL memory backend is not available yet"
-        )
+        from .memory_pg import PostgresMemory  # imports this module; needs the optional extra
+
+        return PostgresMemory(location)
     raise TranslationMemoryError(f"{location}: unknown memory URL scheme {scheme!r}")

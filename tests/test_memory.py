@@ -1,4 +1,7 @@
-"""The translation memory on a real corpus: Django's reviewed catalogs in thirteen languages."""
+"""The translation memory on a real corpus: Django's reviewed catalogs in thirteen languages.
+
+Every test that takes ``memory`` or ``new_memory`` runs on both backends, SQLite and PostgreSQL.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ import multiprocessing
 import random
 import sqlite3
 from collections import defaultdict
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -25,6 +29,7 @@ from pipeline.memory import (
 )
 from pipeline.model import HUMAN, Catalog, Entry, MatchKind, Origin, OriginKind
 from tests.corpus import django_units, lightly_edit
+from tests.pg_server import memory_location, postgres_server
 
 MT = Origin(OriginKind.MACHINE, "libre")
 
@@ -34,11 +39,35 @@ def corpus() -> list[Unit]:
     return django_units(10_000)
 
 
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def backend(request: pytest.FixtureRequest) -> str:
+    if request.param == "postgresql":
+        postgres_server()  # skips (fails under CI) when no server can be started
+    return str(request.param)
+
+
 @pytest.fixture(scope="module")
-def memory(corpus: list[Unit], tmp_path_factory: pytest.TempPathFactory) -> SqliteMemory:
-    memory = SqliteMemory(tmp_path_factory.mktemp("tm") / "nested" / "memory.sqlite3")
-    memory.add(corpus)
-    return memory
+def memory(
+    backend: str, corpus: list[Unit], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[TranslationMemory]:
+    directory = tmp_path_factory.mktemp("tm") / "nested"
+    with open_memory(memory_location(backend, directory)) as memory:
+        memory.add(corpus)
+        yield memory
+
+
+@pytest.fixture
+def new_memory(backend: str, tmp_path: Path) -> Iterator[Callable[[], TranslationMemory]]:
+    """Opens fresh, empty memories of the backend under test."""
+    opened: list[TranslationMemory] = []
+
+    def new() -> TranslationMemory:
+        opened.append(open_memory(memory_location(backend, tmp_path / f"tm{len(opened)}")))
+        return opened[-1]
+
+    yield new
+    for memory in opened:
+        memory.close()
 
 
 def targets_by_source(corpus: list[Unit]) -> dict[tuple[str, str], set[str]]:
@@ -59,8 +88,10 @@ def test_corpus_is_real_and_large(corpus: list[Unit]) -> None:
 
 
 def test_memory_is_a_versioned_sqlite_file_in_wal_mode(
-    memory: SqliteMemory, corpus: list[Unit]
+    memory: TranslationMemory, corpus: list[Unit]
 ) -> None:
+    if not isinstance(memory, SqliteMemory):
+        pytest.skip("SQLite's file format (tests/test_memory_pg.py checks PostgreSQL's schema)")
     assert memory.path.is_file()
     with sqlite3.connect(memory.path) as raw:
         assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
@@ -71,7 +102,9 @@ def test_memory_is_a_versioned_sqlite_file_in_wal_mode(
     assert memory.stats()["human"] == len(distinct)
 
 
-def test_every_stored_source_is_found_exactly(memory: SqliteMemory, corpus: list[Unit]) -> None:
+def test_every_stored_source_is_found_exactly(
+    memory: TranslationMemory, corpus: list[Unit]
+) -> None:
     known = targets_by_source(corpus)
     for stored in random.Random(3).sample(corpus, 300):
         matches = memory.lookup(stored.source, "en", stored.target_lang, threshold=100.0)
@@ -81,7 +114,7 @@ def test_every_stored_source_is_found_exactly(memory: SqliteMemory, corpus: list
         assert {m.target for m in matches} <= known[(stored.source, stored.target_lang)]
 
 
-def test_in_context_match_ranks_above_exact(memory: SqliteMemory, corpus: list[Unit]) -> None:
+def test_in_context_match_ranks_above_exact(memory: TranslationMemory, corpus: list[Unit]) -> None:
     # Django translates some sources differently by msgctxt ("May" the month vs. the abbreviation).
     by_source: dict[tuple[str, str], list[Unit]] = defaultdict(list)
     for stored in corpus:
@@ -98,8 +131,8 @@ def test_in_context_match_ranks_above_exact(memory: SqliteMemory, corpus: list[U
             assert all(m.kind is MatchKind.EXACT for m in matches[1:] if m.source == wanted.source)
 
 
-def test_neighbours_decide_in_context(tmp_path: Path) -> None:
-    with SqliteMemory(tmp_path / "tm.sqlite3") as memory:
+def test_neighbours_decide_in_context(new_memory: Callable[[], TranslationMemory]) -> None:
+    with new_memory() as memory:
         memory.add(
             [
                 unit("Dose", "Dosis", prev="Drug", next="Route", domain="faq"),
@@ -114,8 +147,10 @@ def test_neighbours_decide_in_context(tmp_path: Path) -> None:
         assert {m.kind for m in elsewhere} == {MatchKind.EXACT}
 
 
-def test_human_ranks_above_machine_at_equal_score(tmp_path: Path) -> None:
-    with SqliteMemory(tmp_path / "tm.sqlite3") as memory:
+def test_human_ranks_above_machine_at_equal_score(
+    new_memory: Callable[[], TranslationMemory],
+) -> None:
+    with new_memory() as memory:
         memory.add([unit("Take 10 mg daily.", "10 mg täglich einnehmen (MT).", MT)])
         memory.add([unit("Take 10 mg daily.", "Täglich 10 mg einnehmen.")])
         best, other = memory.lookup("Take 10 mg daily.", "en", "de")
@@ -123,8 +158,10 @@ def test_human_ranks_above_machine_at_equal_score(tmp_path: Path) -> None:
         assert other.origin == MT and other.score == best.score == 100.0
 
 
-def test_case_and_whitespace_differences_score_high_but_below_100(tmp_path: Path) -> None:
-    with SqliteMemory(tmp_path / "tm.sqlite3") as memory:
+def test_case_and_whitespace_differences_score_high_but_below_100(
+    new_memory: Callable[[], TranslationMemory],
+) -> None:
+    with new_memory() as memory:
         memory.add([unit("Delete selected items", "Ausgewählte Einträge löschen")])
         for query in ("delete selected items", "  Delete   selected\titems "):
             (match,) = memory.lookup(query, "en", "de")
@@ -134,7 +171,7 @@ def test_case_and_whitespace_differences_score_high_but_below_100(tmp_path: Path
         assert exact.score == 100.0
 
 
-def test_fuzzy_matches_respect_the_threshold(memory: SqliteMemory) -> None:
+def test_fuzzy_matches_respect_the_threshold(memory: TranslationMemory) -> None:
     stored = "Enter a valid email address."
     query = "Please enter a valid e-mail address."
     ratio = fuzz.ratio(normalise(query), normalise(stored))
@@ -150,7 +187,7 @@ def test_fuzzy_matches_respect_the_threshold(memory: SqliteMemory) -> None:
 
 
 def test_lightly_edited_queries_find_the_best_match(
-    memory: SqliteMemory, corpus: list[Unit]
+    memory: TranslationMemory, corpus: list[Unit]
 ) -> None:
     """Recall against a brute-force rapidfuzz scan of every German source."""
     german = sorted({normalise(u.source) for u in corpus if u.target_lang == "de"})
@@ -170,15 +207,17 @@ def test_lightly_edited_queries_find_the_best_match(
     assert found / compared >= 0.99
 
 
-def test_lookup_many_matches_lookup(memory: SqliteMemory) -> None:
+def test_lookup_many_matches_lookup(memory: TranslationMemory) -> None:
     sources = ["This field is required.", "Enter a valid URL", "nothing like this exists at all"]
     assert memory.lookup_many(sources, "en", "fr") == [
         memory.lookup(s, "en", "fr") for s in sources
     ]
 
 
-def test_lookups_stay_within_the_language_pair_and_level(tmp_path: Path) -> None:
-    with SqliteMemory(tmp_path / "tm.sqlite3") as memory:
+def test_lookups_stay_within_the_language_pair_and_level(
+    new_memory: Callable[[], TranslationMemory],
+) -> None:
+    with new_memory() as memory:
         memory.add(
             [
                 unit("Side effects", "Nebenwirkungen"),
@@ -194,21 +233,23 @@ def test_lookups_stay_within_the_language_pair_and_level(tmp_path: Path) -> None
         assert memory.stats()["sentence"] == 1
 
 
-def test_short_texts_are_found(tmp_path: Path) -> None:
-    with SqliteMemory(tmp_path / "tm.sqlite3") as memory:
+def test_short_texts_are_found(new_memory: Callable[[], TranslationMemory]) -> None:
+    with new_memory() as memory:
         memory.add([unit("OK", "OK"), unit("mg", "mg"), unit("Dose", "Dosis")])
         assert memory.lookup("Ok.", "en", "de")[0].target == "OK"
         assert memory.lookup("Dose:", "en", "de")[0].target == "Dosis"
 
 
-def test_re_adding_is_idempotent(memory: SqliteMemory, corpus: list[Unit]) -> None:
+def test_re_adding_is_idempotent(memory: TranslationMemory, corpus: list[Unit]) -> None:
     before = memory.stats()
     assert memory.add(corpus[:2000]) == 0
     assert memory.stats() == before
 
 
-def test_a_human_confirmation_upgrades_a_machine_unit(tmp_path: Path) -> None:
-    with SqliteMemory(tmp_path / "tm.sqlite3") as memory:
+def test_a_human_confirmation_upgrades_a_machine_unit(
+    new_memory: Callable[[], TranslationMemory],
+) -> None:
+    with new_memory() as memory:
         assert memory.add([unit("Blood test", "Bluttest", MT)]) == 1
         assert memory.add([unit("Blood test", "Bluttest")]) == 0
         assert [u.origin for u in memory.units()] == [HUMAN]
@@ -216,8 +257,8 @@ def test_a_human_confirmation_upgrades_a_machine_unit(tmp_path: Path) -> None:
         assert [u.origin for u in memory.units()] == [HUMAN]  # a machine never demotes a human
 
 
-def test_a_failed_batch_adds_nothing(tmp_path: Path) -> None:
-    with SqliteMemory(tmp_path / "tm.sqlite3") as memory:
+def test_a_failed_batch_adds_nothing(new_memory: Callable[[], TranslationMemory]) -> None:
+    with new_memory() as memory:
         with pytest.raises(ValueError, match="level"):
             memory.add([unit("Dose", "Dosis"), replace(unit("Route", "Weg"), level="word")])
         assert memory.stats()["units"] == 0
@@ -227,7 +268,9 @@ def catalog(entries: list[Entry], lang: str = "de", domain: str = "faq") -> Cata
     return Catalog(entries=entries, lang=lang, domain=domain, path=f"locales/{lang}/{domain}.po")
 
 
-def test_sync_catalog_takes_reviewed_entries_with_their_neighbours(tmp_path: Path) -> None:
+def test_sync_catalog_takes_reviewed_entries_with_their_neighbours(
+    new_memory: Callable[[], TranslationMemory],
+) -> None:
     entries = [
         Entry("What is CAR-T therapy?", "Was ist die CAR-T-Therapie?"),
         Entry("How long does it take?", "Wie lange dauert sie?", flags=["fuzzy"]),
@@ -236,7 +279,7 @@ def test_sync_catalog_takes_reviewed_entries_with_their_neighbours(tmp_path: Pat
         Entry("%d day", msgid_plural="%d days", msgstr_plural={0: "%d Tag", 1: "%d Tage"}),
         Entry("Old", "Alt", obsolete=True),
     ]
-    with SqliteMemory(tmp_path / "tm.sqlite3") as memory:
+    with new_memory() as memory:
         assert memory.sync_catalog(catalog(entries), "en") == 4
         stored = {u.source: u for u in memory.units()}
         assert set(stored) == {"What is CAR-T therapy?", "Cost", "%d day", "%d days"}
@@ -254,17 +297,19 @@ def test_sync_catalog_takes_reviewed_entries_with_their_neighbours(tmp_path: Pat
             memory.sync_catalog(Catalog(entries=entries, lang=None), "en")
 
 
-def test_sync_catalog_records_the_origin_it_is_given(tmp_path: Path) -> None:
+def test_sync_catalog_records_the_origin_it_is_given(
+    new_memory: Callable[[], TranslationMemory],
+) -> None:
     entries = [Entry("Dose", "Dosis", translator_comments=["origin: mt:libre"])]
-    with SqliteMemory(tmp_path / "tm.sqlite3") as memory:
+    with new_memory() as memory:
         memory.sync_catalog(catalog(entries), "en", origin_for=lambda entry: MT)
         assert [u.origin for u in memory.units()] == [MT]
 
 
-def test_rebuild_replaces_human_blocks_only(tmp_path: Path, corpus: list[Unit]) -> None:
+def test_rebuild_replaces_human_blocks_only(new_memory: Callable[[], TranslationMemory]) -> None:
     old = [Entry("Dose", "Dosis"), Entry("Route", "Weg")]
     new = [Entry("Dose", "Dosis"), Entry("Route", "Verabreichungsweg")]
-    with SqliteMemory(tmp_path / "tm.sqlite3") as memory:
+    with new_memory() as memory:
         memory.sync_catalog(catalog(old), "en")
         memory.add([unit("Frequency", "Häufigkeit", MT)])
         memory.add([replace(unit("Take it.", "Nehmen Sie es."), level="sentence")])
@@ -307,8 +352,6 @@ def test_open_memory_by_path_or_url(tmp_path: Path) -> None:
         memory.add([unit("Dose", "Dosis")])
     with open_memory(f"sqlite:///{tmp_path / 'a.sqlite3'}") as memory:
         assert memory.stats()["units"] == 1
-    with pytest.raises(TranslationMemoryError, match="PostgreSQL"):
-        open_memory("postgresql://localhost/tm")
     with pytest.raises(TranslationMemoryError, match="scheme"):
         open_memory("ftp://example/tm")
 
