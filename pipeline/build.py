@@ -155,15 +155,21 @@ def extract(config: Config) -> list[Segment]:
     return read_sources(config)[1]
 
 
-def build(
+@dataclass
+class UpdateOutcome:
+    documents: list[Document]
+    segments: list[Segment]
+    update: UpdateReport
+    remembered: int = 0
+    memory_error: str = ""
+
+
+def update(
     config: Config,
-    *,
-    include_machine: bool = False,
     languages: Sequence[str] | None = None,
-    incremental: bool = True,
-) -> BuildOutcome:
-    """Extract, update, sync the memory and render; ``incremental`` skips what did not change."""
-    state = BuildState.load(config) if incremental else None
+    state: BuildState | None = None,
+) -> UpdateOutcome:
+    """Extract, update the catalogs (with sentence leverage) and sync the memory: no pages."""
     considered = list(languages if languages is not None else config.languages)
     remembered, memory_error = 0, ""
     memory: TranslationMemory | None = None
@@ -177,7 +183,7 @@ def build(
     try:
         documents, segments = read_sources(config, state)
         leverage = leverage_for(config.source_language, memory, config.memory_threshold)
-        update = update_catalogs(
+        report = update_catalogs(
             config,
             segments,
             languages,
@@ -188,7 +194,7 @@ def build(
             if state is not None and (fresh_memory or state.memory != location):
                 state.memory, state.synced = location, {}
             domains = sorted({segment.domain for segment in segments})
-            catalogs, digests = _catalogs_to_sync(config, update, considered, domains, state)
+            catalogs, digests = _catalogs_to_sync(config, report, considered, domains, state)
             try:
                 remembered = remember_reviewed(config, memory, catalogs)
             except TranslationMemoryError as error:
@@ -199,18 +205,31 @@ def build(
     finally:
         if memory is not None:
             memory.close()
+    return UpdateOutcome(documents, segments, report, remembered, memory_error)
+
+
+def build(
+    config: Config,
+    *,
+    include_machine: bool = False,
+    languages: Sequence[str] | None = None,
+    incremental: bool = True,
+) -> BuildOutcome:
+    """Extract, update, sync the memory and render; ``incremental`` skips what did not change."""
+    state = BuildState.load(config) if incremental else None
+    updated = update(config, languages, state)
     memo = RenderMemo(state.directory, state.outputs) if state is not None else None
     site = render_site(
         config,
         include_machine=include_machine,
         languages=languages,
-        documents=documents,
-        segments=segments,
+        documents=updated.documents,
+        segments=updated.segments,
         memo=memo,
     )
     if state is not None:
         state.save()
-    return BuildOutcome(update, site, remembered, memory_error)
+    return BuildOutcome(updated.update, site, updated.remembered, updated.memory_error)
 
 
 def _catalogs_to_sync(

@@ -124,8 +124,13 @@ def _add_note(entry: Entry, note: str) -> None:
         entry.auto_comments.append("(and elsewhere)")
 
 
+def revision_stamp(now: dt.datetime | None = None) -> str:
+    """A PO header date (``POT-Creation-Date``, ``PO-Revision-Date``), as gettext writes it."""
+    return (now or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%d %H:%M+0000")
+
+
 def _header(config: Config, lang: str | None, domain: str, now: dt.datetime | None = None) -> Entry:
-    stamp = (now or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%d %H:%M+0000")
+    stamp = revision_stamp(now)
     fields = [
         ("Project-Id-Version", f"{config.project_name} {domain}"),
         ("Report-Msgid-Bugs-To", ""),
@@ -617,7 +622,7 @@ def update_catalogs(
     merged nor written, and is absent from ``merges``.
     """
     report = UpdateReport()
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M+0000")
+    stamp = revision_stamp()
     templates = build_templates(segments, config)
     by_domain: dict[str, list[Segment]] = defaultdict(list)
     for segment in segments:
@@ -664,8 +669,11 @@ def update_catalogs(
                 )
             except CatalogSyntaxError as error:
                 # Never overwrite a translator's file we could not read.
-                report.errors.append(str(error))
+                report.errors.append(f"{config.relative(path)}:{error.line}: {error.reason}")
                 continue
+            if not old.header.msgstr.strip():
+                # An empty file, or one without a header: give it a complete one.
+                old.header = new_catalog(config, lang, domain).header
             leverage = leverage_for(lang) if leverage_for is not None else None
             result = merge(old, template, config.merge_threshold, leverage)
             report.merges[config.relative(path)] = result
@@ -673,3 +681,26 @@ def update_catalogs(
                 report.written.append(path)
             record(path, domain)
     return report
+
+
+def read_catalogs(config: Config, lang: str) -> tuple[list[Catalog], list[str]]:
+    """Every readable catalog of ``lang``, and one "file:line: why" per unreadable one."""
+    catalogs: list[Catalog] = []
+    unreadable: list[str] = []
+    for path in sorted((config.locales_path / lang / "LC_MESSAGES").glob("*.po")):
+        try:
+            catalogs.append(read_catalog(path, lang, path.stem))
+        except CatalogSyntaxError as error:
+            unreadable.append(f"{config.relative(path)}:{error.line}: {error.reason}")
+    return catalogs, unreadable
+
+
+def init_language(config: Config, lang: str, segments: Sequence[Segment]) -> list[Path]:
+    """Create the catalogs ``lang`` lacks, from the templates; existing ones are left alone."""
+    created = []
+    for domain, template in sorted(build_templates(segments, config).items()):
+        path = config.catalog_path(lang, domain)
+        if not path.exists():
+            write_if_changed(merge(new_catalog(config, lang, domain), template).catalog, path)
+            created.append(path)
+    return created

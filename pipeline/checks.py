@@ -554,7 +554,7 @@ def _unconfirmed(document: Document) -> list[Finding]:
             f"machine-translated English ({item.get('origin', 'mt')}) awaits an editor: "
             f"«{excerpt(str(item.get('text', '')))}»; confirm by removing it from 'unconfirmed'",
             document.file,
-            int(item.get("line", 1)),
+            line if isinstance(line := item.get("line"), int) else 1,
         )
         for item in listed
         if isinstance(item, dict)

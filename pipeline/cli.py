@@ -13,11 +13,9 @@ from rich.markup import escape
 from rich.progress import Progress, TaskID
 
 from . import build as build_stage
-from .catalog import new_catalog, write_if_changed
 from .config import Config, ConfigError, load_config
 from .memory import TranslationMemory
-from .pofile import CatalogSyntaxError
-from .source import SourceError
+from .model import PipelineError
 
 console = Console(stderr=False, highlight=False)
 errors = Console(stderr=True, highlight=False)
@@ -31,18 +29,28 @@ class Context:
     @property
     def config(self) -> Config:
         if self._config is None:
-            try:
-                self._config = load_config(self.project)
-            except ConfigError as error:
-                errors.print(f"[red]error:[/] {escape(str(error))}")
-                sys.exit(2)
+            self._config = load_config(self.project)
         return self._config
 
 
 pass_context = click.make_pass_decorator(Context)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class Commands(click.Group):
+    """Every command's bad input ends as one line on stderr and an exit code, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except ConfigError as error:
+            errors.print(f"[red]error:[/] {escape(str(error))}")
+            sys.exit(2)
+        except (PipelineError, OSError) as error:
+            errors.print(f"[red]error:[/] {escape(str(error))}")
+            sys.exit(1)
+
+
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--project",
     type=click.Path(file_okay=False, exists=True, path_type=Path),
@@ -74,15 +82,14 @@ def _languages(config: Config, lang: tuple[str, ...]) -> list[str]:
 def build(obj: Context, lang: tuple[str, ...], include_machine: bool) -> None:
     """Extract, update the catalogs, and render the site into the output directory."""
     config = obj.config
-    try:
-        outcome = build_stage.build(
-            config, include_machine=include_machine, languages=_languages(config, lang)
-        )
-    except SourceError as error:
-        errors.print(f"[red]error:[/] {escape(str(error))}")
-        sys.exit(1)
-    for line in outcome.errors + outcome.site.notes:
-        errors.print(f"[yellow]warning:[/] {escape(line)}")
+    outcome = build_stage.build(
+        config, include_machine=include_machine, languages=_languages(config, lang)
+    )
+    for line in dict.fromkeys(outcome.errors):
+        errors.print(f"[red]error:[/] {escape(line)}")
+    for line in dict.fromkeys(outcome.site.notes):
+        if line not in outcome.errors:
+            errors.print(f"[yellow]warning:[/] {escape(line)}")
     for path in outcome.site.removed:
         console.print(f"removed stale {config.relative(path)}")
     for code, why in outcome.site.withheld.items():
@@ -101,13 +108,11 @@ def build(obj: Context, lang: tuple[str, ...], include_machine: bool) -> None:
 @pass_context
 def update(obj: Context) -> None:
     """Extract the templates and merge every language's catalogs (msgmerge semantics)."""
-    from .catalog import update_catalogs
-    from .sentences import leverage_for
-
     config = obj.config
-    with _memory(config) as memory:
-        leverage = leverage_for(config.source_language, memory, config.memory_threshold)
-        report = update_catalogs(config, build_stage.extract(config), leverage_for=leverage)
+    outcome = build_stage.update(config)
+    report = outcome.update
+    if outcome.memory_error:
+        errors.print(f"[yellow]warning:[/] {escape(outcome.memory_error)}")
     for line in report.errors:
         errors.print(f"[red]error:[/] {escape(line)}")
     for path, result in sorted(report.merges.items()):
@@ -129,7 +134,7 @@ def init(obj: Context, lang: str) -> None:
     """
     from babel import Locale, UnknownLocaleError
 
-    from .catalog import build_templates, merge
+    from .catalog import init_language
 
     config = obj.config
     try:
@@ -137,16 +142,9 @@ def init(obj: Context, lang: str) -> None:
     except (UnknownLocaleError, ValueError):
         errors.print(f"[red]error:[/] unknown language code {lang!r}")
         sys.exit(2)
-    templates = build_templates(build_stage.extract(config), config)
-    created = 0
-    for domain, template in sorted(templates.items()):
-        path = config.catalog_path(lang, domain)
-        if path.exists():
-            continue
-        catalog = merge(new_catalog(config, lang, domain), template).catalog
-        created += write_if_changed(catalog, path)
+    created = init_language(config, lang, build_stage.extract(config))
     console.print(
-        f"{lang}: {created} catalogs created under {config.relative(config.locales_path / lang)}"
+        f"{lang}: {len(created)} catalogs created under {config.relative(config.locales_path / lang)}"
     )
     if lang not in config.languages:
         console.print(escape(f'Add "{lang}" to languages in [tool.l10n] of pyproject.toml.'))
@@ -198,7 +196,7 @@ def prefill(
         report = run_prefill(
             config, memory, translator, languages, dry_run=dry_run, progress=progress
         )
-    for line in report.errors:
+    for line in report.errors + report.failures:
         errors.print(f"[red]error:[/] {escape(line)}")
     engine_name = translator.name if translator else "none"
     for summary in report.languages:
@@ -319,16 +317,15 @@ def tm_export(obj: Context, file: Path, lang: tuple[str, ...]) -> None:
 @pass_context
 def tm_rebuild(obj: Context) -> None:
     """Recreate the human units from the catalogs, the source of truth."""
-    from .pofile import read_catalog
+    from .catalog import read_catalogs
 
     config = obj.config
     catalogs = []
     for lang in config.languages:
-        for path in sorted((config.locales_path / lang / "LC_MESSAGES").glob("*.po")):
-            try:
-                catalogs.append(read_catalog(path, lang, path.stem))
-            except CatalogSyntaxError as error:
-                errors.print(f"[yellow]warning:[/] {escape(str(error))}")
+        readable, unreadable = read_catalogs(config, lang)
+        catalogs += readable
+        for line in unreadable:
+            errors.print(f"[yellow]warning:[/] {escape(line)}")
     with _memory(config) as memory:
         count = memory.rebuild(catalogs, config.source_language)
     console.print(f"{count} units from {len(catalogs)} catalogs")
@@ -384,31 +381,24 @@ def source_fix(
     obj: Context, text: str | None, engine: str | None, engine_url: str | None, dry_run: bool
 ) -> None:
     """Move foreign-language text out of the English source into its language's catalog."""
-    from .memory import open_memory
-    from .sourcefix import FixError, apply, plan
+    from .sourcefix import apply, plan
 
     config = obj.config
-    with open_memory(config.memory_location) as memory:
-        try:
-            fixes = plan(config, memory, text=text, engine=engine, engine_url=engine_url)
-            for fix in fixes:
-                kind = "block" if fix.whole_block else "sentence"
-                console.print(
-                    escape(f"{fix.file}:{fix.line}: {fix.lang} {kind} «{fix.original[:60]}…»")
-                    + escape(f" -> «{fix.english[:60]}…» ({fix.english_origin})")
-                )
-                if not fix.confirmed:
-                    console.print(
-                        "  machine English: an editor must confirm it (see 'unconfirmed')"
-                    )
-            if not fixes:
-                console.print("The source is all in the source language; nothing to fix.")
-            if dry_run or not fixes:
-                return
-            report = apply(config, memory, fixes)
-        except FixError as error:
-            errors.print(f"[red]error:[/] {escape(str(error))}")
-            sys.exit(1)
+    with _memory(config) as memory:
+        fixes = plan(config, memory, text=text, engine=engine, engine_url=engine_url)
+        for fix in fixes:
+            kind = "block" if fix.whole_block else "sentence"
+            console.print(
+                escape(f"{fix.file}:{fix.line}: {fix.lang} {kind} «{fix.original[:60]}…»")
+                + escape(f" -> «{fix.english[:60]}…» ({fix.english_origin})")
+            )
+            if not fix.confirmed:
+                console.print("  machine English: an editor must confirm it (see 'unconfirmed')")
+        if not fixes:
+            console.print("The source is all in the source language; nothing to fix.")
+        if dry_run or not fixes:
+            return
+        report = apply(config, memory, fixes)
     for path in report.catalogs_written:
         console.print(f"updated {path}")
 

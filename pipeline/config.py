@@ -10,8 +10,10 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 
+from .model import PipelineError
 
-class ConfigError(Exception):
+
+class ConfigError(PipelineError):
     """The project cannot be found or its ``[tool.l10n]`` table is wrong (exit code 2)."""
 
 
@@ -191,6 +193,10 @@ def _coerce(
         if "dict" in str(expected):
             if not isinstance(value, dict):
                 raise ConfigError(f"{where}.{name} must be a table")
+            if not all(
+                isinstance(v, int | float) and not isinstance(v, bool) for v in value.values()
+            ):
+                raise ConfigError(f"{where}.{name}: every value must be a number")
             value = {k: float(v) for k, v in value.items()}
         elif default is not None and not isinstance(value, type(default)):
             raise ConfigError(

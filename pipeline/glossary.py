@@ -39,6 +39,7 @@ import snowballstemmer  # type: ignore[import-untyped]
 from babel import Locale, UnknownLocaleError
 
 from .config import Config
+from .model import PipelineError
 
 TERM_COLUMN = "term"
 DNT_COLUMN = "dnt"
@@ -81,7 +82,7 @@ _MIN_PREFIX_STEM = 4  # shorter stems must be equal; "ал" is a prefix of too m
 _MAX_STEM_SLACK = 2  # "синдр" (синдром) vs "синдром" (синдрома)
 
 
-class GlossaryError(ValueError):
+class GlossaryError(PipelineError, ValueError):
     """The glossary file is malformed; the message starts with ``file:line:``."""
 
 

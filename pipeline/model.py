@@ -10,8 +10,16 @@ another stage's internals.
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+
+class PipelineError(Exception):
+    """Bad input or an unusable resource, said in one line that names the file (and line).
+
+    Every stage raises a subclass; the CLI prints the message, never a traceback.
+    """
+
 
 # ---------------------------------------------------------------------------
 # Provenance
@@ -150,6 +158,48 @@ class Entry:
         if self.msgid_plural is not None:
             return [self.msgstr_plural[i] for i in sorted(self.msgstr_plural)]
         return [self.msgstr]
+
+
+# The provenance rule: machine output is published only after a human reviewed it. The
+# translator comments record both: prefill writes "machine translation (<engine>)" and
+# "suggestion: <kind> <score>% from mt:<engine>, <date>"; a reviewer adds a line "reviewed".
+REVIEWED_COMMENT = "reviewed"
+_MACHINE_COMMENT = re.compile(r"machine translation \((?P<engine>[^,)]*)")
+_MACHINE_SUGGESTION = re.compile(r"suggestion: (?:machine\b|.*\bfrom mt(?::|,|$))")
+_FROM_MACHINE = re.compile(r"\bfrom mt:(?P<engine>[^,\s]*)")
+
+
+def machine_engine(entry: Entry) -> str | None:
+    """The engine a translator comment says produced the text ("" if unnamed); None if none does."""
+    for line in entry.translator_comments:
+        line = line.strip()
+        if (comment := _MACHINE_COMMENT.match(line)) is not None:
+            return comment.group("engine").strip()
+        if _MACHINE_SUGGESTION.match(line):
+            named = _FROM_MACHINE.search(line)
+            return named.group("engine") if named is not None else ""
+    return None
+
+
+def machine_origin(entry: Entry) -> bool:
+    """A translator comment records that the text came from a machine."""
+    return machine_engine(entry) is not None
+
+
+def human_reviewed(entry: Entry) -> bool:
+    """A translator comment line says ``reviewed`` (optionally followed by who and when)."""
+    return any(
+        line.strip() == REVIEWED_COMMENT or line.strip().startswith(REVIEWED_COMMENT + " ")
+        for line in entry.translator_comments
+    )
+
+
+def entry_origin(entry: Entry) -> Origin:
+    """Who the entry's translation is from: a machine until a human reviewed it, else a human."""
+    engine = machine_engine(entry)
+    if engine is not None and not human_reviewed(entry):
+        return Origin(OriginKind.MACHINE, engine)
+    return HUMAN
 
 
 @dataclass(slots=True)

@@ -35,7 +35,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from pipeline.files import write_text_atomic
-from pipeline.model import Catalog, Entry
+from pipeline.model import Catalog, Entry, PipelineError
 
 __all__ = [
     "CatalogSyntaxError",
@@ -49,7 +49,7 @@ __all__ = [
 PAGE_WIDTH = 79
 
 
-class CatalogSyntaxError(ValueError):
+class CatalogSyntaxError(PipelineError, ValueError):
     """A PO file that cannot be read; ``str()`` is ``path:line: reason``."""
 
     def __init__(self, path: str, line: int, reason: str) -> None:

@@ -18,13 +18,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .catalog import write_if_changed
+from .catalog import read_catalogs, revision_stamp, write_if_changed
 from .config import Config
 from .glossary import GlossaryError, project_glossary
 from .machine import MachineError, MachineResult, MachineTranslator
 from .memory import LookupContext, TranslationMemory, Unit
 from .model import Catalog, Entry, Match, MatchKind, Origin, OriginKind
-from .pofile import CatalogSyntaxError, read_catalog
 
 MACHINE_COMMENT = "machine translation ({engine})"
 
@@ -36,6 +35,7 @@ class LanguageSummary:
     accepted: int = 0  # in-context human matches accepted as reviewed (configuration)
     from_machine: int = 0
     failed: int = 0
+    failures: dict[str, None] = field(default_factory=dict)  # each distinct reason once
     chars_sent: int = 0
     pending: dict[str, int] = field(default_factory=dict)  # dry run: text -> characters
 
@@ -45,6 +45,10 @@ class PrefillReport:
     languages: list[LanguageSummary] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # one clear line each
     written: list[Path] = field(default_factory=list)
+
+    @property
+    def failures(self) -> list[str]:
+        return [reason for summary in self.languages for reason in summary.failures]
 
     @property
     def exit_code(self) -> int:
@@ -115,12 +119,9 @@ def prefill(
     for lang in languages:
         summary = LanguageSummary(lang)
         report.languages.append(summary)
-        catalogs: list[tuple[Path, Catalog]] = []
-        for path in sorted((config.locales_path / lang / "LC_MESSAGES").glob("*.po")):
-            try:
-                catalogs.append((path, read_catalog(path, lang, path.stem)))
-            except CatalogSyntaxError as error:
-                report.errors.append(str(error))
+        readable, unreadable = read_catalogs(config, lang)
+        report.errors += unreadable
+        catalogs = [(Path(catalog.path), catalog) for catalog in readable]
         waiting: dict[str, list[Entry]] = {}
         for _path, catalog in catalogs:
             contexts = _contexts(catalog)
@@ -155,7 +156,7 @@ def prefill(
             except MachineError as error:
                 report.errors.append(f"{lang}: {error}")
         for path, catalog in catalogs:
-            if write_if_changed(catalog, path, stamp=_stamp()):
+            if write_if_changed(catalog, path, stamp=revision_stamp()):
                 report.written.append(path)
     return report
 
@@ -187,6 +188,7 @@ def _machine_fill(
         entries = waiting[result.source]
         if result.target is None:
             summary.failed += len(entries)
+            summary.failures[f"{lang}: {result.error or 'no translation'}"] = None
             continue
         match = Match(
             result.source,
@@ -201,10 +203,6 @@ def _machine_fill(
         for entry in entries:
             apply_match(entry, match)
             summary.from_machine += 1
-
-
-def _stamp() -> str:
-    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M+0000")
 
 
 def make_translator(

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import yaml
 
 from .config import Config
+from .model import PipelineError
 
 REQUIRED_KEYS = ("title", "slug", "order")
 
 
-class SourceError(ValueError):
+class SourceError(PipelineError, ValueError):
     """A source page that cannot be read; the message names file and line."""
 
     def __init__(self, file: str, line: int, message: str) -> None:
@@ -58,7 +61,7 @@ class Document:
 def read_documents(config: Config) -> list[Document]:
     """Every page under the source directory, in navigation order."""
     files = sorted(config.source_path.glob("*.md"))
-    documents = [parse_document(path.read_text("utf-8"), config.relative(path)) for path in files]
+    documents = [read_document(path, config.relative(path)) for path in files]
     seen: dict[str, str] = {}
     for doc in documents:
         if doc.slug == config.ui_domain:
@@ -67,6 +70,15 @@ def read_documents(config: Config) -> list[Document]:
             raise SourceError(doc.file, 1, f"slug {doc.slug!r} is also used by {seen[doc.slug]}")
         seen[doc.slug] = doc.file
     return sorted(documents, key=lambda d: (d.order, d.slug))
+
+
+def read_document(path: Path, file: str) -> Document:
+    try:
+        text = path.read_text("utf-8")
+    except UnicodeDecodeError as error:
+        line = path.read_bytes()[: error.start].count(b"\n") + 1
+        raise SourceError(file, line, "not UTF-8 text") from None
+    return parse_document(text, file)
 
 
 def split_front_matter(text: str) -> tuple[str, str, int]:
@@ -96,6 +108,17 @@ def parse_document(text: str, file: str) -> Document:
     missing = [key for key in REQUIRED_KEYS if key not in meta]
     if missing:
         raise SourceError(file, 1, f"front matter lacks {', '.join(missing)}")
+    slug = str(meta["slug"])
+    if not _SLUG.fullmatch(slug):
+        # The slug names output and catalog files: it must never reach outside them.
+        raise SourceError(file, _key_line(text, "slug"), f"slug {slug!r}: use a-z, 0-9 and '-'")
+    if not isinstance(meta["order"], int) or isinstance(meta["order"], bool):
+        raise SourceError(
+            file, _key_line(text, "order"), f"order {meta['order']!r} is not a whole number"
+        )
+    contexts = meta.get("contexts") or {}
+    if not isinstance(contexts, dict):
+        raise SourceError(file, _key_line(text, "contexts"), "contexts must map texts to contexts")
     updated = meta.get("updated")
     if updated is not None and not isinstance(updated, dt.date):
         try:
@@ -108,15 +131,26 @@ def parse_document(text: str, file: str) -> Document:
         body=body,
         body_line=body_line,
         title=str(meta["title"]),
-        slug=str(meta["slug"]),
-        order=int(meta["order"]),
+        slug=slug,
+        order=meta["order"],
         description=str(meta.get("description", "")),
         layout=str(meta.get("layout", "page")),
         updated=updated,
         values=_values(meta.get("values", {}), file),
-        contexts={str(k): str(v) for k, v in (meta.get("contexts") or {}).items()},
+        contexts={str(k): str(v) for k, v in contexts.items()},
         meta=meta,
     )
+
+
+_SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
+
+
+def _key_line(text: str, key: str) -> int:
+    """The 1-based line of a top-level front matter key, for error messages."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.startswith(f"{key}:"):
+            return number
+    return 1
 
 
 def _values(raw: Any, file: str) -> dict[str, Value]:

@@ -18,11 +18,11 @@ is missing, and a translation that already exists. The fix keeps both:
 
 from __future__ import annotations
 
-import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .catalog import update_catalogs, write_if_changed
+from .catalog import revision_stamp, update_catalogs, write_if_changed
 from .checks import ForeignText, foreign_text
 from .config import Config
 from .files import write_text_atomic
@@ -30,7 +30,7 @@ from .glossary import project_glossary
 from .langid import identifier
 from .machine import MachineError
 from .memory import TranslationMemory, Unit
-from .model import Origin, OriginKind
+from .model import Origin, OriginKind, PipelineError
 from .pofile import read_catalog
 from .prefill import make_translator
 from .qa import KEEP_PREFIX, contains_fragment
@@ -39,7 +39,7 @@ from .segment import read_segments
 UNCONFIRMED_KEY = "unconfirmed"
 
 
-class FixError(Exception):
+class FixError(PipelineError):
     """A fragment that cannot be fixed as asked; the message says what to do."""
 
 
@@ -52,6 +52,7 @@ class Fix:
     english: str
     english_origin: Origin  # human (the editor's --text), memory or machine
     whole_block: bool
+    msgid: str  # the segment's msgid once the fragment is replaced
 
     @property
     def confirmed(self) -> bool:
@@ -102,6 +103,7 @@ def plan(
                 english,
                 origin,
                 whole_block=foreign.sentence == 0,
+                msgid=foreign.segment.msgid.replace(foreign.text, english, 1),
             )
         )
     return fixes
@@ -155,9 +157,10 @@ def apply(config: Config, memory: TranslationMemory, fixes: Sequence[Fix]) -> Fi
             catalog = read_catalog(path, fix.lang, path.stem)
             changed = False
             for entry in catalog.active():
-                if entry.is_header or fix.english not in entry.msgid:
+                if entry.is_header or entry.msgid != fix.msgid:
                     continue
-                if fix.whole_block:
+                if fix.whole_block and not entry.translated:
+                    # The original is this block's translation; a reviewed one is never replaced.
                     entry.msgstr = fix.original
                     entry.fuzzy = False
                     note = f"from the source: moved out of {fix.file}:{fix.line}"
@@ -169,23 +172,24 @@ def apply(config: Config, memory: TranslationMemory, fixes: Sequence[Fix]) -> Fi
                 ):
                     entry.translator_comments.append(note)
                 changed = True
-            stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M+0000")
-            if changed and write_if_changed(catalog, path, stamp=stamp):
+            if changed and write_if_changed(catalog, path, stamp=revision_stamp()):
                 report.catalogs_written.append(config.relative(path))
     return report
 
 
 def _rewrite_source(config: Config, file: str, fixes: Sequence[Fix]) -> None:
-    """Replace each fragment on its own line; list machine English in the front matter."""
+    """Replace each fragment in its block; list machine English in the front matter."""
     path = config.root / file
-    lines = path.read_text("utf-8").splitlines(keepends=True)
-    for fix in fixes:
-        number = fix.line - 1
-        if number >= len(lines) or fix.original not in lines[number]:
-            raise FixError(
-                f"{file}:{fix.line}: the fragment is no longer on this line; check again"
-            )
-        lines[number] = lines[number].replace(fix.original, fix.english, 1)
+    text = path.read_text("utf-8")
+    for fix in sorted(fixes, key=lambda f: f.line, reverse=True):
+        start = sum(len(line) for line in text.splitlines(keepends=True)[: fix.line - 1])
+        # A wrapped paragraph may break the fragment across lines: match any whitespace.
+        words = (re.escape(word) for word in fix.original.split())
+        found = re.compile(r"\s+".join(words)).search(text, start)
+        if found is None:
+            raise FixError(f"{file}:{fix.line}: the fragment is no longer in this block; check again")
+        text = text[: found.start()] + fix.english + text[found.end() :]
+    lines = text.splitlines(keepends=True)
     unconfirmed = [fix for fix in fixes if not fix.confirmed]
     if unconfirmed:
         lines = _mark_unconfirmed(lines, file, unconfirmed)

@@ -132,3 +132,34 @@ def test_a_second_build_after_one_edit_rewrites_only_what_changed(project: Path)
     assert "locales/de/LC_MESSAGES/faq.po" in changed
     assert "locales/de/LC_MESSAGES/cost.po" not in changed
     assert "output/en/faq.html" in changed and "output/en/cost.html" not in changed
+
+
+@pytest.mark.parametrize(
+    ("front_matter", "message"),
+    [
+        ("order: abc", "order 'abc' is not a whole number"),
+        ("slug: ../../evil", "slug '../../evil': use a-z, 0-9 and '-'"),
+        ("contexts: [1, 2]", "contexts must map texts to contexts"),
+    ],
+)
+def test_bad_source_input_is_one_clear_line_for_every_command(
+    project: Path, front_matter: str, message: str
+) -> None:
+    page = project / "source" / "faq.md"
+    key = front_matter.split(":")[0]
+    lines = [line for line in page.read_text().splitlines() if not line.startswith(f"{key}:")]
+    lines.insert(1, front_matter)
+    page.write_text("\n".join(lines) + "\n")
+    for command in (["build"], ["update"], ["check"], ["init", "it"]):
+        result = l10n(project, *command, code=1)
+        # check reports it as a finding among the others: "file:line: error source: ..."
+        assert "source/faq.md:2: " in result.output and message in result.output, command
+        assert "Traceback" not in result.output
+    assert not list(project.glob("*.html")) and not (project.parent / "evil.html").exists()
+
+
+def test_a_bad_configuration_value_exits_2(project: Path) -> None:
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace("fr = 75", 'fr = "eighty"'))
+    result = l10n(project, "build", code=2)
+    assert "every value must be a number" in result.output

@@ -149,3 +149,15 @@ def test_write_if_changed_ignores_only_timestamps(tmp_path: Path) -> None:
     assert not write_if_changed(with_header(Entry("a", "b")), path, stamp="2026-02-02 00:00+0000")
     assert write_if_changed(with_header(Entry("a", "c")), path, stamp="2026-02-02 00:00+0000")
     assert "PO-Revision-Date: 2026-02-02" in path.read_text()
+
+
+def test_an_empty_catalog_gets_a_complete_header(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.l10n]\nlanguages = ["de"]\n')
+    config = load_config(tmp_path)
+    path = config.catalog_path("de", "safety")
+    path.parent.mkdir(parents=True)
+    path.write_text("")
+    update_catalogs(config, [Segment("Risks", "safety", "source/safety.md", 5, "heading")])
+    metadata = read_catalog(path).metadata
+    assert metadata["Language"] == "de" and metadata["Plural-Forms"].startswith("nplurals=2")
+    assert msgfmt_check(path) == ""

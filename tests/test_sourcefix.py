@@ -109,3 +109,24 @@ def test_a_whole_foreign_block_becomes_the_reviewed_translation_and_machine_engl
     end = text.index("\n---", start)
     page.write_text(text[:start] + text[end + 1 :])
     assert findings(project, "--no-qa", code=1) == []
+
+
+def test_a_fix_never_touches_another_entry_that_merely_contains_the_english(
+    project: Path,
+) -> None:
+    page = project / "source" / "cost.md"
+    german = (
+        "Die Behandlung dauert in der Regel mehrere Wochen und erfordert eine enge Überwachung."
+    )
+    page.write_text(PAGE.replace(f" {RUSSIAN}", "") + f"\n{german}\n")
+    l10n(project, "update")
+    config = load_config(project)
+    catalog = read_catalog(config.catalog_path("de", "cost"), "de", "cost")
+    reviewed = next(e for e in catalog.entries if e.msgid.startswith("Hospitalization"))
+    reviewed.msgstr = "Krankenhausaufenthalt und klinische Überwachung tragen ebenfalls bei."
+    write_catalog(catalog, config.catalog_path("de", "cost"))
+
+    l10n(project, "source", "fix", "--text", "Hospitalization")
+    after = {e.msgid: e for e in read_catalog(config.catalog_path("de", "cost")).entries}
+    assert after[reviewed.msgid].msgstr == reviewed.msgstr and not after[reviewed.msgid].fuzzy
+    assert after["Hospitalization"].msgstr == german and after["Hospitalization"].translated
