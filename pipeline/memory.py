@@ -61,7 +61,7 @@ from typing import Self
 
 from rapidfuzz import fuzz, process
 
-from .model import HUMAN, Catalog, Entry, Match, MatchKind, Origin, OriginKind
+from .model import HUMAN, Catalog, Entry, Match, MatchKind, Origin, OriginKind, entry_origin
 
 LEVELS = ("block", "sentence")
 
@@ -322,15 +322,20 @@ class TranslationMemory(abc.ABC):
         self,
         catalog: Catalog,
         source_lang: str,
-        origin_for: Callable[[Entry], Origin] | None = None,
+        origin_for: Callable[[Entry], Origin] = entry_origin,
     ) -> int:
-        """Add every reviewed (translated, not fuzzy) entry of ``catalog``; return how many were new."""
+        """Add every translated, not fuzzy entry of ``catalog``; return how many were new.
+
+        Unreviewed machine output is added as machine output (see :func:`catalog_units`).
+        """
         return self.add(catalog_units(catalog, source_lang, origin_for))
 
     def rebuild(self, catalogs: Iterable[Catalog], source_lang: str) -> int:
-        """Replace the human block units by those of ``catalogs``; return how many there are now.
+        """Replace the human block units by those of ``catalogs``; return how many were added.
 
-        Machine, TMX and sentence units stay.
+        Machine, TMX and sentence units stay. Entries whose comments say they are
+        unreviewed machine output come back as machine units (see :func:`catalog_units`),
+        so a rebuild also demotes such text that an older sync stored as human.
         """
         units = [unit for catalog in catalogs for unit in catalog_units(catalog, source_lang)]
         return self._replace_human_blocks(units)
@@ -347,25 +352,45 @@ class TranslationMemory(abc.ABC):
         self.close()
 
 
+def neighbour_contexts(catalog: Catalog) -> dict[int, LookupContext]:
+    """Where each active entry of ``catalog`` sits, keyed by ``id(entry)``.
+
+    The neighbours are the previous and next active entries in file order; a
+    unit is recorded with the same context a later lookup of its entry uses.
+    """
+    active = [entry for entry in catalog.active() if not entry.is_header]
+    return {
+        id(entry): LookupContext(
+            msgctxt=entry.msgctxt,
+            domain=catalog.domain,
+            prev=active[index - 1].msgid if index > 0 else "",
+            next=active[index + 1].msgid if index + 1 < len(active) else "",
+        )
+        for index, entry in enumerate(active)
+    }
+
+
 def catalog_units(
     catalog: Catalog,
     source_lang: str,
-    origin_for: Callable[[Entry], Origin] | None = None,
+    origin_for: Callable[[Entry], Origin] = entry_origin,
 ) -> Iterator[Unit]:
-    """The reviewed entries of ``catalog`` as block units, neighbours (in file order) as context.
+    """The translated, not fuzzy entries of ``catalog`` as block units, neighbours as context.
 
+    Each unit's origin is ``origin_for(entry)``: by default what the entry's
+    translator comments say (:func:`pipeline.model.entry_origin`), so machine
+    output that nobody reviewed is remembered as machine output, not as human.
     A plural entry gives two units: msgid → first form, msgid_plural → last form
     (one when both are the same text).
     """
     if catalog.lang is None:
         raise ValueError(f"{catalog.path or 'catalog'}: a template has no translations to remember")
-    active = [entry for entry in catalog.active() if not entry.is_header]
-    for index, entry in enumerate(active):
-        if not entry.translated:
+    contexts = neighbour_contexts(catalog)
+    for entry in catalog.active():
+        if entry.is_header or not entry.translated:
             continue
-        origin = origin_for(entry) if origin_for is not None else HUMAN
-        prev = active[index - 1].msgid if index > 0 else ""
-        next_ = active[index + 1].msgid if index + 1 < len(active) else ""
+        origin = origin_for(entry)
+        context = contexts[id(entry)]
         forms = entry.translations
         pairs = [(entry.msgid, forms[0])]
         if entry.msgid_plural is not None and entry.msgid_plural != entry.msgid and len(forms) > 1:
@@ -377,10 +402,10 @@ def catalog_units(
                 source_lang,
                 catalog.lang,
                 origin,
-                msgctxt=entry.msgctxt,
-                domain=catalog.domain,
-                prev=prev,
-                next=next_,
+                msgctxt=context.msgctxt,
+                domain=context.domain,
+                prev=context.prev,
+                next=context.next,
             )
 
 

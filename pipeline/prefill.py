@@ -22,7 +22,7 @@ from .catalog import read_catalogs, revision_stamp, write_if_changed
 from .config import Config
 from .glossary import GlossaryError, project_glossary
 from .machine import MachineError, MachineResult, MachineTranslator
-from .memory import LookupContext, TranslationMemory, Unit
+from .memory import TranslationMemory, Unit, neighbour_contexts
 from .model import Catalog, Entry, Match, MatchKind, Origin, OriginKind
 
 MACHINE_COMMENT = "machine translation ({engine})"
@@ -76,19 +76,6 @@ def apply_match(entry: Entry, match: Match, accept: bool = False) -> None:
     entry.fuzzy = not accept
 
 
-def _contexts(catalog: Catalog) -> dict[int, LookupContext]:
-    active = [e for e in catalog.active() if not e.is_header]
-    return {
-        id(entry): LookupContext(
-            msgctxt=entry.msgctxt,
-            domain=catalog.domain,
-            prev=active[i - 1].msgid if i else "",
-            next=active[i + 1].msgid if i + 1 < len(active) else "",
-        )
-        for i, entry in enumerate(active)
-    }
-
-
 def _empty_entries(catalog: Catalog) -> list[Entry]:
     return [
         e
@@ -124,7 +111,7 @@ def prefill(
         catalogs = [(Path(catalog.path), catalog) for catalog in readable]
         waiting: dict[str, list[Entry]] = {}
         for _path, catalog in catalogs:
-            contexts = _contexts(catalog)
+            contexts = neighbour_contexts(catalog)
             for entry in _empty_entries(catalog):
                 matches = memory.lookup(
                     entry.msgid,

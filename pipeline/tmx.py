@@ -2,14 +2,21 @@
 
 Export writes one ``<tu>`` per unit (source and one target), with the unit's
 context and origin as ``<prop>`` elements so that a round trip through TMX
-loses nothing. Import reads what other tools write: several languages per
-``<tu>`` (one unit per source→target pair), inline markup, ``srclang="*all*"``,
-``xml:lang`` or the old ``lang`` attribute, regional codes, UTF-16 files.
+keeps texts, languages, levels, contexts and dates. Import reads what other
+tools write: several languages per ``<tu>`` (one unit per source→target pair),
+inline markup, ``srclang="*all*"``, ``xml:lang`` or the old ``lang`` attribute,
+regional codes, UTF-16 files.
+
+Provenance on import: every unit's origin is ``tmx:<file name>``, whatever the
+file's ``x-origin`` says -- a file cannot make its own text "human" (ranked
+first, accepted in context). The one claim believed is a machine origin
+(``mt:<engine>``), which lowers trust. So exporting a memory and importing the
+file turns its human (and other non-machine) units into ``tmx:<file name>``
+units, by design; machine units stay machine units.
 """
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -247,6 +254,21 @@ def _seg_text(seg: etree._Element) -> str:
     return "".join(str(text) for text in seg.itertext())
 
 
+def _imported_origin(claimed: str | None, file_origin: Origin) -> Origin:
+    """The origin of an imported unit: the file, unless the file says a machine wrote it.
+
+    A TMX file cannot vouch for itself: whoever wrote it may call anything
+    ``human``, and a human origin ranks first and may be accepted unreviewed.
+    A claim that lowers trust is believed, so machine output exported by this
+    project stays machine output (and keeps needing review) when imported again.
+    """
+    try:
+        origin = Origin.parse(claimed.strip()) if claimed else file_origin
+    except ValueError:  # another tool's vocabulary
+        return file_origin
+    return origin if origin.is_machine else file_origin
+
+
 def _tu_units(
     tu: etree._Element,
     path: Path,
@@ -279,11 +301,7 @@ def _tu_units(
             seg = _child(child, "seg")
             text = _seg_text(seg) if seg is not None else ""
             variants.append((normalise_lang(code, known), text, child))
-    origin = default_origin
-    if PROP_ORIGIN in props:
-        # Another tool's vocabulary is not ours: then the file stays the origin.
-        with contextlib.suppress(ValueError):
-            origin = Origin.parse(props[PROP_ORIGIN].strip())
+    origin = _imported_origin(props.get(PROP_ORIGIN), default_origin)
     sources = [text for lang, text, _ in variants if lang == source_lang and text]
     targets = [(lang, text, tuv) for lang, text, tuv in variants if lang != source_lang and text]
     if not sources or not targets:

@@ -24,6 +24,8 @@ from pipeline.memory import (
     TranslationMemory,
     TranslationMemoryError,
     Unit,
+    catalog_units,
+    neighbour_contexts,
     normalise,
     open_memory,
 )
@@ -304,6 +306,84 @@ def test_sync_catalog_records_the_origin_it_is_given(
     with new_memory() as memory:
         memory.sync_catalog(catalog(entries), "en", origin_for=lambda entry: MT)
         assert [u.origin for u in memory.units()] == [MT]
+
+
+# What prefill writes for machine output, and what a reviewer adds (see pipeline.prefill).
+MACHINE_FILLED = [
+    "machine translation (libre)",
+    "suggestion: machine 100% from mt:libre, 2026-11-27",
+]
+FROM_MEMORY_MT = ["suggestion: exact 100% from mt:deepl, 2026-11-27"]
+
+
+def provenance_catalog() -> Catalog:
+    return catalog(
+        [
+            Entry("Take 10 mg daily.", "Täglich 10 mg einnehmen.", translator_comments=MACHINE_FILLED),
+            Entry("Dose", "Dosis", translator_comments=[*MACHINE_FILLED, "reviewed"]),
+            Entry("Route", "Weg", translator_comments=FROM_MEMORY_MT),
+            Entry("Rituximab", "Rituximab", translator_comments=["keep: Rituximab"]),
+            Entry("Ask your doctor.", "Fragen Sie Ihren Arzt.", translator_comments=MACHINE_FILLED,
+                  flags=["fuzzy"]),
+        ]
+    )  # fmt: skip
+
+
+def test_sync_catalog_remembers_unreviewed_machine_text_as_machine(
+    new_memory: Callable[[], TranslationMemory],
+) -> None:
+    with new_memory() as memory:
+        assert memory.sync_catalog(provenance_catalog(), "en") == 4
+        origins = {u.source: str(u.origin) for u in memory.units()}
+        assert origins == {
+            "Take 10 mg daily.": "mt:libre",
+            "Dose": "human",  # machine output a reviewer signed off
+            "Route": "mt:deepl",  # accepted from a machine unit of the memory, never reviewed
+            "Rituximab": "human",
+        }
+        # Looked up where it sits, the unreviewed text is an in-context match, but not a human
+        # one: prefill's accept_in_context must not publish it.
+        faq = provenance_catalog()
+        entry = faq.entries[0]
+        (match,) = memory.lookup(
+            entry.msgid, "en", "de", neighbour_contexts(faq)[id(entry)], limit=1
+        )
+        assert match.kind is MatchKind.IN_CONTEXT
+        assert match.origin == MT
+
+
+def test_rebuild_demotes_unreviewed_machine_text_stored_as_human(
+    new_memory: Callable[[], TranslationMemory],
+) -> None:
+    with new_memory() as memory:
+        # What a sync stored before the catalogs' provenance comments were read.
+        memory.sync_catalog(provenance_catalog(), "en", origin_for=lambda entry: HUMAN)
+        assert memory.stats()["human"] == 4
+        memory.rebuild([provenance_catalog()], "en")
+        origins = {u.source: str(u.origin) for u in memory.units()}
+        assert origins["Take 10 mg daily."] == "mt:libre"
+        assert origins["Route"] == "mt:deepl"
+        assert memory.stats()["human"] == 2
+        assert memory.lookup("Take 10 mg daily.", "en", "de")[0].origin == MT
+
+
+def test_neighbour_contexts_are_those_units_are_recorded_with() -> None:
+    entries = [
+        Entry("Dose", "Dosis", msgctxt="table header"),
+        Entry("Old", "Alt", obsolete=True),
+        Entry("Route", ""),
+        Entry("Frequency", "Häufigkeit"),
+    ]
+    faq = catalog(entries)
+    contexts = neighbour_contexts(faq)
+    assert contexts[id(entries[0])] == LookupContext("table header", "faq", "", "Route")
+    assert contexts[id(entries[2])] == LookupContext(None, "faq", "Dose", "Frequency")
+    assert contexts[id(entries[3])] == LookupContext(None, "faq", "Route", "")
+    assert id(entries[1]) not in contexts
+    for stored in catalog_units(faq, "en"):
+        entry = next(e for e in entries if e.msgid == stored.source)
+        place = LookupContext(stored.msgctxt, stored.domain, stored.prev, stored.next)
+        assert place == contexts[id(entry)]
 
 
 def test_rebuild_replaces_human_blocks_only(new_memory: Callable[[], TranslationMemory]) -> None:

@@ -23,12 +23,12 @@ MT = Origin(OriginKind.MACHINE, "deepl")
 
 
 def unit_key(unit: Unit) -> tuple[object, ...]:
+    """Everything a unit is, except its origin: an import decides that (see pipeline.tmx)."""
     return (
         unit.source,
         unit.target,
         unit.source_lang,
         unit.target_lang,
-        str(unit.origin),
         unit.msgctxt,
         unit.domain,
         unit.prev,
@@ -82,9 +82,43 @@ def test_round_trip_keeps_every_unit(
     with SqliteMemory(tmp_path / "other.sqlite3") as other:
         assert import_tmx(other, first, "en", ["de", "fr", "ru", "ar"]) == count
         assert sorted(map(unit_key, other.units())) == sorted(map(unit_key, memory.units()))
+        # By design the file, not its claim, is the origin; machine output stays machine output.
+        origins = {unit.content_hash: unit.origin for unit in other.units()}
+        for original in memory.units():
+            expected = MT if original.origin == MT else Origin(OriginKind.TMX, "first.tmx")
+            assert origins[original.content_hash] == expected
         second = tmp_path / "second.tmx"
         assert export(other, second, "en") == count
-    assert first.read_bytes() == second.read_bytes()
+    assert without_origins(first) == without_origins(second)
+
+
+def without_origins(path: Path) -> bytes:
+    root = etree.parse(str(path)).getroot()
+    for prop in root.iter("prop"):
+        if prop.get("type") == "x-origin":
+            prop.getparent().remove(prop)
+    return etree.tostring(root)
+
+
+@pytest.mark.parametrize("claim", ["human", "memory", "source:faq.md:3", "sentences:reviewed"])
+def test_a_tmx_file_cannot_make_its_text_human(
+    claim: str, tmp_path: Path, memory: SqliteMemory
+) -> None:
+    tu = (
+        f'<tu><prop type="x-origin">{claim}</prop><prop type="x-context">dose table</prop>'
+        '<tuv xml:lang="en"><seg>Take 10 mg daily.</seg></tuv>'
+        '<tuv xml:lang="de"><seg>Täglich 100 mg einnehmen.</seg></tuv></tu>'
+    )
+    path = write(
+        tmp_path / "vendor.tmx",
+        f'<?xml version="1.0"?>\n<tmx version="1.4"><header srclang="en"/><body>{tu}</body></tmx>',
+    )
+    assert import_tmx(memory, path, "en", ["de"]) == 1
+    (stored,) = memory.units()
+    assert stored.origin == Origin(OriginKind.TMX, "vendor.tmx")
+    memory.add([Unit("Take 10 mg daily.", "Täglich 10 mg einnehmen.", "en", "de", HUMAN)])
+    matches = memory.lookup("Take 10 mg daily.", "en", "de")
+    assert [m.origin.kind for m in matches] == [OriginKind.HUMAN, OriginKind.TMX]
 
 
 def test_export_is_tmx_14_that_translate_toolkit_reads(
