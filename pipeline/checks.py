@@ -54,7 +54,8 @@ from .glossary import Glossary, GlossaryError, project_glossary
 from .langid import LanguageIdentifier, Verdict, identifier, language_name
 from .model import Catalog, Entry, Finding, Segment, Severity
 from .pofile import CatalogSyntaxError, read_catalog
-from .segment import document_segments, markdown
+from .segment import document_segments, inline_markup, markdown
+from .sentences import base_language
 from .source import Document, SourceError, read_documents
 
 JSON_VERSION = 1
@@ -163,7 +164,7 @@ def run_checks(
 
         if qa and ident is not None:
             ident.prepare(
-                (text, translation_qa.base_language(catalog.lang or ""))
+                (text, base_language(catalog.lang or ""))
                 for _, _, _, catalog in catalogs
                 if catalog is not None
                 for entry in catalog.active()
@@ -381,7 +382,7 @@ def check_sources(config: Config, ident: LanguageIdentifier) -> list[Finding]:
             Finding("source", Severity.ERROR, str(error).split(": ", 1)[-1], error.file, error.line)
         ]
     pages = [(document, document_segments(document)) for document in documents]
-    expected = translation_qa.base_language(config.source_language)
+    expected = base_language(config.source_language)
     ident.prepare(
         (text, expected)
         for _, segments in pages
@@ -401,7 +402,7 @@ def check_sources(config: Config, ident: LanguageIdentifier) -> list[Finding]:
 def check_segment(segment: Segment, config: Config, ident: LanguageIdentifier) -> list[Finding]:
     messages: list[tuple[str, Severity, str]] = []
     messages.extend(_source_language(segment, config, ident))
-    markup = translation_qa.markup_of(segment.msgid)
+    markup = inline_markup(segment.msgid)
     for url in markup.urls:
         problem = url_problem(url)
         if problem:
@@ -410,8 +411,8 @@ def check_segment(segment: Segment, config: Config, ident: LanguageIdentifier) -
         messages.append(
             ("empty-link", Severity.WARNING, f"link to {url or '(nothing)'} has no text")
         )
-    for url, count in markup.links.items():
-        if not url.strip() and count:
+    for href, _title in markup.links:
+        if not href.strip():
             messages.append(("empty-link", Severity.WARNING, "link has no target"))
     if segment.role in _PARAGRAPH_ROLES and _ends_mid_sentence(segment.msgid):
         tail = segment.msgid[-40:].lstrip()
@@ -453,7 +454,7 @@ class ForeignText:
 
 def foreign_text(segment: Segment, config: Config, ident: LanguageIdentifier) -> list[ForeignText]:
     """What the source-language gate rejects in ``segment``: the whole block or single sentences."""
-    expected = translation_qa.base_language(config.source_language)
+    expected = base_language(config.source_language)
     threshold = config.check.language_confidence
     verdict = ident.mismatch(segment.msgid, expected, threshold)
     if verdict is not None:

@@ -30,12 +30,13 @@ from functools import cache, lru_cache
 from importlib.metadata import version
 from pathlib import Path
 
-import pysbd
 from babel import Locale
 from lingua import IsoCode639_1, Language, LanguageDetector, LanguageDetectorBuilder
 from markdown_it import MarkdownIt
 
 from .files import write_text_atomic
+from .segment import PLACEHOLDER
+from .sentences import split_sentences
 
 # Languages added to every detector because a target language is easily mistaken
 # for them (or they for it). Only those lingua supports are used.
@@ -60,7 +61,8 @@ MIN_JUDGED_LETTERS = 12
 _ALL_CODES = {language.iso_code_639_1.name.lower() for language in Language.all()}
 
 _URL = re.compile(r"(?:https?://|ftp://|mailto:|www\.)\S+", re.IGNORECASE)
-_PLACEHOLDER = re.compile(r"\{[^{}\s]*\}|%\(\w+\)[sdfir]|%[sdfir]")
+# printf-style variables of UI strings; {name} placeholders are segment.PLACEHOLDER.
+_PRINTF_VARIABLE = re.compile(r"%\(\w+\)[sdfir]|%[sdfir]")
 # Numbers and acronyms such as 20000, 70–90%, CAR-T, IL-2, PD-L1, CD19, HER2.
 _NEUTRAL = re.compile(r"\b(?=[\w-]*[A-Z0-9])[A-Z0-9][A-Z0-9-]*[A-Z0-9]?s?\b|\d+")
 # File names, paths and identifiers: flatpages/default.html, allow_empty, .po
@@ -85,7 +87,7 @@ def plain_text(markdown: str, ignore_terms: tuple[str, ...] = ()) -> str:
                 parts.append(" ")
     text = "".join(parts)
     text = _URL.sub(" ", text)
-    text = _PLACEHOLDER.sub(" ", text)
+    text = _PRINTF_VARIABLE.sub(" ", PLACEHOLDER.sub(" ", text))
     text = _CODE_LIKE.sub(" ", text)
     for term in ignore_terms:
         text = re.sub(rf"(?<!\w){re.escape(term)}(?!\w)", " ", text)
@@ -232,8 +234,8 @@ class LanguageIdentifier:
         write_text_atomic(path, json.dumps(data, ensure_ascii=False, indent=0) + "\n")
 
     def sentences(self, text: str) -> list[str]:
-        """The sentences of a line of text, by pysbd."""
-        return list(split_sentences(text, self.segmenter_language))
+        """The sentences of a line of text (see :func:`pipeline.sentences.split_sentences`)."""
+        return split_sentences(text, self.segmenter_language)
 
     def identify_sentences(self, text: str) -> list[tuple[str, str, float]]:
         """(sentence, language code, confidence) for each sentence of ``text``."""
@@ -307,25 +309,3 @@ def identify_sentences(
 ) -> list[tuple[str, str, float]]:
     """(sentence, code, confidence) per sentence of ``text`` among ``languages``."""
     return (identifier(languages) if languages else _default()).identify_sentences(text)
-
-
-_PYSBD_LANGUAGES = {
-    "en", "hi", "mr", "zh", "es", "am", "ar", "el", "ru", "hy", "fa", "ur", "my", "pl", "nl",
-    "da", "it", "fr", "de", "ja", "bg", "sk", "kk",
-}  # fmt: skip
-
-
-_SENTENCE_END = re.compile(r"[.!?…。？！؟]\W*\s+\S")
-
-
-@lru_cache(maxsize=16384)
-def split_sentences(text: str, language: str = "en") -> tuple[str, ...]:
-    """The sentences of a line of text, by pysbd (which is slow, hence the shortcut and cache)."""
-    if not _SENTENCE_END.search(text):
-        return (text.strip(),) if text.strip() else ()
-    return tuple(s.strip() for s in _segmenter(language).segment(text) if s.strip())
-
-
-@cache
-def _segmenter(language: str) -> pysbd.Segmenter:
-    return pysbd.Segmenter(language=language if language in _PYSBD_LANGUAGES else "en", clean=False)

@@ -18,7 +18,6 @@ from __future__ import annotations
 import email.utils
 import functools
 import importlib
-import itertools
 import os
 import queue
 import random
@@ -33,13 +32,14 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
-import pysbd
 import requests
 from deep_translator import google as dt_google
 from deep_translator import libre as dt_libre
 from deep_translator import microsoft as dt_microsoft
 from deep_translator import mymemory as dt_mymemory
 from deep_translator.exceptions import LanguageNotSupportedException
+
+from .sentences import sentence_pieces
 
 __all__ = [
     "ENGINES",
@@ -177,25 +177,13 @@ def _split_whitespace(text: str) -> tuple[str, str, str]:
     return text[:start], core, text[start + len(core) :]
 
 
-def _sentence_pieces(text: str, language: str) -> list[str]:
-    """Sentences whose concatenation is exactly ``text``, whitespace included."""
-    segmenter = pysbd.Segmenter(language=language, clean=False, char_span=True)
-    cuts = [0]
-    for span in segmenter.segment(text):
-        # pysbd locates spans with str.find, so repeated sentences can come back out of order
-        if cuts[-1] < span.start < len(text):
-            cuts.append(span.start)
-    cuts.append(len(text))
-    return [text[a:b] for a, b in itertools.pairwise(cuts) if b > a]
-
-
 def _split_for_limit(text: str, limit: int, language: str) -> list[str]:
     """Pieces of at most ``limit`` characters, cut between sentences where possible,
     else between words; ``"".join(result) == text``."""
     if len(text) <= limit:
         return [text]
     parts: list[str] = []
-    for sentence in _sentence_pieces(text, language):
+    for sentence in sentence_pieces(text, language):
         if len(sentence) <= limit:
             parts.append(sentence)
             continue
@@ -826,8 +814,7 @@ class MachineTranslator:
             return MachineResult(source, source, None, 0)
         sent = 0
         pieces: list[str] = []
-        language = self.source_lang if self.source_lang in _PYSBD_LANGUAGES else "en"
-        for chunk in _split_for_limit(masked, self.max_chars, language):
+        for chunk in _split_for_limit(masked, self.max_chars, self.source_lang):
             chunk_lead, chunk_core, chunk_trail = _split_whitespace(chunk)
             if not _has_words(chunk_core):
                 pieces.append(chunk)
@@ -886,9 +873,6 @@ class MachineTranslator:
             if answer is not None and not answer.strip():
                 raise _GaveUp("empty translation", sent)
             return answer, sent
-
-
-_PYSBD_LANGUAGES = frozenset(pysbd.languages.LANGUAGE_CODES)
 
 
 def _needs_engine(text: str, terms: Sequence[str]) -> bool:

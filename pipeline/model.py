@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+
 class PipelineError(Exception):
     """Bad input or an unusable resource, said in one line that names the file (and line).
 
@@ -167,6 +168,11 @@ REVIEWED_COMMENT = "reviewed"
 _MACHINE_COMMENT = re.compile(r"machine translation \((?P<engine>[^,)]*)")
 _MACHINE_SUGGESTION = re.compile(r"suggestion: (?:machine\b|.*\bfrom mt(?::|,|$))")
 _FROM_MACHINE = re.compile(r"\bfrom mt:(?P<engine>[^,\s]*)")
+
+
+def machine_comment(engine: str) -> str:
+    """The translator comment that marks machine output (parsed back by :func:`machine_engine`)."""
+    return f"machine translation ({engine})"
 
 
 def machine_engine(entry: Entry) -> str | None:

@@ -10,13 +10,16 @@ Where to look:
 
 Translations are untrusted input. A segment is used only when it is reviewed
 (or machine text in a preview build), its markup is the source's and the QA
-checks find no error in it; otherwise the English text is shown, marked
-``lang="en"``, and the build says why.
+checks find no error in it -- every check but ``language``, whose detector
+takes seconds to load and which ``l10n check`` runs; the glossary's
+do-not-translate terms are enforced. Otherwise the English text is shown,
+marked ``lang="en"``, and the build says why.
 """
 
 from __future__ import annotations
 
 import enum
+import gettext
 import hashlib
 import json
 import pickle
@@ -32,6 +35,7 @@ from typing import Any
 import jinja2
 from babel import Locale
 from babel.dates import format_date
+from babel.messages.plurals import get_plural
 from babel.numbers import format_currency, format_decimal
 from markdown_it.token import Token
 from markupsafe import Markup, escape
@@ -40,9 +44,10 @@ from . import qa
 from .catalog import ui_segments
 from .config import Config
 from .files import write_bytes_atomic
+from .glossary import Glossary, GlossaryError, project_glossary
 from .model import Catalog, Finding, Segment, Severity
 from .pofile import CatalogSyntaxError, parse_catalog, read_catalog
-from .segment import document_segments, inline_markup, markdown, msgid_of, walk_blocks
+from .segment import document_segments, markdown, markup_problems, msgid_of, walk_blocks
 from .source import Document, Value, read_documents
 
 
@@ -69,6 +74,8 @@ class _Candidate:
     fuzzy: bool
     where: str  # "locales/ru/LC_MESSAGES/cost.po:42"
     problem: str | None = None  # why the text is never used ("" when fine); None: not screened yet
+    plurals: tuple[str, ...] = ()  # a plural entry's forms, by gettext index; then text is form 0
+    plural_source: str | None = None  # a plural entry's msgid_plural
 
 
 @dataclass
@@ -86,9 +93,17 @@ def _screen(
     candidates: dict[tuple[str | None, str], _Candidate] = {}
     findings: list[Finding] = []
     for entry in catalog.active():
-        if not entry.has_translation or entry.msgid_plural is not None or entry.is_header:
+        if not entry.has_translation or entry.is_header:
             continue
-        candidate = _Candidate(entry.msgstr, entry.fuzzy, f"{file}:{entry.lineno}")
+        forms = _plural_forms(entry.msgstr_plural) if entry.msgid_plural is not None else ()
+        text = forms[0] if forms else entry.msgstr
+        candidate = _Candidate(
+            text,
+            entry.fuzzy,
+            f"{file}:{entry.lineno}",
+            plurals=forms,
+            plural_source=entry.msgid_plural,
+        )
         if qa_context is not None and (include_machine or not entry.fuzzy):
             found = qa.check_entry(entry, qa_context)
             findings += found
@@ -96,10 +111,35 @@ def _screen(
             candidate.problem = (
                 f"QA {errors[0].check}: {errors[0].message}"
                 if errors
-                else unsafe_translation(entry.msgid, entry.msgstr)
+                else _unsafe_forms(entry.msgid, entry.msgid_plural, candidate)
             )
         candidates[entry.key] = candidate
     return _Screened(candidates, findings)
+
+
+def _plural_forms(msgstr_plural: Mapping[int, str]) -> tuple[str, ...]:
+    # Forms by index; a gap (msgstr[1] missing) stays empty, and an empty form is never shown.
+    return tuple(msgstr_plural.get(i, "") for i in range(max(msgstr_plural, default=-1) + 1))
+
+
+def _unsafe_forms(singular: str, plural: str | None, candidate: _Candidate) -> str:
+    """:func:`unsafe_translation` of a candidate: of each plural form against its source."""
+    if not candidate.plurals:
+        return unsafe_translation(singular, candidate.text)
+    for index, form in enumerate(candidate.plurals):
+        problem = unsafe_translation(singular if index == 0 or plural is None else plural, form)
+        if problem:
+            return problem
+    return ""
+
+
+@cache
+def plural_index(lang: str) -> Callable[[int], int]:
+    """Which msgstr[i] of a plural entry to show for ``n``: Babel's gettext plural rule for ``lang``.
+
+    The catalogs' Plural-Forms header comes from the same rule (:mod:`pipeline.catalog`).
+    """
+    return gettext.c2py(get_plural(lang).plural_expr)
 
 
 @dataclass
@@ -139,19 +179,49 @@ class Translations:
     def choose(self, domain: str, msgid: str, msgctxt: str | None = None) -> Choice:
         """The text to show for one source segment: its translation, or English with a reason."""
         candidate = self.table.get((domain, msgctxt, msgid))
+        if candidate is not None and candidate.plurals:  # a plural entry: its form for one
+            return self.choose_plural(domain, msgid, candidate.plural_source or msgid, 1, msgctxt)
+        return self._decide(candidate, msgid, None, msgid, lambda c: c.text)
+
+    def choose_plural(
+        self, domain: str, singular: str, plural: str, n: int, msgctxt: str | None = None
+    ) -> Choice:
+        """The form of a plural UI string to show for the number ``n``, or English with a reason."""
+        english = singular if n == 1 else plural
+        candidate = self.table.get((domain, msgctxt, singular))
+        if candidate is not None and not candidate.plurals:
+            candidate = None  # a singular entry is not a translation of a plural message
+        index = plural_index(self.lang)(n)
+
+        def form(chosen: _Candidate) -> str:
+            return chosen.plurals[index] if index < len(chosen.plurals) else ""
+
+        return self._decide(candidate, singular, plural, english, form)
+
+    def _decide(
+        self,
+        candidate: _Candidate | None,
+        singular: str,
+        plural: str | None,
+        english: str,
+        text_of: Callable[[_Candidate], str],
+    ) -> Choice:
         if candidate is None:
-            return Choice(msgid, Status.FALLBACK, "not translated")
+            return Choice(english, Status.FALLBACK, "not translated")
         if candidate.fuzzy and not self.include_machine:
-            return Choice(msgid, Status.FALLBACK, "not reviewed")
+            return Choice(english, Status.FALLBACK, "not reviewed")
         if candidate.problem is None:
-            candidate.problem = unsafe_translation(msgid, candidate.text)
+            candidate.problem = _unsafe_forms(singular, plural, candidate)
         problem = candidate.problem
         if problem:
             self.rejected[f"{candidate.where}: [{self.lang}] {problem}; English shown instead"] = (
                 None
             )
-            return Choice(msgid, Status.FALLBACK, problem)
-        return Choice(candidate.text, Status.MACHINE if candidate.fuzzy else Status.REVIEWED)
+            return Choice(english, Status.FALLBACK, problem)
+        text = text_of(candidate)
+        if not text:
+            return Choice(english, Status.FALLBACK, "plural form not translated")
+        return Choice(text, Status.MACHINE if candidate.fuzzy else Status.REVIEWED)
 
 
 _TEMPLATE_SYNTAX = ("{{", "}}", "{%", "%}", "{#", "#}")
@@ -161,23 +231,15 @@ _MAX_GROWTH, _MAX_EXTRA_CHARS = 4, 200  # a translation longer than this is not 
 def unsafe_translation(source: str, translation: str) -> str:
     """Why a translation may not be rendered, or "" when it is safe.
 
-    Link targets and titles, images, autolinks, raw HTML and ``{placeholders}``
-    must be exactly the source's: a translator cannot add a link, change where
-    one points (so no ``javascript:``/``data:`` URL and no new domain), smuggle
-    markup, or reorder text with bidi overrides.
+    Its markup must pass :func:`pipeline.segment.markup_problems` -- the rules
+    the QA ``markup`` check applies, so a translator cannot add a link, change
+    where one points (so no ``javascript:``/``data:`` URL and no new domain) or
+    smuggle markup -- and it may not reorder text with bidi overrides, carry
+    template syntax or be far longer than any translation of its source.
     """
-    theirs, ours = inline_markup(translation), inline_markup(source)
-    if theirs.raw_html:
-        return f"raw HTML {theirs.raw_html[0]!r}"
-    if sorted(theirs.links) != sorted(ours.links) or sorted(theirs.autolinks) != sorted(
-        ours.autolinks
-    ):
-        added = sorted(set(theirs.links) - set(ours.links))
-        return f"link targets differ from the source ({added[0][0] if added else 'one is missing'})"
-    if sorted(theirs.images) != sorted(ours.images):
-        return "images differ from the source"
-    if theirs.placeholders != ours.placeholders:
-        return "placeholders differ from the source"
+    problems = markup_problems(source, translation)
+    if problems:
+        return problems[0]
     hidden = sorted(_invisible_controls(translation) - _invisible_controls(source))
     if hidden:
         return f"invisible control character U+{ord(hidden[0]):04X}"
@@ -209,12 +271,20 @@ def load_translations(
     """
     translations = Translations(lang, include_machine, config.source_language)
     errors: list[str] = []
+    glossary_path = config.glossary_path
+    glossary_digest = (
+        hashlib.sha256(glossary_path.read_bytes()).hexdigest()
+        if glossary_path is not None and glossary_path.is_file()
+        else ""
+    )
     settings = (
         include_machine,
         config.source_language,
         config.check.mt_policy,
         tuple(sorted(config.check.disable)),
+        glossary_digest,
     )
+    glossary: Glossary | None = None  # read only when some catalog is screened again
     cache_file = cache / f"translations-{lang}.pickle" if cache is not None else None
     cached = _load_screened(cache_file, settings)
     kept: dict[str, tuple[str, _Screened]] = {}
@@ -227,12 +297,15 @@ def load_translations(
             screened = known[1]
         else:
             file = config.relative(path)
+            if glossary is None:
+                glossary = _build_glossary(config)
             context = qa.QAContext(
                 lang=lang,
                 domain=path.stem,
                 file=file,
                 source_language=config.source_language,
                 identifier=None,  # language identification costs seconds; `l10n check` runs it
+                glossary=glossary,
                 mt_policy=config.check.mt_policy,
                 disabled=frozenset(config.check.disable),
             )
@@ -248,6 +321,14 @@ def load_translations(
         payload = pickle.dumps((settings, kept), protocol=pickle.HIGHEST_PROTOCOL)
         write_bytes_atomic(cache_file, payload)
     return translations, errors
+
+
+def _build_glossary(config: Config) -> Glossary:
+    """The project's glossary; a broken one counts as empty here and `l10n check` reports it."""
+    try:
+        return project_glossary(config)
+    except GlossaryError:
+        return Glossary.empty()
 
 
 def _parse(data: bytes, path: Path, lang: str) -> Catalog:
@@ -407,18 +488,14 @@ def environment(config: Config) -> jinja2.Environment:
 def ui_callables(
     translations: Translations | None, domain: str, seen: list[Choice] | None = None
 ) -> dict[str, Callable[..., Any]]:
-    """``_``/``gettext`` for the templates; every choice made is appended to ``seen``."""
+    """``_``/``gettext``/``pgettext``/``ngettext`` for the templates; every choice made is
+    appended to ``seen``."""
 
-    def gettext(message: str, **variables: Any) -> Markup:
-        choice = (
-            Choice(message, Status.REVIEWED)
-            if translations is None
-            else translations.choose(domain, message)
-        )
+    def show(choice: Choice, english: str, variables: dict[str, Any]) -> Markup:
         text = _interpolate(choice.text, variables)
         if text is None:  # a translation broke the %(name)s variables
-            choice = Choice(message, Status.FALLBACK, "variables differ from the source")
-            text = _interpolate(message, variables) or escape(message)
+            choice = Choice(english, Status.FALLBACK, "variables differ from the source")
+            text = _interpolate(english, variables) or escape(english)
         if seen is not None:
             seen.append(choice)
         if choice.status is Status.FALLBACK:
@@ -426,11 +503,25 @@ def ui_callables(
             return Markup('<span lang="%s">%s</span>') % (translations.source_language, text)
         return Markup(text)
 
-    def pgettext(context: str, message: str, **variables: Any) -> Markup:
-        return gettext(message, **variables)
+    def pgettext(context: str | None, message: str, **variables: Any) -> Markup:
+        choice = (
+            Choice(message, Status.REVIEWED)
+            if translations is None
+            else translations.choose(domain, message, context)
+        )
+        return show(choice, message, variables)
+
+    def gettext(message: str, **variables: Any) -> Markup:
+        return pgettext(None, message, **variables)
 
     def ngettext(singular: str, plural: str, n: int, **variables: Any) -> Markup:
-        return gettext(singular if n == 1 else plural, num=n, **variables)
+        english = singular if n == 1 else plural
+        choice = (
+            Choice(english, Status.REVIEWED)
+            if translations is None
+            else translations.choose_plural(domain, singular, plural, n)
+        )
+        return show(choice, english, {"num": n, **variables})
 
     return {"_": gettext, "gettext": gettext, "pgettext": pgettext, "ngettext": ngettext}
 
@@ -505,7 +596,7 @@ def plan_language(
     usable = total = 0
     segments = _all_segments(documents, ui_msgids, config.ui_domain, page_segments or {})
     for domain, msgid, msgctxt in segments:
-        count = len(msgid.split())
+        count = qa.word_count(msgid)
         total += count
         words[translations.state(domain, msgid, msgctxt)] += count
         if translations.choose(domain, msgid, msgctxt).status is not Status.FALLBACK:

@@ -23,9 +23,7 @@ from .config import Config
 from .glossary import GlossaryError, project_glossary
 from .machine import MachineError, MachineResult, MachineTranslator
 from .memory import TranslationMemory, Unit, neighbour_contexts
-from .model import Catalog, Entry, Match, MatchKind, Origin, OriginKind
-
-MACHINE_COMMENT = "machine translation ({engine})"
+from .model import Catalog, Entry, Match, MatchKind, Origin, OriginKind, machine_comment
 
 
 @dataclass
@@ -59,7 +57,7 @@ def suggestion_comments(match: Match) -> list[str]:
     """Translator comments recording a proposal: readable in Poedit, kept in the file."""
     lines = [match.comment()]
     if match.origin.kind is OriginKind.MACHINE:
-        lines.insert(0, MACHINE_COMMENT.format(engine=match.origin.detail))
+        lines.insert(0, machine_comment(match.origin.detail))
     return lines
 
 
@@ -71,7 +69,7 @@ def apply_match(entry: Entry, match: Match, accept: bool = False) -> None:
     entry.translator_comments = [
         c
         for c in entry.translator_comments
-        if not c.startswith(("suggestion:", "machine translation ("))
+        if not c.startswith(("suggestion:", machine_comment("")[:-1]))
     ] + suggestion_comments(match)
     entry.fuzzy = not accept
 

@@ -2,8 +2,11 @@
 
 Every check has a stable name and a severity. One entry silences one check with
 the flag ``ignore-<name>`` in its ``#,`` line (Weblate's convention), e.g.
-``#, ignore-numbers``; a project turns a check off everywhere with
-``[tool.l10n.check] disable = ["length"]``.
+``#, ignore-punctuation``; a project turns a check off everywhere with
+``[tool.l10n.check] disable = ["length"]``. The safety checks -- ``markup``,
+``numbers``, ``provenance`` and the do-not-translate part of ``terms`` -- cannot
+be silenced from the catalog a translator edits: such a flag is reported as an
+``ignore-refused`` warning and the check runs anyway.
 
 Entry checks (run on translated and fuzzy entries):
 
@@ -42,11 +45,12 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 from babel.numbers import get_decimal_symbol, get_group_symbol
-from markdown_it import MarkdownIt
 
 from .glossary import Glossary
 from .langid import LanguageIdentifier, language_name, plain_text
-from .model import Entry, Finding, Severity
+from .model import REVIEWED_COMMENT, Entry, Finding, Severity, human_reviewed, machine_origin
+from .segment import BARE_URL, PLACEHOLDER, inline_markup, inline_parser, markup_problems, quoted
+from .sentences import base_language
 
 # ---------------------------------------------------------------------------
 # Framework
@@ -78,6 +82,7 @@ class Issue:
 
     message: str
     severity: Severity | None = None
+    silenceable: bool = True  # False: an ``ignore-<check>`` flag does not hide it
 
 
 @dataclass(frozen=True)
@@ -100,12 +105,22 @@ class Check:
     run_entry: EntryCheck | None = None  # once per entry
 
 
-def base_language(lang: str) -> str:
-    return lang.replace("-", "_").split("_")[0].lower()
+# Checks whose errors put a wrong number, link or unreviewed machine text in front
+# of patients: the catalog a translator edits cannot switch them off.
+SAFETY_CHECKS = frozenset({"markup", "numbers", "provenance"})
+# Checks with some such issues (terms: a missing do-not-translate term); those stay.
+_PARTLY_SAFETY_CHECKS = frozenset({"terms"})
+IGNORE_REFUSED = "ignore-refused"
+
+
+def ignore_requested(entry: Entry, check: str) -> bool:
+    """The entry carries the flag ``ignore-<check>``, whether or not it is honoured."""
+    return f"ignore-{check}" in entry.flags
 
 
 def ignored(entry: Entry, check: str) -> bool:
-    return f"ignore-{check}" in entry.flags
+    """The entry silences ``check`` with a flag, and ``check`` may be silenced."""
+    return check not in SAFETY_CHECKS and ignore_requested(entry, check)
 
 
 def pairs(entry: Entry) -> list[Pair]:
@@ -125,7 +140,10 @@ def check_entry(entry: Entry, context: QAContext) -> list[Finding]:
     findings: list[Finding] = []
     entry_pairs = pairs(entry)
     for check in CHECKS:
-        if check.name in context.disabled or ignored(entry, check.name):
+        if check.name in context.disabled:
+            continue
+        silenced = ignored(entry, check.name)
+        if silenced and check.name not in _PARTLY_SAFETY_CHECKS:
             continue
         issues: list[Issue] = []
         if check.run_entry is not None:
@@ -133,131 +151,51 @@ def check_entry(entry: Entry, context: QAContext) -> list[Finding]:
         if check.run is not None:
             for pair in entry_pairs:
                 issues.extend(check.run(pair, entry, context))
-        for issue in dict.fromkeys(issues):
-            findings.append(
-                Finding(
-                    check=check.name,
-                    severity=issue.severity or check.severity,
-                    message=issue.message,
-                    file=context.file,
-                    line=entry.lineno,
-                    lang=context.lang,
-                    domain=context.domain,
-                    msgid=entry.msgid,
-                )
-            )
+        kept = [i for i in dict.fromkeys(issues) if not silenced or not i.silenceable]
+        findings += [_finding(check.name, i, check.severity, entry, context) for i in kept]
+        if ignore_requested(entry, check.name) and (not silenced or kept):
+            refused = Issue(f"ignore-{check.name} cannot silence a safety check")
+            findings.append(_finding(IGNORE_REFUSED, refused, Severity.WARNING, entry, context))
     return findings
 
 
-def _quote(text: str, limit: int = 40) -> str:
-    return f"“{text if len(text) <= limit else text[: limit - 1] + '…'}”"
+def _finding(
+    name: str, issue: Issue, default: Severity, entry: Entry, context: QAContext
+) -> Finding:
+    return Finding(
+        check=name,
+        severity=issue.severity or default,
+        message=issue.message,
+        file=context.file,
+        line=entry.lineno,
+        lang=context.lang,
+        domain=context.domain,
+        msgid=entry.msgid,
+    )
 
 
 # ---------------------------------------------------------------------------
 # markup
 # ---------------------------------------------------------------------------
 
-_UNSAFE_SCHEMES = ("javascript:", "data:", "vbscript:")
-_BARE_URL = re.compile(r"(?:https?://|ftp://|www\.)[^\s<>()\[\]]+", re.IGNORECASE)
-_HTML_LIKE = re.compile(r"<\s*/?\s*[A-Za-z!?][^>]*>?")
-PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}")
-
-
-@cache
-def _markup_parser() -> MarkdownIt:
-    # Raw HTML on and every link accepted: the point is to *see* what a renderer
-    # with the project's safe settings would drop or escape.
-    parser = MarkdownIt("commonmark").enable(["table", "strikethrough"])
-    parser.validateLink = lambda url: True  # type: ignore[method-assign]
-    return parser
-
-
-@dataclass(frozen=True)
-class Markup:
-    """What inline Markdown a text uses, as multisets."""
-
-    links: Counter[str]
-    autolinks: Counter[str]
-    images: Counter[str]
-    bare_urls: Counter[str]
-    emphasis: Counter[str]
-    code: Counter[str]
-    placeholders: Counter[str]
-    html: Counter[str]
-    textless_links: tuple[str, ...]  # targets of links with no visible text: [](url)
-
-    @property
-    def urls(self) -> Counter[str]:
-        return self.links + self.autolinks + self.images + self.bare_urls
-
-
-@lru_cache(maxsize=65536)
-def markup_of(text: str) -> Markup:
-    links: Counter[str] = Counter()
-    autolinks: Counter[str] = Counter()
-    images: Counter[str] = Counter()
-    bare_urls: Counter[str] = Counter()
-    emphasis: Counter[str] = Counter()
-    code: Counter[str] = Counter()
-    placeholders: Counter[str] = Counter()
-    html: Counter[str] = Counter()
-    textless: list[str] = []
-    for block in _markup_parser().parseInline(text):
-        children = block.children or []
-        for index, token in enumerate(children):
-            if token.type == "link_open":
-                if index + 1 < len(children) and children[index + 1].type == "link_close":
-                    textless.append(str(token.attrs.get("href", "")))
-                href = str(token.attrs.get("href", ""))
-                (autolinks if token.markup == "autolink" else links)[href] += 1
-            elif token.type == "image":
-                images[str(token.attrs.get("src", ""))] += 1
-            elif token.type in ("strong_open", "em_open", "s_open"):
-                emphasis[token.type.removesuffix("_open")] += 1
-            elif token.type == "code_inline":
-                code[token.content] += 1
-            elif token.type == "html_inline":
-                html[token.content] += 1
-            elif token.type == "text":
-                placeholders.update(PLACEHOLDER.findall(token.content))
-                bare_urls.update(_BARE_URL.findall(token.content))
-                html.update(_HTML_LIKE.findall(token.content))
-    return Markup(
-        links, autolinks, images, bare_urls, emphasis, code, placeholders, html, tuple(textless)
-    )
-
-
-def _differences(what: str, source: Counter[str], target: Counter[str]) -> Iterator[str]:
-    for item in sorted((source - target).keys()):
-        yield f"{what} {item} is missing"
-    for item in sorted((target - source).keys()):
-        yield f"{what} {item} is not in the source"
-
 
 def check_markup(pair: Pair, entry: Entry, context: QAContext) -> Iterator[Issue]:
-    source, target = markup_of(pair.source), markup_of(pair.translation)
-    for url in target.urls:
-        if url.strip().lower().startswith(_UNSAFE_SCHEMES):
-            yield Issue(f"unsafe link {_quote(url)}")
-    for tag in sorted((target.html - source.html).keys()):
-        yield Issue(f"raw HTML {_quote(tag)} is not allowed")
-    for url in sorted((target.autolinks - source.autolinks).keys()):
-        yield Issue(f"autolink <{url}> is not in the source")
-    for url in sorted((target.bare_urls - source.bare_urls).keys()):
-        yield Issue(f"URL {url} is not in the source")
-    for message in _differences("link target", source.links, target.links):
-        yield Issue(message)
-    for message in _differences("image", source.images, target.images):
-        yield Issue(message)
-    for message in _differences("placeholder", source.placeholders, target.placeholders):
-        yield Issue(message)
-    for message in _differences("code", source.code, target.code):
-        yield Issue(message)
-    for kind in sorted(set(source.emphasis) | set(target.emphasis)):
-        if source.emphasis[kind] != target.emphasis[kind]:
+    # What may be published is decided by segment.markup_problems, which the
+    # renderer applies too; emphasis and code only matter to the reader.
+    for problem in markup_problems(pair.source, pair.translation):
+        yield Issue(problem)
+    source, target = inline_markup(pair.source), inline_markup(pair.translation)
+    source_code, target_code = Counter(source.code), Counter(target.code)
+    for item in sorted((source_code - target_code).keys()):
+        yield Issue(f"code {item} is missing")
+    for item in sorted((target_code - source_code).keys()):
+        yield Issue(f"code {item} is not in the source")
+    source_emphasis, target_emphasis = Counter(source.emphasis), Counter(target.emphasis)
+    for kind in sorted(set(source_emphasis) | set(target_emphasis)):
+        if source_emphasis[kind] != target_emphasis[kind]:
             name = {"strong": "bold", "em": "emphasis", "s": "strikethrough"}[kind]
             yield Issue(
-                f"{name} used {target.emphasis[kind]} time(s), {source.emphasis[kind]} in the source"
+                f"{name} used {target_emphasis[kind]} time(s), {source_emphasis[kind]} in the source"
             )
 
 
@@ -363,10 +301,10 @@ def numbers_in(text: str, lang: str) -> tuple[Number, ...]:
 def prose(text: str) -> str:
     """The visible words of inline Markdown: text and link text, not URLs, code or placeholders."""
     parts: list[str] = []
-    for block in _markup_parser().parseInline(text):
+    for block in inline_parser().parseInline(text):
         for token in block.children or ():
             if token.type == "text":
-                parts.append(PLACEHOLDER.sub(" ", _BARE_URL.sub(" ", token.content)))
+                parts.append(PLACEHOLDER.sub(" ", BARE_URL.sub(" ", token.content)))
             elif token.type in ("softbreak", "hardbreak", "code_inline", "link_open", "link_close"):
                 parts.append(" ")
     return "".join(parts)
@@ -414,11 +352,15 @@ def check_terms(pair: Pair, entry: Entry, context: QAContext) -> Iterator[Issue]
         if not glossary.missing_in(term, context.lang, pair.translation):
             continue
         if term.do_not_translate:
-            yield Issue(f"do-not-translate term {_quote(term.source)} is missing", Severity.ERROR)
+            yield Issue(
+                f"do-not-translate term {quoted(term.source)} is missing",
+                Severity.ERROR,
+                silenceable=False,
+            )
         else:
             approved = term.approved(context.lang) or ""
             yield Issue(
-                f"glossary term {_quote(term.source)} should be translated as {_quote(approved)}",
+                f"glossary term {quoted(term.source)} should be translated as {quoted(approved)}",
                 Severity.WARNING,
             )
 
@@ -545,24 +487,6 @@ def check_length(pair: Pair, entry: Entry, context: QAContext) -> Iterator[Issue
 # provenance, required-fragment
 # ---------------------------------------------------------------------------
 
-MACHINE_COMMENT_PREFIXES = ("machine translation (", "suggestion: machine")
-REVIEWED_COMMENT = "reviewed"
-
-
-def machine_origin(entry: Entry) -> bool:
-    """A translator comment records that the text came from a machine."""
-    return any(
-        line.strip().startswith(MACHINE_COMMENT_PREFIXES) for line in entry.translator_comments
-    )
-
-
-def human_reviewed(entry: Entry) -> bool:
-    """A translator comment line says ``reviewed`` (optionally followed by who and when)."""
-    return any(
-        line.strip() == REVIEWED_COMMENT or line.strip().startswith(REVIEWED_COMMENT + " ")
-        for line in entry.translator_comments
-    )
-
 
 def check_provenance(entry: Entry, context: QAContext) -> Iterator[Issue]:
     # The rule: machine output may be published only after a human touched it.
@@ -589,8 +513,10 @@ def check_required_fragment(entry: Entry, context: QAContext) -> Iterator[Issue]
     for line in entry.translator_comments:
         if line.strip().startswith(KEEP_PREFIX):
             fragment = line.strip()[len(KEEP_PREFIX) :].strip()
-            if fragment and not all(contains_fragment(text, fragment) for text in entry.translations if text):
-                yield Issue(f"translation must contain {_quote(fragment, 60)} verbatim (# keep:)")
+            if fragment and not all(
+                contains_fragment(text, fragment) for text in entry.translations if text
+            ):
+                yield Issue(f"translation must contain {quoted(fragment, 60)} verbatim (# keep:)")
 
 
 CHECKS: tuple[Check, ...] = (

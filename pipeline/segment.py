@@ -10,9 +10,10 @@ translations back, so both sides agree on what a block is.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -193,12 +194,13 @@ def read_segments(config: Config) -> list[Segment]:
     return [segment for doc in read_documents(config) for segment in document_segments(doc)]
 
 
-_PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}")
+PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}")
+"""A ``{name}`` the renderer fills in: a translation must keep each one as it is."""
 
 
 def _flags(msgid: str) -> tuple[str, ...]:
     # msgfmt then checks that a translation keeps the same {placeholders}.
-    return ("python-brace-format",) if _PLACEHOLDER.search(msgid) else ()
+    return ("python-brace-format",) if PLACEHOLDER.search(msgid) else ()
 
 
 def _front_matter_line(document: Document, key: str) -> int:
@@ -208,56 +210,150 @@ def _front_matter_line(document: Document, key: str) -> int:
     return 1
 
 
+# ---------------------------------------------------------------------------
+# A segment's inline markup: the one view the renderer and the QA checks share
+# ---------------------------------------------------------------------------
+
+UNSAFE_SCHEMES = ("javascript:", "data:", "vbscript:")
+BARE_URL = re.compile(r"(?:https?://|ftp://|www\.)[^\s<>()\[\]]+", re.IGNORECASE)
+_HTML_LIKE = re.compile(r"<\s*/?\s*[A-Za-z!?][^>]*>?")
+_EMPHASIS = {"em_open": "em", "strong_open": "strong", "s_open": "s"}
+
+
+@cache
+def inline_parser() -> MarkdownIt:
+    """The project dialect with raw HTML on and every link accepted.
+
+    The point is to *see* what a renderer with the project's safe settings would
+    drop or escape: a ``javascript:`` link or an ``<img onerror>`` the renderer
+    turns into text is still a translation nobody may publish.
+    """
+    parser = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    parser.validateLink = lambda url: True  # type: ignore[method-assign]
+    return parser
+
+
 @dataclass(frozen=True)
 class InlineMarkup:
     """What a segment's inline Markdown does, beyond its words.
 
-    The renderer and the QA checks both compare a translation's markup with its
-    source's through this one view, so they cannot disagree.
+    The renderer (:func:`pipeline.pages.unsafe_translation`) and the QA
+    ``markup`` check both compare a translation's markup with its source's
+    through this one view and :func:`markup_problems`, so they cannot disagree.
     """
 
-    links: tuple[tuple[str, str], ...]  # (href, title), in order
+    links: tuple[tuple[str, str], ...]  # (href, title) of every link, autolinks too, in order
+    autolinks: tuple[str, ...]
     images: tuple[str, ...]
     code: tuple[str, ...]
-    placeholders: tuple[str, ...]
-    emphasis: int  # count of em/strong/s spans
-    raw_html: tuple[str, ...]  # html_inline content (never rendered, always suspicious)
-    autolinks: tuple[str, ...]
+    placeholders: tuple[str, ...]  # sorted
+    emphasis: tuple[str, ...]  # "em", "strong" or "s" per span, in order
+    raw_html: tuple[str, ...]  # HTML tags, parsed or as text: never rendered, always suspicious
+    bare_urls: tuple[str, ...]  # URLs in the text (rendered as text: linkify is off)
+    textless_links: tuple[str, ...]  # targets of links with no visible text: [](url)
+
+    @property
+    def link_targets(self) -> Counter[str]:
+        """The hrefs of the links that are not autolinks."""
+        targets = Counter(href for href, _ in self.links)
+        targets.subtract(self.autolinks)
+        return +targets
+
+    @property
+    def urls(self) -> Counter[str]:
+        """Every URL: link targets, autolinks, images and bare URLs."""
+        return Counter(href for href, _ in self.links) + Counter(self.images + self.bare_urls)
 
 
+@lru_cache(maxsize=65536)
 def inline_markup(text: str) -> InlineMarkup:
     links: list[tuple[str, str]] = []
+    autolinks: list[str] = []
     images: list[str] = []
     code: list[str] = []
     html: list[str] = []
-    autolinks: list[str] = []
-    emphasis = 0
-    # html is off in the project dialect; parse with it on so raw HTML is *seen* here.
-    for token in _inspector().parseInline(text)[0].children or []:
-        if token.type == "link_open":
-            href = str(token.attrGet("href") or "")
-            links.append((href, str(token.attrGet("title") or "")))
-            if token.markup == "autolink":
-                autolinks.append(href)
-        elif token.type == "image":
-            images.append(str(token.attrGet("src") or ""))
-        elif token.type == "code_inline":
-            code.append(token.content)
-        elif token.type in ("em_open", "strong_open", "s_open"):
-            emphasis += 1
-        elif token.type == "html_inline":
-            html.append(token.content)
+    bare_urls: list[str] = []
+    emphasis: list[str] = []
+    textless: list[str] = []
+    placeholders: list[str] = []
+    for block in inline_parser().parseInline(text):
+        children = block.children or []
+        for index, token in enumerate(children):
+            if token.type == "link_open":
+                href = str(token.attrGet("href") or "")
+                links.append((href, str(token.attrGet("title") or "")))
+                if token.markup == "autolink":
+                    autolinks.append(href)
+                if index + 1 < len(children) and children[index + 1].type == "link_close":
+                    textless.append(href)
+            elif token.type == "image":
+                images.append(str(token.attrGet("src") or ""))
+            elif token.type == "code_inline":
+                code.append(token.content)
+            elif token.type in _EMPHASIS:
+                emphasis.append(_EMPHASIS[token.type])
+            elif token.type == "html_inline":
+                html.append(token.content)
+            elif token.type == "text":
+                placeholders += PLACEHOLDER.findall(token.content)
+                bare_urls += BARE_URL.findall(token.content)
+                html += _HTML_LIKE.findall(token.content)
     return InlineMarkup(
         links=tuple(links),
+        autolinks=tuple(autolinks),
         images=tuple(images),
         code=tuple(code),
-        placeholders=tuple(sorted(_PLACEHOLDER.findall(text))),
-        emphasis=emphasis,
+        placeholders=tuple(sorted(placeholders)),
+        emphasis=tuple(emphasis),
         raw_html=tuple(html),
-        autolinks=tuple(autolinks),
+        bare_urls=tuple(bare_urls),
+        textless_links=tuple(textless),
     )
 
 
-@cache
-def _inspector() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+def _differences(what: str, source: Counter[str], target: Counter[str]) -> Iterator[str]:
+    for item in sorted((source - target).keys()):
+        yield f"{what} {item} is missing"
+    for item in sorted((target - source).keys()):
+        yield f"{what} {item} is not in the source"
+
+
+def markup_problems(source: str, translation: str) -> list[str]:
+    """Why ``translation``'s markup may not stand in for ``source``'s; empty when it may.
+
+    Link targets and titles, images, autolinks, URLs, raw HTML and
+    ``{placeholders}`` must be exactly the source's: a translator cannot add a
+    link, change where one points (so no ``javascript:``/``data:`` URL and no
+    new domain) or smuggle markup. Emphasis and code are the QA check's concern.
+    """
+    ours, theirs = inline_markup(source), inline_markup(translation)
+    problems = [
+        f"unsafe link {quoted(url)}"
+        for url in theirs.urls
+        if url.strip().lower().startswith(UNSAFE_SCHEMES)
+    ]
+    problems += [
+        f"raw HTML {quoted(tag)} is not allowed"
+        for tag in sorted((Counter(theirs.raw_html) - Counter(ours.raw_html)).keys())
+    ]
+    problems += [
+        f"autolink <{url}> is not in the source"
+        for url in sorted((Counter(theirs.autolinks) - Counter(ours.autolinks)).keys())
+    ]
+    problems += [
+        f"URL {url} is not in the source"
+        for url in sorted((Counter(theirs.bare_urls) - Counter(ours.bare_urls)).keys())
+    ]
+    problems += _differences("link target", ours.link_targets, theirs.link_targets)
+    titles = Counter(t for _, t in theirs.links if t) - Counter(t for _, t in ours.links if t)
+    problems += [f"link title {quoted(title)} is not in the source" for title in sorted(titles)]
+    problems += _differences("image", Counter(ours.images), Counter(theirs.images))
+    problems += _differences(
+        "placeholder", Counter(ours.placeholders), Counter(theirs.placeholders)
+    )
+    return list(dict.fromkeys(problems))
+
+
+def quoted(text: str, limit: int = 40) -> str:
+    """``text`` in quotation marks for a message, shortened to ``limit`` characters."""
+    return f"“{text if len(text) <= limit else text[: limit - 1] + '…'}”"

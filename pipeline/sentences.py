@@ -50,6 +50,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -59,7 +60,7 @@ import pysbd
 from rapidfuzz import fuzz
 
 from .memory import TranslationMemory, Unit
-from .model import Catalog, Entry, Match, MatchKind, Origin, OriginKind
+from .model import Catalog, Entry, Match, MatchKind, Origin, OriginKind, entry_origin
 
 SENTENCES_ORIGIN = Origin(OriginKind.SENTENCES)
 
@@ -70,7 +71,8 @@ LENGTH_SLACK = 12
 # An edited sentence is "the same sentence, changed" from this similarity up.
 CHANGED_SIMILARITY = 70.0
 
-SEGMENTER_LANGUAGES = {"en", "ru", "de", "es", "fr", "ar"}
+# The languages pysbd has rules for; any other is split by its English rules, the most general.
+SEGMENTER_LANGUAGES = frozenset(pysbd.languages.LANGUAGE_CODES)
 
 # Masked inside protected spans so that no sentence can end there.
 _TERMINALS = frozenset(".!?;:…؟。")
@@ -169,6 +171,25 @@ def split_sentences(text: str, lang: str) -> list[str]:
     Joining them with single spaces gives the block back (up to whitespace).
     """
     return list(_split(text, base_language(lang)))
+
+
+def sentence_pieces(text: str, lang: str) -> list[str]:
+    """:func:`split_sentences` with the whitespace kept: ``"".join(pieces) == text``.
+
+    Each piece is a sentence and the whitespace after it (the first piece also
+    keeps the whitespace before it).
+    """
+    cuts = [0]
+    cursor = 0
+    for index, sentence in enumerate(_split(text, base_language(lang))):
+        start = text.find(sentence, cursor)
+        if start < 0:  # cannot happen: every sentence is a slice of text, in order
+            break
+        if index and start > cuts[-1]:
+            cuts.append(start)
+        cursor = start + len(sentence)
+    cuts.append(len(text))
+    return [text[start:end] for start, end in itertools.pairwise(cuts) if end > start]
 
 
 @lru_cache(maxsize=8192)
@@ -271,6 +292,8 @@ def sentence_units(catalog: Catalog, source_lang: str) -> Iterator[Unit]:
         return
     for entry in catalog.active():
         if entry.is_header or not entry.translated or entry.msgid_plural is not None:
+            continue
+        if entry_origin(entry).is_machine:  # unreviewed machine text is no sentence memory
             continue
         pairs = align(entry.msgid, entry.msgstr, source_lang, catalog.lang)
         for pair in pairs or ():

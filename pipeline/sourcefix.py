@@ -187,7 +187,9 @@ def _rewrite_source(config: Config, file: str, fixes: Sequence[Fix]) -> None:
         words = (re.escape(word) for word in fix.original.split())
         found = re.compile(r"\s+".join(words)).search(text, start)
         if found is None:
-            raise FixError(f"{file}:{fix.line}: the fragment is no longer in this block; check again")
+            raise FixError(
+                f"{file}:{fix.line}: the fragment is no longer in this block; check again"
+            )
         text = text[: found.start()] + fix.english + text[found.end() :]
     lines = text.splitlines(keepends=True)
     unconfirmed = [fix for fix in fixes if not fix.confirmed]

@@ -84,3 +84,12 @@ def test_plain_text_strips_markup_urls_numbers_and_terms() -> None:
 
 def test_identifier_is_built_once() -> None:
     assert identifier(["fr", "en"]) is identifier(["en", "fr"])
+
+
+def test_sentences_are_split_by_the_pipeline_rules_not_a_second_splitter() -> None:
+    from pipeline.langid import identifier
+    from pipeline.sentences import split_sentences
+
+    text = "The dose is approx. 5 mg per kg. Then stop."
+    assert identifier(["en", "ru"]).sentences(text) == split_sentences(text, "en")
+    assert split_sentences(text, "en") == ["The dose is approx. 5 mg per kg.", "Then stop."]

@@ -16,6 +16,7 @@ from lxml import etree, html
 from pipeline.cli import main
 from pipeline.config import load_config
 from pipeline.model import Entry
+from pipeline.pages import Choice, Status
 from pipeline.serve import VERSION_PATH, start_preview
 from tests.hostile_translations import translate_catalogs
 from tests.projects import copy_project, set_publish_minimum
@@ -244,3 +245,89 @@ def test_numbers_and_codes_read_left_to_right_in_arabic_without_invisible_marks(
         'معدل الاستجابة [<bdi dir="ltr">]70–90%[</bdi>] مع [<bdi dir="ltr">]CD33 / CD123[</bdi>]'
         ' و [<bdi dir="ltr">]IL-6[</bdi>] في العلاج'
     )
+
+
+def test_do_not_translate_terms_are_enforced_and_a_glossary_change_rescreens(
+    project: Path,
+) -> None:
+    def changed_term(domain: str, entry: Entry) -> str | None:
+        if entry.msgid == "BCMA":
+            return "BCMB"
+        return tagged("ru")(domain, entry)
+
+    translate_catalogs(project, "ru", changed_term)
+    output = " ".join(build(project).split())  # the report wraps long lines
+    assert "[ru] QA terms: do-not-translate term “BCMA” is missing" in output
+    cells = page(project, "ru", "effectiveness").xpath("//main//td")
+    assert "BCMB" not in [cell.text_content() for cell in cells]
+    assert "BCMA" in [cell.text_content() for cell in cells if cell.get("lang") == "en"]
+
+    glossary = project / "glossary.csv"
+    glossary.write_text(
+        "".join(
+            line
+            for line in glossary.read_text("utf-8").splitlines(keepends=True)
+            if not line.startswith("BCMA,")
+        ),
+        "utf-8",
+    )
+    assert "QA terms" not in build(project)
+    cells = page(project, "ru", "effectiveness").xpath("//main//td")
+    assert "BCMB" in [cell.text_content() for cell in cells]
+
+
+def test_a_translator_cannot_add_a_script_link_the_renderer_would_show_as_text() -> None:
+    from pipeline.pages import unsafe_translation
+
+    assert unsafe_translation("See the page.", "Siehe [die Seite](javascript:alert(1)).")
+    assert unsafe_translation("See the page.", "Siehe die Seite.") == ""
+
+
+def test_ui_strings_honour_msgctxt_and_plural_forms() -> None:
+    from pipeline.pages import Translations, ui_callables
+    from pipeline.pofile import parse_catalog
+
+    catalog = parse_catalog(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Language: ru\\n"\n'
+        '"Plural-Forms: nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && '
+        '(n%100<10 || n%100>=20) ? 1 : 2);\\n"\n\n'
+        'msgid "Back"\nmsgstr "Назад"\n\n'
+        'msgctxt "navigation"\nmsgid "Back"\nmsgstr "К началу"\n\n'
+        'msgid "%(num)s infusion"\nmsgid_plural "%(num)s infusions"\n'
+        'msgstr[0] "%(num)s инфузия"\nmsgstr[1] "%(num)s инфузии"\nmsgstr[2] "%(num)s инфузий"\n',
+        "locales/ru/LC_MESSAGES/ui.po",
+        "ru",
+        "ui",
+    )
+    translations = Translations("ru")
+    translations.add(catalog, "locales/ru/LC_MESSAGES/ui.po")
+    seen: list[Choice] = []
+    ui = ui_callables(translations, "ui", seen)
+    assert ui["gettext"]("Back") == "Назад"
+    assert ui["pgettext"]("navigation", "Back") == "К началу"
+    plural = ui["ngettext"]
+    assert [plural("%(num)s infusion", "%(num)s infusions", n) for n in (1, 3, 5, 21)] == [
+        "1 инфузия",
+        "3 инфузии",
+        "5 инфузий",
+        "21 инфузия",
+    ]
+    assert all(choice.status is Status.REVIEWED for choice in seen)
+    english = ui_callables(None, "ui")["ngettext"]
+    assert english("%(num)s infusion", "%(num)s infusions", 2) == "2 infusions"
+
+
+def test_the_status_page_counts_words_as_l10n_check_does(project: Path) -> None:
+    from pipeline import qa
+    from pipeline.catalog import ui_segments
+    from pipeline.pages import plan_language
+    from pipeline.segment import document_segments
+    from pipeline.source import read_documents
+
+    config = load_config(project)
+    documents = read_documents(config)
+    ui = list(dict.fromkeys(s.msgid for s in ui_segments(config) if not s.msgctxt))
+    plan, _ = plan_language(config, "ru", documents, ui, include_machine=False)
+    msgids = [s.msgid for d in documents for s in document_segments(d) if s.msgid] + ui
+    assert plan.total_words == sum(qa.word_count(msgid) for msgid in msgids)
+    assert plan.total_words != sum(len(msgid.split()) for msgid in msgids)

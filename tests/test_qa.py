@@ -380,11 +380,79 @@ def test_required_fragment() -> None:
 
 
 def test_ignore_flag_and_disable_silence_one_check() -> None:
-    source, msgstr = "Response in 70–90% of cases.", "Ответ в 70–80 % случаев."
-    assert messages("numbers", source, msgstr, "ru") != []
-    assert messages("numbers", source, msgstr, "ru", flags=("ignore-numbers",)) == []
-    assert messages("numbers", source, msgstr, "ru", disabled=frozenset({"numbers"})) == []
+    source, msgstr = "Response in 70–90% of cases", "Ответ в 70–90 % случаев."
+    assert messages("punctuation", source, msgstr, "ru") != []
+    assert messages("punctuation", source, msgstr, "ru", flags=("ignore-punctuation",)) == []
+    assert messages("ignore-refused", source, msgstr, "ru", flags=("ignore-punctuation",)) == []
+    assert messages("punctuation", source, msgstr, "ru", disabled=frozenset({"punctuation"})) == []
     assert len(CHECK_NAMES) == len(set(CHECK_NAMES))
+
+
+def test_the_project_may_disable_a_safety_check_but_a_translator_may_not() -> None:
+    source, msgstr = "HER2-positive breast cancer.", "HER3-положительный рак молочной железы."
+    assert messages("numbers", source, msgstr, "ru", disabled=frozenset({"numbers"})) == []
+    found = check_entry(
+        Entry(msgid=source, msgstr=msgstr, flags=["ignore-numbers"], lineno=7), context("ru")
+    )
+    assert [(f.severity, f.message) for f in found if f.check == "numbers"] == [
+        (Severity.ERROR, "number 2 is missing"),
+        (Severity.ERROR, "number 3 is not in the source"),
+    ]
+    refused = [f for f in found if f.check == "ignore-refused"]
+    assert [(f.severity, f.message) for f in refused] == [
+        (Severity.WARNING, "ignore-numbers cannot silence a safety check")
+    ]
+
+
+@pytest.mark.parametrize(
+    "check, msgstr, comments",
+    [
+        ("markup", "Смотрите [страницу](https://evil.example/).", []),
+        ("provenance", "Смотрите страницу.", ["machine translation (libre)"]),
+    ],
+)
+def test_markup_and_provenance_cannot_be_silenced_per_entry(
+    check: str, msgstr: str, comments: list[str]
+) -> None:
+    entry = Entry(
+        msgid="See the page.",
+        msgstr=msgstr,
+        translator_comments=comments,
+        flags=[f"ignore-{check}"],
+        lineno=4,
+    )
+    found = check_entry(entry, context("ru"))
+    assert any(f.check == check and f.severity is Severity.ERROR for f in found), found
+    assert any(f.check == "ignore-refused" for f in found)
+
+
+def test_ignore_terms_silences_a_glossary_warning_not_a_do_not_translate_term(
+    glossary: Glossary,
+) -> None:
+    source = "CAR-T and stem cell therapy."
+    wrong_term = "CAR-T и лечение стволовыми клетками."
+    assert messages("terms", source, wrong_term, "ru", glossary=glossary) != []
+    flags = ("ignore-terms",)
+    assert messages("terms", source, wrong_term, "ru", flags=flags, glossary=glossary) == []
+    assert (
+        messages("ignore-refused", source, wrong_term, "ru", flags=flags, glossary=glossary) == []
+    )
+    dropped = "CAR-Т и терапия стволовыми клетками."  # Cyrillic Т: not the term
+    assert messages("terms", source, dropped, "ru", flags=flags, glossary=glossary) == [
+        "do-not-translate term “CAR-T” is missing"
+    ]
+    assert messages("ignore-refused", source, dropped, "ru", flags=flags, glossary=glossary) == [
+        "ignore-terms cannot silence a safety check"
+    ]
+
+
+def test_link_title_change_is_a_markup_error_as_the_renderer_says() -> None:
+    from pipeline.pages import unsafe_translation
+
+    source = 'See [the page](cost.md "Cost").'
+    msgstr = 'Siehe [die Seite](cost.md "x\\" onmouseover=\\"alert(1)").'
+    assert unsafe_translation(source, msgstr)
+    assert messages("markup", source, msgstr, "de") != []
 
 
 def test_plural_forms_are_checked_each() -> None:

@@ -223,3 +223,23 @@ def test_real_catalogs_no_wrong_carry_over(tmp_path: Path) -> None:
 
 def test_short_diff_shows_the_changed_stretch() -> None:
     assert short_diff("a b c d e", "a b X d e") == ("…b c d…", "…b X d…")
+
+
+def test_sentence_pieces_keep_every_character_and_the_abbreviation_rules() -> None:
+    from pipeline.sentences import sentence_pieces
+
+    text = "  The dose is approx. 5 mg per kg.  Then stop. "
+    pieces = sentence_pieces(text, "en")
+    assert "".join(pieces) == text
+    assert [piece.strip() for piece in pieces] == split_sentences(text, "en")
+    assert pieces == ["  The dose is approx. 5 mg per kg.  ", "Then stop. "]
+    assert sentence_pieces("", "en") == []
+
+
+def test_one_base_language_and_one_segmenter_language_list() -> None:
+    import pysbd
+
+    from pipeline import qa, sentences
+
+    assert qa.base_language is sentences.base_language
+    assert frozenset(pysbd.languages.LANGUAGE_CODES) == sentences.SEGMENTER_LANGUAGES
