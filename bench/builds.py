@@ -88,12 +88,22 @@ def measure_site(pages: int, languages: tuple[str, ...], runs: int) -> list[Reco
     return [
         Record("build: full", size, full, notes="from an empty output folder and memory"),
         Record(
-            "build: no change", size, unchanged, "full build", full,
-            "≤5% of a full build", share_unchanged <= 0.05,
+            "build: no change",
+            size,
+            unchanged,
+            "full build",
+            full,
+            "≤5% of a full build",
+            share_unchanged <= 0.05,
         ),
         Record(
-            "build: one page edited", size, edited, "full build", full,
-            "≤10% of a full build", share_edited <= 0.10,
+            "build: one page edited",
+            size,
+            edited,
+            "full build",
+            full,
+            "≤10% of a full build",
+            share_edited <= 0.10,
         ),
     ]
 
@@ -110,7 +120,9 @@ def measure(quick: bool) -> list[Record]:
     fulls[-1].quality["per_page_growth"] = round(per_page[-1] / per_page[0], 2)
     fulls[-1].target = "linear in pages × languages"
     fulls[-1].met = per_page[-1] / per_page[0] <= 1.25
-    fulls[-1].notes += (
+    fulls[
+        -1
+    ].notes += (
         f"; time per page {fulls[-1].size} / {fulls[0].size} = {per_page[-1] / per_page[0]:.2f}"
     )
     return records

@@ -187,7 +187,9 @@ def paragraphs(
                     and q["ours_precision"] >= q["reference_precision"]
                 )
             else:
-                record.notes = f"msgmerge not run above {msgmerge_up_to:,} entries (minutes per run)"
+                record.notes = (
+                    f"msgmerge not run above {msgmerge_up_to:,} entries (minutes per run)"
+                )
             records.append(record)
             if size <= babel_up_to:
                 babel_record, _ = _compare(

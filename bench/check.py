@@ -61,7 +61,9 @@ def large_project(root: Path, languages: tuple[str, ...], size: int, seed: int =
             for m, r in zip(ranked, references, strict=True)
         ]
         translated += sum(1 for e in entries if e.msgstr)
-        catalog = Catalog(entries=entries, header=Entry(msgid="", msgstr=f"{header}Language: {lang}\n"))
+        catalog = Catalog(
+            entries=entries, header=Entry(msgid="", msgstr=f"{header}Language: {lang}\n")
+        )
         write_catalog(catalog, config.catalog_path(lang, "messages"))
     return translated
 
@@ -76,7 +78,9 @@ def _cold_and_warm(root: Path, name: str, size: str, warm_runs: int, notes: str)
     extra = {"findings": findings}
     return [
         Record(name, f"{size}, cold", cold, quality=extra, notes=f"{notes}; no language-ID cache"),
-        Record(name, f"{size}, warm", warm, quality=extra, notes=f"{notes}; language-ID cache kept"),
+        Record(
+            name, f"{size}, warm", warm, quality=extra, notes=f"{notes}; language-ID cache kept"
+        ),
     ]
 
 

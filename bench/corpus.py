@@ -116,7 +116,12 @@ def _revise(
     old = Catalog(header=Entry(msgid="", msgstr=HEADER), lang="fr")
     for number, ((msgctxt, msgid), msgstr) in enumerate(texts):
         old.entries.append(
-            Entry(msgid, msgstr, msgctxt, references=[f"src/module{number // 50}.py:{number % 50 + 1}"])
+            Entry(
+                msgid,
+                msgstr,
+                msgctxt,
+                references=[f"src/module{number // 50}.py:{number % 50 + 1}"],
+            )
         )
     scenario = UpdateScenario(old, Catalog(header=Entry(msgid="", msgstr=HEADER)))
     taken = {entry.key for entry in old.entries}
@@ -194,7 +199,9 @@ def paragraph_scenario(size: int, seed: int = 20240502) -> UpdateScenario:
     """``size`` paragraphs of 3-6 real sentences, with their real French translations."""
     rng = random.Random(seed)
     pool = sentences()
-    texts = [((None, text), target) for text, target in (_paragraph(pool, rng) for _ in range(size))]
+    texts = [
+        ((None, text), target) for text, target in (_paragraph(pool, rng) for _ in range(size))
+    ]
     fresh = (_paragraph(pool, rng)[0] for _ in itertools.count())
     return _revise(texts, fresh, lambda text: _edit_paragraph(text, pool, rng), rng)
 
@@ -203,7 +210,10 @@ def paragraph_scenario(size: int, seed: int = 20240502) -> UpdateScenario:
 # Markdown
 # ---------------------------------------------------------------------------
 
-MARKDOWN_SOURCES = (Path("/usr/share/doc/nodejs/api"), Path(__file__).resolve().parents[1] / "source")
+MARKDOWN_SOURCES = (
+    Path("/usr/share/doc/nodejs/api"),
+    Path(__file__).resolve().parents[1] / "source",
+)
 
 
 def markdown_documents() -> list[tuple[str, str]]:

@@ -94,7 +94,9 @@ def sentence_leverage(quick: bool) -> list[Record]:
             capture_output=True, text=True, timeout=600, check=True,
         )  # fmt: skip
     except (subprocess.SubprocessError, OSError) as error:
-        return [Record("sentence leverage", "shipped project", Timing(), notes=f"did not run: {error}")]
+        return [
+            Record("sentence leverage", "shipped project", Timing(), notes=f"did not run: {error}")
+        ]
     results = json.loads((HERE / "results-sentences.json").read_text("utf-8"))
     return [
         Record(

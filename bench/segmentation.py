@@ -87,9 +87,7 @@ def measure(quick: bool) -> list[Record]:
             path.write_text(text, "utf-8")
             run_ours = functools.partial(ours, text, config)
             if size in sizes:
-                mine, theirs = alternate(
-                    run_ours, functools.partial(translate_toolkit, path), runs
-                )
+                mine, theirs = alternate(run_ours, functools.partial(translate_toolkit, path), runs)
                 record = Record(
                     "segmentation: Markdown -> POT", f"{megabytes:.2f} MB", mine,
                     "Translate Toolkit md2po", theirs,
