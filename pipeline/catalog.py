@@ -223,6 +223,18 @@ _SHORT = 100  # characters: below this, word order and case are forgiven
 # that share characters ("Cursor color" / "Cursor Position") share few words.
 _SECOND_CHANCE_CHARACTERS = 65.0
 _SECOND_CHANCE_WORDS = 70.0
+# Paragraphs: 60% of the characters, and one text's words nearly all in the other.
+_SECOND_CHANCE_PARAGRAPH = 60.0
+_SECOND_CHANCE_SUBSET = 95.0
+
+
+_SENTENCE_END = re.compile(r"(?<=[.?!])\s+")
+
+
+def _shared_sentences(a: str, b: str) -> float:
+    """The share of the shorter text's sentences found unchanged in the other."""
+    first, second = set(_SENTENCE_END.split(a)), set(_SENTENCE_END.split(b))
+    return len(first & second) / min(len(first), len(second))
 
 
 # Postings longer than this are left out of candidate selection (see scored).
@@ -275,8 +287,11 @@ class FuzzyMatcher:
     def scored(self, msgid: str, msgctxt: str | None) -> list[tuple[float, int]]:
         """(score, candidate number) pairs worth proposing, best first.
 
-        Those at or above the threshold; failing any, for a short string, the
-        one candidate that passes the second-chance test, if only one does.
+        Those at or above the threshold; failing any, the one candidate that
+        passes the second-chance test, if only one does: for a short string,
+        similar words; for a paragraph, a sentence added, removed or rewritten
+        (60% of the characters, and one text holding nearly all the other's
+        words, or half of its sentences unchanged).
         """
         postings = self._postings.get(msgctxt)
         if postings is None:
@@ -297,7 +312,7 @@ class FuzzyMatcher:
         length = len(msgid)
         needed = threshold_for(length, self.threshold)
         short = length < _SHORT
-        floor = min(needed, _SECOND_CHANCE_CHARACTERS) if short else needed
+        floor = min(needed, _SECOND_CHANCE_CHARACTERS if short else _SECOND_CHANCE_PARAGRAPH)
         sorted_words = _sorted_words(msgid) if short else ""
         results: list[tuple[float, float, int]] = []
         near: list[tuple[float, int]] = []
@@ -323,12 +338,23 @@ class FuzzyMatcher:
             return [(score, number) for score, _, number in results]
         if not near:
             return []
-        words = _words(msgid)
-        passing = [
-            (score, number)
-            for score, number in near
-            if fuzz.ratio(words, _words(self.candidates[number].msgid)) >= _SECOND_CHANCE_WORDS
-        ]
+        if short:
+            words = _words(msgid)
+            passing = [
+                (score, number)
+                for score, number in near
+                if fuzz.ratio(words, _words(self.candidates[number].msgid)) >= _SECOND_CHANCE_WORDS
+            ]
+        else:
+            # A paragraph with a sentence added, removed or rewritten: one text holds the
+            # other's words, or most of its sentences are still there word for word.
+            passing = [
+                (score, number)
+                for score, number in near
+                if fuzz.token_set_ratio(msgid, self.candidates[number].msgid)
+                >= _SECOND_CHANCE_SUBSET
+                or _shared_sentences(msgid, self.candidates[number].msgid) >= 0.5
+            ]
         return passing if len(passing) == 1 else []
 
 

@@ -648,7 +648,7 @@ class _Libunistring:
         if size > len(self.buffer):
             self.buffer = ctypes.create_string_buffer(size * 2)
         self.function(data, size, width, start_column, 0, bytes(overrides), b"UTF-8", self.buffer)
-        result[:] = self.buffer.raw[:size]
+        result[:] = ctypes.string_at(self.buffer, size)  # .raw would copy the whole buffer
 
 
 def _load_libunistring() -> _LineBreaker | None:
@@ -742,23 +742,20 @@ def _pieces(escaped: str, width: int, start_column: int, ends_with_newline: bool
 
 
 _NEEDS_ESCAPE = re.compile('[\\\\"\a\b\f\n\r\t\v]')
-_ESCAPES = str.maketrans(
-    {
-        "\\": "\\\\",
-        '"': '\\"',
-        "\a": "\\a",
-        "\b": "\\b",
-        "\f": "\\f",
-        "\n": "\\n",
-        "\r": "\\r",
-        "\t": "\\t",
-        "\v": "\\v",
-    }
+
+
+_RARE_ESCAPE = re.compile("[\a\b\f\r\t\v]")
+_RARE_ESCAPES = str.maketrans(
+    {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\r": "\\r", "\t": "\\t", "\v": "\\v"}
 )
 
 
 def _escape(text: str) -> str:
-    return text.translate(_ESCAPES) if _NEEDS_ESCAPE.search(text) else text
+    if not _NEEDS_ESCAPE.search(text):
+        return text
+    # str.replace is several times faster than str.translate on long text.
+    text = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return text.translate(_RARE_ESCAPES) if _RARE_ESCAPE.search(text) else text
 
 
 def _write_string(out: list[str], prefix: str, name: str, value: str, wrap: bool) -> None:
