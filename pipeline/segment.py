@@ -20,7 +20,7 @@ from markdown_it.token import Token
 
 from .config import Config
 from .model import Segment
-from .source import Document, read_documents
+from .source import Document, front_matter_line, read_documents
 
 # Open tokens that can carry the attributes of a block (lang="en" on fallback).
 _BLOCK_OPENERS = {"paragraph_open", "heading_open", "th_open", "td_open", "list_item_open"}
@@ -169,12 +169,12 @@ def document_segments(document: Document) -> list[Segment]:
 
     add(
         document.title,
-        _front_matter_line(document, "title"),
+        front_matter_line(document.text, "title"),
         "title",
         "page title (h1 and <title>)",
     )
     if document.description:
-        line = _front_matter_line(document, "description")
+        line = front_matter_line(document.text, "description")
         add(document.description, line, "description", "page description (search results)")
     for block, msgid in body_blocks(document):
         add(msgid, document.body_line + block.line, block.role, block.note)
@@ -201,13 +201,6 @@ PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}")
 def _flags(msgid: str) -> tuple[str, ...]:
     # msgfmt then checks that a translation keeps the same {placeholders}.
     return ("python-brace-format",) if PLACEHOLDER.search(msgid) else ()
-
-
-def _front_matter_line(document: Document, key: str) -> int:
-    for number, line in enumerate(document.text.splitlines()[: document.body_line], start=1):
-        if line.startswith(f"{key}:"):
-            return number
-    return 1
 
 
 # ---------------------------------------------------------------------------

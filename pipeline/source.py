@@ -111,14 +111,18 @@ def parse_document(text: str, file: str) -> Document:
     slug = str(meta["slug"])
     if not _SLUG.fullmatch(slug):
         # The slug names output and catalog files: it must never reach outside them.
-        raise SourceError(file, _key_line(text, "slug"), f"slug {slug!r}: use a-z, 0-9 and '-'")
+        raise SourceError(
+            file, front_matter_line(text, "slug"), f"slug {slug!r}: use a-z, 0-9 and '-'"
+        )
     if not isinstance(meta["order"], int) or isinstance(meta["order"], bool):
         raise SourceError(
-            file, _key_line(text, "order"), f"order {meta['order']!r} is not a whole number"
+            file, front_matter_line(text, "order"), f"order {meta['order']!r} is not a whole number"
         )
     contexts = meta.get("contexts") or {}
     if not isinstance(contexts, dict):
-        raise SourceError(file, _key_line(text, "contexts"), "contexts must map texts to contexts")
+        raise SourceError(
+            file, front_matter_line(text, "contexts"), "contexts must map texts to contexts"
+        )
     updated = meta.get("updated")
     if updated is not None and not isinstance(updated, dt.date):
         try:
@@ -145,9 +149,11 @@ def parse_document(text: str, file: str) -> Document:
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 
 
-def _key_line(text: str, key: str) -> int:
-    """The 1-based line of a top-level front matter key, for error messages."""
+def front_matter_line(text: str, key: str) -> int:
+    """The 1-based line of a top-level front matter key (1 if absent), for references and errors."""
     for number, line in enumerate(text.splitlines(), start=1):
+        if number > 1 and line.rstrip() in ("---", "..."):
+            break
         if line.startswith(f"{key}:"):
             return number
     return 1
