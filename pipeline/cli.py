@@ -174,7 +174,6 @@ def prefill(
 ) -> None:
     """Fill empty entries: memory first, then machine translation. Everything is written fuzzy."""
     from .machine import MachineError
-    from .memory import TranslationMemoryError, open_memory
     from .prefill import make_translator
     from .prefill import prefill as run_prefill
 
@@ -187,12 +186,7 @@ def prefill(
         except MachineError as error:
             errors.print(f"[red]error:[/] {escape(str(error))}")
             sys.exit(2)
-    try:
-        memory = open_memory(config.memory_location)
-    except TranslationMemoryError as error:
-        errors.print(f"[red]error:[/] translation memory: {escape(str(error))}")
-        sys.exit(2)
-    with memory, _progress() as progress:
+    with _memory(config) as memory, _progress() as progress:
         report = run_prefill(
             config, memory, translator, languages, dry_run=dry_run, progress=progress
         )
@@ -288,14 +282,10 @@ def _memory(config: Config) -> Iterator[TranslationMemory]:
 @pass_context
 def tm_import(obj: Context, file: Path) -> None:
     """Import a TMX 1.4 file (one transaction: all or nothing)."""
-    from .tmx import TMXError, import_tmx
+    from .tmx import import_tmx
 
     with _memory(obj.config) as memory:
-        try:
-            added = import_tmx(memory, file, obj.config.source_language, obj.config.languages)
-        except TMXError as error:
-            errors.print(f"[red]error:[/] {escape(str(error))}")
-            sys.exit(1)
+        added = import_tmx(memory, file, obj.config.source_language, obj.config.languages)
     console.print(f"{file}: {added} new units")
 
 

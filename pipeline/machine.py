@@ -39,6 +39,7 @@ from deep_translator import microsoft as dt_microsoft
 from deep_translator import mymemory as dt_mymemory
 from deep_translator.exceptions import LanguageNotSupportedException
 
+from .model import PipelineError
 from .sentences import sentence_pieces
 
 __all__ = [
@@ -287,7 +288,7 @@ def _http_scope(session: requests.Session, timeout: float) -> Iterator[None]:
 # ---------------------------------------------------------------------------
 
 
-class MachineError(Exception):
+class MachineError(PipelineError):
     """The engine cannot be used at all: unknown engine, missing key, unreachable server."""
 
 

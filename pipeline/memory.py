@@ -61,7 +61,17 @@ from typing import Self
 
 from rapidfuzz import fuzz, process
 
-from .model import HUMAN, Catalog, Entry, Match, MatchKind, Origin, OriginKind, entry_origin
+from .model import (
+    HUMAN,
+    Catalog,
+    Entry,
+    Match,
+    MatchKind,
+    Origin,
+    OriginKind,
+    PipelineError,
+    entry_origin,
+)
 
 LEVELS = ("block", "sentence")
 
@@ -93,7 +103,7 @@ LENGTH_MASK = (1 << LENGTH_BITS) - 1
 CACHE_KIB = 64 * 1024
 
 
-class TranslationMemoryError(Exception):
+class TranslationMemoryError(PipelineError):
     """The memory cannot be opened or used (bad location, newer schema, corrupt file)."""
 
 

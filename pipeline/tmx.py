@@ -26,7 +26,7 @@ from lxml import etree
 from . import __version__
 from .files import write_bytes_atomic
 from .memory import LEVELS, TranslationMemory, Unit
-from .model import Origin, OriginKind
+from .model import Origin, OriginKind, PipelineError
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 TMX_DATE = "%Y%m%dT%H%M%SZ"
@@ -48,7 +48,7 @@ _LEVEL_OF_SEGTYPE = {
 }
 
 
-class TMXError(ValueError):
+class TMXError(PipelineError, ValueError):
     """A TMX file that cannot be imported; the message names the file and line."""
 
 
