@@ -7,6 +7,8 @@ same machine load).
 
 from __future__ import annotations
 
+import argparse
+import json
 import statistics
 import time
 from collections.abc import Callable
@@ -108,3 +110,12 @@ def alternate(
                 theirs.capped = True
                 theirs.runs = [cap if cap is not None else elapsed]
     return mine, theirs
+
+
+def main_for(measure: Callable[[bool], list[Record]], description: str) -> None:
+    """The command line of one bench module: ``python -m bench.NAME [--quick]``."""
+    parser = argparse.ArgumentParser(description=description.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args()
+    for record in measure(args.quick):
+        print(json.dumps(record.to_json(), ensure_ascii=False))

@@ -14,9 +14,7 @@ merge, write the result. Quality is read back from each tool's output file:
 
 from __future__ import annotations
 
-import argparse
 import functools
-import json
 import subprocess
 import sys
 import tempfile
@@ -24,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bench import Record, alternate
+from bench import Record, alternate, main_for
 from bench.corpus import UpdateScenario, paragraph_scenario, short_scenario
 from pipeline.catalog import merge
 from pipeline.pofile import read_catalog, write_catalog
@@ -233,13 +231,5 @@ def measure(quick: bool) -> list[Record]:
     ]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true")
-    args = parser.parse_args()
-    for record in measure(args.quick):
-        print(json.dumps(record.to_json(), ensure_ascii=False))
-
-
 if __name__ == "__main__":
-    main()
+    main_for(measure, __doc__ or "")

@@ -11,14 +11,12 @@ language-ID cache under ``.l10n/``; "warm" reuses the one the cold run saved.
 
 from __future__ import annotations
 
-import argparse
 import functools
-import json
 import random
 import tempfile
 from pathlib import Path
 
-from bench import Record, Timing, timed
+from bench import Record, Timing, main_for, timed
 from bench.corpus import POOL_LANGS, translation_pool
 from pipeline.checks import langid_cache_path, run_checks
 from pipeline.config import load_config
@@ -107,13 +105,5 @@ def measure(quick: bool) -> list[Record]:
     return records
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true")
-    args = parser.parse_args()
-    for record in measure(args.quick):
-        print(json.dumps(record.to_json(), ensure_ascii=False))
-
-
 if __name__ == "__main__":
-    main()
+    main_for(measure, __doc__ or "")

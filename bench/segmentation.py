@@ -10,16 +10,14 @@ then this project's pages), cut to each size at a heading.
 
 from __future__ import annotations
 
-import argparse
 import functools
 import io
-import json
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from bench import Record, alternate
+from bench import Record, alternate, main_for
 from bench.corpus import markdown_text
 from pipeline.catalog import build_templates
 from pipeline.config import Config
@@ -120,13 +118,5 @@ def measure(quick: bool) -> list[Record]:
     return records
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true")
-    args = parser.parse_args()
-    for record in measure(args.quick):
-        print(json.dumps(record.to_json(), ensure_ascii=False))
-
-
 if __name__ == "__main__":
-    main()
+    main_for(measure, __doc__ or "")
