@@ -272,7 +272,6 @@ class TranslationMemory(abc.ABC):
         confirming a machine translation) replaces the stored one.
         """
 
-    @abc.abstractmethod
     def lookup(
         self,
         source: str,
@@ -284,6 +283,28 @@ class TranslationMemory(abc.ABC):
         level: str = "block",
     ) -> list[Match]:
         """Proposals for ``source``, best first (see the module docstring for scoring)."""
+        if level not in LEVELS:
+            raise ValueError(f"lookup level must be one of {LEVELS}, not {level!r}")
+        norm = normalise(source)
+        if not norm:
+            return []
+        return self._lookup(
+            source, norm, source_lang, target_lang, context, threshold, limit, level
+        )
+
+    @abc.abstractmethod
+    def _lookup(
+        self,
+        source: str,
+        norm: str,
+        source_lang: str,
+        target_lang: str,
+        context: LookupContext | None,
+        threshold: float,
+        limit: int,
+        level: str,
+    ) -> list[Match]:
+        """:meth:`lookup` for a valid level and a non-empty normalised source: the backend's search."""
 
     def lookup_many(
         self,
@@ -615,21 +636,17 @@ class SqliteMemory(TranslationMemory):
 
     # -- reading -------------------------------------------------------------
 
-    def lookup(
+    def _lookup(
         self,
         source: str,
+        norm: str,
         source_lang: str,
         target_lang: str,
-        context: LookupContext | None = None,
-        threshold: float = 75.0,
-        limit: int = 5,
-        level: str = "block",
+        context: LookupContext | None,
+        threshold: float,
+        limit: int,
+        level: str,
     ) -> list[Match]:
-        if level not in LEVELS:
-            raise ValueError(f"lookup level must be one of {LEVELS}, not {level!r}")
-        norm = normalise(source)
-        if not norm:
-            return []
         text_ids = [
             text_id
             for (text_id,) in self._db.execute(

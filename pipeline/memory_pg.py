@@ -359,21 +359,17 @@ class PostgresMemory(TranslationMemory):
 
     # -- reading -------------------------------------------------------------
 
-    def lookup(
+    def _lookup(
         self,
         source: str,
+        norm: str,
         source_lang: str,
         target_lang: str,
-        context: LookupContext | None = None,
-        threshold: float = 75.0,
-        limit: int = 5,
-        level: str = "block",
+        context: LookupContext | None,
+        threshold: float,
+        limit: int,
+        level: str,
     ) -> list[Match]:
-        if level not in LEVELS:
-            raise ValueError(f"lookup level must be one of {LEVELS}, not {level!r}")
-        norm = normalise(source)
-        if not norm:
-            return []
         shortest, longest = length_bounds(len(norm), threshold)
         params = {
             "lang": source_lang,
