@@ -616,7 +616,10 @@ _BREAK_UNDEFINED = 0
 _BREAK_PROHIBITED = 1
 _BREAK_POSSIBLE = 2
 
-_LineBreaker = Callable[[bytes, int, int, bytearray, bytearray], None]
+# A line breaker takes UTF-8 text, the width, the start column and per-byte
+# overrides (None: no override), and returns a byte per input byte, equal to
+# _BREAK_POSSIBLE where a line starts, and the column where the text ends.
+_LineBreaker = Callable[[bytes, int, int, "bytes | None"], tuple[bytes, int]]
 
 
 class _Libunistring:
@@ -642,13 +645,13 @@ class _Libunistring:
         self.buffer = ctypes.create_string_buffer(4096)
 
     def __call__(
-        self, data: bytes, width: int, start_column: int, overrides: bytearray, result: bytearray
-    ) -> None:
+        self, data: bytes, width: int, start_column: int, overrides: bytes | None
+    ) -> tuple[bytes, int]:
         size = len(data)
         if size > len(self.buffer):
             self.buffer = ctypes.create_string_buffer(size * 2)
-        self.function(data, size, width, start_column, 0, bytes(overrides), b"UTF-8", self.buffer)
-        result[:] = ctypes.string_at(self.buffer, size)  # .raw would copy the whole buffer
+        end = self.function(data, size, width, start_column, 0, overrides, b"UTF-8", self.buffer)
+        return ctypes.string_at(self.buffer, size), end  # .raw would copy the whole buffer
 
 
 def _load_libunistring() -> _LineBreaker | None:
@@ -671,10 +674,11 @@ def _column_width(char: str) -> int:
 
 
 def _simple_breaks(
-    data: bytes, width: int, start_column: int, overrides: bytearray, result: bytearray
-) -> None:
+    data: bytes, width: int, start_column: int, overrides: bytes | None
+) -> tuple[bytes, int]:
     """A stand-in for libunistring: breaks after spaces and around wide characters."""
     text = data.decode("utf-8")
+    result = bytearray(len(data))
     offsets: list[int] = []
     position = 0
     for char in text:
@@ -685,14 +689,21 @@ def _simple_breaks(
     piece_width = 0
     previous = ""
     previous_wide = False
+    line_start = 0
     for index, char in enumerate(text):
         offset = offsets[index]
+        if char == "\n":  # a mandatory break: the next line starts at column 0
+            if last_break >= 0 and last_column + piece_width > width:
+                result[offsets[last_break]] = _BREAK_POSSIBLE
+            last_break, last_column, piece_width, previous, previous_wide = -1, 0, 0, "", False
+            line_start = index + 1
+            continue
         char_width = _column_width(char)
         wide = char_width == 2
-        possible = index > 0 and (
+        possible = index > line_start and (
             (previous == " " and char != " ") or (char != " " and (wide or previous_wide))
         )
-        if overrides[offset] != _BREAK_UNDEFINED:
+        if overrides is not None and overrides[offset] != _BREAK_UNDEFINED:
             possible = overrides[offset] == _BREAK_POSSIBLE
         if possible:
             if last_break >= 0 and last_column + piece_width > width:
@@ -706,39 +717,67 @@ def _simple_breaks(
         previous_wide = wide
     if last_break >= 0 and last_column + piece_width > width:
         result[offsets[last_break]] = _BREAK_POSSIBLE
+        last_column = 0
+    return bytes(result), last_column + piece_width
 
 
 _line_breaker: _LineBreaker = _load_libunistring() or _simple_breaks
 EXACT_LINE_BREAKING = _line_breaker is not _simple_breaks
 
 
-def _pieces(escaped: str, width: int, start_column: int, ends_with_newline: bool) -> list[str]:
-    """Split one escaped portion into the pieces gettext puts on separate lines."""
-    room = width - start_column
+def _fits(escaped: str, room: int) -> bool:
+    """True when ``escaped`` surely fits in ``room`` columns, without asking the breaker."""
     length = len(escaped)
-    if length <= room and (escaped.isascii() or max(escaped) < "\u1100" or 2 * length <= room):
-        # No character is wider than two columns, none before U+1100 wider than one.
-        return [escaped]
-    data = escaped.encode("utf-8")
+    # No character is wider than two columns, none before U+1100 wider than one.
+    return length <= room and (escaped.isascii() or max(escaped) < "\u1100" or 2 * length <= room)
+
+
+def _pieces(
+    portions: list[str], width: int, start_column: int, ends_with_newline: bool
+) -> tuple[list[str], int]:
+    """Split escaped portions into the pieces gettext puts on separate lines.
+
+    Every portion but the last ends with an escaped newline; the last does when
+    ``ends_with_newline``. All portions go to the line breaker in one call,
+    joined by raw newlines: a mandatory break restarts it at column 0, as a
+    separate call would. Also returns the column where the last portion ends.
+    """
+    data = "\n".join(portions).encode("utf-8")
     size = len(data)
-    overrides = bytearray(size)
+    overrides: bytearray | None = None
     position = data.find(b"\\")
-    while position >= 0:
-        overrides[position + 1] = _BREAK_PROHIBITED  # never inside an escape sequence
-        position = data.find(b"\\", position + 2)
-    if ends_with_newline:
-        overrides[size - 2] = _BREAK_PROHIBITED  # nor just before the final \n
-    result = bytearray(size)
-    _line_breaker(data, width, start_column, overrides, result)
+    if position >= 0 or ends_with_newline:
+        overrides = bytearray(size)
+        while position >= 0:
+            overrides[position + 1] = _BREAK_PROHIBITED  # never inside an escape sequence
+            position = data.find(b"\\", position + 2)
+        # Nor just before a portion's final \n.
+        separator = data.find(b"\n")
+        while separator >= 0:
+            overrides[separator - 2] = _BREAK_PROHIBITED
+            separator = data.find(b"\n", separator + 1)
+        if ends_with_newline:
+            overrides[size - 2] = _BREAK_PROHIBITED
+    result, end_column = _line_breaker(
+        data, width, start_column, None if overrides is None else bytes(overrides)
+    )
+    if len(portions) == 1 and result.find(_BREAK_POSSIBLE) < 0:
+        return portions, end_column
     pieces: list[str] = []
-    start = 0
-    position = result.find(_BREAK_POSSIBLE)
-    while position >= 0:
-        pieces.append(data[start:position].decode("utf-8"))
-        start = position
-        position = result.find(_BREAK_POSSIBLE, position + 1)
-    pieces.append(data[start:].decode("utf-8"))
-    return pieces
+    portion_start = 0
+    while portion_start <= size:
+        portion_end = data.find(b"\n", portion_start)
+        if portion_end < 0:
+            portion_end = size
+        start = portion_start
+        position = result.find(_BREAK_POSSIBLE, portion_start, portion_end)
+        while position >= 0:
+            pieces.append(data[start:position].decode("utf-8"))
+            start = position
+            position = result.find(_BREAK_POSSIBLE, position + 1, portion_end)
+        pieces.append(data[start:portion_end].decode("utf-8"))
+        portion_start = portion_end + 1
+    return pieces, end_column
 
 
 _NEEDS_ESCAPE = re.compile('[\\\\"\a\b\f\n\r\t\v]')
@@ -765,35 +804,50 @@ def _write_string(out: list[str], prefix: str, name: str, value: str, wrap: bool
     newline = value.find("\n")
     if newline < 0 or newline == len(value) - 1:
         escaped = _escape(value)
-        room = width - first_column
-        length = len(escaped)
-        # What _pieces would find without the line breaker: it fits on the line.
-        if length <= room and (escaped.isascii() or max(escaped) < "\u1100" or 2 * length <= room):
+        if _fits(escaped, width - first_column):
             out.append(f'{prefix}{name} "{escaped}"\n')
             return
-        portions = [value]
-        first_line = True
-    else:
-        lines = value.split("\n")
-        portions = [line + "\n" for line in lines[:-1]]
-        if lines[-1]:
-            portions.append(lines[-1])
-        out.append(f'{prefix}{name} ""\n')
-        first_line = False
-    for portion in portions:
-        escaped = _escape(portion)
-        ends_with_newline = portion.endswith("\n")
-        if first_line:
-            pieces = _pieces(escaped, width, first_column, ends_with_newline)
-            if escaped and (len(pieces) > 1 or first_column > width):
-                out.append(f'{prefix}{name} ""\n')
-                first_line = False
-            else:
-                out.append(f'{prefix}{name} "{escaped}"\n')
-                first_line = False
-                continue
-        for piece in _pieces(escaped, width, 0, ends_with_newline):
-            out.append(f'{prefix}"{piece}"\n')
+        _write_first_portion(out, prefix, name, escaped, width, first_column, newline >= 0)
+        return
+    out.append(f'{prefix}{name} ""\n')
+    lines = value.split("\n")
+    portions = [line + "\n" for line in lines[:-1]]
+    if lines[-1]:
+        portions.append(lines[-1])
+    escaped_portions = [_escape(portion) for portion in portions]
+    for piece in _pieces(escaped_portions, width, 0, portions[-1].endswith("\n"))[0]:
+        out.append(f'{prefix}"{piece}"\n')
+
+
+def _write_first_portion(
+    out: list[str],
+    prefix: str,
+    name: str,
+    escaped: str,
+    width: int,
+    first_column: int,
+    ends_with_newline: bool,
+) -> None:
+    """A one-portion string that may not fit after ``name``: on that line, or wrapped below.
+
+    gettext breaks the string starting after ``name``; if that gives more than
+    one line it writes ``name ""`` and breaks again from column 0. The string
+    gives several lines from either column exactly when it has a break
+    opportunity and ends past the width, so breaking from column 0 first
+    decides most strings with one call instead of two.
+    """
+    pieces, end_column = _pieces([escaped], width, 0, ends_with_newline)
+    if len(pieces) == 1 and first_column <= width:
+        # One piece from column 0: no opportunity, or it fits in ``width``.
+        wrapped = False
+        if first_column + end_column > width >= end_column:
+            wrapped = len(_pieces([escaped], width, first_column, ends_with_newline)[0]) > 1
+        if not wrapped:
+            out.append(f'{prefix}{name} "{escaped}"\n')
+            return
+    out.append(f'{prefix}{name} ""\n')
+    for piece in pieces:
+        out.append(f'{prefix}"{piece}"\n')
 
 
 # ---------------------------------------------------------------------------

@@ -121,3 +121,41 @@ def test_short_cuts_in_the_writer_agree_with_msgcat(tmp_path: Path) -> None:
         ["msgcat", str(source), "-o", "-"], check=True, capture_output=True, text=True
     )
     assert done.stdout == source.read_text(encoding="utf-8")
+
+
+def test_one_breaker_call_per_string_agrees_with_msgcat(tmp_path: Path) -> None:
+    """Lines of a string are broken in one call, and a string that may not fit after
+    its keyword is broken once from column 0: the same bytes as msgcat either way."""
+    if not EXACT_LINE_BREAKING:
+        pytest.skip("libunistring is not installed; line breaks are approximate")
+    prose = "the dose is 2 × 10⁶ CAR-T cells/kg «after» lymphodepletion (day -5 to -3); "
+    lines = [
+        prose * 2,
+        "日本語の文章は単語の間に空白がありません。" * 5,
+        "«" + prose.strip() + "»",
+        '"' + prose.strip() + '"',
+        "جرعة الخلايا 2 × 10⁶ لكل كيلوغرام من وزن الجسم. " * 3,
+        "x" * 120,
+        "tab\there and \\backslash\\ " * 6,
+    ]
+    entries = [Entry(msgid="", msgstr=HEADER)]
+    for number, line in enumerate(lines):
+        entries.append(Entry(line, line.upper(), msgctxt=f"one {number}"))
+        entries.append(Entry(line + "\n" + line, line + "\n", msgctxt=f"two {number}"))
+        entries.append(
+            Entry("\n".join([line, "", line[:40], line]) + "\n", "", msgctxt=f"{number}")
+        )
+    # Strings around the width, where breaking from column 0 alone does not decide.
+    for fill in range(60, 80):
+        text = ("word " * 20)[:fill]
+        entries.append(Entry(text, text + "s", msgctxt=f"edge {fill}"))
+        entries.append(Entry("x" * fill, "y" * (fill - 3) + " z", msgctxt=f"solid {fill}"))
+        # Never a break between a space and the escaped newline that follows it.
+        entries.append(Entry(f"{text} \n{text} \n", "", msgctxt=f"lines {fill}"))
+    catalog = Catalog(entries=entries[1:], header=entries[0])
+    source = tmp_path / "in.po"
+    source.write_text(format_catalog(catalog), encoding="utf-8")
+    done = subprocess.run(
+        ["msgcat", str(source), "-o", "-"], check=True, capture_output=True, text=True
+    )
+    assert done.stdout == source.read_text(encoding="utf-8")
