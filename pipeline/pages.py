@@ -807,10 +807,10 @@ def render_site(
     )
     for translations in [None, *(p.translations for p in published)]:
         lang = translations.lang if translations is not None else site.source.code
-        nav = [_choose(translations, d, d.title) for d in documents]
+        navigation = Navigation(env, site, translations)
         ui = [_choose_ui(translations, config.ui_domain, msgid) for msgid in ui_all]
         language_key = fingerprint(
-            site_key, lang, nav, ui, _digest_of(translations, config.ui_domain)
+            site_key, lang, navigation.labels, ui, _digest_of(translations, config.ui_domain)
         )
         for document in documents:
             relative = f"{lang}/{document.slug}.html"
@@ -825,7 +825,7 @@ def render_site(
                 _digest_of(translations, document.domain),
             )
             if not files.current(relative, key):
-                page = render_page(env, config, site, document, translations)
+                page = render_page(env, config, site, document, translations, navigation)
                 files.write(relative, page.html, key)
             report.pages += 1
         if translations is not None:
@@ -888,20 +888,68 @@ class RenderedPage:
         return any(c.status is Status.MACHINE for c in self.choices)
 
 
+class Navigation:
+    """The list of pages every page of one language shows, rendered once for the language.
+
+    Rendering that list for each page would make a build grow with the square
+    of the number of pages; a page only swaps in its own item, marked current.
+    The items are rendered on first use: a rebuild with nothing to write needs
+    only the labels, for the fingerprint.
+    """
+
+    def __init__(
+        self, env: jinja2.Environment, site: Site, translations: Translations | None
+    ) -> None:
+        self.labels = tuple(_choose(translations, d, d.title) for d in site.documents)
+        self._env = env
+        self._site = site
+        self._positions = {d.slug: number for number, d in enumerate(site.documents)}
+        self._items: list[str] = []
+        self._current_items: list[str] = []
+
+    def _render(self) -> None:
+        template = self._env.get_template("nav_item.html")
+        for document, label in zip(self._site.documents, self.labels, strict=True):
+            for current, items in ((False, self._items), (True, self._current_items)):
+                items.append(
+                    template.render(
+                        slug=document.slug,
+                        label=label,
+                        current=current,
+                        source_language=self._site.source.code,
+                    )
+                )
+
+    def for_page(self, slug: str) -> Markup:
+        """The rendered items (each autoescaped by its template), ``slug``'s marked current."""
+        if not self._items and self.labels:
+            self._render()
+        number = self._positions.get(slug)
+        if number is None:
+            return Markup("".join(self._items))
+        before, after = "".join(self._items[:number]), "".join(self._items[number + 1 :])
+        return Markup(before + self._current_items[number] + after)
+
+
 def render_page(
     env: jinja2.Environment,
     config: Config,
     site: Site,
     document: Document,
     translations: Translations | None,
+    navigation: Navigation | None = None,
 ) -> RenderedPage:
-    """One page in one language: the source language when ``translations`` is None."""
+    """One page in one language: the source language when ``translations`` is None.
+
+    ``navigation`` is the language's page list, if the caller already has it.
+    """
     lang = translations.lang if translations is not None else site.source.code
     language = next(item for item in site.languages if item.code == lang)
     body = render_body(document, translations, lang)
     title = _choose(translations, document, document.title)
     description = _choose(translations, document, document.description)
-    nav = [(d.slug, _choose(translations, d, d.title)) for d in site.documents]
+    if navigation is None:
+        navigation = Navigation(env, site, translations)
     content_choices = [title, description, *(c for _, c in body.choices)]
     machine = any(c.status is Status.MACHINE for c in content_choices)
     ui_seen: list[Choice] = []
@@ -917,7 +965,7 @@ def render_page(
         "updated": format_date(document.updated, "long", locale=lang) if document.updated else "",
         "updated_iso": document.updated.isoformat() if document.updated else "",
         "languages": site.languages,
-        "nav": nav,
+        "nav": navigation.for_page(document.slug),
         "canonical": site.url(lang, document.slug),
         "alternates": [(item.code, site.url(item.code, document.slug)) for item in site.languages],
         "x_default": site.url(site.source.code, document.slug),

@@ -77,6 +77,11 @@ def test_switcher_hreflang_canonical_and_sitemap_agree(project: Path) -> None:
         "../ar/cost.html",
     ]
     assert root.xpath("//nav[@class='languages']//a[@aria-current='page']/@hreflang") == ["ru"]
+    # The page list is rendered once per language; each page marks only itself.
+    for slug in ("cost", "index"):
+        pages = page(project, "ru", slug).xpath("//nav[@class='pages']//a")
+        assert len(pages) == 7 and all(a.text_content().startswith("[ru] ") for a in pages)
+        assert [a.get("href") for a in pages if a.get("aria-current")] == [f"{slug}.html"]
     base_url = "https://clinic.example/"
     assert root.xpath("//link[@rel='canonical']/@href") == [f"{base_url}ru/cost.html"]
     alternates = {
