@@ -102,6 +102,17 @@ def test_cycle_collector_state_is_restored() -> None:
         gc.enable()
 
 
+def assert_msgcat_agrees(entries: list[Entry], tmp_path: Path) -> None:
+    """Our text for ``entries`` (the first is the header) is what msgcat makes of it."""
+    catalog = Catalog(entries=entries[1:], header=entries[0])
+    source = tmp_path / "in.po"
+    source.write_text(format_catalog(catalog), encoding="utf-8")
+    done = subprocess.run(
+        ["msgcat", str(source), "-o", "-"], check=True, capture_output=True, text=True
+    )
+    assert done.stdout == source.read_text(encoding="utf-8")
+
+
 def test_short_cuts_in_the_writer_agree_with_msgcat(tmp_path: Path) -> None:
     """Strings and reference lines around the 79-column edge, ASCII, accented and wide."""
     if not EXACT_LINE_BREAKING:
@@ -114,13 +125,7 @@ def test_short_cuts_in_the_writer_agree_with_msgcat(tmp_path: Path) -> None:
             entries.append(Entry(text, text.upper(), references=refs))
             entries.append(Entry(text + "\n", text + "!\n", msgctxt=letter + str(fill)))
     entries.append(Entry("Plain", "Simple", references=["./src/a.py:1", "src/é.py:2"]))
-    catalog = Catalog(entries=entries[1:], header=entries[0])
-    source = tmp_path / "in.po"
-    source.write_text(format_catalog(catalog), encoding="utf-8")
-    done = subprocess.run(
-        ["msgcat", str(source), "-o", "-"], check=True, capture_output=True, text=True
-    )
-    assert done.stdout == source.read_text(encoding="utf-8")
+    assert_msgcat_agrees(entries, tmp_path)
 
 
 def test_one_breaker_call_per_string_agrees_with_msgcat(tmp_path: Path) -> None:
@@ -152,10 +157,4 @@ def test_one_breaker_call_per_string_agrees_with_msgcat(tmp_path: Path) -> None:
         entries.append(Entry("x" * fill, "y" * (fill - 3) + " z", msgctxt=f"solid {fill}"))
         # Never a break between a space and the escaped newline that follows it.
         entries.append(Entry(f"{text} \n{text} \n", "", msgctxt=f"lines {fill}"))
-    catalog = Catalog(entries=entries[1:], header=entries[0])
-    source = tmp_path / "in.po"
-    source.write_text(format_catalog(catalog), encoding="utf-8")
-    done = subprocess.run(
-        ["msgcat", str(source), "-o", "-"], check=True, capture_output=True, text=True
-    )
-    assert done.stdout == source.read_text(encoding="utf-8")
+    assert_msgcat_agrees(entries, tmp_path)
