@@ -112,10 +112,14 @@ class Glossary:
     _source_patterns: tuple[tuple[re.Pattern[str], Term], ...] = field(
         init=False, repr=False, compare=False
     )
+    # Per pattern, text every match contains, and whether it is compared casefolded.
+    _source_keys: tuple[tuple[str, bool], ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         patterns = tuple((_english_pattern(t.source, plural=True), t) for t in self.terms)
         object.__setattr__(self, "_source_patterns", patterns)
+        keys = tuple(_literal_key(t.source) for t in self.terms)
+        object.__setattr__(self, "_source_keys", keys)
 
     @classmethod
     def load(cls, path: Path, languages: Collection[str] | None = None) -> Glossary:
@@ -147,8 +151,15 @@ class Glossary:
         reported and the "T cell" inside it is not.
         """
         found: list[tuple[int, int, Term]] = []
-        for pattern, term in self._source_patterns:
-            found.extend((m.start(), m.end(), term) for m in pattern.finditer(source_text))
+        folded = source_text.casefold()
+        # Most terms are absent from most texts: a substring test rules them out
+        # before their regular expression runs (once per term and entry, it was
+        # the largest part of a check).
+        for (pattern, term), (key, caseless) in zip(
+            self._source_patterns, self._source_keys, strict=True
+        ):
+            if key in (folded if caseless else source_text):
+                found.extend((m.start(), m.end(), term) for m in pattern.finditer(source_text))
         found.sort(key=lambda hit: (hit[0] - hit[1], hit[0]))
         taken: list[tuple[int, int]] = []
         chosen: list[tuple[int, Term]] = []
@@ -302,6 +313,21 @@ def _source_key(source: str) -> tuple[str, ...]:
 
 
 @functools.lru_cache(maxsize=1024)
+def _literal_key(source: str) -> tuple[str, bool]:
+    """Text that every match of ``_english_pattern(source, plural=True)`` contains.
+
+    The first word: casefolded if the pattern ignores its case (a plain word,
+    without the "y" a plural may change to "ies"), as written if not.
+    """
+    tokens = re.split(_SEPARATOR, source.strip())
+    first = tokens[0]
+    if not _is_plain_word(first):
+        return first, False
+    if len(tokens) == 1 and first.endswith("y"):
+        first = first[:-1]
+    return first.casefold(), True
+
+
 def _english_pattern(source: str, plural: bool) -> re.Pattern[str]:
     tokens = re.split(_SEPARATOR, source.strip())
     parts: list[str] = []
