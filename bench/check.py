@@ -1,4 +1,4 @@
-"""``run_checks`` speed: a large generated project, and the shipped one (cold and warm).
+"""``l10n check`` speed: a large generated project, and the shipped one (cold and warm).
 
 The large project holds one template of real UI strings and, per language,
 their real human translations where Django or the system has one (the rest
@@ -6,19 +6,25 @@ untranslated). QA (msgfmt, placeholders, glossary, numbers) and language
 identification run on every translated entry. "Cold" starts without the
 language-ID cache under ``.l10n/``; "warm" reuses the one the cold run saved.
 
+Every run is a fresh ``l10n check --format json`` process, as a pre-commit
+hook or CI runs it: start-up, imports and loading the language models count.
+
     python -m bench.check [--quick]
 """
 
 from __future__ import annotations
 
 import functools
+import json
 import random
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
 from bench import Record, Timing, main_for, timed
 from bench.corpus import POOL_LANGS, translation_pool
-from pipeline.checks import langid_cache_path, run_checks
+from pipeline.checks import langid_cache_path
 from pipeline.config import load_config
 from pipeline.model import Catalog, Entry
 from pipeline.pofile import write_catalog
@@ -66,20 +72,38 @@ def large_project(root: Path, languages: tuple[str, ...], size: int, seed: int =
     return translated
 
 
-def _cold_and_warm(root: Path, name: str, size: str, warm_runs: int, notes: str) -> list[Record]:
-    config = load_config(root)
-    cache = langid_cache_path(config)
-    cache.unlink(missing_ok=True)
-    cold = Timing([timed(functools.partial(run_checks, config))])
-    findings = len(run_checks(config).findings)
-    warm = Timing([timed(functools.partial(run_checks, config)) for _ in range(warm_runs)])
-    extra = {"findings": findings}
+def check(root: Path) -> int:
+    """``l10n check`` on ``root`` in a new process; the number of findings it reports."""
+    command = [sys.executable, "-c", "from pipeline.cli import main; main()"]
+    done = subprocess.run(
+        [*command, "--project", str(root), "check", "--format", "json"],
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode not in (0, 1):  # 1: findings that fail a gate
+        raise RuntimeError(f"l10n check exited {done.returncode}: {done.stderr.strip()}")
+    return len(json.loads(done.stdout)["findings"])
+
+
+def _cold_and_warm(root: Path, name: str, size: str, runs: int, notes: str) -> list[Record]:
+    cache = langid_cache_path(load_config(root))
+
+    def cold() -> int:
+        cache.unlink(missing_ok=True)
+        return check(root)
+
+    cold_timing = Timing([timed(cold) for _ in range(runs)])
+    warm = Timing([timed(functools.partial(check, root)) for _ in range(runs)])
+    extra = {"findings": check(root)}
     return [
-        Record(name, f"{size}, cold", cold, quality=extra, notes=f"{notes}; no language-ID cache"),
+        Record(
+            name, f"{size}, cold", cold_timing, quality=extra,
+            notes=f"{notes}; no language-ID cache",
+        ),
         Record(
             name, f"{size}, warm", warm, quality=extra, notes=f"{notes}; language-ID cache kept"
         ),
-    ]
+    ]  # fmt: skip
 
 
 def measure(quick: bool) -> list[Record]:
@@ -91,7 +115,7 @@ def measure(quick: bool) -> list[Record]:
         translated = large_project(root, languages, size)
         records += _cold_and_warm(
             root, "check: generated project", f"{len(languages)} languages × {size:,} entries",
-            1 if quick else 3, f"{translated:,} translated entries, QA and language ID",
+            3 if quick else 5, f"{translated:,} translated entries, QA and language ID",
         )  # fmt: skip
         shipped = copy_project(Path(scratch) / "shipped")
         records += _cold_and_warm(
