@@ -312,7 +312,6 @@ def _source_key(source: str) -> tuple[str, ...]:
     return tuple(t.casefold() if _is_plain_word(t) else t for t in tokens)
 
 
-@functools.lru_cache(maxsize=1024)
 def _literal_key(source: str) -> tuple[str, bool]:
     """Text that every match of ``_english_pattern(source, plural=True)`` contains.
 
@@ -328,6 +327,7 @@ def _literal_key(source: str) -> tuple[str, bool]:
     return first.casefold(), True
 
 
+@functools.lru_cache(maxsize=1024)
 def _english_pattern(source: str, plural: bool) -> re.Pattern[str]:
     tokens = re.split(_SEPARATOR, source.strip())
     parts: list[str] = []
