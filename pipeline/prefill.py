@@ -228,9 +228,13 @@ def remember_reviewed(
     """
     from .sentences import sentence_units  # sentences imports this module
 
+    # One domain's catalogs one after the other: the source blocks every language
+    # aligns against are then split into sentences once and found in the cache by
+    # the other languages. Language by language, a site whose source outgrows the
+    # cache split every source block again for each language.
+    by_domain = sorted((c for c in catalogs if c.lang), key=lambda c: c.domain)
     return sum(
         memory.sync_catalog(c, config.source_language)
         + memory.add(sentence_units(c, config.source_language))
-        for c in catalogs
-        if c.lang
+        for c in by_domain
     )

@@ -243,3 +243,31 @@ def test_one_base_language_and_one_segmenter_language_list() -> None:
 
     assert qa.base_language is sentences.base_language
     assert frozenset(pysbd.languages.LANGUAGE_CODES) == sentences.SEGMENTER_LANGUAGES
+
+
+def test_remembering_splits_each_source_block_once_whatever_the_cache_size(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Catalogs come language by language; a site's source may outgrow the split
+    cache. Remembering goes domain by domain, so each source block is split once."""
+    import functools
+
+    import pipeline.sentences
+
+    project = copy_project(tmp_path / "p")
+    config = load_config(project)
+    catalogs = [
+        read_catalog(config.catalog_path(lang, domain), lang, domain)
+        for lang in ("ru", "de", "es")
+        for domain in ("faq", "safety", "cost")
+    ]
+    # Room for one domain's source and target blocks, not for all the source blocks.
+    largest = max(len(c.entries) for c in catalogs)
+    small = functools.lru_cache(maxsize=2 * largest + 2)(pipeline.sentences._split.__wrapped__)
+    monkeypatch.setattr(pipeline.sentences, "_split", small)
+    with SqliteMemory(tmp_path / "memory.sqlite3") as memory:
+        remember_reviewed(config, memory, catalogs)
+    source_blocks = {e.msgid for c in catalogs for e in c.active() if e.translated}
+    target_blocks = {(e.msgstr, c.lang) for c in catalogs for e in c.active() if e.translated}
+    assert len(source_blocks) > 2 * largest + 2
+    assert small.cache_info().misses <= len(source_blocks) + len(target_blocks)
