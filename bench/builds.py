@@ -84,7 +84,10 @@ def _edit_one_page(config: Config, number: int) -> None:
     path.write_text(text.replace("\n\n## ", "\n\nA sentence the editor added.\n\n## ", 1), "utf-8")
 
 
-def measure_site(pages: int, languages: tuple[str, ...], runs: int) -> list[Record]:
+def measure_site(
+    pages: int, languages: tuple[str, ...], runs: int, rebuilds: bool = True
+) -> list[Record]:
+    """Full builds; then, with ``rebuilds``, no-change and one-page-edited rebuilds."""
     size = f"{pages} pages × {len(languages)} languages"
     with tempfile.TemporaryDirectory() as scratch:
         config = generate_site(Path(scratch) / "site", pages, languages)
@@ -93,6 +96,11 @@ def measure_site(pages: int, languages: tuple[str, ...], runs: int) -> list[Reco
             shutil.rmtree(config.output_path, ignore_errors=True)
             shutil.rmtree(config.root / ".l10n", ignore_errors=True)
             full.runs.append(timed(functools.partial(build, config)))
+        full_record = Record(
+            "build: full", size, full, notes="from an empty output folder and memory"
+        )
+        if not rebuilds:
+            return [full_record]
         unchanged = Timing([timed(functools.partial(build, config)) for _ in range(runs)])
         edited = Timing()
         for number in range(runs):
@@ -101,7 +109,7 @@ def measure_site(pages: int, languages: tuple[str, ...], runs: int) -> list[Reco
     share_unchanged = unchanged.median / full.median
     share_edited = edited.median / full.median
     return [
-        Record("build: full", size, full, notes="from an empty output folder and memory"),
+        full_record,
         Record(
             "build: no change",
             size,
@@ -128,8 +136,7 @@ def measure(quick: bool) -> list[Record]:
     scales = [5, 10, 20] if quick else [100, 250, 500]
     records: list[Record] = []
     for pages in scales:
-        found = measure_site(pages, languages, 3)
-        records += found if pages == scales[-1] else found[:1]
+        records += measure_site(pages, languages, 3 if quick else 5, pages == scales[-1])
     fulls = [r for r in records if r.name == "build: full"]
     per_page = [r.ours.median / int(r.size.split()[0]) for r in fulls]
     fulls[-1].quality["per_page_growth"] = round(per_page[-1] / per_page[0], 2)
@@ -148,7 +155,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--pages", type=int, help="measure one site of this many pages")
     parser.add_argument("--langs", type=int, default=len(LANGUAGES), help="with --pages")
-    parser.add_argument("--runs", type=int, default=3, help="with --pages")
+    parser.add_argument("--runs", type=int, default=5, help="with --pages")
     args = parser.parse_args()
     if args.pages:
         records = measure_site(args.pages, LANGUAGES[: args.langs], args.runs)
