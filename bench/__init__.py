@@ -10,10 +10,14 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+# The ``l10n`` command in a new process of this interpreter, as a user runs it.
+L10N = [sys.executable, "-c", "from pipeline.cli import main; main()"]
 
 
 @dataclass

@@ -21,11 +21,10 @@ import json
 import random
 import shutil
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
-from bench import Record, Timing, timed
+from bench import L10N, Record, Timing, timed
 from bench.corpus import POOL_LANGS, sentences
 from pipeline.build import extract
 from pipeline.catalog import update_catalogs
@@ -72,10 +71,7 @@ def generate_site(root: Path, pages: int, languages: tuple[str, ...], seed: int 
 
 def build(config: Config) -> None:
     """``l10n build`` in a new process."""
-    command = [sys.executable, "-c", "from pipeline.cli import main; main()"]
-    subprocess.run(
-        [*command, "--project", str(config.root), "build"], check=True, capture_output=True
-    )
+    subprocess.run([*L10N, "--project", str(config.root), "build"], check=True, capture_output=True)
 
 
 def _edit_one_page(config: Config, number: int) -> None:

@@ -18,11 +18,10 @@ import functools
 import json
 import random
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
-from bench import Record, Timing, main_for, timed
+from bench import L10N, Record, Timing, main_for, timed
 from bench.corpus import POOL_LANGS, translation_pool
 from pipeline.checks import langid_cache_path
 from pipeline.config import load_config
@@ -74,9 +73,8 @@ def large_project(root: Path, languages: tuple[str, ...], size: int, seed: int =
 
 def check(root: Path) -> int:
     """``l10n check`` on ``root`` in a new process; the number of findings it reports."""
-    command = [sys.executable, "-c", "from pipeline.cli import main; main()"]
     done = subprocess.run(
-        [*command, "--project", str(root), "check", "--format", "json"],
+        [*L10N, "--project", str(root), "check", "--format", "json"],
         capture_output=True,
         text=True,
     )
