@@ -937,19 +937,15 @@ def render_page(
     site: Site,
     document: Document,
     translations: Translations | None,
-    navigation: Navigation | None = None,
+    navigation: Navigation,
 ) -> RenderedPage:
-    """One page in one language: the source language when ``translations`` is None.
-
-    ``navigation`` is the language's page list, if the caller already has it.
-    """
+    """One page in one language (the source language when ``translations`` is None),
+    with ``navigation``, the language's page list."""
     lang = translations.lang if translations is not None else site.source.code
     language = next(item for item in site.languages if item.code == lang)
     body = render_body(document, translations, lang)
     title = _choose(translations, document, document.title)
     description = _choose(translations, document, document.description)
-    if navigation is None:
-        navigation = Navigation(env, site, translations)
     content_choices = [title, description, *(c for _, c in body.choices)]
     machine = any(c.status is Status.MACHINE for c in content_choices)
     ui_seen: list[Choice] = []
