@@ -4,7 +4,7 @@ import os
 from pathlib import Path
 
 from pipeline.catalog import FuzzyMatcher, merge, update_catalogs, write_if_changed
-from pipeline.config import load_config
+from pipeline.config import Config, load_config
 from pipeline.model import Catalog, Entry, Segment
 from pipeline.pofile import format_catalog, read_catalog
 from tests.projects import msgfmt_check
@@ -125,11 +125,17 @@ def test_update_writes_valid_catalogs_and_is_idempotent(tmp_path: Path) -> None:
     assert {p: p.read_bytes() for p in first.written} == contents
 
 
-def test_unreadable_catalog_is_reported_and_left_alone(tmp_path: Path) -> None:
+def german_safety_catalog(tmp_path: Path) -> tuple[Config, Path]:
+    """A project with German only, and the path its "safety" catalog gets (not yet written)."""
     (tmp_path / "pyproject.toml").write_text('[tool.l10n]\nlanguages = ["de"]\n')
     config = load_config(tmp_path)
     path = config.catalog_path("de", "safety")
     path.parent.mkdir(parents=True)
+    return config, path
+
+
+def test_unreadable_catalog_is_reported_and_left_alone(tmp_path: Path) -> None:
+    config, path = german_safety_catalog(tmp_path)
     path.write_text('msgid "Risks"\nmsgstr "Risiken\n')
     report = update_catalogs(config, [Segment("Risks", "safety", "source/safety.md", 5, "heading")])
     assert len(report.errors) == 1 and "safety.po:2" in report.errors[0]
@@ -152,10 +158,7 @@ def test_write_if_changed_ignores_only_timestamps(tmp_path: Path) -> None:
 
 
 def test_an_empty_catalog_gets_a_complete_header(tmp_path: Path) -> None:
-    (tmp_path / "pyproject.toml").write_text('[tool.l10n]\nlanguages = ["de"]\n')
-    config = load_config(tmp_path)
-    path = config.catalog_path("de", "safety")
-    path.parent.mkdir(parents=True)
+    config, path = german_safety_catalog(tmp_path)
     path.write_text("")
     update_catalogs(config, [Segment("Risks", "safety", "source/safety.md", 5, "heading")])
     metadata = read_catalog(path).metadata
