@@ -47,7 +47,7 @@ from .files import write_bytes_atomic
 from .glossary import Glossary, GlossaryError, project_glossary
 from .model import Catalog, Finding, Segment, Severity
 from .pofile import CatalogSyntaxError, parse_catalog, read_catalog
-from .segment import document_segments, markdown, markup_problems, msgid_of, walk_blocks
+from .segment import document_segments, markdown, markup_problems, walk_blocks
 from .source import Document, Value, read_documents
 
 
@@ -386,9 +386,8 @@ def render_body(document: Document, translations: Translations | None, lang: str
     choices: list[tuple[str, Choice]] = []
     for block in walk_blocks(tokens, document.layout):
         inline = tokens[block.inline]
-        msgid = msgid_of(inline)
-        choice = _choose(translations, document, msgid)
-        choices.append((msgid, choice))
+        choice = _choose(translations, document, block.msgid)
+        choices.append((block.msgid, choice))
         if choice.text != inline.content:
             inline.children = md.parseInline(choice.text)[0].children
         carrier = tokens[block.carrier]

@@ -20,15 +20,21 @@ from markdown_it.token import Token
 
 from .config import Config
 from .model import Segment
+from .pofile import paused_cycle_collection
 from .source import Document, front_matter_line, read_documents
 
 # Open tokens that can carry the attributes of a block (lang="en" on fallback).
 _BLOCK_OPENERS = {"paragraph_open", "heading_open", "th_open", "td_open", "list_item_open"}
+_BLOCK_CLOSERS = {opener.replace("_open", "_close") for opener in _BLOCK_OPENERS}
 
 
 def _dialect() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"html": False, "linkify": False}).enable(
-        ["table", "strikethrough"]
+    # With html off the two HTML rules match nothing, yet markdown-it still tries
+    # html_block on every line of every paragraph: disabling them changes no output.
+    return (
+        MarkdownIt("commonmark", {"html": False, "linkify": False})
+        .enable(["table", "strikethrough"])
+        .disable(["html_block", "html_inline"])
     )
 
 
@@ -58,6 +64,7 @@ class Block:
     role: str
     note: str
     line: int  # 0-based line in the parsed text
+    msgid: str  # the inline token's text, as :func:`msgid_of` gives it
 
 
 def msgid_of(inline: Token) -> str:
@@ -74,29 +81,25 @@ def walk_blocks(tokens: list[Token], layout: str = "page") -> Iterator[Block]:
     row: list[str] = []
     column = 0
     for index, token in enumerate(tokens):
-        if token.nesting == 1 and token.type in _BLOCK_OPENERS and not token.hidden:
-            openers.append(index)
-        elif (
-            token.nesting == -1
-            and token.type.replace("_close", "_open") in _BLOCK_OPENERS
-            and not token.hidden
-            and openers
-        ):
-            openers.pop()
-        if token.type in ("bullet_list_open", "ordered_list_open"):
-            list_items.append((0, _count_items(tokens, index)))
-        elif token.type in ("bullet_list_close", "ordered_list_close"):
-            list_items.pop()
-        elif token.type == "list_item_open" and list_items:
-            position, count = list_items[-1]
-            list_items[-1] = (position + 1, count)
-        elif token.type == "thead_open":
-            table_header = []
-        elif token.type == "tr_open":
-            row, column = [], 0
-        elif token.type in ("th_open", "td_open"):
-            column += 1
-        if token.type != "inline":
+        kind = token.type
+        if kind != "inline":
+            if kind in _BLOCK_OPENERS and not token.hidden:
+                openers.append(index)
+            elif kind in _BLOCK_CLOSERS and not token.hidden and openers:
+                openers.pop()
+            if kind == "bullet_list_open" or kind == "ordered_list_open":
+                list_items.append((0, _count_items(tokens, index)))
+            elif kind == "bullet_list_close" or kind == "ordered_list_close":
+                list_items.pop()
+            elif kind == "list_item_open" and list_items:
+                position, count = list_items[-1]
+                list_items[-1] = (position + 1, count)
+            elif kind == "thead_open":
+                table_header = []
+            elif kind == "tr_open":
+                row, column = [], 0
+            elif kind == "th_open" or kind == "td_open":
+                column += 1
             continue
         text = msgid_of(token)
         if not text:
@@ -130,7 +133,7 @@ def walk_blocks(tokens: list[Token], layout: str = "page") -> Iterator[Block]:
             role = "paragraph"
             note = f'paragraph, section "{section}"' if section else "paragraph"
         carrier = openers[-1] if openers else index
-        yield Block(inline=index, carrier=carrier, role=role, note=note, line=line)
+        yield Block(inline=index, carrier=carrier, role=role, note=note, line=line, msgid=text)
 
 
 def _count_items(tokens: list[Token], start: int) -> int:
@@ -176,17 +179,15 @@ def document_segments(document: Document) -> list[Segment]:
     if document.description:
         line = front_matter_line(document.text, "description")
         add(document.description, line, "description", "page description (search results)")
-    for block, msgid in body_blocks(document):
-        add(msgid, document.body_line + block.line, block.role, block.note)
+    for block in body_blocks(document):
+        add(block.msgid, document.body_line + block.line, block.role, block.note)
     return segments
 
 
-def body_blocks(document: Document) -> list[tuple[Block, str]]:
-    """Each translatable block of the page's body with its msgid, in order."""
-    tokens = segmenter().parse(document.body)
-    return [
-        (block, msgid_of(tokens[block.inline])) for block in walk_blocks(tokens, document.layout)
-    ]
+def body_blocks(document: Document) -> list[Block]:
+    """Each translatable block of the page's body, in order."""
+    with paused_cycle_collection():
+        return list(walk_blocks(segmenter().parse(document.body), document.layout))
 
 
 def read_segments(config: Config) -> list[Segment]:

@@ -231,9 +231,7 @@ def blocks_with_inline_parsing(text: str) -> list[tuple[int, int, str, str, int,
 
 def blocks_for_segments(text: str) -> list[tuple[int, int, str, str, int, str]]:
     document = parse_document(text, "source/page.md")
-    return [
-        (b.inline, b.carrier, b.role, b.note, b.line, msgid) for b, msgid in body_blocks(document)
-    ]
+    return [(b.inline, b.carrier, b.role, b.note, b.line, b.msgid) for b in body_blocks(document)]
 
 
 def shipped_pages() -> list[str]:

@@ -3,10 +3,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from markdown_it import MarkdownIt
 
 from pipeline.config import load_config
-from pipeline.segment import document_segments, inline_markup, read_segments
+from pipeline.segment import document_segments, inline_markup, markdown, read_segments
 from pipeline.source import SourceError, parse_document
+from tests.hostile_translations import PAYLOADS
 
 PAGE = """---
 title: Safety
@@ -127,3 +129,31 @@ def test_shipped_source_segments_cover_every_part() -> None:
     cells = [s for s in segments if s.domain == "effectiveness" and s.role == "table cell"]
     assert len(cells) == 8 * 6
     assert all(s.line > 0 and s.file.startswith("source/") for s in segments)
+
+
+HTML_IN_MARKDOWN = [
+    "<div>\n*block*\n</div>",
+    "<!-- comment -->\n\nafter",
+    "<script>alert(1)</script>\n\ntext",
+    "<pre>\n\n# not a heading?\n</pre>",
+    "para\n<div>joined</div>",
+    "- item\n  <table><tr><td>x</td></tr></table>",
+    "> quote\n<p>lazy</p>",
+    "<?php echo 1; ?>\n\n<![CDATA[x]]>",
+]
+
+
+def test_the_dialect_renders_html_as_commonmark_with_html_off_does() -> None:
+    # The dialect disables the two HTML rules because with html off they never
+    # match; this is the proof that leaving them out changes no page.
+    with_rules = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable(
+        ["table", "strikethrough"]
+    )
+    root = Path(__file__).resolve().parent.parent
+    texts = [
+        *HTML_IN_MARKDOWN,
+        *(payload.make("A [link](https://example.org) and **bold**.") for payload in PAYLOADS),
+        *(path.read_text("utf-8") for path in sorted((root / "source").glob("*.md"))),
+    ]
+    for text in texts:
+        assert markdown().render(text) == with_rules.render(text), text
