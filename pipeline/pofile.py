@@ -555,7 +555,7 @@ def paused_cycle_collection() -> Iterator[None]:
     Entries and Markdown tokens hold no reference cycles, yet every few hundred
     new objects the collector walks the young ones, and now and then every
     object in the process. With a large catalog already in memory that was a
-    third of the time spent reading another one, and a fifth of segmenting a
+    third of the time spent reading another one, and a sixth of segmenting a
     4 MB page. Memory use is unchanged.
     """
     enabled = gc.isenabled()
