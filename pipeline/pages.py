@@ -900,34 +900,26 @@ class Navigation:
         self, env: jinja2.Environment, site: Site, translations: Translations | None
     ) -> None:
         self.labels = tuple(_choose(translations, d, d.title) for d in site.documents)
-        self._env = env
+        self._template = env.get_template("nav_item.html")
         self._site = site
         self._positions = {d.slug: number for number, d in enumerate(site.documents)}
         self._items: list[str] = []
-        self._current_items: list[str] = []
 
-    def _render(self) -> None:
-        template = self._env.get_template("nav_item.html")
-        for document, label in zip(self._site.documents, self.labels, strict=True):
-            for current, items in ((False, self._items), (True, self._current_items)):
-                items.append(
-                    template.render(
-                        slug=document.slug,
-                        label=label,
-                        current=current,
-                        source_language=self._site.source.code,
-                    )
-                )
+    def _item(self, number: int, current: bool) -> str:
+        return self._template.render(
+            slug=self._site.documents[number].slug,
+            label=self.labels[number],
+            current=current,
+            source_language=self._site.source.code,
+        )
 
     def for_page(self, slug: str) -> Markup:
         """The rendered items (each autoescaped by its template), ``slug``'s marked current."""
-        if not self._items and self.labels:
-            self._render()
-        number = self._positions.get(slug)
-        if number is None:
-            return Markup("".join(self._items))
+        if not self._items:
+            self._items = [self._item(number, False) for number in range(len(self.labels))]
+        number = self._positions[slug]
         before, after = "".join(self._items[:number]), "".join(self._items[number + 1 :])
-        return Markup(before + self._current_items[number] + after)
+        return Markup(before + self._item(number, True) + after)
 
 
 def render_page(
