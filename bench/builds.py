@@ -24,7 +24,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from bench import L10N, Record, Timing, timed
+from bench import L10N, Record, Timing, measured, timed
 from bench.corpus import POOL_LANGS, sentences
 from pipeline.build import extract
 from pipeline.catalog import update_catalogs
@@ -156,7 +156,7 @@ def main() -> None:
     if args.pages:
         records = measure_site(args.pages, LANGUAGES[: args.langs], args.runs)
     else:
-        records = measure(args.quick)
+        records = measured(measure, args.quick)
     for record in records:
         print(json.dumps(record.to_json(), ensure_ascii=False))
 
