@@ -186,7 +186,7 @@ def prefill(
         except MachineError as error:
             errors.print(f"[red]error:[/] {escape(str(error))}")
             sys.exit(2)
-    with _memory(config) as memory, _progress() as progress:
+    with _memory(config.memory_location) as memory, _progress() as progress:
         report = run_prefill(
             config, memory, translator, languages, dry_run=dry_run, progress=progress
         )
@@ -265,11 +265,12 @@ def tm() -> None:
 
 
 @contextmanager
-def _memory(config: Config) -> Iterator[TranslationMemory]:
+def _memory(location: str) -> Iterator[TranslationMemory]:
+    """The memory at ``location`` (a SQLite path or a postgresql:// URL), open for the block."""
     from .memory import TranslationMemoryError, open_memory
 
     try:
-        memory = open_memory(config.memory_location)
+        memory = open_memory(location)
     except TranslationMemoryError as error:
         errors.print(f"[red]error:[/] translation memory: {escape(str(error))}")
         sys.exit(2)
@@ -284,7 +285,7 @@ def tm_import(obj: Context, file: Path) -> None:
     """Import a TMX 1.4 file (one transaction: all or nothing)."""
     from .tmx import import_tmx
 
-    with _memory(obj.config) as memory:
+    with _memory(obj.config.memory_location) as memory:
         added = import_tmx(memory, file, obj.config.source_language, obj.config.languages)
     console.print(f"{file}: {added} new units")
 
@@ -298,7 +299,7 @@ def tm_export(obj: Context, file: Path, lang: tuple[str, ...]) -> None:
     from .tmx import export_tmx
 
     config = obj.config
-    with _memory(config) as memory:
+    with _memory(config.memory_location) as memory:
         count = export_tmx(memory, file, config.source_language, list(lang) or None)
     console.print(f"{file}: {count} units")
 
@@ -316,7 +317,7 @@ def tm_rebuild(obj: Context) -> None:
         catalogs += readable
         for line in unreadable:
             errors.print(f"[yellow]warning:[/] {escape(line)}")
-    with _memory(config) as memory:
+    with _memory(config.memory_location) as memory:
         count = memory.rebuild(catalogs, config.source_language)
     console.print(f"{count} units from {len(catalogs)} catalogs")
 
@@ -332,18 +333,11 @@ def tm_rebuild(obj: Context) -> None:
 @pass_context
 def tm_migrate(obj: Context, target: str) -> None:
     """Copy every unit of the project's memory into another memory (SQLite <-> PostgreSQL)."""
-    from .memory import TranslationMemoryError, open_memory
     from .memory_pg import migrate, redact
 
-    with _memory(obj.config) as source:
-        try:
-            destination = open_memory(target)
-        except TranslationMemoryError as error:
-            errors.print(f"[red]error:[/] translation memory: {escape(str(error))}")
-            sys.exit(2)
-        with destination:
-            added = migrate(source, destination)
-            total = destination.stats()["units"]
+    with _memory(obj.config.memory_location) as source, _memory(target) as destination:
+        added = migrate(source, destination)
+        total = destination.stats()["units"]
     console.print(f"{escape(redact(target))}: {added} new units, {total} in all")
 
 
@@ -351,7 +345,7 @@ def tm_migrate(obj: Context, target: str) -> None:
 @pass_context
 def tm_stats(obj: Context) -> None:
     """Counts of units by level and origin."""
-    with _memory(obj.config) as memory:
+    with _memory(obj.config.memory_location) as memory:
         for name, count in sorted(memory.stats().items()):
             console.print(f"{name}: {count}")
 
@@ -374,7 +368,7 @@ def source_fix(
     from .sourcefix import apply, plan
 
     config = obj.config
-    with _memory(config) as memory:
+    with _memory(config.memory_location) as memory:
         fixes = plan(config, memory, text=text, engine=engine, engine_url=engine_url)
         for fix in fixes:
             kind = "block" if fix.whole_block else "sentence"
