@@ -1,7 +1,9 @@
 """Catalog update (msgmerge semantics) against GNU ``msgmerge --previous`` and Babel.
 
 End to end, the same work msgmerge does: read the old .po and the new .pot,
-merge, write the result. Quality is read back from each tool's output file:
+merge, write the result. Ours is the pipeline's own update step,
+:func:`pipeline.catalog.update_catalog`, which updates a file in place, so
+the old file is first copied to the output (inside the timing). Quality is read back from each tool's output file:
 
 * recall: edited entries whose fuzzy proposal names (``#|``) the old entry
   they really came from;
@@ -15,6 +17,7 @@ merge, write the result. Quality is read back from each tool's output file:
 from __future__ import annotations
 
 import functools
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -24,8 +27,9 @@ from typing import Any
 
 from bench import Record, alternate, main_for
 from bench.corpus import UpdateScenario, paragraph_scenario, short_scenario
-from pipeline.catalog import merge
-from pipeline.pofile import read_catalog, write_catalog
+from pipeline.catalog import update_catalog
+from pipeline.model import Catalog
+from pipeline.pofile import read_catalog
 
 _BABEL = """
 import sys
@@ -41,8 +45,8 @@ with open(sys.argv[3], "wb") as handle:
 
 
 def ours(old: Path, template: Path, out: Path, threshold: float = 80.0) -> None:
-    result = merge(read_catalog(old, "fr"), read_catalog(template), threshold)
-    write_catalog(result.catalog, out)
+    shutil.copyfile(old, out)
+    update_catalog(out, read_catalog(template), Catalog(lang="fr"), threshold)
 
 
 def _bounded(command: list[str], cap: float | None) -> bool:

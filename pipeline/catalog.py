@@ -37,9 +37,11 @@ from .model import Catalog, Entry, Segment
 from .pofile import (
     CatalogSyntaxError,
     format_catalog,
-    parse_catalog,
+    format_entry,
+    parse_catalog_bytes,
     paused_cycle_collection,
     read_catalog,
+    written_entries,
 )
 
 # Functions the page templates call for UI strings; the extractor knows them.
@@ -581,19 +583,34 @@ def new_catalog(config: Config, lang: str, domain: str) -> Catalog:
     )
 
 
-def write_if_changed(catalog: Catalog, path: Path, *, stamp: str | None = None) -> bool:
+def write_if_changed(
+    catalog: Catalog,
+    path: Path,
+    *,
+    stamp: str | None = None,
+    as_read: tuple[bytes, Catalog] | None = None,
+) -> bool:
     """Write ``catalog`` unless the file already holds the same content.
 
     Only the timestamp header fields differ between otherwise equal runs, so
     they are compared out; a run that changes nothing leaves the file's bytes
     and mtime alone.
+
+    ``as_read`` is the file's bytes and the catalog parsed from them, untouched
+    since: an entry ``catalog`` shares with it is then known to be unchanged
+    without formatting it (see :func:`update_catalog`).
     """
-    try:
-        existing = path.read_bytes()
-    except (FileNotFoundError, NotADirectoryError):
-        existing = None
-    if existing is not None and _same_content(existing, catalog):
-        return False
+    if as_read is not None:
+        existing, parsed = as_read
+        if _same_entries(parsed, catalog):
+            return False
+    else:
+        try:
+            existing = path.read_bytes()
+        except (FileNotFoundError, NotADirectoryError):
+            existing = None
+        if existing is not None and _same_content(existing, catalog):
+            return False
     if stamp:
         field_name = "PO-Revision-Date" if catalog.lang else "POT-Creation-Date"
         set_header_field(catalog.header, field_name, stamp)
@@ -618,16 +635,57 @@ def _same_content(existing: bytes, catalog: Catalog) -> bool:
     if format_catalog(replace(catalog, header=header)).encode("utf-8") == existing:
         return True
     try:
-        old = parse_catalog(existing.decode("utf-8"), catalog.path, catalog.lang, catalog.domain)
-    except (UnicodeDecodeError, CatalogSyntaxError):
+        parsed = parse_catalog_bytes(existing, catalog.path, catalog.lang, catalog.domain)
+    except CatalogSyntaxError:
         return False
-    if _VOLATILE.sub("", old.header.msgstr) != _VOLATILE.sub("", catalog.header.msgstr):
-        return False
-    if old.header.translator_comments != catalog.header.translator_comments:
-        return False
-    return format_catalog(Catalog(entries=old.entries)) == format_catalog(
-        Catalog(entries=catalog.entries)
+    return _same_entries(parsed, catalog)
+
+
+def _same_entries(parsed: Catalog, catalog: Catalog) -> bool:
+    """Whether ``catalog`` writes the entries ``parsed`` has, header timestamps aside.
+
+    Compared as we would write both, entry by entry, so that another editor's
+    line wrapping is no difference; an entry both share is the same.
+    """
+    ours = written_entries(replace(catalog, header=_without_stamps(catalog.header)))
+    theirs = written_entries(replace(parsed, header=_without_stamps(parsed.header)))
+    return len(ours) == len(theirs) and all(
+        mine is their or format_entry(mine) == format_entry(their)
+        for mine, their in zip(ours, theirs, strict=True)
     )
+
+
+def _without_stamps(header: Entry) -> Entry:
+    return replace(header, msgstr=_VOLATILE.sub("", header.msgstr))
+
+
+def update_catalog(
+    path: Path,
+    template: Catalog,
+    blank: Catalog,
+    threshold: float = 80.0,
+    leverage: Leverage | None = None,
+    stamp: str | None = None,
+) -> tuple[MergeResult, bool]:
+    """Merge the catalog at ``path`` from ``template``, and write it if its content changed.
+
+    A missing file starts from ``blank``, whose header also replaces an empty
+    one. Returns the merge and whether the file was written. A file that cannot
+    be read raises :class:`CatalogSyntaxError` and is left as it is.
+
+    Reading, merging and writing are one step so that the entries the merge
+    keeps (the old catalog's own objects) need no comparing with the file.
+    """
+    try:
+        data: bytes | None = path.read_bytes()
+    except FileNotFoundError:
+        data = None
+    old = blank if data is None else parse_catalog_bytes(data, str(path), blank.lang, blank.domain)
+    result = merge(old, template, threshold, leverage)
+    if not result.catalog.header.msgstr.strip():
+        result.catalog.header = blank.header
+    as_read = None if data is None else (data, old)
+    return result, write_if_changed(result.catalog, path, stamp=stamp, as_read=as_read)
 
 
 def update_catalogs(
@@ -687,23 +745,22 @@ def update_catalogs(
             path = config.catalog_path(lang, domain)
             if current(path, domain):
                 continue
+            leverage = leverage_for(lang) if leverage_for is not None else None
             try:
-                old = (
-                    read_catalog(path, lang, domain)
-                    if path.exists()
-                    else new_catalog(config, lang, domain)
+                result, written = update_catalog(
+                    path,
+                    template,
+                    new_catalog(config, lang, domain),
+                    config.merge_threshold,
+                    leverage,
+                    stamp,
                 )
             except CatalogSyntaxError as error:
                 # Never overwrite a translator's file we could not read.
                 report.errors.append(f"{config.relative(path)}:{error.line}: {error.reason}")
                 continue
-            if not old.header.msgstr.strip():
-                # An empty file, or one without a header: give it a complete one.
-                old.header = new_catalog(config, lang, domain).header
-            leverage = leverage_for(lang) if leverage_for is not None else None
-            result = merge(old, template, config.merge_threshold, leverage)
             report.merges[config.relative(path)] = result
-            if write_if_changed(result.catalog, path, stamp=stamp):
+            if written:
                 report.written.append(path)
             record(path, domain)
     return report

@@ -40,10 +40,13 @@ from pipeline.model import Catalog, Entry, PipelineError
 __all__ = [
     "CatalogSyntaxError",
     "format_catalog",
+    "format_entry",
     "parse_catalog",
+    "parse_catalog_bytes",
     "paused_cycle_collection",
     "read_catalog",
     "write_catalog",
+    "written_entries",
 ]
 
 PAGE_WIDTH = 79
@@ -601,11 +604,17 @@ def _decode_file(data: bytes, path: str) -> str:
         raise CatalogSyntaxError(path, line, "invalid UTF-8") from None
 
 
+def parse_catalog_bytes(
+    data: bytes, path: str = "<bytes>", lang: str | None = None, domain: str = ""
+) -> Catalog:
+    """Parse the bytes of a UTF-8 PO/POT file (see :func:`parse_catalog`)."""
+    return parse_catalog(_decode_file(data, path), path, lang, domain)
+
+
 def read_catalog(path: Path, lang: str | None = None, domain: str = "") -> Catalog:
     """Read a UTF-8 PO/POT file (see :func:`parse_catalog`)."""
     path = Path(path)
-    name = str(path)
-    return parse_catalog(_decode_file(path.read_bytes(), name), name, lang, domain)
+    return parse_catalog_bytes(path.read_bytes(), str(path), lang, domain)
 
 
 # ---------------------------------------------------------------------------
@@ -974,14 +983,26 @@ def _header_present(header: Entry) -> bool:
     )
 
 
-def format_catalog(catalog: Catalog) -> str:
-    """The PO text GNU ``msgcat`` (gettext 0.21, width 79) writes for ``catalog``."""
-    out: list[str] = []
+def written_entries(catalog: Catalog) -> list[Entry]:
+    """The entries :func:`format_catalog` writes, in its order, each one blank line apart."""
     entries: list[Entry] = [catalog.header] if _header_present(catalog.header) else []
     entries += [entry for entry in catalog.entries if not entry.obsolete]
     # msgcat drops obsolete entries that carry no translation.
     entries += [entry for entry in catalog.entries if entry.obsolete and _first_translation(entry)]
-    for number, entry in enumerate(entries):
+    return entries
+
+
+def format_entry(entry: Entry) -> str:
+    """The lines :func:`format_catalog` writes for ``entry``."""
+    out: list[str] = []
+    _write_entry(out, entry)
+    return "".join(out)
+
+
+def format_catalog(catalog: Catalog) -> str:
+    """The PO text GNU ``msgcat`` (gettext 0.21, width 79) writes for ``catalog``."""
+    out: list[str] = []
+    for number, entry in enumerate(written_entries(catalog)):
         if number:
             out.append("\n")
         _write_entry(out, entry)

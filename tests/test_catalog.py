@@ -6,7 +6,7 @@ from pathlib import Path
 from pipeline.catalog import FuzzyMatcher, merge, update_catalogs, write_if_changed
 from pipeline.config import Config, load_config
 from pipeline.model import Catalog, Entry, Segment
-from pipeline.pofile import format_catalog, read_catalog
+from pipeline.pofile import format_catalog, parse_catalog, read_catalog
 from tests.projects import msgfmt_check
 
 PARAGRAPH = (
@@ -164,3 +164,65 @@ def test_an_empty_catalog_gets_a_complete_header(tmp_path: Path) -> None:
     metadata = read_catalog(path).metadata
     assert metadata["Language"] == "de" and metadata["Plural-Forms"].startswith("nplurals=2")
     assert msgfmt_check(path) == ""
+
+
+def rewrapped(text: str) -> str:
+    """``text`` laid out as an editor with another page width might save it: long strings
+    start on the keyword's line and break every 40 characters."""
+    lines: list[str] = []
+    parsed = parse_catalog(text)
+    for entry in [parsed.header, *parsed.entries]:
+        lines += [f"# {comment}" for comment in entry.translator_comments]
+        lines += [f"#. {comment}" for comment in entry.auto_comments]
+        lines += [f"#: {' '.join(entry.references)}"] if entry.references else []
+        lines += [f"#, {', '.join(entry.flags)}"] if entry.flags else []
+        for keyword, value in (("msgid", entry.msgid), ("msgstr", entry.msgstr)):
+            escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+            pieces = [escaped[i : i + 40] for i in range(0, len(escaped), 40)] or [""]
+            lines.append(f'{keyword} "{pieces[0]}"')
+            lines += [f'"{piece}"' for piece in pieces[1:]]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def test_update_leaves_another_editors_layout_alone_until_the_content_changes(
+    tmp_path: Path,
+) -> None:
+    config, path = german_safety_catalog(tmp_path)
+    segments = [
+        Segment(PARAGRAPH, "safety", "source/safety.md", 5, "paragraph"),
+        Segment("Risks", "safety", "source/safety.md", 3, "heading"),
+    ]
+    update_catalogs(config, segments)
+    ours = path.read_text()
+    translated = ours.replace('msgstr ""\n\n#: ', 'msgstr "Ein Absatz."\n\n#: ', 1)
+    theirs = rewrapped(translated)
+    path.write_text(theirs)
+    assert theirs != translated != ours
+    assert format_catalog(read_catalog(path)) == translated  # the same content, laid out anew
+    mtime = os.stat(path).st_mtime_ns
+
+    assert update_catalogs(config, segments).written == []
+    assert path.read_text() == theirs and os.stat(path).st_mtime_ns == mtime
+
+    edited = [Segment(EDITED, "safety", "source/safety.md", 5, "paragraph"), segments[1]]
+    report = update_catalogs(config, edited)
+    assert report.written == [config.template_path("safety"), path]
+    updated = read_catalog(path)
+    assert format_catalog(updated) == path.read_text()  # written in gettext's layout
+    entry = updated.index()[None, EDITED]
+    assert entry.fuzzy and entry.previous_msgid == PARAGRAPH and entry.msgstr == "Ein Absatz."
+    assert msgfmt_check(path) == ""
+
+
+def test_write_if_changed_reads_another_editors_layout_as_the_same_content(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "x.po"
+    translated = catalog(Entry(PARAGRAPH, "Ein Absatz, lang genug, um umbrochen zu werden."))
+    path.write_text(rewrapped(format_catalog(translated)))
+    before = path.read_bytes()
+    assert not write_if_changed(translated, path, stamp="2026-01-01 00:00+0000")
+    assert path.read_bytes() == before
+    assert write_if_changed(catalog(Entry(PARAGRAPH, "Anders.")), path)
+    assert path.read_text() == format_catalog(catalog(Entry(PARAGRAPH, "Anders.")))
