@@ -35,10 +35,12 @@ from .config import Config
 from .files import write_text_atomic
 from .model import Catalog, Entry, Segment
 from .pofile import (
+    CatalogFile,
     CatalogSyntaxError,
     format_catalog,
     format_entry,
     parse_catalog_bytes,
+    parse_catalog_file,
     paused_cycle_collection,
     read_catalog,
     written_entries,
@@ -376,6 +378,7 @@ class MergeResult:
 
 # Called for each entry whose msgid is new to the catalog, with the old entry it
 # was matched to (None if none): it may improve the proposal, e.g. from sentences.
+# It changes only the new entry: the old one is as read from the file.
 Leverage = Callable[[Entry, Entry | None], None]
 
 
@@ -588,7 +591,7 @@ def write_if_changed(
     path: Path,
     *,
     stamp: str | None = None,
-    as_read: tuple[bytes, Catalog] | None = None,
+    as_read: CatalogFile | None = None,
 ) -> bool:
     """Write ``catalog`` unless the file already holds the same content.
 
@@ -596,13 +599,12 @@ def write_if_changed(
     they are compared out; a run that changes nothing leaves the file's bytes
     and mtime alone.
 
-    ``as_read`` is the file's bytes and the catalog parsed from them, untouched
-    since: an entry ``catalog`` shares with it is then known to be unchanged
-    without formatting it (see :func:`update_catalog`).
+    ``as_read`` is the file as read, its catalog untouched since. An entry
+    ``catalog`` shares with it is then the same without comparing, and is
+    written with the lines it had (see :func:`update_catalog`).
     """
     if as_read is not None:
-        existing, parsed = as_read
-        if _same_entries(parsed, catalog):
+        if _same_entries(as_read.catalog, catalog):
             return False
     else:
         try:
@@ -614,7 +616,8 @@ def write_if_changed(
     if stamp:
         field_name = "PO-Revision-Date" if catalog.lang else "POT-Creation-Date"
         set_header_field(catalog.header, field_name, stamp)
-    return write_text_atomic(path, format_catalog(catalog))
+    kept_lines = as_read.lines if as_read is not None else None
+    return write_text_atomic(path, format_catalog(catalog, kept_lines))
 
 
 _VOLATILE = re.compile(r"^(POT-Creation-Date|PO-Revision-Date):.*$", re.MULTILINE)
@@ -673,18 +676,21 @@ def update_catalog(
     one. Returns the merge and whether the file was written. A file that cannot
     be read raises :class:`CatalogSyntaxError` and is left as it is.
 
-    Reading, merging and writing are one step so that the entries the merge
-    keeps (the old catalog's own objects) need no comparing with the file.
+    The entries the merge keeps are the old catalog's own objects, unchanged:
+    they need no comparing with the file, and are written with the lines they
+    had in it. A file another editor laid out keeps that layout where the
+    update changed nothing, so its diff shows only what changed; a file the
+    pipeline wrote reads back as the same lines formatting would give.
     """
     try:
-        data: bytes | None = path.read_bytes()
+        data = path.read_bytes()
     except FileNotFoundError:
-        data = None
-    old = blank if data is None else parse_catalog_bytes(data, str(path), blank.lang, blank.domain)
-    result = merge(old, template, threshold, leverage)
+        result = merge(blank, template, threshold, leverage)
+        return result, write_if_changed(result.catalog, path, stamp=stamp)
+    as_read = parse_catalog_file(data, str(path), blank.lang, blank.domain)
+    result = merge(as_read.catalog, template, threshold, leverage)
     if not result.catalog.header.msgstr.strip():
         result.catalog.header = blank.header
-    as_read = None if data is None else (data, old)
     return result, write_if_changed(result.catalog, path, stamp=stamp, as_read=as_read)
 
 

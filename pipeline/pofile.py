@@ -21,6 +21,10 @@ no translation; ``possible-X-format`` becomes ``X-format``; ``wrap`` is not
 written; obsolete entries go last and those without a translation are
 dropped; ``./`` is stripped from references. Unlike ``msgcat``, flags gettext
 does not know are kept (after the known ones) rather than silently lost.
+
+An entry read from a file and left unchanged can be written with the lines it
+had there (:class:`CatalogFile`): an update then rewrites only the entries it
+changes, whichever editor laid out the others.
 """
 
 from __future__ import annotations
@@ -31,18 +35,23 @@ import ctypes.util
 import gc
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from itertools import pairwise
+from operator import attrgetter
 from pathlib import Path
 
 from pipeline.files import write_text_atomic
 from pipeline.model import Catalog, Entry, PipelineError
 
 __all__ = [
+    "CatalogFile",
     "CatalogSyntaxError",
     "format_catalog",
     "format_entry",
     "parse_catalog",
     "parse_catalog_bytes",
+    "parse_catalog_file",
     "paused_cycle_collection",
     "read_catalog",
     "write_catalog",
@@ -251,6 +260,7 @@ class _CatalogReader:
         self.obsolete_lines = False
         self.lineno = 0
         self.last_simple: Entry | None = None  # see reopen_simple_entry
+        self.blocks: list[tuple[int, str]] | None = None  # see own_blocks
 
     def error(self, reason: str) -> CatalogSyntaxError:
         return CatalogSyntaxError(self.path, self.lineno, reason)
@@ -435,13 +445,44 @@ class _CatalogReader:
         # Entries are separated by blank lines; most are one regular block that
         # one regex reads whole. Anything else goes line by line.
         lineno = 1
+        blocks = self.blocks
         for block in text.split("\n\n"):
             if not self.simple_block(block, lineno):
                 self.reopen_simple_entry()
                 self.read_lines(block.split("\n"), lineno)
+            if blocks is not None and block and not block.isspace():
+                blocks.append((lineno, block))
             lineno += block.count("\n") + 2
         self.lineno = text.count("\n") + 1
         self.finish()
+
+    def own_blocks(self) -> dict[int, str]:
+        """The text of each entry that is a block of its own, by ``id()`` of the entry.
+
+        A block of its own starts where the entry starts and ends where the next
+        entry starts, blank lines aside: no other entry, nor a string continued
+        after a blank line, shares it. The text has no final newline. Needs
+        ``self.blocks`` recorded by read().
+        """
+        assert self.blocks is not None
+        blocks = self.blocks
+        if blocks and blocks[-1][1].endswith("\n"):  # the file's last newline
+            blocks[-1] = (blocks[-1][0], blocks[-1][1][:-1])
+        entries = self.entries
+        if self.header is not None:
+            entries = sorted([self.header, *entries], key=attrgetter("lineno"))
+        if [entry.lineno for entry in entries] == [start for start, _ in blocks]:
+            # One entry a block, as gettext and every editor write them.
+            return {id(entry): text for entry, (_, text) in zip(entries, blocks, strict=True)}
+        following = {start: after for (start, _), (after, _) in pairwise(blocks)}
+        text_at = dict(blocks)
+        next_starts: list[int | None] = [entry.lineno for entry in entries[1:]]
+        own: dict[int, str] = {}
+        for entry, next_start in zip(entries, [*next_starts, None][: len(entries)], strict=True):
+            text = text_at.get(entry.lineno)
+            if text is not None and following.get(entry.lineno) == next_start:
+                own[id(entry)] = text
+        return own
 
     def simple_block(self, block: str, lineno: int) -> bool:
         """Read ``block`` as one whole entry if it has the common shape; False if not.
@@ -574,10 +615,13 @@ def parse_catalog(
     text: str, path: str = "<string>", lang: str | None = None, domain: str = ""
 ) -> Catalog:
     """Parse PO text; raises :class:`CatalogSyntaxError` naming ``path`` and line."""
-    reader = _CatalogReader(path)
+    return _read(_CatalogReader(path), text, lang, domain)
+
+
+def _read(reader: _CatalogReader, text: str, lang: str | None, domain: str) -> Catalog:
     with paused_cycle_collection():
         reader.read(text)
-    catalog = Catalog(entries=reader.entries, path=path, lang=lang, domain=domain)
+    catalog = Catalog(entries=reader.entries, path=reader.path, lang=lang, domain=domain)
     if reader.header is not None:
         catalog.header = reader.header
     return catalog
@@ -609,6 +653,30 @@ def parse_catalog_bytes(
 ) -> Catalog:
     """Parse the bytes of a UTF-8 PO/POT file (see :func:`parse_catalog`)."""
     return parse_catalog(_decode_file(data, path), path, lang, domain)
+
+
+@dataclass
+class CatalogFile:
+    """A PO file as read: the catalog parsed from it, and its entries' lines.
+
+    ``lines`` maps ``id()`` of each entry that is a block of its own to that
+    block's lines, without the last newline, as :func:`format_catalog` takes
+    them to write an unchanged entry as it was. It is true only while
+    ``catalog`` holds its entries unchanged.
+    """
+
+    catalog: Catalog
+    lines: dict[int, str]
+
+
+def parse_catalog_file(
+    data: bytes, path: str = "<bytes>", lang: str | None = None, domain: str = ""
+) -> CatalogFile:
+    """Parse the bytes of a PO file like :func:`parse_catalog_bytes`, keeping its entries' lines."""
+    reader = _CatalogReader(path)
+    reader.blocks = []
+    catalog = _read(reader, _decode_file(data, path), lang, domain)
+    return CatalogFile(catalog, reader.own_blocks())
 
 
 def read_catalog(path: Path, lang: str | None = None, domain: str = "") -> Catalog:
@@ -999,13 +1067,25 @@ def format_entry(entry: Entry) -> str:
     return "".join(out)
 
 
-def format_catalog(catalog: Catalog) -> str:
-    """The PO text GNU ``msgcat`` (gettext 0.21, width 79) writes for ``catalog``."""
+def format_catalog(catalog: Catalog, kept_lines: Mapping[int, str] | None = None) -> str:
+    """The PO text GNU ``msgcat`` (gettext 0.21, width 79) writes for ``catalog``.
+
+    ``kept_lines`` gives, by ``id()``, the lines to write for entries left as
+    they were read (see :class:`CatalogFile`) instead of formatting them. The
+    header is always formatted: its timestamps change whenever a file is written.
+    """
     out: list[str] = []
+    kept = kept_lines or {}
+    header = catalog.header
     for number, entry in enumerate(written_entries(catalog)):
         if number:
             out.append("\n")
-        _write_entry(out, entry)
+        lines = kept.get(id(entry)) if entry is not header else None
+        if lines is None:
+            _write_entry(out, entry)
+        else:
+            out.append(lines)
+            out.append("\n")
     return "".join(out)
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 from pipeline.catalog import FuzzyMatcher, merge, update_catalogs, write_if_changed
 from pipeline.config import Config, load_config
 from pipeline.model import Catalog, Entry, Segment
-from pipeline.pofile import format_catalog, parse_catalog, read_catalog
+from pipeline.pofile import format_catalog, format_entry, parse_catalog, read_catalog
 from tests.projects import msgfmt_check
 
 PARAGRAPH = (
@@ -185,21 +185,26 @@ def rewrapped(text: str) -> str:
     return "\n".join(lines)
 
 
-def test_update_leaves_another_editors_layout_alone_until_the_content_changes(
-    tmp_path: Path,
-) -> None:
+SECOND = (
+    "Neurotoxicity (ICANS) may appear days after the infusion: confusion, difficulty "
+    "speaking, tremor or seizures. Patients stay near the clinic for four weeks."
+)
+
+
+def test_an_update_rewrites_only_the_entries_it_changes(tmp_path: Path) -> None:
     config, path = german_safety_catalog(tmp_path)
     segments = [
         Segment(PARAGRAPH, "safety", "source/safety.md", 5, "paragraph"),
-        Segment("Risks", "safety", "source/safety.md", 3, "heading"),
+        Segment(SECOND, "safety", "source/safety.md", 7, "paragraph"),
     ]
     update_catalogs(config, segments)
-    ours = path.read_text()
-    translated = ours.replace('msgstr ""\n\n#: ', 'msgstr "Ein Absatz."\n\n#: ', 1)
-    theirs = rewrapped(translated)
+    translated = read_catalog(path)
+    for entry in translated.entries:
+        entry.msgstr = f"Übersetzt, lang genug, um umbrochen zu werden: {entry.msgid}"
+    # Saved by an editor that lays entries out its own way.
+    theirs = rewrapped(format_catalog(translated))
     path.write_text(theirs)
-    assert theirs != translated != ours
-    assert format_catalog(read_catalog(path)) == translated  # the same content, laid out anew
+    assert format_catalog(read_catalog(path)) == format_catalog(translated)
     mtime = os.stat(path).st_mtime_ns
 
     assert update_catalogs(config, segments).written == []
@@ -208,10 +213,17 @@ def test_update_leaves_another_editors_layout_alone_until_the_content_changes(
     edited = [Segment(EDITED, "safety", "source/safety.md", 5, "paragraph"), segments[1]]
     report = update_catalogs(config, edited)
     assert report.written == [config.template_path("safety"), path]
+    text = path.read_text()
     updated = read_catalog(path)
-    assert format_catalog(updated) == path.read_text()  # written in gettext's layout
     entry = updated.index()[None, EDITED]
-    assert entry.fuzzy and entry.previous_msgid == PARAGRAPH and entry.msgstr == "Ein Absatz."
+    assert entry.fuzzy and entry.previous_msgid == PARAGRAPH and entry.msgstr.startswith("Über")
+    # The edited entry and the header are in gettext's layout; the other is as it was.
+    blocks = theirs.rstrip("\n").split("\n\n")
+    unchanged = next(block for block in blocks if f'"{SECOND[:30]}' in block)
+    assert f"\n\n{unchanged}\n" in text
+    assert text.startswith(format_entry(updated.header))
+    assert f"\n{format_entry(entry)}" in text
+    assert format_catalog(updated) != text
     assert msgfmt_check(path) == ""
 
 

@@ -15,6 +15,7 @@ from pipeline.pofile import (
     CatalogSyntaxError,
     format_catalog,
     parse_catalog,
+    parse_catalog_file,
     read_catalog,
     write_catalog,
 )
@@ -81,6 +82,22 @@ def test_every_django_catalog_round_trips_byte_for_byte(
         if format_catalog(parse_catalog(text, str(normalised))) != text:
             mismatched.append(str(source.relative_to(DJANGO)))
     assert mismatched == []
+
+
+@pytest.mark.slow
+def test_every_django_catalog_keeps_its_lines_as_formatting_gives(
+    django_catalogs: list[tuple[Path, Path]],
+) -> None:
+    """Lines kept from a file gettext wrote are what formatting gives; from any file,
+    they say what the catalog says."""
+    for source, normalised in django_catalogs:
+        as_read = parse_catalog_file(normalised.read_bytes(), str(normalised))
+        assert len(as_read.lines) == len(as_read.catalog.entries) + 1, source  # and the header
+        text = format_catalog(as_read.catalog)
+        assert format_catalog(as_read.catalog, as_read.lines) == text, source
+        shipped = parse_catalog_file(source.read_bytes(), str(source))
+        rewritten = format_catalog(shipped.catalog, shipped.lines)
+        assert format_catalog(parse_catalog(rewritten)) == format_catalog(shipped.catalog), source
 
 
 def polib_view(entry: polib.POEntry | Entry) -> tuple[object, ...]:
@@ -431,3 +448,61 @@ def test_fallback_breaker_matches_gettext_on_plain_prose(
     expected = msgcat_text(format_catalog(catalog_of(*entries)), tmp_path)
     monkeypatch.setattr(pipeline.pofile, "_line_breaker", pipeline.pofile._simple_breaks)
     assert format_catalog(catalog_of(*entries)) == expected
+
+
+BLOCKS = """\
+msgid ""
+msgstr "Language: de\\n"
+
+#: a.md:1
+msgid "Alone"
+msgstr "Allein"
+
+msgid "One"
+msgid_plural "Many"
+msgstr[0] "Eins"
+msgstr[1] "Viele"
+
+msgid "First"
+msgstr "Erste"
+msgid "Second, with no blank line before it"
+msgstr "Zweite"
+
+msgid "Continued"
+msgstr "Fort"
+
+"gesetzt"
+
+# a comment with a blank line after it
+
+msgid "After the comment"
+msgstr "Nach dem Kommentar"
+
+
+
+#, fuzzy
+#~ msgid "Gone"
+#~ msgstr "Weg"
+"""
+
+
+def test_an_entry_keeps_its_lines_only_when_it_is_a_block_of_its_own() -> None:
+    as_read = parse_catalog_file(BLOCKS.encode("utf-8"), "blocks.po")
+    catalog = as_read.catalog
+    lines = {entry.msgid: as_read.lines.get(id(entry)) for entry in catalog.entries}
+    assert as_read.lines[id(catalog.header)] == 'msgid ""\nmsgstr "Language: de\\n"'
+    assert lines == {
+        "Alone": '#: a.md:1\nmsgid "Alone"\nmsgstr "Allein"',
+        "One": 'msgid "One"\nmsgid_plural "Many"\nmsgstr[0] "Eins"\nmsgstr[1] "Viele"',
+        "First": None,
+        "Second, with no blank line before it": None,
+        "Continued": None,
+        "After the comment": None,
+        "Gone": '#, fuzzy\n#~ msgid "Gone"\n#~ msgstr "Weg"',
+    }
+    assert catalog.index()[None, "Continued"].msgstr == "Fortgesetzt"
+    # Kept lines are written as they are; the others, and the header, formatted.
+    written = format_catalog(catalog, as_read.lines)
+    assert written == format_catalog(catalog)
+    catalog.header.msgstr = "Language: de\nPO-Revision-Date: 2026-11-27 00:00+0000\n"
+    assert "PO-Revision-Date" in format_catalog(catalog, as_read.lines)
