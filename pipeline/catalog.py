@@ -684,7 +684,7 @@ def update_catalog(
     """
     try:
         data = path.read_bytes()
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         result = merge(blank, template, threshold, leverage)
         return result, write_if_changed(result.catalog, path, stamp=stamp)
     as_read = parse_catalog_file(data, str(path), blank.lang, blank.domain)
