@@ -3,7 +3,8 @@
 End to end, the same work msgmerge does: read the old .po and the new .pot,
 merge, write the result. Ours is the pipeline's own update step,
 :func:`pipeline.catalog.update_catalog`, which updates a file in place, so
-the old file is first copied to the output (inside the timing). Quality is read back from each tool's output file:
+the old file is first copied to the output (inside the timing). Quality is
+read back from each tool's output file:
 
 * recall: edited entries whose fuzzy proposal names (``#|``) the old entry
   they really came from;
