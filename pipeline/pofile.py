@@ -450,8 +450,10 @@ class _CatalogReader:
             if not self.simple_block(block, lineno):
                 self.reopen_simple_entry()
                 self.read_lines(block.split("\n"), lineno)
-            if blocks is not None and block and not block.isspace():
-                blocks.append((lineno, block))
+            if blocks is not None:
+                text_start = block.lstrip("\n")  # after more than one blank line
+                if text_start and not text_start.isspace():
+                    blocks.append((lineno + len(block) - len(text_start), text_start))
             lineno += block.count("\n") + 2
         self.lineno = text.count("\n") + 1
         self.finish()
@@ -661,8 +663,9 @@ class CatalogFile:
 
     ``lines`` maps ``id()`` of each entry that is a block of its own to that
     block's lines, without the last newline, as :func:`format_catalog` takes
-    them to write an unchanged entry as it was. It is true only while
-    ``catalog`` holds its entries unchanged.
+    them to write an unchanged entry as it was (the header's are there too,
+    but never used). It is true only while ``catalog`` holds its entries
+    unchanged.
     """
 
     catalog: Catalog

@@ -166,6 +166,10 @@ def test_an_empty_catalog_gets_a_complete_header(tmp_path: Path) -> None:
     assert msgfmt_check(path) == ""
 
 
+def escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+
+
 def rewrapped(text: str) -> str:
     """``text`` laid out as an editor with another page width might save it: long strings
     start on the keyword's line and break every 40 characters."""
@@ -177,8 +181,7 @@ def rewrapped(text: str) -> str:
         lines += [f"#: {' '.join(entry.references)}"] if entry.references else []
         lines += [f"#, {', '.join(entry.flags)}"] if entry.flags else []
         for keyword, value in (("msgid", entry.msgid), ("msgstr", entry.msgstr)):
-            escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-            pieces = [escaped[i : i + 40] for i in range(0, len(escaped), 40)] or [""]
+            pieces = [escape(value[i : i + 40]) for i in range(0, len(value), 40)] or [""]
             lines.append(f'{keyword} "{pieces[0]}"')
             lines += [f'"{piece}"' for piece in pieces[1:]]
         lines.append("")
@@ -238,3 +241,19 @@ def test_write_if_changed_reads_another_editors_layout_as_the_same_content(
     assert path.read_bytes() == before
     assert write_if_changed(catalog(Entry(PARAGRAPH, "Anders.")), path)
     assert path.read_text() == format_catalog(catalog(Entry(PARAGRAPH, "Anders.")))
+
+
+def test_an_update_keeps_an_entrys_lines_after_two_blank_lines(tmp_path: Path) -> None:
+    config, path = german_safety_catalog(tmp_path)
+    segments = [
+        Segment("Alpha", "safety", "source/safety.md", 1, "paragraph"),
+        Segment("Beta", "safety", "source/safety.md", 3, "paragraph"),
+    ]
+    update_catalogs(config, segments)
+    header = path.read_text().split("\n\n")[0]
+    alpha = '#: source/safety.md:1\nmsgid ""\n"Alpha"\nmsgstr ""\n"A"\n'
+    path.write_text(f'{header}\n\n{alpha}\n\n#: source/safety.md:3\nmsgid "Beta"\nmsgstr "B"\n')
+    moved = [segments[0], Segment("Beta", "safety", "source/safety.md", 4, "paragraph")]
+    assert path in update_catalogs(config, moved).written
+    updated = path.read_text()
+    assert f"\n\n{alpha}\n#: source/safety.md:4\nmsgid" in updated
