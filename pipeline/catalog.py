@@ -599,9 +599,10 @@ def write_if_changed(
     they are compared out; a run that changes nothing leaves the file's bytes
     and mtime alone.
 
-    ``as_read`` is the file as read, its catalog untouched since. An entry
-    ``catalog`` shares with it is then the same without comparing, and is
-    written with the lines it had (see :func:`update_catalog`).
+    ``as_read`` is the file as read, its catalog's entries untouched since
+    (this stamps the header it may share). An entry ``catalog`` shares with it
+    is then the same without comparing, and is written with the lines it had
+    (see :func:`update_catalog`).
     """
     if as_read is not None:
         if _same_entries(as_read.catalog, catalog):
@@ -673,8 +674,9 @@ def update_catalog(
     """Merge the catalog at ``path`` from ``template``, and write it if its content changed.
 
     A missing file starts from ``blank``, whose header also replaces an empty
-    one. Returns the merge and whether the file was written. A file that cannot
-    be read raises :class:`CatalogSyntaxError` and is left as it is.
+    one. Returns the merge and whether the file was written. A file that is
+    not valid PO raises :class:`CatalogSyntaxError` naming its line, one that
+    cannot be read or written :class:`OSError`; either way it is left as it is.
 
     The entries the merge keeps are the old catalog's own objects, unchanged:
     they need no comparing with the file, and are written with the lines they
@@ -764,6 +766,9 @@ def update_catalogs(
             except CatalogSyntaxError as error:
                 # Never overwrite a translator's file we could not read.
                 report.errors.append(f"{config.relative(path)}:{error.line}: {error.reason}")
+                continue
+            except OSError as error:
+                report.errors.append(f"{config.relative(path)}: {error.strerror or error}")
                 continue
             report.merges[config.relative(path)] = result
             if written:

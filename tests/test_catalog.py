@@ -257,3 +257,12 @@ def test_an_update_keeps_an_entrys_lines_after_two_blank_lines(tmp_path: Path) -
     assert path in update_catalogs(config, moved).written
     updated = path.read_text()
     assert f"\n\n{alpha}\n#: source/safety.md:4\nmsgid" in updated
+
+
+def test_a_catalog_that_cannot_be_read_is_reported_and_the_others_updated(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.l10n]\nlanguages = ["de", "fr"]\n')
+    config = load_config(tmp_path)
+    config.catalog_path("de", "safety").mkdir(parents=True)  # a folder where the file should be
+    report = update_catalogs(config, [Segment("Risks", "safety", "source/safety.md", 5, "heading")])
+    assert len(report.errors) == 1 and "de/LC_MESSAGES/safety.po" in report.errors[0]
+    assert config.catalog_path("fr", "safety") in report.written
