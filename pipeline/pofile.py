@@ -478,9 +478,10 @@ class _CatalogReader:
             return {id(entry): text for entry, (_, text) in zip(entries, blocks, strict=True)}
         following = {start: after for (start, _), (after, _) in pairwise(blocks)}
         text_at = dict(blocks)
+        # Some entry is here: a file without entries has no blocks, so returned above.
         next_starts: list[int | None] = [entry.lineno for entry in entries[1:]]
         own: dict[int, str] = {}
-        for entry, next_start in zip(entries, [*next_starts, None][: len(entries)], strict=True):
+        for entry, next_start in zip(entries, [*next_starts, None], strict=True):
             text = text_at.get(entry.lineno)
             if text is not None and following.get(entry.lineno) == next_start:
                 own[id(entry)] = text
