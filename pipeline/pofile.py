@@ -446,14 +446,18 @@ class _CatalogReader:
         # one regex reads whole. Anything else goes line by line.
         lineno = 1
         blocks = self.blocks
+        simple_block = self.simple_block
         for block in text.split("\n\n"):
-            if not self.simple_block(block, lineno):
+            if simple_block(block, lineno):
+                if blocks is not None:
+                    blocks.append((lineno, block))  # starts with its entry's first line
+            else:
                 self.reopen_simple_entry()
                 self.read_lines(block.split("\n"), lineno)
-            if blocks is not None:
-                text_start = block.lstrip("\n")  # after more than one blank line
-                if text_start and not text_start.isspace():
-                    blocks.append((lineno + len(block) - len(text_start), text_start))
+                if blocks is not None:
+                    text_start = block.lstrip("\n")  # after more than one blank line
+                    if text_start and not text_start.isspace():
+                        blocks.append((lineno + len(block) - len(text_start), text_start))
             lineno += block.count("\n") + 2
         self.lineno = text.count("\n") + 1
         self.finish()
