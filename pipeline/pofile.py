@@ -535,14 +535,12 @@ class _CatalogReader:
             msgid, msgstr, msgctxt, None, {}, translator, auto, references, flags,
             None, None, None, False, lineno,
         )  # fmt: skip
-        key = (msgctxt, msgid)
-        first = self.seen.get(key)
-        if first is not None:
+        first = self.seen.setdefault((msgctxt, msgid), lineno)
+        if first != lineno:
             self.lineno = lineno
             raise self.error(
                 f"duplicate message definition (first defined at line {first}): {msgid[:60]!r}"
             )
-        self.seen[key] = lineno
         if self.header is None and msgctxt is None and not msgid:
             self.header = entry
         else:
