@@ -718,8 +718,8 @@ def update_catalogs(
     """
     # The cycle collector stays paused for the whole stage, leverage included.
     # Paused stage by stage only, it walked every entry read and merged each
-    # time a stage ended: a tenth of the update of a large catalog. The stage's
-    # objects hold no reference cycle; those it keeps are walked once, at the end.
+    # time a stage ended: a tenth of the update of a large catalog. The stage
+    # makes next to no reference cycles; what it keeps is walked once, at the end.
     with paused_cycle_collection():
         return _update_catalogs(config, segments, languages, leverage_for, recorded)
 
