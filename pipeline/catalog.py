@@ -32,7 +32,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.utils import default_process
 
 from .config import Config
-from .files import write_text_atomic
+from .files import read_bytes_if_present, write_text_atomic
 from .model import Catalog, Entry, Segment
 from .pofile import (
     CatalogFile,
@@ -611,10 +611,7 @@ def write_if_changed(
         if _same_entries(as_read.catalog, catalog):
             return False
     else:
-        try:
-            existing = path.read_bytes()
-        except (FileNotFoundError, NotADirectoryError):
-            existing = None
+        existing = read_bytes_if_present(path)
         if existing is not None and _same_content(existing, catalog):
             return False
     if stamp:
@@ -687,9 +684,8 @@ def update_catalog(
     update changed nothing, so its diff shows only what changed; a file the
     pipeline wrote reads back as the same lines formatting would give.
     """
-    try:
-        data = path.read_bytes()
-    except (FileNotFoundError, NotADirectoryError):
+    data = read_bytes_if_present(path)
+    if data is None:
         result = merge(blank, template, threshold, leverage)
         return result, write_if_changed(result.catalog, path, stamp=stamp)
     as_read = parse_catalog_file(data, str(path), blank.lang, blank.domain)

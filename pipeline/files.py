@@ -32,13 +32,26 @@ def _mode_for_new_file() -> int:
     return _default_mode
 
 
+def read_bytes_if_present(path: Path) -> bytes | None:
+    """The bytes of ``path``; None if there is no such file yet.
+
+    A folder on the way that is a file counts as no file (``NotADirectoryError``):
+    writing will report it. Any other error, such as a folder where the file
+    should be, is raised.
+    """
+    try:
+        return path.read_bytes()
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+
+
 def _unchanged(path: Path, data: bytes) -> bool:
     try:
         if path.stat().st_size != len(data):
             return False
-        return path.read_bytes() == data
     except (FileNotFoundError, NotADirectoryError):
         return False
+    return read_bytes_if_present(path) == data
 
 
 def _fsync_directory(directory: Path) -> None:
