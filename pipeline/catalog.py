@@ -275,6 +275,9 @@ class FuzzyMatcher:
     _postings: dict[str | None, dict[str, list[int]]] = field(default_factory=dict, init=False)
     _weights: list[float] = field(default_factory=list, init=False)
     _sorted: list[str] = field(default_factory=list, init=False)
+    # By msgctxt and sorted words: the one short candidate with those words, or
+    # None if several have them.
+    _same_words: dict[tuple[str | None, str], int | None] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
         for number, entry in enumerate(self.candidates):
@@ -289,7 +292,35 @@ class FuzzyMatcher:
                     postings[key] = [number]
                 else:
                     found.append(number)
-            self._sorted.append(_sorted_words(entry.msgid) if len(entry.msgid) < _SHORT else "")
+            words = _sorted_words(entry.msgid) if len(entry.msgid) < _SHORT else ""
+            self._sorted.append(words)
+            if words:
+                same = (entry.msgctxt, words)
+                self._same_words[same] = None if same in self._same_words else number
+
+    def proposals(self, queries: Sequence[tuple[int, Entry]]) -> list[tuple[float, int, int]]:
+        """(score, query number, candidate number) for every pair worth proposing.
+
+        ``queries`` pairs each entry with its number, which the result repeats.
+        A short string that is one candidate recased, repunctuated or with its
+        words reordered is proposed that candidate alone, unscored: it scores
+        100 with it, and no other candidate can. This holds only if no other
+        query has the same words, since that query would score 100 too.
+        """
+        keys = [
+            (entry.msgctxt, _sorted_words(entry.msgid)) if len(entry.msgid) < _SHORT else None
+            for _, entry in queries
+        ]
+        queries_per_key = Counter(keys)
+        found: list[tuple[float, int, int]] = []
+        for (number, entry), key in zip(queries, keys, strict=True):
+            if key is not None and queries_per_key[key] == 1:
+                candidate = self._same_words.get(key)
+                if candidate is not None:
+                    found.append((100.0, number, candidate))
+                    continue
+            found += [(score, number, c) for score, c in self.scored(entry.msgid, entry.msgctxt)]
+        return found
 
     def scored(self, msgid: str, msgctxt: str | None) -> list[tuple[float, int]]:
         """(score, candidate number) pairs worth proposing, best first.
@@ -443,10 +474,7 @@ def _merge(
     used: set[int] = set()
     if unmatched and candidates:
         matcher = FuzzyMatcher(candidates, threshold)
-        proposals = []
-        for number in unmatched:
-            new = template.entries[number]
-            proposals += [(score, number, c) for score, c in matcher.scored(new.msgid, new.msgctxt)]
+        proposals = matcher.proposals([(n, template.entries[n]) for n in unmatched])
         # Greedy one-to-one: each old entry is the previous version of at most one new entry.
         taken: set[int] = set()
         for _score, number, candidate in sorted(proposals, key=lambda p: (-p[0], p[1], p[2])):

@@ -60,6 +60,60 @@ def test_candidates_in_another_context_are_not_proposed() -> None:
     assert [n for _, n in matcher.scored("Open the files", "menu")] == [0]
 
 
+def _scored_one_by_one(
+    matcher: FuzzyMatcher, queries: list[tuple[int, Entry]]
+) -> list[tuple[float, int, int]]:
+    return [(s, n, c) for n, e in queries for s, c in matcher.scored(e.msgid, e.msgctxt)]
+
+
+def test_a_recased_reordered_string_takes_its_one_candidate_unscored(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    matcher = FuzzyMatcher([Entry("Save file", "x"), Entry("Open the trash", "y")])
+
+    def fail(*_: object) -> list[tuple[float, int]]:
+        raise AssertionError("scored although the words say which candidate it is")
+
+    monkeypatch.setattr(matcher, "scored", fail)
+    assert matcher.proposals([(7, Entry("File: save!"))]) == [(100.0, 7, 0)]
+
+
+@pytest.mark.parametrize(
+    ("candidates", "queries"),
+    [
+        # Two candidates with the same words: scoring picks the closer spelling.
+        (["File save", "Save file", "Cursor color"], ["save File."]),
+        # Two queries with the same words: the one that loses "Save file" may take "Save files".
+        (["Save file", "Save files"], ["File, save", "Save File"]),
+        # The same words in another context are not the same message.
+        (["Save file"], ["menu|save File"]),
+        # Punctuation alone has no words to compare.
+        (["...", "Save file"], ["!!!"]),
+    ],
+)
+def test_proposals_are_those_of_scoring_each_query(
+    candidates: list[str], queries: list[str]
+) -> None:
+    def entry(text: str, msgstr: str = "") -> Entry:
+        context, _, msgid = text.rpartition("|")
+        return Entry(msgid, msgstr, msgctxt=context or None)
+
+    matcher = FuzzyMatcher([entry(text, "x") for text in candidates])
+    numbered = [(n, entry(text)) for n, text in enumerate(queries)]
+    assert matcher.proposals(numbered) == _scored_one_by_one(matcher, numbered)
+
+
+def test_the_same_words_shortcut_changes_no_merge(
+    scenario: UpdateScenario, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shortcut = merge(scenario.old, scenario.template).catalog.entries
+    monkeypatch.setattr(FuzzyMatcher, "proposals", _scored_one_by_one)
+    scored = merge(scenario.old, scenario.template).catalog.entries
+    assert [(e.msgid, e.previous_msgid, e.msgstr) for e in shortcut] == [
+        (e.msgid, e.previous_msgid, e.msgstr) for e in scored
+    ]
+
+
 def test_unchanged_entries_are_reused_and_changed_ones_copied() -> None:
     same = Entry("Risks", "Risiken", references=["a.md:1"], flags=["no-wrap"])
     moved = Entry("Dose", "Dosis", references=["a.md:2"], translator_comments=["checked"])
