@@ -11,6 +11,7 @@ import contextlib
 import os
 import tempfile
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 _umask_lock = threading.Lock()
@@ -45,6 +46,43 @@ def read_bytes_if_present(path: Path) -> bytes | None:
         return None
 
 
+@dataclass(frozen=True)
+class FileVersion:
+    """A file as it was when read, to tell whether someone saved it since.
+
+    A translator may save a catalog in an editor while a long run (machine
+    prefill) works on the copy it read; writing the run's result would then
+    throw the translator's save away. Editors detect this the same way: inode,
+    size and modification time, taken before the file is read.
+    """
+
+    path: Path
+    identity: tuple[int, int, int] | None  # None: there was no file
+
+    @classmethod
+    def of(cls, path: Path) -> FileVersion:
+        try:
+            stat = Path(path).stat()
+        except (FileNotFoundError, NotADirectoryError):
+            return cls(Path(path), None)
+        return cls(Path(path), (stat.st_ino, stat.st_size, stat.st_mtime_ns))
+
+    def is_current(self) -> bool:
+        return FileVersion.of(self.path).identity == self.identity
+
+
+class FileChangedError(OSError):
+    """The file was saved by someone else since the run read it; it was not written."""
+
+    def __init__(self, path: Path) -> None:
+        # The message leaves the path out: callers name the file as their users know it.
+        super().__init__("changed on disk since it was read, so left as saved; run again")
+        self.path = path
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
 def _unchanged(path: Path, data: bytes) -> bool:
     try:
         if path.stat().st_size != len(data):
@@ -68,14 +106,20 @@ def _fsync_directory(directory: Path) -> None:
         os.close(fd)
 
 
-def write_bytes_atomic(path: Path, data: bytes) -> bool:
+def write_bytes_atomic(path: Path, data: bytes, made_from: FileVersion | None = None) -> bool:
     """Write ``data`` to ``path`` atomically; return False if the file already held it.
 
     The bytes go to a temporary file in the same directory, are fsynced, and the
     temporary file replaces ``path`` in one ``os.replace``. Missing parent
     directories are created. An existing file keeps its permission bits.
+
+    ``made_from`` is the version of ``path`` that ``data`` was made from: if the
+    file is no longer that version, :class:`FileChangedError` is raised and the
+    file is left as it is.
     """
     path = Path(path)
+    if made_from is not None and not made_from.is_current():
+        raise FileChangedError(path)
     if _unchanged(path, data):
         return False
     directory = path.parent
@@ -91,6 +135,9 @@ def write_bytes_atomic(path: Path, data: bytes) -> bool:
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temp_name, mode)
+        # Checked again as late as possible: writing a large file takes a while.
+        if made_from is not None and not made_from.is_current():
+            raise FileChangedError(path)
         os.replace(temp_name, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -100,6 +147,6 @@ def write_bytes_atomic(path: Path, data: bytes) -> bool:
     return True
 
 
-def write_text_atomic(path: Path, text: str) -> bool:
+def write_text_atomic(path: Path, text: str, made_from: FileVersion | None = None) -> bool:
     """Write ``text`` as UTF-8 (newlines untouched) via :func:`write_bytes_atomic`."""
-    return write_bytes_atomic(path, text.encode("utf-8"))
+    return write_bytes_atomic(path, text.encode("utf-8"), made_from)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.files import write_bytes_atomic, write_text_atomic
+from pipeline.files import FileChangedError, FileVersion, write_bytes_atomic, write_text_atomic
 
 
 def test_creates_parent_directories_and_writes_utf8(tmp_path: Path) -> None:
@@ -74,3 +74,49 @@ def test_error_from_replace_removes_temp_file(tmp_path: Path) -> None:
     with pytest.raises(OSError):
         write_bytes_atomic(target, b"data")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["taken"]
+
+
+@pytest.mark.parametrize("save", ["in place", "by rename", "created"])
+def test_a_file_saved_since_it_was_read_is_left_as_saved(tmp_path: Path, save: str) -> None:
+    target = tmp_path / "de.po"
+    if save != "created":
+        target.write_bytes(b"as read\n")
+    version = FileVersion.of(target)
+    if save == "by rename":  # as Poedit saves: same size, another file
+        (tmp_path / "new").write_bytes(b"as SAVED")
+        os.replace(tmp_path / "new", target)
+    else:  # as vi saves: the same file, rewritten
+        target.write_bytes(b"the translator's save\n")
+    saved = target.read_bytes()
+    with pytest.raises(FileChangedError, match="changed on disk since it was read"):
+        write_bytes_atomic(target, b"the run's result\n", version)
+    assert target.read_bytes() == saved
+    assert [p.name for p in tmp_path.iterdir()] == ["de.po"]  # no temporary file left
+
+
+def test_a_save_while_the_run_writes_is_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "de.po"
+    target.write_bytes(b"as read\n")
+    version = FileVersion.of(target)
+    fsync = os.fsync
+
+    def save_meanwhile(fd: int) -> None:
+        fsync(fd)
+        if not target.read_bytes().startswith(b"the translator"):
+            target.write_bytes(b"the translator's save, a little longer\n")
+
+    monkeypatch.setattr(os, "fsync", save_meanwhile)
+    with pytest.raises(FileChangedError):
+        write_bytes_atomic(target, b"the run's result\n", version)
+    assert target.read_bytes() == b"the translator's save, a little longer\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["de.po"]
+
+
+def test_a_file_as_read_is_written(tmp_path: Path) -> None:
+    target = tmp_path / "de.po"
+    target.write_bytes(b"as read\n")
+    assert write_bytes_atomic(target, b"the run's result\n", FileVersion.of(target)) is True
+    assert write_bytes_atomic(tmp_path / "new.po", b"x\n", FileVersion.of(tmp_path / "new.po"))
+    assert target.read_bytes() == b"the run's result\n"
