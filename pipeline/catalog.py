@@ -32,7 +32,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.utils import default_process
 
 from .config import Config
-from .files import read_bytes_if_present, write_text_atomic
+from .files import FileVersion, read_bytes_if_present, write_text_atomic
 from .model import Catalog, Entry, Segment
 from .pofile import (
     CatalogFile,
@@ -623,6 +623,7 @@ def write_if_changed(
     *,
     stamp: str | None = None,
     as_read: CatalogFile | None = None,
+    made_from: FileVersion | None = None,
 ) -> bool:
     """Write ``catalog`` unless the file already holds the same content.
 
@@ -634,6 +635,10 @@ def write_if_changed(
     (this stamps the header it may share). An entry ``catalog`` shares with it
     is then the same without comparing, and is written with the lines it had
     (see :func:`update_catalog`).
+
+    ``made_from`` is the version of the file ``catalog`` was read from: if
+    someone saved the file since, it is not written and
+    :class:`~pipeline.files.FileChangedError` is raised.
     """
     if as_read is not None:
         if _same_entries(as_read.catalog, catalog):
@@ -646,7 +651,7 @@ def write_if_changed(
         field_name = "PO-Revision-Date" if catalog.lang else "POT-Creation-Date"
         set_header_field(catalog.header, field_name, stamp)
     kept_lines = as_read.lines if as_read is not None else None
-    return write_text_atomic(path, format_catalog(catalog, kept_lines))
+    return write_text_atomic(path, format_catalog(catalog, kept_lines), made_from)
 
 
 _VOLATILE = re.compile(r"^(POT-Creation-Date|PO-Revision-Date):.*$", re.MULTILINE)
@@ -704,7 +709,8 @@ def update_catalog(
     A missing file starts from ``blank``, whose header also replaces an empty
     one. Returns the merge and whether the file was written. A file that is
     not valid PO raises :class:`CatalogSyntaxError` naming its line, one that
-    cannot be read or written :class:`OSError`; either way it is left as it is.
+    cannot be read or written :class:`OSError` (``FileChangedError`` if it was
+    saved meanwhile); either way it is left as it is.
 
     The entries the merge keeps are the old catalog's own objects, unchanged:
     they need no comparing with the file, and are written with the lines they
@@ -712,15 +718,18 @@ def update_catalog(
     update changed nothing, so its diff shows only what changed; a file the
     pipeline wrote reads back as the same lines formatting would give.
     """
+    version = FileVersion.of(path)
     data = read_bytes_if_present(path)
     if data is None:
         result = merge(blank, template, threshold, leverage)
-        return result, write_if_changed(result.catalog, path, stamp=stamp)
+        return result, write_if_changed(result.catalog, path, stamp=stamp, made_from=version)
     as_read = parse_catalog_file(data, str(path), blank.lang, blank.domain)
     result = merge(as_read.catalog, template, threshold, leverage)
     if not result.catalog.header.msgstr.strip():
         result.catalog.header = blank.header
-    return result, write_if_changed(result.catalog, path, stamp=stamp, as_read=as_read)
+    return result, write_if_changed(
+        result.catalog, path, stamp=stamp, as_read=as_read, made_from=version
+    )
 
 
 def update_catalogs(
@@ -819,13 +828,15 @@ def _update_catalogs(
     return report
 
 
-def read_catalogs(config: Config, lang: str) -> tuple[list[Catalog], list[str]]:
-    """Every readable catalog of ``lang``, and one "file:line: why" per unreadable one."""
-    catalogs: list[Catalog] = []
+def read_catalogs(config: Config, lang: str) -> tuple[list[tuple[Catalog, FileVersion]], list[str]]:
+    """Every readable catalog of ``lang`` with the version of the file it was read
+    from, and one "file:line: why" per unreadable one."""
+    catalogs: list[tuple[Catalog, FileVersion]] = []
     unreadable: list[str] = []
     for path in sorted((config.locales_path / lang / "LC_MESSAGES").glob("*.po")):
+        version = FileVersion.of(path)
         try:
-            catalogs.append(read_catalog(path, lang, path.stem))
+            catalogs.append((read_catalog(path, lang, path.stem), version))
         except CatalogSyntaxError as error:
             unreadable.append(f"{config.relative(path)}:{error.line}: {error.reason}")
     return catalogs, unreadable

@@ -8,7 +8,9 @@ Rules that hold whatever happens:
   exception, by configuration only: an in-context exact match from a human);
 * each machine result goes into the memory the moment it arrives, so a crash
   loses nothing and a re-run or another language never pays for it again;
-* catalogs are written atomically, once per language.
+* catalogs are written atomically, once per language, and only if no one
+  saved them meanwhile: a translator's save during a long machine run is
+  kept, and the run says to go again (the memory already holds its results).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from pathlib import Path
 
 from .catalog import read_catalogs, revision_stamp, write_if_changed
 from .config import Config
+from .files import FileChangedError
 from .glossary import GlossaryError, project_glossary
 from .machine import MachineError, MachineResult, MachineTranslator
 from .memory import TranslationMemory, Unit, neighbour_contexts
@@ -106,9 +109,9 @@ def prefill(
         report.languages.append(summary)
         readable, unreadable = read_catalogs(config, lang)
         report.errors += unreadable
-        catalogs = [(Path(catalog.path), catalog) for catalog in readable]
+        catalogs = [(Path(catalog.path), catalog, version) for catalog, version in readable]
         waiting: dict[str, list[Entry]] = {}
-        for _path, catalog in catalogs:
+        for _path, catalog, _version in catalogs:
             contexts = neighbour_contexts(catalog)
             for entry in _empty_entries(catalog):
                 matches = memory.lookup(
@@ -140,9 +143,18 @@ def prefill(
                 _machine_fill(config, memory, translator, lang, waiting, summary, date, progress)
             except MachineError as error:
                 report.errors.append(f"{lang}: {error}")
-        for path, catalog in catalogs:
-            if write_if_changed(catalog, path, stamp=revision_stamp()):
-                report.written.append(path)
+        for path, catalog, version in catalogs:
+            try:
+                if write_if_changed(catalog, path, stamp=revision_stamp(), made_from=version):
+                    report.written.append(path)
+            except FileChangedError:
+                report.errors.append(
+                    f"{config.relative(path)}: saved by someone else during the prefill, so left"
+                    " as saved; run the prefill again to fill it (the memory holds what the"
+                    " engine sent)"
+                )
+            except OSError as error:
+                report.errors.append(f"{config.relative(path)}: {error.strerror or error}")
     return report
 
 

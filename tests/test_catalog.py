@@ -3,10 +3,19 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pipeline.catalog import FuzzyMatcher, merge, update_catalogs, write_if_changed
+import pytest
+
+from pipeline.catalog import FuzzyMatcher, merge, update_catalog, update_catalogs, write_if_changed
 from pipeline.config import Config, load_config
+from pipeline.files import FileChangedError
 from pipeline.model import Catalog, Entry, Segment
-from pipeline.pofile import format_catalog, format_entry, parse_catalog, read_catalog
+from pipeline.pofile import (
+    format_catalog,
+    format_entry,
+    parse_catalog,
+    read_catalog,
+    write_catalog,
+)
 from tests.projects import msgfmt_check
 
 PARAGRAPH = (
@@ -266,3 +275,16 @@ def test_a_catalog_that_cannot_be_read_is_reported_and_the_others_updated(tmp_pa
     report = update_catalogs(config, [Segment("Risks", "safety", "source/safety.md", 5, "heading")])
     assert len(report.errors) == 1 and "de/LC_MESSAGES/safety.po" in report.errors[0]
     assert config.catalog_path("fr", "safety") in report.written
+
+
+def test_an_update_leaves_a_file_saved_during_it_as_saved(tmp_path: Path) -> None:
+    path = tmp_path / "de.po"
+    write_catalog(Catalog(entries=[Entry("Dose", "Dosis")], lang="de"), path)
+
+    def translator_saves(_entry: Entry, _source: Entry | None) -> None:
+        write_catalog(Catalog(entries=[Entry("Dose", "Die Dosis")], lang="de"), path)
+
+    template = Catalog(entries=[Entry("Dose"), Entry("Risks")])
+    with pytest.raises(FileChangedError):
+        update_catalog(path, template, Catalog(lang="de"), leverage=translator_saves)
+    assert [(e.msgid, e.msgstr) for e in read_catalog(path).entries] == [("Dose", "Die Dosis")]

@@ -6,6 +6,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -103,6 +104,42 @@ def test_a_translators_text_is_never_overwritten(
     first = cost(project).entries[0]
     assert first.msgstr == "Kosten der zellulären Immuntherapie" and not first.fuzzy
     assert all(t != first.msgid for r in server.translate_requests for t in r.texts)
+
+
+def test_a_save_during_the_machine_run_is_kept_and_the_rerun_fills_the_rest(
+    project: Path, libretranslate: Callable[..., ServerHandle]
+) -> None:
+    path = load_config(project).catalog_path("de", "cost")
+    server = libretranslate(faults=["slow"] * 2, slow_seconds=0.5)
+
+    def translator_saves() -> None:
+        deadline = time.monotonic() + 30
+        while not server.translate_requests and time.monotonic() < deadline:
+            time.sleep(0.02)
+        catalog = read_catalog(path, "de", "cost")
+        catalog.entries[0].msgstr = "Kosten der zellulären Immuntherapie"
+        write_catalog(catalog, path)
+
+    saving = threading.Thread(target=translator_saves)
+    saving.start()
+    result = l10n(
+        project, "prefill", "--lang", "de", "--engine", "libre", "--engine-url", server.url, code=1
+    )
+    saving.join()
+    output = " ".join(result.output.split())  # the console wraps long lines
+    assert "locales/de/LC_MESSAGES/cost.po: saved by someone else during the prefill" in output
+    saved = read_catalog(path, "de", "cost")
+    assert saved.entries[0].msgstr == "Kosten der zellulären Immuntherapie"
+    assert all(not e.msgstr for e in saved.entries[1:]), "the run overwrote the save"
+
+    sent = {t for r in server.translate_requests for t in r.texts}
+    again = libretranslate()
+    l10n(project, "prefill", "--lang", "de", "--engine", "libre", "--engine-url", again.url)
+    assert not {t for r in again.translate_requests for t in r.texts} & sent
+    filled = read_catalog(path, "de", "cost")
+    assert filled.entries[0].msgstr == "Kosten der zellulären Immuntherapie"
+    assert not filled.entries[0].fuzzy
+    assert all(e.msgstr and e.fuzzy for e in filled.entries[1:])
 
 
 def test_a_mangled_answer_is_rejected_not_written(
