@@ -79,9 +79,6 @@ class FileChangedError(OSError):
         super().__init__("changed on disk since it was read, so left as saved; run again")
         self.path = path
 
-    def __str__(self) -> str:
-        return str(self.args[0])
-
 
 def _unchanged(path: Path, data: bytes) -> bool:
     try:

@@ -109,9 +109,8 @@ def prefill(
         report.languages.append(summary)
         readable, unreadable = read_catalogs(config, lang)
         report.errors += unreadable
-        catalogs = [(Path(catalog.path), catalog, version) for catalog, version in readable]
         waiting: dict[str, list[Entry]] = {}
-        for _path, catalog, _version in catalogs:
+        for catalog, _version in readable:
             contexts = neighbour_contexts(catalog)
             for entry in _empty_entries(catalog):
                 matches = memory.lookup(
@@ -143,15 +142,16 @@ def prefill(
                 _machine_fill(config, memory, translator, lang, waiting, summary, date, progress)
             except MachineError as error:
                 report.errors.append(f"{lang}: {error}")
-        for path, catalog, version in catalogs:
+        for catalog, version in readable:
+            path = version.path
             try:
                 if write_if_changed(catalog, path, stamp=revision_stamp(), made_from=version):
                     report.written.append(path)
             except FileChangedError:
                 report.errors.append(
-                    f"{config.relative(path)}: saved by someone else during the prefill, so left"
-                    " as saved; run the prefill again to fill it (the memory holds what the"
-                    " engine sent)"
+                    f"{config.relative(path)}: changed on disk during the prefill, so left as"
+                    " saved; run the prefill again to fill it (the memory holds what the engine"
+                    " sent)"
                 )
             except OSError as error:
                 report.errors.append(f"{config.relative(path)}: {error.strerror or error}")

@@ -127,7 +127,7 @@ def test_a_save_during_the_machine_run_is_kept_and_the_rerun_fills_the_rest(
     )
     saving.join()
     output = " ".join(result.output.split())  # the console wraps long lines
-    assert "locales/de/LC_MESSAGES/cost.po: saved by someone else during the prefill" in output
+    assert "locales/de/LC_MESSAGES/cost.po: changed on disk during the prefill" in output
     saved = read_catalog(path, "de", "cost")
     assert saved.entries[0].msgstr == "Kosten der zellulären Immuntherapie"
     assert all(not e.msgstr for e in saved.entries[1:]), "the run overwrote the save"
