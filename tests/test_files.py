@@ -82,10 +82,10 @@ def test_a_file_saved_since_it_was_read_is_left_as_saved(tmp_path: Path, save: s
     if save != "created":
         target.write_bytes(b"as read\n")
     version = FileVersion.of(target)
-    if save == "by rename":  # as Poedit saves: same size, another file
+    if save == "by rename":  # an editor that saves to a new file: same size, another inode
         (tmp_path / "new").write_bytes(b"as SAVED")
         os.replace(tmp_path / "new", target)
-    else:  # as vi saves: the same file, rewritten
+    else:  # saved in place, or created where there was no file
         target.write_bytes(b"the translator's save\n")
     saved = target.read_bytes()
     with pytest.raises(FileChangedError, match="changed on disk since it was read"):
