@@ -42,7 +42,6 @@ from .pofile import (
     parse_catalog_bytes,
     parse_catalog_file,
     paused_cycle_collection,
-    read_catalog,
     written_entries,
 )
 
@@ -828,15 +827,18 @@ def _update_catalogs(
     return report
 
 
-def read_catalogs(config: Config, lang: str) -> tuple[list[tuple[Catalog, FileVersion]], list[str]]:
-    """Every readable catalog of ``lang`` with the version of the file it was read
-    from, and one "file:line: why" per unreadable one."""
-    catalogs: list[tuple[Catalog, FileVersion]] = []
+def read_catalogs(
+    config: Config, lang: str
+) -> tuple[list[tuple[CatalogFile, FileVersion]], list[str]]:
+    """Every readable catalog file of ``lang`` with its version when read, and one
+    "file:line: why" per unreadable one."""
+    catalogs: list[tuple[CatalogFile, FileVersion]] = []
     unreadable: list[str] = []
     for path in sorted((config.locales_path / lang / "LC_MESSAGES").glob("*.po")):
         version = FileVersion.of(path)
         try:
-            catalogs.append((read_catalog(path, lang, path.stem), version))
+            file = parse_catalog_file(path.read_bytes(), str(path), lang, path.stem)
+            catalogs.append((file, version))
         except CatalogSyntaxError as error:
             unreadable.append(f"{config.relative(path)}:{error.line}: {error.reason}")
     return catalogs, unreadable

@@ -314,7 +314,7 @@ def tm_rebuild(obj: Context) -> None:
     catalogs = []
     for lang in config.languages:
         readable, unreadable = read_catalogs(config, lang)
-        catalogs += [catalog for catalog, _ in readable]
+        catalogs += [file.catalog for file, _ in readable]
         for line in unreadable:
             errors.print(f"[yellow]warning:[/] {escape(line)}")
     with _memory(config.memory_location) as memory:

@@ -10,14 +10,17 @@ Rules that hold whatever happens:
   loses nothing and a re-run or another language never pays for it again;
 * catalogs are written atomically, once per language, and only if no one
   saved them meanwhile: a translator's save during a long machine run is
-  kept, and the run says to go again (the memory already holds its results).
+  kept, and the run says to go again (the memory already holds its results);
+* only the entries filled are formatted anew: the others keep their lines as
+  the translator's editor wrote them.
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .catalog import read_catalogs, revision_stamp, write_if_changed
@@ -110,14 +113,18 @@ def prefill(
         readable, unreadable = read_catalogs(config, lang)
         report.errors += unreadable
         waiting: dict[str, list[Entry]] = {}
-        for catalog, _version in readable:
-            contexts = neighbour_contexts(catalog)
-            for entry in _empty_entries(catalog):
+        # Proposals go into copies: the entries as read stay what the file holds,
+        # so the entries left empty are written with their lines as they were.
+        copies: dict[int, Entry] = {}  # by id() of the entry as read
+        for file, _version in readable:
+            contexts = neighbour_contexts(file.catalog)
+            for original in _empty_entries(file.catalog):
+                entry = copies[id(original)] = copy.deepcopy(original)
                 matches = memory.lookup(
                     entry.msgid,
                     config.source_language,
                     lang,
-                    contexts.get(id(entry)),
+                    contexts.get(id(original)),
                     threshold=config.memory_threshold,
                     limit=1,
                 )
@@ -142,10 +149,17 @@ def prefill(
                 _machine_fill(config, memory, translator, lang, waiting, summary, date, progress)
             except MachineError as error:
                 report.errors.append(f"{lang}: {error}")
-        for catalog, version in readable:
+        for file, version in readable:
             path = version.path
+            filled = [
+                copies[id(e)] if id(e) in copies and copies[id(e)].msgstr else e
+                for e in file.catalog.entries
+            ]
+            catalog = replace(file.catalog, entries=filled)
             try:
-                if write_if_changed(catalog, path, stamp=revision_stamp(), made_from=version):
+                if write_if_changed(
+                    catalog, path, stamp=revision_stamp(), as_read=file, made_from=version
+                ):
                     report.written.append(path)
             except FileChangedError:
                 report.errors.append(

@@ -16,7 +16,7 @@ import pytest
 from pipeline.config import load_config
 from pipeline.memory import open_memory
 from pipeline.model import OriginKind
-from pipeline.pofile import read_catalog, write_catalog
+from pipeline.pofile import format_entry, read_catalog, write_catalog
 from tests.libretranslate_server import ServerHandle
 from tests.projects import copy_project, l10n, msgfmt_check
 
@@ -140,6 +140,35 @@ def test_a_save_during_the_machine_run_is_kept_and_the_rerun_fills_the_rest(
     assert filled.entries[0].msgstr == "Kosten der zellulären Immuntherapie"
     assert not filled.entries[0].fuzzy
     assert all(e.msgstr and e.fuzzy for e in filled.entries[1:])
+
+
+def test_entries_the_prefill_leaves_alone_keep_another_editors_layout(
+    project: Path, libretranslate: Callable[..., ServerHandle]
+) -> None:
+    path = load_config(project).catalog_path("de", "cost")
+    catalog = read_catalog(path, "de", "cost")
+    title = catalog.entries[0]
+    title.msgstr = "Kosten der zellulären Immuntherapie"
+    write_catalog(catalog, path)
+    # Wrapped at word boundaries, as some editors write it; valid PO that gettext would join.
+    their_layout = (
+        f"#: {' '.join(title.references)}\n"
+        'msgid ""\n"Cost of Cellular "\n"Immunotherapy"\n'
+        'msgstr ""\n"Kosten der zellulären "\n"Immuntherapie"\n'
+    )
+    text = path.read_text().replace(format_entry(title), their_layout)
+    assert their_layout in text
+    path.write_text(text)
+
+    server = libretranslate()
+    l10n(project, "prefill", "--lang", "de", "--engine", "libre", "--engine-url", server.url)
+    after = path.read_text()
+    assert their_layout in after, "an entry the prefill did not touch was reformatted"
+    filled = read_catalog(path, "de", "cost")
+    assert filled.entries[0].msgstr == "Kosten der zellulären Immuntherapie"
+    assert all(e.msgstr and e.fuzzy for e in filled.entries[1:])
+    assert all(format_entry(e) in after for e in filled.entries[1:])
+    assert msgfmt_check(path) == ""
 
 
 def test_a_mangled_answer_is_rejected_not_written(
