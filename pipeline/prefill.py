@@ -114,7 +114,7 @@ def prefill(
         report.errors += unreadable
         waiting: dict[str, list[Entry]] = {}
         # Proposals go into copies: the entries as read stay what the file holds,
-        # so the entries left empty are written with their lines as they were.
+        # so every entry not filled is written with its lines as they were.
         copies: dict[int, Entry] = {}  # by id() of the entry as read
         for file, _version in readable:
             contexts = neighbour_contexts(file.catalog)
