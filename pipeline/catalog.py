@@ -40,8 +40,8 @@ from .pofile import (
     format_catalog,
     format_entry,
     parse_catalog_bytes,
-    parse_catalog_file,
     paused_cycle_collection,
+    read_catalog_file,
     written_entries,
 )
 
@@ -635,8 +635,8 @@ def write_if_changed(
     is then the same without comparing, and is written with the lines it had
     (see :func:`update_catalog`).
 
-    ``made_from`` is the version of the file ``catalog`` was read from: if
-    someone saved the file since, it is not written and
+    If someone saved the file since the version it was made from (``as_read``'s,
+    or else ``made_from``), it is not written and
     :class:`~pipeline.files.FileChangedError` is raised.
     """
     if as_read is not None:
@@ -649,8 +649,9 @@ def write_if_changed(
     if stamp:
         field_name = "PO-Revision-Date" if catalog.lang else "POT-Creation-Date"
         set_header_field(catalog.header, field_name, stamp)
-    kept_lines = as_read.lines if as_read is not None else None
-    return write_text_atomic(path, format_catalog(catalog, kept_lines), made_from)
+    if as_read is not None:
+        return write_text_atomic(path, format_catalog(catalog, as_read.lines), as_read.version)
+    return write_text_atomic(path, format_catalog(catalog), made_from)
 
 
 _VOLATILE = re.compile(r"^(POT-Creation-Date|PO-Revision-Date):.*$", re.MULTILINE)
@@ -717,18 +718,15 @@ def update_catalog(
     update changed nothing, so its diff shows only what changed; a file the
     pipeline wrote reads back as the same lines formatting would give.
     """
-    version = FileVersion.of(path)
-    data = read_bytes_if_present(path)
-    if data is None:
+    as_read = read_catalog_file(path, blank.lang, blank.domain)
+    if as_read is None:
         result = merge(blank, template, threshold, leverage)
-        return result, write_if_changed(result.catalog, path, stamp=stamp, made_from=version)
-    as_read = parse_catalog_file(data, str(path), blank.lang, blank.domain)
+        no_file = FileVersion(path, None)  # nor may one appear before the write
+        return result, write_if_changed(result.catalog, path, stamp=stamp, made_from=no_file)
     result = merge(as_read.catalog, template, threshold, leverage)
     if not result.catalog.header.msgstr.strip():
         result.catalog.header = blank.header
-    return result, write_if_changed(
-        result.catalog, path, stamp=stamp, as_read=as_read, made_from=version
-    )
+    return result, write_if_changed(result.catalog, path, stamp=stamp, as_read=as_read)
 
 
 def update_catalogs(
@@ -827,20 +825,18 @@ def _update_catalogs(
     return report
 
 
-def read_catalogs(
-    config: Config, lang: str
-) -> tuple[list[tuple[CatalogFile, FileVersion]], list[str]]:
-    """Every readable catalog file of ``lang`` with its version when read, and one
-    "file:line: why" per unreadable one."""
-    catalogs: list[tuple[CatalogFile, FileVersion]] = []
+def read_catalogs(config: Config, lang: str) -> tuple[list[CatalogFile], list[str]]:
+    """Every readable catalog file of ``lang``, and one "file:line: why" per unreadable one."""
+    catalogs: list[CatalogFile] = []
     unreadable: list[str] = []
     for path in sorted((config.locales_path / lang / "LC_MESSAGES").glob("*.po")):
-        version = FileVersion.of(path)
         try:
-            file = parse_catalog_file(path.read_bytes(), str(path), lang, path.stem)
-            catalogs.append((file, version))
+            as_read = read_catalog_file(path, lang, path.stem)
         except CatalogSyntaxError as error:
             unreadable.append(f"{config.relative(path)}:{error.line}: {error.reason}")
+            continue
+        if as_read is not None:  # None: removed since the listing
+            catalogs.append(as_read)
     return catalogs, unreadable
 
 

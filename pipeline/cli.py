@@ -314,7 +314,7 @@ def tm_rebuild(obj: Context) -> None:
     catalogs = []
     for lang in config.languages:
         readable, unreadable = read_catalogs(config, lang)
-        catalogs += [file.catalog for file, _ in readable]
+        catalogs += [as_read.catalog for as_read in readable]
         for line in unreadable:
             errors.print(f"[yellow]warning:[/] {escape(line)}")
     with _memory(config.memory_location) as memory:

@@ -41,7 +41,7 @@ from itertools import pairwise
 from operator import attrgetter
 from pathlib import Path
 
-from pipeline.files import write_text_atomic
+from pipeline.files import FileVersion, read_bytes_if_present, write_text_atomic
 from pipeline.model import Catalog, Entry, PipelineError
 
 __all__ = [
@@ -668,11 +668,12 @@ class CatalogFile:
     block's lines, without the last newline, as :func:`format_catalog` takes
     them to write an unchanged entry as it was (the header's are there too,
     but never used). It is true only while ``catalog`` holds its entries
-    unchanged.
+    unchanged. ``version`` is the file's version when read, if read from disk.
     """
 
     catalog: Catalog
     lines: dict[int, str]
+    version: FileVersion | None = None
 
 
 def parse_catalog_file(
@@ -683,6 +684,19 @@ def parse_catalog_file(
     reader.blocks = []
     catalog = _read(reader, _decode_file(data, path), lang, domain)
     return CatalogFile(catalog, reader.own_blocks())
+
+
+def read_catalog_file(path: Path, lang: str | None = None, domain: str = "") -> CatalogFile | None:
+    """Read a PO file like :func:`parse_catalog_file`, with its version taken before
+    reading (see :class:`~pipeline.files.FileVersion`); None if there is no file."""
+    path = Path(path)
+    version = FileVersion.of(path)
+    data = read_bytes_if_present(path)
+    if data is None:
+        return None
+    as_read = parse_catalog_file(data, str(path), lang, domain)
+    as_read.version = version
+    return as_read
 
 
 def read_catalog(path: Path, lang: str | None = None, domain: str = "") -> Catalog:

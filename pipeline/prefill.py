@@ -116,9 +116,9 @@ def prefill(
         # Proposals go into copies: the entries as read stay what the file holds,
         # so every entry not filled is written with its lines as they were.
         copies: dict[int, Entry] = {}  # by id() of the entry as read
-        for file, _version in readable:
-            contexts = neighbour_contexts(file.catalog)
-            for original in _empty_entries(file.catalog):
+        for as_read in readable:
+            contexts = neighbour_contexts(as_read.catalog)
+            for original in _empty_entries(as_read.catalog):
                 entry = copies[id(original)] = copy.deepcopy(original)
                 matches = memory.lookup(
                     entry.msgid,
@@ -149,17 +149,15 @@ def prefill(
                 _machine_fill(config, memory, translator, lang, waiting, summary, date, progress)
             except MachineError as error:
                 report.errors.append(f"{lang}: {error}")
-        for file, version in readable:
-            path = version.path
+        for as_read in readable:
+            path = Path(as_read.catalog.path)
             filled = [
                 copies[id(e)] if id(e) in copies and copies[id(e)].msgstr else e
-                for e in file.catalog.entries
+                for e in as_read.catalog.entries
             ]
-            catalog = replace(file.catalog, entries=filled)
+            catalog = replace(as_read.catalog, entries=filled)
             try:
-                if write_if_changed(
-                    catalog, path, stamp=revision_stamp(), as_read=file, made_from=version
-                ):
+                if write_if_changed(catalog, path, stamp=revision_stamp(), as_read=as_read):
                     report.written.append(path)
             except FileChangedError:
                 report.errors.append(
