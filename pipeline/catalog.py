@@ -729,6 +729,11 @@ def update_catalog(
     return result, write_if_changed(result.catalog, path, stamp=stamp, as_read=as_read)
 
 
+# The cycle collector stays paused for the whole stage, leverage included.
+# Paused stage by stage only, it walked every entry read and merged each time a
+# stage ended: a tenth of the update of a large catalog. The stage makes next to
+# no reference cycles; what it keeps is walked once, after the pause.
+@paused_cycle_collection()
 def update_catalogs(
     config: Config,
     segments: Sequence[Segment],
@@ -746,21 +751,6 @@ def update_catalogs(
     again (a merge of a merged catalog changes nothing), so it is neither read,
     merged nor written, and is absent from ``merges``.
     """
-    # The cycle collector stays paused for the whole stage, leverage included.
-    # Paused stage by stage only, it walked every entry read and merged each
-    # time a stage ended: a tenth of the update of a large catalog. The stage
-    # makes next to no reference cycles; what it keeps is walked once, at the end.
-    with paused_cycle_collection():
-        return _update_catalogs(config, segments, languages, leverage_for, recorded)
-
-
-def _update_catalogs(
-    config: Config,
-    segments: Sequence[Segment],
-    languages: Sequence[str] | None,
-    leverage_for: Callable[[str], Leverage | None] | None,
-    recorded: dict[str, str] | None,
-) -> UpdateReport:
     report = UpdateReport()
     stamp = revision_stamp()
     templates = build_templates(segments, config)

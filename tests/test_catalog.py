@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 
@@ -288,3 +289,18 @@ def test_an_update_leaves_a_file_saved_during_it_as_saved(tmp_path: Path) -> Non
     with pytest.raises(FileChangedError):
         update_catalog(path, template, Catalog(lang="de"), leverage=translator_saves)
     assert [(e.msgid, e.msgstr) for e in read_catalog(path).entries] == [("Dose", "Die Dosis")]
+
+
+def test_the_update_stage_runs_with_the_cycle_collector_paused_each_time(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.l10n]\nlanguages = ["de"]\n')
+    config = load_config(tmp_path)
+    seen: list[bool] = []
+
+    def leverage_for(_lang: str) -> None:
+        seen.append(gc.isenabled())
+
+    for text in ("Risks", "Side effects"):
+        segments = [Segment(text, "safety", "source/safety.md", 5, "heading")]
+        update_catalogs(config, segments, leverage_for=leverage_for)
+        assert gc.isenabled()
+    assert seen == [False, False]
