@@ -27,9 +27,9 @@ from pathlib import Path
 from bench import L10N, Record, Timing, measured, timed
 from bench.corpus import POOL_LANGS, sentences
 from pipeline.build import extract
-from pipeline.catalog import update_catalogs
+from pipeline.catalogs.catalog import update_catalogs
 from pipeline.config import Config, load_config
-from pipeline.pofile import read_catalog, write_catalog
+from pipeline.po.pofile import read_catalog, write_catalog
 
 PYPROJECT = """[tool.l10n]
 source_language = "en"

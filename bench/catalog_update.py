@@ -2,7 +2,7 @@
 
 End to end, the same work msgmerge does: read the old .po and the new .pot,
 merge, write the result. Ours is the pipeline's own update step,
-:func:`pipeline.catalog.update_catalog`, which updates a file in place, so
+:func:`pipeline.catalogs.catalog.update_catalog`, which updates a file in place, so
 the old file is first copied to the output (inside the timing). Quality is
 read back from each tool's output file:
 
@@ -28,9 +28,9 @@ from typing import Any
 
 from bench import Record, alternate, main_for
 from bench.corpus import UpdateScenario, paragraph_scenario, short_scenario
-from pipeline.catalog import update_catalog
+from pipeline.catalogs.catalog import update_catalog
 from pipeline.model import Catalog
-from pipeline.pofile import paused_cycle_collection, read_catalog
+from pipeline.po.pofile import paused_cycle_collection, read_catalog
 
 _BABEL = """
 import sys

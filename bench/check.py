@@ -23,10 +23,10 @@ from pathlib import Path
 
 from bench import L10N, Record, Timing, main_for, timed
 from bench.corpus import POOL_LANGS, translation_pool
-from pipeline.checks import langid_cache_path
+from pipeline.checks.run import langid_cache_path
 from pipeline.config import load_config
 from pipeline.model import Catalog, Entry
-from pipeline.pofile import write_catalog
+from pipeline.po.pofile import write_catalog
 from tests.projects import copy_project
 
 PYPROJECT = """[tool.l10n]

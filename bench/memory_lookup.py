@@ -30,7 +30,7 @@ from rapidfuzz import fuzz, process
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pipeline.memory import SqliteMemory, TranslationMemory, Unit, normalise
+from pipeline.memory.store import SqliteMemory, TranslationMemory, Unit, normalise
 from tests.corpus import large_corpus, lightly_edit
 
 
@@ -53,7 +53,7 @@ def main() -> None:
         server = None
         memory: TranslationMemory
         if args.backend == "postgresql":
-            from pipeline.memory_pg import PostgresMemory
+            from pipeline.memory.postgres import PostgresMemory
             from tests.pg_server import start_server
 
             url = args.db

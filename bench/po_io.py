@@ -1,4 +1,4 @@
-"""PO read+write speed: pipeline.pofile against GNU msgcat and polib.
+"""PO read+write speed: pipeline.po.pofile against GNU msgcat and polib.
 
 Builds a 100,000-entry catalog from Django's real catalogs (every language,
 entries given distinct msgctxt, files taken in a fixed-seed order),
@@ -26,7 +26,7 @@ import polib
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pipeline.model import Catalog, Entry
-from pipeline.pofile import (
+from pipeline.po.pofile import (
     EXACT_LINE_BREAKING,
     format_catalog,
     read_catalog,
@@ -119,7 +119,7 @@ def main() -> None:
         identical = check.read_bytes() == source.read_bytes()
         print(f"our output identical to msgcat's: {identical}")
         results = {
-            "pipeline.pofile": median_seconds(ours, source, args.runs),
+            "pipeline.po.pofile": median_seconds(ours, source, args.runs),
             "msgcat": median_seconds(msgcat, source, args.runs),
             "polib": median_seconds(with_polib, source, args.runs),
         }

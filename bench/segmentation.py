@@ -19,11 +19,11 @@ from pathlib import Path
 
 from bench import Record, alternate, main_for
 from bench.corpus import markdown_text
-from pipeline.catalog import build_templates
+from pipeline.catalogs.catalog import build_templates
 from pipeline.config import Config
-from pipeline.pofile import format_catalog
-from pipeline.segment import document_segments
-from pipeline.source import parse_document
+from pipeline.po.pofile import format_catalog
+from pipeline.segments.blocks import document_segments
+from pipeline.source.documents import parse_document
 
 # mdpo is quadratic in the document size; run it in a child process under a time limit.
 _MDPO = """

@@ -29,19 +29,19 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pipeline.build import extract
-from pipeline.catalog import update_catalogs
+from pipeline.catalogs.catalog import update_catalogs
 from pipeline.config import Config, load_config
-from pipeline.memory import open_memory
-from pipeline.model import Catalog
-from pipeline.pofile import read_catalog
-from pipeline.prefill import remember_reviewed
-from pipeline.sentences import (
+from pipeline.machine.prefill import remember_reviewed
+from pipeline.memory.sentences import (
     SentenceLeverage,
     SentencePair,
     align,
     join_sentences,
     split_sentences,
 )
+from pipeline.memory.store import open_memory
+from pipeline.model import Catalog
+from pipeline.po.pofile import read_catalog
 from tests.projects import copy_project
 
 RESULTS = Path(__file__).resolve().parent / "results-sentences.json"

@@ -7,12 +7,12 @@ records, for every stage, digests of the inputs each file was made from:
   strings, by the digest of the template files;
 - update: each template and catalog, by the digest of its template's
   segments and of its bytes after the last update (see
-  :func:`~pipeline.catalog.update_catalogs`);
+  :func:`~pipeline.catalogs.catalog.update_catalogs`);
 - memory sync: the digest of each catalog's bytes when it was last put into
   the memory, so only changed catalogs are synced (``l10n tm rebuild`` still
   rebuilds the memory from all of them);
 - render: each catalog's screened entries by the digest of its bytes, and each
-  output file's fingerprint (see :class:`~pipeline.pages.RenderMemo`).
+  output file's fingerprint (see :class:`~pipeline.site.pages.RenderMemo`).
 
 A different pipeline (its code or the libraries that shape its output)
 discards the whole record. Deleting ``.l10n/`` or ``output/`` only costs time:
@@ -34,18 +34,18 @@ import babel
 import jinja2
 import markdown_it
 
-from . import __version__
-from .catalog import UpdateReport, ui_segments, update_catalogs
-from .config import Config
-from .files import write_bytes_atomic
-from .memory import TranslationMemory, TranslationMemoryError, open_memory
-from .model import Catalog, Segment
-from .pages import BuildReport, RenderMemo, folder_digest, render_site
-from .pofile import CatalogSyntaxError, read_catalog
-from .prefill import remember_reviewed
-from .segment import document_segments
-from .sentences import leverage_for
-from .source import Document, read_documents
+from pipeline import __version__
+from pipeline.catalogs.catalog import UpdateReport, ui_segments, update_catalogs
+from pipeline.config import Config
+from pipeline.files import write_bytes_atomic
+from pipeline.machine.prefill import remember_reviewed
+from pipeline.memory.sentences import leverage_for
+from pipeline.memory.store import TranslationMemory, TranslationMemoryError, open_memory
+from pipeline.model import Catalog, Segment
+from pipeline.po.pofile import CatalogSyntaxError, read_catalog
+from pipeline.segments.blocks import document_segments
+from pipeline.site.pages import BuildReport, RenderMemo, folder_digest, render_site
+from pipeline.source.documents import Document, read_documents
 
 STATE_DIR = Path(".l10n") / "build"
 
@@ -68,8 +68,9 @@ def pipeline_version() -> str:
     digest = hashlib.sha256(
         repr((__version__, markdown_it.__version__, jinja2.__version__, babel.__version__)).encode()
     )
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    package = Path(__file__).parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 

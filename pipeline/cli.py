@@ -12,10 +12,10 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import Progress, TaskID
 
-from . import build as build_stage
-from .config import Config, ConfigError, load_config
-from .memory import TranslationMemory
-from .model import PipelineError
+from pipeline import build as build_stage
+from pipeline.config import Config, ConfigError, load_config
+from pipeline.memory.store import TranslationMemory
+from pipeline.model import PipelineError
 
 console = Console(stderr=False, highlight=False)
 errors = Console(stderr=True, highlight=False)
@@ -134,7 +134,7 @@ def init(obj: Context, lang: str) -> None:
     """
     from babel import Locale, UnknownLocaleError
 
-    from .catalog import init_language
+    from pipeline.catalogs.catalog import init_language
 
     config = obj.config
     try:
@@ -173,9 +173,9 @@ def prefill(
     dry_run: bool,
 ) -> None:
     """Fill empty entries: memory first, then machine translation. Everything is written fuzzy."""
-    from .machine import MachineError
-    from .prefill import make_translator
-    from .prefill import prefill as run_prefill
+    from pipeline.machine.engines import MachineError
+    from pipeline.machine.prefill import make_translator
+    from pipeline.machine.prefill import prefill as run_prefill
 
     config = obj.config
     languages = _languages(config, lang)
@@ -227,7 +227,7 @@ def check(
     obj: Context, lang: tuple[str, ...], output_format: str, no_source: bool, no_qa: bool
 ) -> None:
     """May this be published? Exit 0 if every gate passes, 1 if not, 2 on a usage error."""
-    from .checks import format_github, format_json, format_text, run_checks
+    from pipeline.checks.run import format_github, format_json, format_text, run_checks
 
     config = obj.config
     report = run_checks(config, _languages(config, lang), source=not no_source, qa=not no_qa)
@@ -254,7 +254,7 @@ def check(
 @pass_context
 def serve(obj: Context, host: str, port: int, include_machine: bool) -> None:
     """Serve output/ for preview; rebuild and reload when source, locales or templates change."""
-    from .serve import serve as run_serve
+    from pipeline.serve import serve as run_serve
 
     run_serve(obj.config, host, port, include_machine=include_machine)
 
@@ -267,7 +267,7 @@ def tm() -> None:
 @contextmanager
 def _memory(location: str) -> Iterator[TranslationMemory]:
     """The memory at ``location`` (a SQLite path or a postgresql:// URL), open for the block."""
-    from .memory import TranslationMemoryError, open_memory
+    from pipeline.memory.store import TranslationMemoryError, open_memory
 
     try:
         memory = open_memory(location)
@@ -283,7 +283,7 @@ def _memory(location: str) -> Iterator[TranslationMemory]:
 @pass_context
 def tm_import(obj: Context, file: Path) -> None:
     """Import a TMX 1.4 file (one transaction: all or nothing)."""
-    from .tmx import import_tmx
+    from pipeline.memory.tmx import import_tmx
 
     with _memory(obj.config.memory_location) as memory:
         added = import_tmx(memory, file, obj.config.source_language, obj.config.languages)
@@ -296,7 +296,7 @@ def tm_import(obj: Context, file: Path) -> None:
 @pass_context
 def tm_export(obj: Context, file: Path, lang: tuple[str, ...]) -> None:
     """Export the memory as TMX 1.4b (for OmegaT, Trados, Weblate)."""
-    from .tmx import export_tmx
+    from pipeline.memory.tmx import export_tmx
 
     config = obj.config
     with _memory(config.memory_location) as memory:
@@ -308,7 +308,7 @@ def tm_export(obj: Context, file: Path, lang: tuple[str, ...]) -> None:
 @pass_context
 def tm_rebuild(obj: Context) -> None:
     """Recreate the human units from the catalogs, the source of truth."""
-    from .catalog import read_catalogs
+    from pipeline.catalogs.catalog import read_catalogs
 
     config = obj.config
     catalogs = []
@@ -333,7 +333,7 @@ def tm_rebuild(obj: Context) -> None:
 @pass_context
 def tm_migrate(obj: Context, target: str) -> None:
     """Copy every unit of the project's memory into another memory (SQLite <-> PostgreSQL)."""
-    from .memory_pg import migrate, redact
+    from pipeline.memory.postgres import migrate, redact
 
     with _memory(obj.config.memory_location) as source, _memory(target) as destination:
         added = migrate(source, destination)
@@ -365,7 +365,7 @@ def source_fix(
     obj: Context, text: str | None, engine: str | None, engine_url: str | None, dry_run: bool
 ) -> None:
     """Move foreign-language text out of the English source into its language's catalog."""
-    from .sourcefix import apply, plan
+    from pipeline.sourcefix import apply, plan
 
     config = obj.config
     with _memory(config.memory_location) as memory:

@@ -10,7 +10,10 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 
-from .model import PipelineError
+from pipeline.model import PipelineError
+
+PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
+"""The page templates the package ships, used when a site has none of its own."""
 
 
 class ConfigError(PipelineError):
@@ -93,7 +96,7 @@ class Config:
     def templates_path(self) -> Path:
         if self.templates_dir:
             return self.root / self.templates_dir
-        return Path(__file__).parent / "templates"
+        return PACKAGE_TEMPLATES
 
     @property
     def glossary_path(self) -> Path | None:

@@ -15,7 +15,7 @@ from typing import Any
 
 import watchfiles
 
-from .config import Config
+from pipeline.config import Config
 
 VERSION_PATH = "/__l10n__/version"
 RELOAD_SCRIPT = (
@@ -66,7 +66,7 @@ def start_preview(
     on_build: Callable[[str], None] = print,
 ) -> Preview:
     """Build once, then serve ``output/`` and rebuild whenever a watched file changes."""
-    from .build import build  # the full build: extract, update catalogs, render
+    from pipeline.build import build  # the full build: extract, update catalogs, render
 
     def rebuild() -> None:
         try:

@@ -22,19 +22,19 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .catalog import revision_stamp, update_catalogs, write_if_changed
-from .checks import ForeignText, foreign_text
-from .config import Config
-from .files import write_text_atomic
-from .glossary import project_glossary
-from .langid import identifier
-from .machine import MachineError
-from .memory import TranslationMemory, Unit
-from .model import Origin, OriginKind, PipelineError
-from .pofile import read_catalog
-from .prefill import make_translator
-from .qa import KEEP_PREFIX, contains_fragment
-from .segment import read_segments
+from pipeline.catalogs.catalog import revision_stamp, update_catalogs, write_if_changed
+from pipeline.checks.langid import identifier
+from pipeline.checks.qa import KEEP_PREFIX, contains_fragment
+from pipeline.checks.run import ForeignText, foreign_text
+from pipeline.config import Config
+from pipeline.files import write_text_atomic
+from pipeline.machine.engines import MachineError
+from pipeline.machine.prefill import make_translator
+from pipeline.memory.store import TranslationMemory, Unit
+from pipeline.model import Origin, OriginKind, PipelineError
+from pipeline.po.pofile import read_catalog
+from pipeline.segments.blocks import read_segments
+from pipeline.text.glossary import project_glossary
 
 UNCONFIRMED_KEY = "unconfirmed"
 
@@ -147,7 +147,9 @@ def apply(config: Config, memory: TranslationMemory, fixes: Sequence[Fix]) -> Fi
         )
         for fix in fixes
     )
-    from .build import extract  # the build stage owns extraction; imported late to avoid a cycle
+    from pipeline.build import (
+        extract,  # the build stage owns extraction; imported late to avoid a cycle
+    )
 
     update_catalogs(config, extract(config))
     for fix in fixes:

@@ -6,11 +6,17 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.catalog import FuzzyMatcher, merge, update_catalog, update_catalogs, write_if_changed
+from pipeline.catalogs.catalog import (
+    FuzzyMatcher,
+    merge,
+    update_catalog,
+    update_catalogs,
+    write_if_changed,
+)
 from pipeline.config import Config, load_config
 from pipeline.files import FileChangedError
 from pipeline.model import Catalog, Entry, Segment
-from pipeline.pofile import (
+from pipeline.po.pofile import (
     format_catalog,
     format_entry,
     parse_catalog,

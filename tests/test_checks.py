@@ -8,7 +8,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from pipeline.checks import (
+from pipeline.checks.run import (
     CheckReport,
     GateResult,
     format_github,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.glossary import Glossary, GlossaryError, Term
+from pipeline.text.glossary import Glossary, GlossaryError, Term
 
 ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = ("ru", "de", "es", "ar", "fr")

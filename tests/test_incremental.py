@@ -18,9 +18,9 @@ from bench.corpus import markdown_text
 from pipeline import build as build_module
 from pipeline.build import STATE_DIR, BuildOutcome, build
 from pipeline.config import Config, load_config
-from pipeline.pofile import read_catalog, write_catalog
-from pipeline.segment import body_blocks, markdown, msgid_of, walk_blocks
-from pipeline.source import parse_document, read_documents
+from pipeline.po.pofile import read_catalog, write_catalog
+from pipeline.segments.blocks import body_blocks, markdown, msgid_of, walk_blocks
+from pipeline.source.documents import parse_document, read_documents
 
 LANGUAGES = ("de", "fr")
 PAGES = {

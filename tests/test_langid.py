@@ -8,7 +8,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from pipeline.langid import (
+from pipeline.checks.langid import (
     MIN_LETTERS,
     identifier,
     letter_count,
@@ -87,8 +87,8 @@ def test_identifier_is_built_once() -> None:
 
 
 def test_sentences_are_split_by_the_pipeline_rules_not_a_second_splitter() -> None:
-    from pipeline.langid import identifier
-    from pipeline.sentences import split_sentences
+    from pipeline.checks.langid import identifier
+    from pipeline.memory.sentences import split_sentences
 
     text = "The dose is approx. 5 mg per kg. Then stop."
     assert identifier(["en", "ru"]).sentences(text) == split_sentences(text, "en")

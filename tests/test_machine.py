@@ -13,7 +13,7 @@ import pytest
 from deep_translator import LibreTranslator
 from deep_translator.exceptions import LanguageNotSupportedException
 
-from pipeline.machine import (
+from pipeline.machine.engines import (
     MachineError,
     MachineResult,
     MachineTranslator,

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from rapidfuzz import fuzz
 
-from pipeline.memory import (
+from pipeline.memory.store import (
     IN_CONTEXT_SCORE,
     SCHEMA_VERSION,
     LookupContext,
@@ -308,7 +308,7 @@ def test_sync_catalog_records_the_origin_it_is_given(
         assert [u.origin for u in memory.units()] == [MT]
 
 
-# What prefill writes for machine output, and what a reviewer adds (see pipeline.prefill).
+# What prefill writes for machine output, and what a reviewer adds (see pipeline.machine.prefill).
 MACHINE_FILLED = [
     "machine translation (libre)",
     "suggestion: machine 100% from mt:libre, 2026-11-27",

@@ -19,11 +19,11 @@ import psycopg
 import pytest
 
 from pipeline.config import load_config
-from pipeline.memory import SqliteMemory, TranslationMemoryError, Unit, open_memory
-from pipeline.memory_pg import SCHEMA_VERSION, PostgresMemory, migrate, redact
+from pipeline.machine.prefill import make_translator, prefill
+from pipeline.memory.postgres import SCHEMA_VERSION, PostgresMemory, migrate, redact
+from pipeline.memory.store import SqliteMemory, TranslationMemoryError, Unit, open_memory
+from pipeline.memory.tmx import export_tmx, import_tmx
 from pipeline.model import HUMAN, Origin, OriginKind
-from pipeline.prefill import make_translator, prefill
-from pipeline.tmx import export_tmx, import_tmx
 from tests.corpus import django_units, lightly_edit
 from tests.libretranslate_server import start_server
 from tests.pg_server import PASSWORD, PostgresServer, postgres_server

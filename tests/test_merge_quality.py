@@ -7,7 +7,7 @@ import gc
 import pytest
 
 from bench.corpus import UpdateScenario, short_scenario
-from pipeline.catalog import FuzzyMatcher, merge
+from pipeline.catalogs.catalog import FuzzyMatcher, merge
 from pipeline.model import Catalog, Entry
 
 

@@ -16,8 +16,8 @@ from lxml import etree, html
 from pipeline.cli import main
 from pipeline.config import load_config
 from pipeline.model import Entry
-from pipeline.pages import Choice, Status
 from pipeline.serve import VERSION_PATH, start_preview
+from pipeline.site.pages import Choice, Status
 from tests.hostile_translations import translate_catalogs
 from tests.projects import copy_project, set_publish_minimum
 
@@ -238,7 +238,7 @@ def test_preview_serves_rebuilds_and_reloads(project: Path) -> None:
 def test_numbers_and_codes_read_left_to_right_in_arabic_without_invisible_marks() -> None:
     from markdown_it.token import Token
 
-    from pipeline.pages import _isolate_ltr_runs
+    from pipeline.site.pages import _isolate_ltr_runs
 
     text = Token("text", "", 0)
     text.content = "معدل الاستجابة 70–90% مع CD33 / CD123 و IL-6 في العلاج"
@@ -282,15 +282,15 @@ def test_do_not_translate_terms_are_enforced_and_a_glossary_change_rescreens(
 
 
 def test_a_translator_cannot_add_a_script_link_the_renderer_would_show_as_text() -> None:
-    from pipeline.pages import unsafe_translation
+    from pipeline.site.pages import unsafe_translation
 
     assert unsafe_translation("See the page.", "Siehe [die Seite](javascript:alert(1)).")
     assert unsafe_translation("See the page.", "Siehe die Seite.") == ""
 
 
 def test_ui_strings_honour_msgctxt_and_plural_forms() -> None:
-    from pipeline.pages import Translations, ui_callables
-    from pipeline.pofile import parse_catalog
+    from pipeline.po.pofile import parse_catalog
+    from pipeline.site.pages import Translations, ui_callables
 
     catalog = parse_catalog(
         'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Language: ru\\n"\n'
@@ -324,10 +324,10 @@ def test_ui_strings_honour_msgctxt_and_plural_forms() -> None:
 
 def test_the_status_page_counts_words_as_l10n_check_does(project: Path) -> None:
     from pipeline import qa
-    from pipeline.catalog import ui_segments
-    from pipeline.pages import plan_language
-    from pipeline.segment import document_segments
-    from pipeline.source import read_documents
+    from pipeline.catalogs.catalog import ui_segments
+    from pipeline.segments.blocks import document_segments
+    from pipeline.site.pages import plan_language
+    from pipeline.source.documents import read_documents
 
     config = load_config(project)
     documents = read_documents(config)

@@ -10,7 +10,7 @@ import polib
 import pytest
 
 from pipeline.model import Catalog, Entry
-from pipeline.pofile import (
+from pipeline.po.pofile import (
     EXACT_LINE_BREAKING,
     CatalogSyntaxError,
     format_catalog,
@@ -437,7 +437,7 @@ def test_fallback_breaker_matches_gettext_on_plain_prose(
 ) -> None:
     # Used only where libunistring is missing; plain words and spaces must still
     # come out as msgcat writes them.
-    import pipeline.pofile
+    import pipeline.po.pofile
 
     prose = "the dose is adjusted to body weight and kidney function " * 4
     entries = [
@@ -446,7 +446,7 @@ def test_fallback_breaker_matches_gettext_on_plain_prose(
         Entry(msgid="old", msgstr="alt", obsolete=True, previous_msgid=prose),
     ]
     expected = msgcat_text(format_catalog(catalog_of(*entries)), tmp_path)
-    monkeypatch.setattr(pipeline.pofile, "_line_breaker", pipeline.pofile._simple_breaks)
+    monkeypatch.setattr(pipeline.po.pofile, "_line_breaker", pipeline.po.pofile._simple_breaks)
     assert format_catalog(catalog_of(*entries)) == expected
 
 

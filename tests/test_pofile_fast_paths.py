@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.model import Catalog, Entry
-from pipeline.pofile import (
+from pipeline.po.pofile import (
     EXACT_LINE_BREAKING,
     CatalogSyntaxError,
     _CatalogReader,

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from pipeline.config import load_config
-from pipeline.memory import open_memory
+from pipeline.memory.store import open_memory
 from pipeline.model import OriginKind
-from pipeline.pofile import format_entry, read_catalog, write_catalog
+from pipeline.po.pofile import format_entry, read_catalog, write_catalog
 from tests.libretranslate_server import ServerHandle
 from tests.projects import copy_project, l10n, msgfmt_check
 

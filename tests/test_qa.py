@@ -6,10 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.glossary import Glossary
-from pipeline.langid import LanguageIdentifier, identifier
-from pipeline.model import Entry, Severity
-from pipeline.qa import (
+from pipeline.checks.langid import LanguageIdentifier, identifier
+from pipeline.checks.qa import (
     CHECK_NAMES,
     QAContext,
     check_entry,
@@ -18,6 +16,8 @@ from pipeline.qa import (
     numbers_in,
     run_msgfmt,
 )
+from pipeline.model import Entry, Severity
+from pipeline.text.glossary import Glossary
 
 LANGS = ("en", "ru", "de", "es", "ar", "fr", "uk", "zh")
 
@@ -447,7 +447,7 @@ def test_ignore_terms_silences_a_glossary_warning_not_a_do_not_translate_term(
 
 
 def test_link_title_change_is_a_markup_error_as_the_renderer_says() -> None:
-    from pipeline.pages import unsafe_translation
+    from pipeline.site.pages import unsafe_translation
 
     source = 'See [the page](cost.md "Cost").'
     msgstr = 'Siehe [die Seite](cost.md "x\\" onmouseover=\\"alert(1)").'

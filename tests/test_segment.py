@@ -6,8 +6,8 @@ import pytest
 from markdown_it import MarkdownIt
 
 from pipeline.config import load_config
-from pipeline.segment import document_segments, inline_markup, markdown, read_segments
-from pipeline.source import SourceError, parse_document
+from pipeline.segments.blocks import document_segments, inline_markup, markdown, read_segments
+from pipeline.source.documents import SourceError, parse_document
 from tests.hostile_translations import PAYLOADS
 
 PAGE = """---

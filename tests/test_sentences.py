@@ -8,19 +8,19 @@ import pytest
 
 from bench.sentence_leverage import measure
 from pipeline.build import build
-from pipeline.catalog import merge
+from pipeline.catalogs.catalog import merge
 from pipeline.config import load_config
-from pipeline.memory import SqliteMemory, Unit
-from pipeline.model import Catalog, Entry, Origin, OriginKind
-from pipeline.pofile import read_catalog
-from pipeline.prefill import remember_reviewed
-from pipeline.sentences import (
+from pipeline.machine.prefill import remember_reviewed
+from pipeline.memory.sentences import (
     SentenceLeverage,
     align,
     anchors,
     short_diff,
     split_sentences,
 )
+from pipeline.memory.store import SqliteMemory, Unit
+from pipeline.model import Catalog, Entry, Origin, OriginKind
+from pipeline.po.pofile import read_catalog
 from tests.projects import copy_project, msgfmt_check
 
 
@@ -226,7 +226,7 @@ def test_short_diff_shows_the_changed_stretch() -> None:
 
 
 def test_sentence_pieces_keep_every_character_and_the_abbreviation_rules() -> None:
-    from pipeline.sentences import sentence_pieces
+    from pipeline.memory.sentences import sentence_pieces
 
     text = "  The dose is approx. 5 mg per kg.  Then stop. "
     pieces = sentence_pieces(text, "en")
@@ -252,7 +252,7 @@ def test_remembering_splits_each_source_block_once_whatever_the_cache_size(
     cache. Remembering goes domain by domain, so each source block is split once."""
     import functools
 
-    import pipeline.sentences
+    import pipeline.memory.sentences
 
     project = copy_project(tmp_path / "p")
     config = load_config(project)
@@ -263,8 +263,8 @@ def test_remembering_splits_each_source_block_once_whatever_the_cache_size(
     ]
     # Room for one domain's source and target blocks, not for all the source blocks.
     largest = max(len(c.entries) for c in catalogs)
-    small = functools.lru_cache(maxsize=2 * largest + 2)(pipeline.sentences._split.__wrapped__)
-    monkeypatch.setattr(pipeline.sentences, "_split", small)
+    small = functools.lru_cache(maxsize=2 * largest + 2)(pipeline.memory.sentences._split.__wrapped__)
+    monkeypatch.setattr(pipeline.memory.sentences, "_split", small)
     with SqliteMemory(tmp_path / "memory.sqlite3") as memory:
         remember_reviewed(config, memory, catalogs)
     source_blocks = {e.msgid for c in catalogs for e in c.active() if e.translated}

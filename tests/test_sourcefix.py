@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.config import load_config
-from pipeline.pofile import read_catalog, write_catalog
+from pipeline.po.pofile import read_catalog, write_catalog
 from tests.libretranslate_server import ServerHandle
 from tests.projects import l10n
 

@@ -13,17 +13,17 @@ import pytest
 from lxml import etree
 from translate.storage.tmx import tmxfile
 
-from pipeline.memory import SqliteMemory, Unit
+from pipeline.memory.store import SqliteMemory, Unit
+from pipeline.memory.tmx import TMXError, import_tmx, normalise_lang, read_tmx
+from pipeline.memory.tmx import export_tmx as export
 from pipeline.model import HUMAN, Origin, OriginKind
-from pipeline.tmx import TMXError, import_tmx, normalise_lang, read_tmx
-from pipeline.tmx import export_tmx as export
 from tests.corpus import DJANGO_ROOT, django_units
 
 MT = Origin(OriginKind.MACHINE, "deepl")
 
 
 def unit_key(unit: Unit) -> tuple[object, ...]:
-    """Everything a unit is, except its origin: an import decides that (see pipeline.tmx)."""
+    """Everything a unit is, except its origin: an import decides that (see pipeline.memory.tmx)."""
     return (
         unit.source,
         unit.target,

@@ -39,8 +39,8 @@ from deep_translator import microsoft as dt_microsoft
 from deep_translator import mymemory as dt_mymemory
 from deep_translator.exceptions import LanguageNotSupportedException
 
-from .model import PipelineError
-from .sentences import sentence_pieces
+from pipeline.memory.sentences import sentence_pieces
+from pipeline.model import PipelineError
 
 __all__ = [
     "ENGINES",

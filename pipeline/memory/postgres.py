@@ -1,8 +1,8 @@
 """The translation memory in PostgreSQL, shared by a team: ``memory = "postgresql://…"``.
 
-Same interface, same scoring and same ranking as :class:`~pipeline.memory.SqliteMemory`
-(both use :func:`~pipeline.memory.score_candidates` and
-:func:`~pipeline.memory.rank_matches`); only candidate retrieval differs: a
+Same interface, same scoring and same ranking as :class:`~pipeline.memory.store.SqliteMemory`
+(both use :func:`~pipeline.memory.store.score_candidates` and
+:func:`~pipeline.memory.store.rank_matches`); only candidate retrieval differs: a
 ``pg_trgm`` GIN index on the normalised text proposes the texts most similar by
 trigrams within the length bounds a ratio ≥ threshold allows, and rapidfuzz
 gives the final score.
@@ -29,7 +29,7 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from .memory import (
+from pipeline.memory.store import (
     LEVELS,
     NORMALISED_SCORE,
     ORIGIN_RANK,
@@ -46,7 +46,7 @@ from .memory import (
     rank_matches,
     score_candidates,
 )
-from .model import HUMAN, Match, Origin, OriginKind
+from pipeline.model import HUMAN, Match, Origin, OriginKind
 
 try:
     import psycopg

@@ -7,7 +7,7 @@ results as they arrive, and imported TMX.
 
 :class:`TranslationMemory` is the interface; :func:`open_memory` picks the
 backend from a path or URL: an embedded SQLite database by default (WAL, one
-transaction per batch), or a shared PostgreSQL one (:mod:`pipeline.memory_pg`)
+transaction per batch), or a shared PostgreSQL one (:mod:`pipeline.memory.postgres`)
 for a ``postgresql://`` URL. Both score with :func:`score_candidates` and rank
 with :func:`rank_matches`, so they propose the same matches in the same order.
 
@@ -61,7 +61,7 @@ from typing import Self
 
 from rapidfuzz import fuzz, process
 
-from .model import (
+from pipeline.model import (
     HUMAN,
     Catalog,
     Entry,
@@ -831,7 +831,9 @@ def open_memory(location: str) -> TranslationMemory:
             raise TranslationMemoryError(f"{location}: no database path in the URL")
         return SqliteMemory(path)
     if scheme in {"postgres", "postgresql"}:
-        from .memory_pg import PostgresMemory  # imports this module; needs the optional extra
+        from pipeline.memory.postgres import (
+            PostgresMemory,  # imports this module; needs the optional extra
+        )
 
         return PostgresMemory(location)
     raise TranslationMemoryError(f"{location}: unknown memory URL scheme {scheme!r}")

@@ -23,10 +23,10 @@ from pathlib import Path
 
 from lxml import etree
 
-from . import __version__
-from .files import write_bytes_atomic
-from .memory import LEVELS, TranslationMemory, Unit
-from .model import Origin, OriginKind, PipelineError
+from pipeline import __version__
+from pipeline.files import write_bytes_atomic
+from pipeline.memory.store import LEVELS, TranslationMemory, Unit
+from pipeline.model import Origin, OriginKind, PipelineError
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 TMX_DATE = "%Y%m%dT%H%M%SZ"

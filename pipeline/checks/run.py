@@ -3,7 +3,7 @@
 :func:`run_checks` reads every catalog of the requested languages and returns a
 :class:`CheckReport`: word statistics per catalog, one completeness gate per
 language (``[tool.l10n.check] min_complete``, per-language ``languages``,
-``no_fuzzy``) and findings from the entry checks (:mod:`pipeline.qa`), catalog
+``no_fuzzy``) and findings from the entry checks (:mod:`pipeline.checks.qa`), catalog
 validity (header, plural forms, ``msgfmt --check``) and the source checks below.
 A malformed catalog is a ``syntax`` finding; the other catalogs are still checked.
 
@@ -48,15 +48,16 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from pipeline.checks.langid import LanguageIdentifier, Verdict, identifier, language_name
+from pipeline.config import Config
+from pipeline.memory.sentences import base_language
+from pipeline.model import Catalog, Entry, Finding, Segment, Severity
+from pipeline.po.pofile import CatalogSyntaxError, read_catalog
+from pipeline.segments.blocks import document_segments, inline_markup, markdown
+from pipeline.source.documents import Document, SourceError, read_documents
+from pipeline.text.glossary import Glossary, GlossaryError, project_glossary
+
 from . import qa as translation_qa
-from .config import Config
-from .glossary import Glossary, GlossaryError, project_glossary
-from .langid import LanguageIdentifier, Verdict, identifier, language_name
-from .model import Catalog, Entry, Finding, Segment, Severity
-from .pofile import CatalogSyntaxError, read_catalog
-from .segment import document_segments, inline_markup, markdown
-from .sentences import base_language
-from .source import Document, SourceError, read_documents
 
 JSON_VERSION = 1
 

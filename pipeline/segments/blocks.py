@@ -18,10 +18,10 @@ from functools import cache, lru_cache
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from .config import Config
-from .model import Segment
-from .pofile import paused_cycle_collection
-from .source import Document, front_matter_line, read_documents
+from pipeline.config import Config
+from pipeline.model import Segment
+from pipeline.po.pofile import paused_cycle_collection
+from pipeline.source.documents import Document, front_matter_line, read_documents
 
 # Open tokens that can carry the attributes of a block (lang="en" on fallback).
 _BLOCK_OPENERS = {"paragraph_open", "heading_open", "th_open", "td_open", "list_item_open"}
@@ -231,7 +231,7 @@ def inline_parser() -> MarkdownIt:
 class InlineMarkup:
     """What a segment's inline Markdown does, beyond its words.
 
-    The renderer (:func:`pipeline.pages.unsafe_translation`) and the QA
+    The renderer (:func:`pipeline.site.pages.unsafe_translation`) and the QA
     ``markup`` check both compare a translation's markup with its source's
     through this one view and :func:`markup_problems`, so they cannot disagree.
     """

@@ -46,11 +46,25 @@ from pathlib import Path
 
 from babel.numbers import get_decimal_symbol, get_group_symbol
 
-from .glossary import Glossary
-from .langid import LanguageIdentifier, language_name, plain_text
-from .model import REVIEWED_COMMENT, Entry, Finding, Severity, human_reviewed, machine_origin
-from .segment import BARE_URL, PLACEHOLDER, inline_markup, inline_parser, markup_problems, quoted
-from .sentences import base_language
+from pipeline.checks.langid import LanguageIdentifier, language_name, plain_text
+from pipeline.memory.sentences import base_language
+from pipeline.model import (
+    REVIEWED_COMMENT,
+    Entry,
+    Finding,
+    Severity,
+    human_reviewed,
+    machine_origin,
+)
+from pipeline.segments.blocks import (
+    BARE_URL,
+    PLACEHOLDER,
+    inline_markup,
+    inline_parser,
+    markup_problems,
+    quoted,
+)
+from pipeline.text.glossary import Glossary
 
 # ---------------------------------------------------------------------------
 # Framework

@@ -31,10 +31,10 @@ from babel.messages.plurals import get_plural
 from rapidfuzz import fuzz
 from rapidfuzz.utils import default_process
 
-from .config import Config
-from .files import FileVersion, read_bytes_if_present, write_text_atomic
-from .model import Catalog, Entry, Segment
-from .pofile import (
+from pipeline.config import PACKAGE_TEMPLATES, Config
+from pipeline.files import FileVersion, read_bytes_if_present, write_text_atomic
+from pipeline.model import Catalog, Entry, Segment
+from pipeline.po.pofile import (
     CatalogFile,
     CatalogSyntaxError,
     format_catalog,
@@ -61,7 +61,7 @@ def ui_segments(config: Config) -> list[Segment]:
     for path in sorted(root.rglob("*.html")):
         reference = config.relative(path)
         if Path(reference).is_absolute():  # the package's own templates, outside the project
-            reference = path.relative_to(Path(__file__).parent.parent).as_posix()
+            reference = path.relative_to(PACKAGE_TEMPLATES.parent.parent).as_posix()
         with path.open("rb") as handle:
             found = extract_from_file(
                 jinja2.ext.babel_extract,  # type: ignore[arg-type]

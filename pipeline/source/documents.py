@@ -11,8 +11,8 @@ from typing import Any
 
 import yaml
 
-from .config import Config
-from .model import PipelineError
+from pipeline.config import Config
+from pipeline.model import PipelineError
 
 REQUIRED_KEYS = ("title", "slug", "order")
 

@@ -23,13 +23,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .catalog import read_catalogs, revision_stamp, write_if_changed
-from .config import Config
-from .files import FileChangedError
-from .glossary import GlossaryError, project_glossary
-from .machine import MachineError, MachineResult, MachineTranslator
-from .memory import TranslationMemory, Unit, neighbour_contexts
-from .model import Catalog, Entry, Match, MatchKind, Origin, OriginKind, machine_comment
+from pipeline.catalogs.catalog import read_catalogs, revision_stamp, write_if_changed
+from pipeline.config import Config
+from pipeline.files import FileChangedError
+from pipeline.machine.engines import MachineError, MachineResult, MachineTranslator
+from pipeline.memory.store import TranslationMemory, Unit, neighbour_contexts
+from pipeline.model import Catalog, Entry, Match, MatchKind, Origin, OriginKind, machine_comment
+from pipeline.text.glossary import GlossaryError, project_glossary
 
 
 @dataclass
@@ -248,9 +248,9 @@ def remember_reviewed(
     Run on every build, so the memory never lags behind the catalogs; the
     catalogs stay the source of truth (``l10n tm rebuild`` recreates it).
     The sentences aligned inside each reviewed block are stored too (level
-    ``sentence``), for :mod:`pipeline.sentences` to reuse when a block changes.
+    ``sentence``), for :mod:`pipeline.memory.sentences` to reuse when a block changes.
     """
-    from .sentences import sentence_units  # sentences imports this module
+    from pipeline.memory.sentences import sentence_units  # sentences imports this module
 
     # One domain's catalogs one after the other: the source blocks every language
     # aligns against are then split into sentences once and found in the cache by

@@ -34,9 +34,9 @@ from babel import Locale
 from lingua import IsoCode639_1, Language, LanguageDetector, LanguageDetectorBuilder
 from markdown_it import MarkdownIt
 
-from .files import write_text_atomic
-from .segment import PLACEHOLDER
-from .sentences import split_sentences
+from pipeline.files import write_text_atomic
+from pipeline.memory.sentences import split_sentences
+from pipeline.segments.blocks import PLACEHOLDER
 
 # Languages added to every detector because a target language is easily mistaken
 # for them (or they for it). Only those lingua supports are used.
@@ -234,7 +234,7 @@ class LanguageIdentifier:
         write_text_atomic(path, json.dumps(data, ensure_ascii=False, indent=0) + "\n")
 
     def sentences(self, text: str) -> list[str]:
-        """The sentences of a line of text (see :func:`pipeline.sentences.split_sentences`)."""
+        """The sentences of a line of text (see :func:`pipeline.memory.sentences.split_sentences`)."""
         return split_sentences(text, self.segmenter_language)
 
     def identify_sentences(self, text: str) -> list[tuple[str, str, float]]:

@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING
 
 import jinja2
 
-from .config import Config
-from .pages import FUZZY, REJECTED, TRANSLATED, UNTRANSLATED, fingerprint
+from pipeline.config import Config
+from pipeline.site.pages import FUZZY, REJECTED, TRANSLATED, UNTRANSLATED, fingerprint
 
 if TYPE_CHECKING:
-    from .pages import LanguagePlan, OutputFiles
+    from pipeline.site.pages import LanguagePlan, OutputFiles
 
 STATES = (TRANSLATED, FUZZY, REJECTED, UNTRANSLATED)
 

@@ -59,8 +59,8 @@ from functools import cache, lru_cache
 import pysbd
 from rapidfuzz import fuzz
 
-from .memory import TranslationMemory, Unit
-from .model import Catalog, Entry, Match, MatchKind, Origin, OriginKind, entry_origin
+from pipeline.memory.store import TranslationMemory, Unit
+from pipeline.model import Catalog, Entry, Match, MatchKind, Origin, OriginKind, entry_origin
 
 SENTENCES_ORIGIN = Origin(OriginKind.SENTENCES)
 
@@ -386,7 +386,7 @@ def match_sentences(old: list[str], new: list[str]) -> list[tuple[int | None, bo
 
 @dataclass
 class SentenceLeverage:
-    """The :data:`pipeline.catalog.Leverage` hook for one target language.
+    """The :data:`pipeline.catalogs.catalog.Leverage` hook for one target language.
 
     Called for every entry whose msgid is new to a catalog, with the old entry
     it was matched to (or None). Entries it cannot improve are left as
@@ -541,7 +541,9 @@ class SentenceLeverage:
 
 
 def _suggestion_lines(match: Match, number: int) -> list[str]:
-    from .prefill import suggestion_comments  # prefill imports this module for remember_reviewed
+    from pipeline.machine.prefill import (
+        suggestion_comments,  # prefill imports this module for remember_reviewed
+    )
 
     return [f"{line} (sentence {number})" for line in suggestion_comments(match)]
 

@@ -6,7 +6,7 @@ Where to look:
   preview build, or English); the security rules are :func:`unsafe_translation`;
 - a page is rendered by :func:`render_page` and written by :func:`render_site`,
   which also writes the language chooser, ``sitemap.xml``, the status page and
-  badges (:mod:`pipeline.status`) and removes the pages a build no longer makes.
+  badges (:mod:`pipeline.site.status`) and removes the pages a build no longer makes.
 
 Translations are untrusted input. A segment is used only when it is reviewed
 (or machine text in a preview build), its markup is the source's and the QA
@@ -40,15 +40,15 @@ from babel.numbers import format_currency, format_decimal
 from markdown_it.token import Token
 from markupsafe import Markup, escape
 
-from . import qa
-from .catalog import ui_segments
-from .config import Config
-from .files import write_bytes_atomic
-from .glossary import Glossary, GlossaryError, project_glossary
-from .model import Catalog, Finding, Segment, Severity
-from .pofile import CatalogSyntaxError, parse_catalog, read_catalog
-from .segment import document_segments, markdown, markup_problems, walk_blocks
-from .source import Document, Value, read_documents
+from pipeline.catalogs.catalog import ui_segments
+from pipeline.checks import qa
+from pipeline.config import Config
+from pipeline.files import write_bytes_atomic
+from pipeline.model import Catalog, Finding, Segment, Severity
+from pipeline.po.pofile import CatalogSyntaxError, parse_catalog, read_catalog
+from pipeline.segments.blocks import document_segments, markdown, markup_problems, walk_blocks
+from pipeline.source.documents import Document, Value, read_documents
+from pipeline.text.glossary import Glossary, GlossaryError, project_glossary
 
 
 class Status(enum.StrEnum):
@@ -137,7 +137,7 @@ def _unsafe_forms(singular: str, plural: str | None, candidate: _Candidate) -> s
 def plural_index(lang: str) -> Callable[[int], int]:
     """Which msgstr[i] of a plural entry to show for ``n``: Babel's gettext plural rule for ``lang``.
 
-    The catalogs' Plural-Forms header comes from the same rule (:mod:`pipeline.catalog`).
+    The catalogs' Plural-Forms header comes from the same rule (:mod:`pipeline.catalogs.catalog`).
     """
     return gettext.c2py(get_plural(lang).plural_expr)
 
@@ -231,7 +231,7 @@ _MAX_GROWTH, _MAX_EXTRA_CHARS = 4, 200  # a translation longer than this is not 
 def unsafe_translation(source: str, translation: str) -> str:
     """Why a translation may not be rendered, or "" when it is safe.
 
-    Its markup must pass :func:`pipeline.segment.markup_problems` -- the rules
+    Its markup must pass :func:`pipeline.segments.blocks.markup_problems` -- the rules
     the QA ``markup`` check applies, so a translator cannot add a link, change
     where one points (so no ``javascript:``/``data:`` URL and no new domain) or
     smuggle markup -- and it may not reorder text with bidi overrides, carry
@@ -835,7 +835,7 @@ def render_site(
         files.write("sitemap.xml", sitemap(site), site_key)
     _write_assets(config, files)
 
-    from .status import write_status  # the status page reads this module's plans
+    from pipeline.site.status import write_status  # the status page reads this module's plans
 
     write_status(config, env, plans, files, site_key)
     others = set(config.languages) - set(considered)

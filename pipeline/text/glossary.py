@@ -38,8 +38,8 @@ from typing import Protocol
 import snowballstemmer  # type: ignore[import-untyped]
 from babel import Locale, UnknownLocaleError
 
-from .config import Config
-from .model import PipelineError
+from pipeline.config import Config
+from pipeline.model import PipelineError
 
 TERM_COLUMN = "term"
 DNT_COLUMN = "dnt"
