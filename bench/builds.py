@@ -27,9 +27,10 @@ from pathlib import Path
 from bench import L10N, Record, Timing, measured, timed
 from bench.corpus import POOL_LANGS, sentences
 from pipeline.build import extract
-from pipeline.catalogs.catalog import update_catalogs
+from pipeline.catalogs.update import update_catalogs
 from pipeline.config import Config, load_config
-from pipeline.po.pofile import read_catalog, write_catalog
+from pipeline.po.reader import read_catalog
+from pipeline.po.writer import write_catalog
 
 PYPROJECT = """[tool.l10n]
 source_language = "en"

@@ -2,7 +2,7 @@
 
 End to end, the same work msgmerge does: read the old .po and the new .pot,
 merge, write the result. Ours is the pipeline's own update step,
-:func:`pipeline.catalogs.catalog.update_catalog`, which updates a file in place, so
+:func:`pipeline.catalogs.update.update_catalog`, which updates a file in place, so
 the old file is first copied to the output (inside the timing). Quality is
 read back from each tool's output file:
 
@@ -28,9 +28,10 @@ from typing import Any
 
 from bench import Record, alternate, main_for
 from bench.corpus import UpdateScenario, paragraph_scenario, short_scenario
-from pipeline.catalogs.catalog import update_catalog
+from pipeline.catalogs.update import update_catalog
+from pipeline.collector import paused_cycle_collection
 from pipeline.model import Catalog
-from pipeline.po.pofile import paused_cycle_collection, read_catalog
+from pipeline.po.reader import read_catalog
 
 _BABEL = """
 import sys

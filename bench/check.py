@@ -26,7 +26,7 @@ from bench.corpus import POOL_LANGS, translation_pool
 from pipeline.checks.run import langid_cache_path
 from pipeline.config import load_config
 from pipeline.model import Catalog, Entry
-from pipeline.po.pofile import write_catalog
+from pipeline.po.writer import write_catalog
 from tests.projects import copy_project
 
 PYPROJECT = """[tool.l10n]

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.model import Catalog, Entry
-from pipeline.po.pofile import write_catalog
+from pipeline.po.writer import write_catalog
 from tests.corpus import _django_pairs, _system_pairs, lightly_edit
 
 CACHE = Path(__file__).resolve().parent / ".corpus"

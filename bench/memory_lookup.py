@@ -30,7 +30,10 @@ from rapidfuzz import fuzz, process
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pipeline.memory.store import SqliteMemory, TranslationMemory, Unit, normalise
+from pipeline.memory.base import TranslationMemory
+from pipeline.memory.scoring import normalise
+from pipeline.memory.sqlite import SqliteMemory
+from pipeline.memory.units import Unit
 from tests.corpus import large_corpus, lightly_edit
 
 

@@ -1,4 +1,4 @@
-"""PO read+write speed: pipeline.po.pofile against GNU msgcat and polib.
+"""PO read+write speed: pipeline.po against GNU msgcat and polib.
 
 Builds a 100,000-entry catalog from Django's real catalogs (every language,
 entries given distinct msgctxt, files taken in a fixed-seed order),
@@ -26,12 +26,9 @@ import polib
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pipeline.model import Catalog, Entry
-from pipeline.po.pofile import (
-    EXACT_LINE_BREAKING,
-    format_catalog,
-    read_catalog,
-    write_catalog,
-)
+from pipeline.po.linebreak import EXACT_LINE_BREAKING
+from pipeline.po.reader import read_catalog
+from pipeline.po.writer import format_catalog, write_catalog
 
 HEADER = (
     "Project-Id-Version: po-io-bench\n"
@@ -119,7 +116,7 @@ def main() -> None:
         identical = check.read_bytes() == source.read_bytes()
         print(f"our output identical to msgcat's: {identical}")
         results = {
-            "pipeline.po.pofile": median_seconds(ours, source, args.runs),
+            "pipeline.po": median_seconds(ours, source, args.runs),
             "msgcat": median_seconds(msgcat, source, args.runs),
             "polib": median_seconds(with_polib, source, args.runs),
         }

@@ -19,9 +19,9 @@ from pathlib import Path
 
 from bench import Record, alternate, main_for
 from bench.corpus import markdown_text
-from pipeline.catalogs.catalog import build_templates
+from pipeline.catalogs.extract import build_templates
 from pipeline.config import Config
-from pipeline.po.pofile import format_catalog
+from pipeline.po.writer import format_catalog
 from pipeline.segments.blocks import document_segments
 from pipeline.source.documents import parse_document
 

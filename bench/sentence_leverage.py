@@ -29,19 +29,18 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pipeline.build import extract
-from pipeline.catalogs.catalog import update_catalogs
+from pipeline.catalogs.update import update_catalogs
 from pipeline.config import Config, load_config
-from pipeline.machine.prefill import remember_reviewed
+from pipeline.memory.backends import open_memory
 from pipeline.memory.sentences import (
     SentenceLeverage,
     SentencePair,
     align,
-    join_sentences,
-    split_sentences,
 )
-from pipeline.memory.store import open_memory
+from pipeline.memory.sync import remember_reviewed
 from pipeline.model import Catalog
-from pipeline.po.pofile import read_catalog
+from pipeline.po.reader import read_catalog
+from pipeline.text.sentences import join_sentences, split_sentences
 from tests.projects import copy_project
 
 RESULTS = Path(__file__).resolve().parent / "results-sentences.json"
@@ -138,26 +137,8 @@ def _edit(kind: str, file: str, block: str, number: int) -> Edit | None:
 
 
 def plan_edits(project: Path, config: Config, languages: list[str], per_kind: int) -> list[Edit]:
-    """Edits spread over pages: blocks of 2+ sentences that every language's reviewed text aligns."""
-    catalogs = {
-        lang: {p.stem: read_catalog(p, lang, p.stem) for p in _catalog_paths(config, lang)}
-        for lang in languages
-    }
-    candidates: list[tuple[str, str]] = []
-    for domain, catalog in sorted(catalogs[languages[0]].items()):
-        text = (project / "source" / f"{domain}.md").read_text("utf-8") if domain != "ui" else ""
-        for entry in catalog.active():
-            if entry.is_header or len(split_sentences(entry.msgid, "en")) < 2:
-                continue
-            if text.count(entry.msgid) != 1:  # the block must sit on one line of its page
-                continue
-            if all(
-                (e := catalogs[lang][domain].index().get(entry.key)) is not None
-                and e.translated
-                and align(e.msgid, e.msgstr, "en", lang) is not None
-                for lang in languages
-            ):
-                candidates.append((f"source/{domain}.md", entry.msgid))
+    """Edits spread over pages: blocks of 2+ sentences every language's reviewed text aligns."""
+    candidates = _candidate_blocks(project, config, languages)
     # Round-robin over pages so each kind of edit lands on several of them.
     by_file: dict[str, list[str]] = {}
     for file, block in candidates:
@@ -181,6 +162,30 @@ def plan_edits(project: Path, config: Config, languages: list[str], per_kind: in
                 done[kind] += 1
                 used.add(block)
     return edits
+
+
+def _candidate_blocks(project: Path, config: Config, languages: list[str]) -> list[tuple[str, str]]:
+    """(page, block) for each block of 2+ sentences that every language's text aligns."""
+    catalogs = {
+        lang: {p.stem: read_catalog(p, lang, p.stem) for p in _catalog_paths(config, lang)}
+        for lang in languages
+    }
+    candidates: list[tuple[str, str]] = []
+    for domain, catalog in sorted(catalogs[languages[0]].items()):
+        text = (project / "source" / f"{domain}.md").read_text("utf-8") if domain != "ui" else ""
+        for entry in catalog.active():
+            if entry.is_header or len(split_sentences(entry.msgid, "en")) < 2:
+                continue
+            if text.count(entry.msgid) != 1:  # the block must sit on one line of its page
+                continue
+            if all(
+                (e := catalogs[lang][domain].index().get(entry.key)) is not None
+                and e.translated
+                and align(e.msgid, e.msgstr, "en", lang) is not None
+                for lang in languages
+            ):
+                candidates.append((f"source/{domain}.md", entry.msgid))
+    return candidates
 
 
 def apply_edits(project: Path, edits: list[Edit]) -> None:
@@ -272,62 +277,86 @@ def measure(project: Path, per_kind: int = 4) -> Results:
         if report.errors:
             raise SystemExit("\n".join(report.errors))
 
-    figures = []
-    for lang in languages:
-        figure = LanguageFigures(lang)
-        hook_used = hooks.get(lang, SentenceLeverage("en", lang))
-        ours = {p.stem: read_catalog(p, lang, p.stem) for p in _catalog_paths(config, lang)}
-        theirs = {
-            domain: _msgmerge(
-                snapshot / f"{lang}-{domain}.po", config.template_path(domain), lang, domain
-            )
-            for domain in ours
-        }
-        for catalog in ours.values():
-            for entry in catalog.active():
-                if entry.is_header or entry.translated:
-                    continue
-                figure.review_entries_ours += 1
-                sentences = split_sentences(entry.msgid, "en")
-                rebuilt = hook_used.rebuilt.get(entry.key)
-                kept = set(rebuilt.carried) if rebuilt else set()
-                if entry.key in hook_used.assembled:
-                    kept = set(range(len(sentences)))
-                figure.review_words_ours += sum(
-                    _words(s) for i, s in enumerate(sentences) if i not in kept
-                )
-        for catalog in theirs.values():
-            for entry in catalog.active():
-                if not entry.is_header and not entry.translated:
-                    figure.review_entries_msgmerge += 1
-                    figure.review_words_msgmerge += _words(entry.msgid)
-        for edit in edits:
-            domain = Path(edit.file).stem
-            old = originals[(lang, domain)].index()
-            old_entry = next(e for e in old.values() if e.msgid == edit.old_block)
-            old_pairs = align(old_entry.msgid, old_entry.msgstr, "en", lang) or []
-            figure.edited_blocks += 1
-            for block, truth in zip(edit.new_blocks, edit.truth, strict=True):
-                entry = ours[domain].index()[(old_entry.msgctxt, block)]
-                figure.new_sentences += len(truth)
-                figure.unchanged_sentences += sum(t is not None for t in truth)
-                _verify(
-                    figure,
-                    hook_used,
-                    entry.key,
-                    entry.msgstr,
-                    entry.previous_msgid,
-                    edit,
-                    truth,
-                    old_pairs,
-                )
-        figures.append(figure)
+    figures = [
+        _language_figures(
+            config, lang, hooks.get(lang, SentenceLeverage("en", lang)), snapshot, originals, edits
+        )
+        for lang in languages
+    ]
     totals = {
         name: sum(getattr(f, name) for f in figures)
         for name, value in asdict(figures[0]).items()
         if isinstance(value, int)
     }
     return Results(languages, dict(Counter(e.kind for e in edits)), edits, figures, totals)
+
+
+def _language_figures(
+    config: Config,
+    lang: str,
+    hook_used: SentenceLeverage,
+    snapshot: Path,
+    originals: dict[tuple[str | None, str], Catalog],
+    edits: list[Edit],
+) -> LanguageFigures:
+    """Review left by our update and by msgmerge in one language, and every edit checked."""
+    figure = LanguageFigures(lang)
+    ours = {p.stem: read_catalog(p, lang, p.stem) for p in _catalog_paths(config, lang)}
+    theirs = {
+        domain: _msgmerge(
+            snapshot / f"{lang}-{domain}.po", config.template_path(domain), lang, domain
+        )
+        for domain in ours
+    }
+    _count_review(figure, hook_used, ours, theirs)
+    for edit in edits:
+        domain = Path(edit.file).stem
+        old = originals[(lang, domain)].index()
+        old_entry = next(e for e in old.values() if e.msgid == edit.old_block)
+        old_pairs = align(old_entry.msgid, old_entry.msgstr, "en", lang) or []
+        figure.edited_blocks += 1
+        for block, truth in zip(edit.new_blocks, edit.truth, strict=True):
+            entry = ours[domain].index()[(old_entry.msgctxt, block)]
+            figure.new_sentences += len(truth)
+            figure.unchanged_sentences += sum(t is not None for t in truth)
+            _verify(
+                figure,
+                hook_used,
+                entry.key,
+                entry.msgstr,
+                entry.previous_msgid,
+                edit,
+                truth,
+                old_pairs,
+            )
+    return figure
+
+
+def _count_review(
+    figure: LanguageFigures,
+    hook_used: SentenceLeverage,
+    ours: dict[str, Catalog],
+    theirs: dict[str, Catalog],
+) -> None:
+    """Entries and words left to review: ours counts only the sentences not carried over."""
+    for catalog in ours.values():
+        for entry in catalog.active():
+            if entry.is_header or entry.translated:
+                continue
+            figure.review_entries_ours += 1
+            sentences = split_sentences(entry.msgid, "en")
+            rebuilt = hook_used.rebuilt.get(entry.key)
+            kept = set(rebuilt.carried) if rebuilt else set()
+            if entry.key in hook_used.assembled:
+                kept = set(range(len(sentences)))
+            figure.review_words_ours += sum(
+                _words(s) for i, s in enumerate(sentences) if i not in kept
+            )
+    for catalog in theirs.values():
+        for entry in catalog.active():
+            if not entry.is_header and not entry.translated:
+                figure.review_entries_msgmerge += 1
+                figure.review_words_msgmerge += _words(entry.msgid)
 
 
 def _verify(

@@ -7,12 +7,12 @@ records, for every stage, digests of the inputs each file was made from:
   strings, by the digest of the template files;
 - update: each template and catalog, by the digest of its template's
   segments and of its bytes after the last update (see
-  :func:`~pipeline.catalogs.catalog.update_catalogs`);
+  :func:`~pipeline.catalogs.update.update_catalogs`);
 - memory sync: the digest of each catalog's bytes when it was last put into
   the memory, so only changed catalogs are synced (``l10n tm rebuild`` still
   rebuilds the memory from all of them);
 - render: each catalog's screened entries by the digest of its bytes, and each
-  output file's fingerprint (see :class:`~pipeline.site.pages.RenderMemo`).
+  output file's fingerprint (see :class:`~pipeline.site.memo.RenderMemo`).
 
 A different pipeline (its code or the libraries that shape its output)
 discards the whole record. Deleting ``.l10n/`` or ``output/`` only costs time:
@@ -35,16 +35,21 @@ import jinja2
 import markdown_it
 
 from pipeline import __version__
-from pipeline.catalogs.catalog import UpdateReport, ui_segments, update_catalogs
+from pipeline.catalogs.extract import ui_segments
+from pipeline.catalogs.update import UpdateReport, update_catalogs
 from pipeline.config import Config
 from pipeline.files import write_bytes_atomic
-from pipeline.machine.prefill import remember_reviewed
+from pipeline.memory.backends import open_memory
+from pipeline.memory.base import TranslationMemory
 from pipeline.memory.sentences import leverage_for
-from pipeline.memory.store import TranslationMemory, TranslationMemoryError, open_memory
+from pipeline.memory.sync import remember_reviewed
+from pipeline.memory.units import TranslationMemoryError
 from pipeline.model import Catalog, Segment
-from pipeline.po.pofile import CatalogSyntaxError, read_catalog
+from pipeline.po.reader import read_catalog
+from pipeline.po.syntax import CatalogSyntaxError
 from pipeline.segments.blocks import document_segments
-from pipeline.site.pages import BuildReport, RenderMemo, folder_digest, render_site
+from pipeline.site.memo import RenderMemo, folder_digest
+from pipeline.site.write import BuildReport, render_site
 from pipeline.source.documents import Document, read_documents
 
 STATE_DIR = Path(".l10n") / "build"
@@ -88,7 +93,7 @@ class BuildState:
 
     @classmethod
     def load(cls, config: Config) -> BuildState:
-        """The recorded state, or an empty one when missing, unreadable or made by another pipeline."""
+        """The recorded state; an empty one when missing, unreadable or made by another pipeline."""
         state = cls(config.root / STATE_DIR)
         try:
             recorded = json.loads((state.directory / "state.json").read_text("utf-8"))
@@ -240,7 +245,7 @@ def _catalogs_to_sync(
     domains: Sequence[str],
     state: BuildState | None,
 ) -> tuple[list[Catalog], dict[str, str]]:
-    """The catalogs whose bytes changed since they were last put into the memory, and their digests."""
+    """The catalogs whose bytes changed since they last went into the memory, and their digests."""
     catalogs: list[Catalog] = []
     digests: dict[str, str] = {}
     for lang in languages:

@@ -14,7 +14,7 @@ from rich.progress import Progress, TaskID
 
 from pipeline import build as build_stage
 from pipeline.config import Config, ConfigError, load_config
-from pipeline.memory.store import TranslationMemory
+from pipeline.memory.base import TranslationMemory
 from pipeline.model import PipelineError
 
 console = Console(stderr=False, highlight=False)
@@ -118,7 +118,8 @@ def update(obj: Context) -> None:
     for path, result in sorted(report.merges.items()):
         if result.fuzzy or result.new or result.obsolete:
             console.print(
-                f"{path}: {result.kept} kept, {result.fuzzy} fuzzy, {result.new} new, {result.obsolete} obsolete"
+                f"{path}: {result.kept} kept, {result.fuzzy} fuzzy, {result.new} new, "
+                f"{result.obsolete} obsolete"
             )
     console.print(f"{len(report.written)} files written.")
     sys.exit(1 if report.errors else 0)
@@ -134,7 +135,7 @@ def init(obj: Context, lang: str) -> None:
     """
     from babel import Locale, UnknownLocaleError
 
-    from pipeline.catalogs.catalog import init_language
+    from pipeline.catalogs.update import init_language
 
     config = obj.config
     try:
@@ -143,9 +144,8 @@ def init(obj: Context, lang: str) -> None:
         errors.print(f"[red]error:[/] unknown language code {lang!r}")
         sys.exit(2)
     created = init_language(config, lang, build_stage.extract(config))
-    console.print(
-        f"{lang}: {len(created)} catalogs created under {config.relative(config.locales_path / lang)}"
-    )
+    where = config.relative(config.locales_path / lang)
+    console.print(f"{lang}: {len(created)} catalogs created under {where}")
     if lang not in config.languages:
         console.print(escape(f'Add "{lang}" to languages in [tool.l10n] of pyproject.toml.'))
 
@@ -173,7 +173,7 @@ def prefill(
     dry_run: bool,
 ) -> None:
     """Fill empty entries: memory first, then machine translation. Everything is written fuzzy."""
-    from pipeline.machine.engines import MachineError
+    from pipeline.machine.failures import MachineError
     from pipeline.machine.prefill import make_translator
     from pipeline.machine.prefill import prefill as run_prefill
 
@@ -204,7 +204,8 @@ def prefill(
                 console.print(f"  {escape(text[:100])}", highlight=False)
         else:
             console.print(
-                f"{summary.lang}: {summary.from_memory} from memory, {summary.accepted} accepted in context, "
+                f"{summary.lang}: {summary.from_memory} from memory, "
+                f"{summary.accepted} accepted in context, "
                 f"{summary.from_machine} by machine ({engine_name}), {summary.failed} failed, "
                 f"{summary.chars_sent} characters sent"
             )
@@ -227,7 +228,8 @@ def check(
     obj: Context, lang: tuple[str, ...], output_format: str, no_source: bool, no_qa: bool
 ) -> None:
     """May this be published? Exit 0 if every gate passes, 1 if not, 2 on a usage error."""
-    from pipeline.checks.run import format_github, format_json, format_text, run_checks
+    from pipeline.checks.report import format_github, format_json, format_text
+    from pipeline.checks.run import run_checks
 
     config = obj.config
     report = run_checks(config, _languages(config, lang), source=not no_source, qa=not no_qa)
@@ -267,7 +269,8 @@ def tm() -> None:
 @contextmanager
 def _memory(location: str) -> Iterator[TranslationMemory]:
     """The memory at ``location`` (a SQLite path or a postgresql:// URL), open for the block."""
-    from pipeline.memory.store import TranslationMemoryError, open_memory
+    from pipeline.memory.backends import open_memory
+    from pipeline.memory.units import TranslationMemoryError
 
     try:
         memory = open_memory(location)
@@ -308,7 +311,7 @@ def tm_export(obj: Context, file: Path, lang: tuple[str, ...]) -> None:
 @pass_context
 def tm_rebuild(obj: Context) -> None:
     """Recreate the human units from the catalogs, the source of truth."""
-    from pipeline.catalogs.catalog import read_catalogs
+    from pipeline.catalogs.update import read_catalogs
 
     config = obj.config
     catalogs = []
@@ -333,7 +336,8 @@ def tm_rebuild(obj: Context) -> None:
 @pass_context
 def tm_migrate(obj: Context, target: str) -> None:
     """Copy every unit of the project's memory into another memory (SQLite <-> PostgreSQL)."""
-    from pipeline.memory.postgres import migrate, redact
+    from pipeline.memory.backends import migrate
+    from pipeline.memory.postgres import redact
 
     with _memory(obj.config.memory_location) as source, _memory(target) as destination:
         added = migrate(source, destination)

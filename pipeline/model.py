@@ -269,6 +269,14 @@ class Match:
         return f"suggestion: {self.kind.value} {score:.0f}% from {self.origin}{date}"
 
 
+def suggestion_comments(match: Match) -> list[str]:
+    """Translator comments recording a proposal: readable in Poedit, kept in the file."""
+    lines = [match.comment()]
+    if match.origin.kind is OriginKind.MACHINE:
+        lines.insert(0, machine_comment(match.origin.detail))
+    return lines
+
+
 # ---------------------------------------------------------------------------
 # Checks
 # ---------------------------------------------------------------------------

@@ -9,12 +9,14 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import watchfiles
 
+from pipeline.build import build
 from pipeline.config import Config
 
 VERSION_PATH = "/__l10n__/version"
@@ -57,6 +59,55 @@ def watched_paths(config: Config) -> list[Path]:
     ]
 
 
+class _PreviewHandler(SimpleHTTPRequestHandler):
+    """Serves ``output/``; HTML pages get the reload script, the version path the build count."""
+
+    def __init__(self, *args: Any, preview: Preview, **kwargs: Any) -> None:
+        self.preview = preview  # before the base class, which handles the request at once
+        super().__init__(*args, **kwargs)
+
+    def do_GET(self) -> None:
+        if self.path.split("?")[0] == VERSION_PATH:
+            self._send(str(self.preview.version).encode(), "text/plain; charset=utf-8")
+            return
+        target = Path(self.translate_path(self.path))
+        if target.is_dir():
+            target = target / "index.html"
+        if target.suffix == ".html" and target.is_file():
+            script = RELOAD_SCRIPT.format(version=self.preview.version, path=VERSION_PATH)
+            page = target.read_text("utf-8").replace("</body>", script + "</body>", 1)
+            self._send(page.encode("utf-8"), "text/html; charset=utf-8")
+            return
+        super().do_GET()
+
+    def _send(self, body: bytes, content_type: str) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+def _rebuild(
+    config: Config, preview: Preview, include_machine: bool, on_build: Callable[[str], None]
+) -> None:
+    try:
+        outcome = build(config, include_machine=include_machine)
+    except Exception as error:  # keep serving the last good build; say what broke
+        preview.last_error = str(error)
+        on_build(f"build failed: {error}")
+        return
+    preview.last_error = ""
+    preview.version += 1
+    for line in outcome.errors + outcome.site.notes:
+        on_build(f"warning: {line}")
+    on_build(f"rebuilt: {len(outcome.site.written)} files written (version {preview.version})")
+
+
 def start_preview(
     config: Config,
     host: str = "127.0.0.1",
@@ -66,56 +117,14 @@ def start_preview(
     on_build: Callable[[str], None] = print,
 ) -> Preview:
     """Build once, then serve ``output/`` and rebuild whenever a watched file changes."""
-    from pipeline.build import build  # the full build: extract, update catalogs, render
-
-    def rebuild() -> None:
-        try:
-            outcome = build(config, include_machine=include_machine)
-        except Exception as error:  # keep serving the last good build; say what broke
-            preview.last_error = str(error)
-            on_build(f"build failed: {error}")
-            return
-        preview.last_error = ""
-        preview.version += 1
-        for line in outcome.errors + outcome.site.notes:
-            on_build(f"warning: {line}")
-        on_build(f"rebuilt: {len(outcome.site.written)} files written (version {preview.version})")
-
     output = config.output_path
     output.mkdir(parents=True, exist_ok=True)
-
-    class Handler(SimpleHTTPRequestHandler):
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, directory=str(output), **kwargs)
-
-        def do_GET(self) -> None:
-            if self.path.split("?")[0] == VERSION_PATH:
-                self._send(str(preview.version).encode(), "text/plain; charset=utf-8")
-                return
-            target = Path(self.translate_path(self.path))
-            if target.is_dir():
-                target = target / "index.html"
-            if target.suffix == ".html" and target.is_file():
-                script = RELOAD_SCRIPT.format(version=preview.version, path=VERSION_PATH)
-                page = target.read_text("utf-8").replace("</body>", script + "</body>", 1)
-                self._send(page.encode("utf-8"), "text/html; charset=utf-8")
-                return
-            super().do_GET()
-
-        def _send(self, body: bytes, content_type: str) -> None:
-            self.send_response(200)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header("Cache-Control", "no-store")
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer((host, port), Handler)
+    server = ThreadingHTTPServer((host, port), SimpleHTTPRequestHandler)
     preview = Preview(server, threading.Event())
-    rebuild()
+    server.RequestHandlerClass = partial(_PreviewHandler, directory=str(output), preview=preview)
+
+    def rebuild() -> None:
+        _rebuild(config, preview, include_machine, on_build)
 
     def watch() -> None:
         for _changes in watchfiles.watch(
@@ -123,6 +132,7 @@ def start_preview(
         ):
             rebuild()
 
+    rebuild()
     preview.threads = [
         threading.Thread(target=server.serve_forever, name="l10n-serve", daemon=True),
         threading.Thread(target=watch, name="l10n-watch", daemon=True),

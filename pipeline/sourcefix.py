@@ -22,17 +22,20 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from pipeline.catalogs.catalog import revision_stamp, update_catalogs, write_if_changed
+from pipeline.catalogs.headers import revision_stamp
+from pipeline.catalogs.update import update_catalogs
+from pipeline.catalogs.writing import write_if_changed
+from pipeline.checks.entry_checks import KEEP_PREFIX, contains_fragment
 from pipeline.checks.langid import identifier
-from pipeline.checks.qa import KEEP_PREFIX, contains_fragment
-from pipeline.checks.run import ForeignText, foreign_text
+from pipeline.checks.source_language import ForeignText, foreign_text
 from pipeline.config import Config
 from pipeline.files import write_text_atomic
-from pipeline.machine.engines import MachineError
+from pipeline.machine.failures import MachineError
 from pipeline.machine.prefill import make_translator
-from pipeline.memory.store import TranslationMemory, Unit
+from pipeline.memory.base import TranslationMemory
+from pipeline.memory.units import Unit
 from pipeline.model import Origin, OriginKind, PipelineError
-from pipeline.po.pofile import read_catalog
+from pipeline.po.reader import read_catalog
 from pipeline.segments.blocks import read_segments
 from pipeline.text.glossary import project_glossary
 

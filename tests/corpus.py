@@ -18,9 +18,9 @@ from pathlib import Path
 
 import polib
 
-from pipeline.memory.store import Unit, catalog_units
+from pipeline.memory.units import Unit, catalog_units
 from pipeline.model import Catalog, Origin, OriginKind
-from pipeline.po.pofile import read_catalog
+from pipeline.po.reader import read_catalog
 
 DJANGO_ROOT = Path(str(importlib.util.find_spec("django").origin)).parent  # type: ignore[union-attr]
 

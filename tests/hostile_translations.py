@@ -15,7 +15,8 @@ from pathlib import Path
 
 from pipeline.config import load_config
 from pipeline.model import Entry
-from pipeline.po.pofile import read_catalog, write_catalog
+from pipeline.po.reader import read_catalog
+from pipeline.po.writer import write_catalog
 
 _FIRST_URL = re.compile(r"\]\((https://[^)\s]+)")
 

@@ -9,7 +9,8 @@ import pytest
 from lxml import html
 
 from pipeline.config import load_config
-from pipeline.po.pofile import read_catalog, write_catalog
+from pipeline.po.reader import read_catalog
+from pipeline.po.writer import write_catalog
 from tests.projects import copy_project, l10n, msgfmt_check, set_publish_minimum
 
 

@@ -6,23 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.catalogs.catalog import (
-    FuzzyMatcher,
-    merge,
-    update_catalog,
-    update_catalogs,
-    write_if_changed,
-)
+from pipeline.catalogs.fuzzy import FuzzyMatcher
+from pipeline.catalogs.merge import merge
+from pipeline.catalogs.update import update_catalog, update_catalogs
+from pipeline.catalogs.writing import write_if_changed
 from pipeline.config import Config, load_config
 from pipeline.files import FileChangedError
 from pipeline.model import Catalog, Entry, Segment
-from pipeline.po.pofile import (
-    format_catalog,
-    format_entry,
-    parse_catalog,
-    read_catalog,
-    write_catalog,
-)
+from pipeline.po.reader import parse_catalog, read_catalog, read_catalog_file
+from pipeline.po.writer import format_catalog, format_entry, write_catalog
 from tests.projects import msgfmt_check
 
 PARAGRAPH = (
@@ -171,6 +163,23 @@ def test_write_if_changed_ignores_only_timestamps(tmp_path: Path) -> None:
     assert not write_if_changed(with_header(Entry("a", "b")), path, stamp="2026-02-02 00:00+0000")
     assert write_if_changed(with_header(Entry("a", "c")), path, stamp="2026-02-02 00:00+0000")
     assert "PO-Revision-Date: 2026-02-02" in path.read_text()
+
+
+def test_an_entry_changed_in_place_after_reading_is_written(tmp_path: Path) -> None:
+    """The file as read is what the catalog is compared with, not its (shared) entries."""
+    path = tmp_path / "x.po"
+    path.write_text(
+        'msgid ""\nmsgstr "Language: de\\n"\n\nmsgid "a"\nmsgstr "b"\n\n'
+        '#, fuzzy\nmsgid "c"\nmsgstr "d"\n'
+    )
+    as_read = read_catalog_file(path, "de")
+    assert as_read is not None
+    assert not write_if_changed(as_read.catalog, path, as_read=as_read)
+    as_read.catalog.entries[1].fuzzy = False
+    as_read.catalog.entries[0].msgstr = "B"
+    assert write_if_changed(as_read.catalog, path, as_read=as_read)
+    text = path.read_text()
+    assert 'msgstr "B"' in text and "fuzzy" not in text
 
 
 def test_an_empty_catalog_gets_a_complete_header(tmp_path: Path) -> None:

@@ -8,15 +8,10 @@ from pathlib import Path
 
 from rich.console import Console
 
-from pipeline.checks.run import (
-    CheckReport,
-    GateResult,
-    format_github,
-    format_json,
-    format_text,
-    run_checks,
-    url_problem,
-)
+from pipeline.checks.gates import GateResult
+from pipeline.checks.report import CheckReport, format_github, format_json, format_text
+from pipeline.checks.run import run_checks
+from pipeline.checks.urls import url_problem
 from pipeline.config import load_config
 from pipeline.model import Finding, Severity
 

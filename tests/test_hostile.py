@@ -10,7 +10,7 @@ from lxml import html
 
 from pipeline.cli import main
 from pipeline.config import load_config
-from pipeline.po.pofile import read_catalog
+from pipeline.po.reader import read_catalog
 from tests.hostile_translations import PAYLOADS, Payload, translate_catalogs
 from tests.projects import copy_project, set_publish_minimum
 

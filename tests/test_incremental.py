@@ -18,9 +18,11 @@ from bench.corpus import markdown_text
 from pipeline import build as build_module
 from pipeline.build import STATE_DIR, BuildOutcome, build
 from pipeline.config import Config, load_config
-from pipeline.po.pofile import read_catalog, write_catalog
-from pipeline.segments.blocks import body_blocks, markdown, msgid_of, walk_blocks
+from pipeline.po.reader import read_catalog
+from pipeline.po.writer import write_catalog
+from pipeline.segments.blocks import body_blocks, msgid_of, walk_blocks
 from pipeline.source.documents import parse_document, read_documents
+from pipeline.text.markdown import markdown
 
 LANGUAGES = ("de", "fr")
 PAGES = {

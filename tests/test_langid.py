@@ -88,7 +88,7 @@ def test_identifier_is_built_once() -> None:
 
 def test_sentences_are_split_by_the_pipeline_rules_not_a_second_splitter() -> None:
     from pipeline.checks.langid import identifier
-    from pipeline.memory.sentences import split_sentences
+    from pipeline.text.sentences import split_sentences
 
     text = "The dose is approx. 5 mg per kg. Then stop."
     assert identifier(["en", "ru"]).sentences(text) == split_sentences(text, "en")

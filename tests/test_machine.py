@@ -13,14 +13,9 @@ import pytest
 from deep_translator import LibreTranslator
 from deep_translator.exceptions import LanguageNotSupportedException
 
-from pipeline.machine.engines import (
-    MachineError,
-    MachineResult,
-    MachineTranslator,
-    ProtectionError,
-    protect,
-    restore,
-)
+from pipeline.machine.failures import MachineError
+from pipeline.machine.protect import ProtectionError, protect, restore
+from pipeline.machine.translator import MachineResult, MachineTranslator
 from tests.libretranslate_server import ServerHandle, transform
 
 StartServer = Callable[..., ServerHandle]

@@ -16,18 +16,16 @@ from pathlib import Path
 import pytest
 from rapidfuzz import fuzz
 
-from pipeline.memory.store import (
-    IN_CONTEXT_SCORE,
-    SCHEMA_VERSION,
+from pipeline.memory.backends import open_memory
+from pipeline.memory.base import TranslationMemory
+from pipeline.memory.scoring import IN_CONTEXT_SCORE, normalise
+from pipeline.memory.sqlite import SCHEMA_VERSION, SqliteMemory
+from pipeline.memory.units import (
     LookupContext,
-    SqliteMemory,
-    TranslationMemory,
     TranslationMemoryError,
     Unit,
     catalog_units,
-    neighbour_contexts,
-    normalise,
-    open_memory,
+    placed_entries,
 )
 from pipeline.model import HUMAN, Catalog, Entry, MatchKind, Origin, OriginKind
 from tests.corpus import django_units, lightly_edit
@@ -319,7 +317,9 @@ FROM_MEMORY_MT = ["suggestion: exact 100% from mt:deepl, 2026-11-27"]
 def provenance_catalog() -> Catalog:
     return catalog(
         [
-            Entry("Take 10 mg daily.", "Täglich 10 mg einnehmen.", translator_comments=MACHINE_FILLED),
+            Entry(
+                "Take 10 mg daily.", "Täglich 10 mg einnehmen.", translator_comments=MACHINE_FILLED
+            ),
             Entry("Dose", "Dosis", translator_comments=[*MACHINE_FILLED, "reviewed"]),
             Entry("Route", "Weg", translator_comments=FROM_MEMORY_MT),
             Entry("Rituximab", "Rituximab", translator_comments=["keep: Rituximab"]),
@@ -343,11 +343,8 @@ def test_sync_catalog_remembers_unreviewed_machine_text_as_machine(
         }
         # Looked up where it sits, the unreviewed text is an in-context match, but not a human
         # one: prefill's accept_in_context must not publish it.
-        faq = provenance_catalog()
-        entry = faq.entries[0]
-        (match,) = memory.lookup(
-            entry.msgid, "en", "de", neighbour_contexts(faq)[id(entry)], limit=1
-        )
+        entry, context = next(placed_entries(provenance_catalog()))
+        (match,) = memory.lookup(entry.msgid, "en", "de", context, limit=1)
         assert match.kind is MatchKind.IN_CONTEXT
         assert match.origin == MT
 
@@ -367,7 +364,7 @@ def test_rebuild_demotes_unreviewed_machine_text_stored_as_human(
         assert memory.lookup("Take 10 mg daily.", "en", "de")[0].origin == MT
 
 
-def test_neighbour_contexts_are_those_units_are_recorded_with() -> None:
+def test_placed_entries_sit_where_units_are_recorded() -> None:
     entries = [
         Entry("Dose", "Dosis", msgctxt="table header"),
         Entry("Old", "Alt", obsolete=True),
@@ -375,15 +372,16 @@ def test_neighbour_contexts_are_those_units_are_recorded_with() -> None:
         Entry("Frequency", "Häufigkeit"),
     ]
     faq = catalog(entries)
-    contexts = neighbour_contexts(faq)
-    assert contexts[id(entries[0])] == LookupContext("table header", "faq", "", "Route")
-    assert contexts[id(entries[2])] == LookupContext(None, "faq", "Dose", "Frequency")
-    assert contexts[id(entries[3])] == LookupContext(None, "faq", "Route", "")
-    assert id(entries[1]) not in contexts
+    placed = list(placed_entries(faq))
+    assert [entry for entry, _ in placed] == [entries[0], entries[2], entries[3]]
+    assert [context for _, context in placed] == [
+        LookupContext("table header", "faq", "", "Route"),
+        LookupContext(None, "faq", "Dose", "Frequency"),
+        LookupContext(None, "faq", "Route", ""),
+    ]
     for stored in catalog_units(faq, "en"):
-        entry = next(e for e in entries if e.msgid == stored.source)
-        place = LookupContext(stored.msgctxt, stored.domain, stored.prev, stored.next)
-        assert place == contexts[id(entry)]
+        context = next(c for entry, c in placed if entry.msgid == stored.source)
+        assert LookupContext(stored.msgctxt, stored.domain, stored.prev, stored.next) == context
 
 
 def test_rebuild_replaces_human_blocks_only(new_memory: Callable[[], TranslationMemory]) -> None:

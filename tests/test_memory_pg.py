@@ -20,9 +20,12 @@ import pytest
 
 from pipeline.config import load_config
 from pipeline.machine.prefill import make_translator, prefill
-from pipeline.memory.postgres import SCHEMA_VERSION, PostgresMemory, migrate, redact
-from pipeline.memory.store import SqliteMemory, TranslationMemoryError, Unit, open_memory
+from pipeline.memory.backends import migrate, open_memory
+from pipeline.memory.postgres import PostgresMemory, redact
+from pipeline.memory.postgres_schema import SCHEMA_VERSION
+from pipeline.memory.sqlite import SqliteMemory
 from pipeline.memory.tmx import export_tmx, import_tmx
+from pipeline.memory.units import TranslationMemoryError, Unit
 from pipeline.model import HUMAN, Origin, OriginKind
 from tests.corpus import django_units, lightly_edit
 from tests.libretranslate_server import start_server

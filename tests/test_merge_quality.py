@@ -7,7 +7,8 @@ import gc
 import pytest
 
 from bench.corpus import UpdateScenario, short_scenario
-from pipeline.catalogs.catalog import FuzzyMatcher, merge
+from pipeline.catalogs.fuzzy import FuzzyMatcher
+from pipeline.catalogs.merge import merge
 from pipeline.model import Catalog, Entry
 
 

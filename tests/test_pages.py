@@ -17,7 +17,7 @@ from pipeline.cli import main
 from pipeline.config import load_config
 from pipeline.model import Entry
 from pipeline.serve import VERSION_PATH, start_preview
-from pipeline.site.pages import Choice, Status
+from pipeline.site.choose import Choice, Status
 from tests.hostile_translations import translate_catalogs
 from tests.projects import copy_project, set_publish_minimum
 
@@ -238,13 +238,13 @@ def test_preview_serves_rebuilds_and_reloads(project: Path) -> None:
 def test_numbers_and_codes_read_left_to_right_in_arabic_without_invisible_marks() -> None:
     from markdown_it.token import Token
 
-    from pipeline.site.pages import _isolate_ltr_runs
+    from pipeline.site.render import isolate_ltr_runs
 
     text = Token("text", "", 0)
     text.content = "معدل الاستجابة 70–90% مع CD33 / CD123 و IL-6 في العلاج"
     rendered = "".join(
         f"[{t.content}]" if t.type == "html_inline" else t.content
-        for t in _isolate_ltr_runs([text])
+        for t in isolate_ltr_runs([text])
     )
     assert rendered == (
         'معدل الاستجابة [<bdi dir="ltr">]70–90%[</bdi>] مع [<bdi dir="ltr">]CD33 / CD123[</bdi>]'
@@ -282,15 +282,16 @@ def test_do_not_translate_terms_are_enforced_and_a_glossary_change_rescreens(
 
 
 def test_a_translator_cannot_add_a_script_link_the_renderer_would_show_as_text() -> None:
-    from pipeline.site.pages import unsafe_translation
+    from pipeline.site.choose import unsafe_translation
 
     assert unsafe_translation("See the page.", "Siehe [die Seite](javascript:alert(1)).")
     assert unsafe_translation("See the page.", "Siehe die Seite.") == ""
 
 
 def test_ui_strings_honour_msgctxt_and_plural_forms() -> None:
-    from pipeline.po.pofile import parse_catalog
-    from pipeline.site.pages import Translations, ui_callables
+    from pipeline.po.reader import parse_catalog
+    from pipeline.site.choose import Translations
+    from pipeline.site.ui import ui_callables
 
     catalog = parse_catalog(
         'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Language: ru\\n"\n'
@@ -323,10 +324,10 @@ def test_ui_strings_honour_msgctxt_and_plural_forms() -> None:
 
 
 def test_the_status_page_counts_words_as_l10n_check_does(project: Path) -> None:
-    from pipeline import qa
-    from pipeline.catalogs.catalog import ui_segments
+    from pipeline.catalogs.extract import ui_segments
+    from pipeline.checks.stats import word_count
     from pipeline.segments.blocks import document_segments
-    from pipeline.site.pages import plan_language
+    from pipeline.site.plan import plan_language
     from pipeline.source.documents import read_documents
 
     config = load_config(project)
@@ -334,5 +335,5 @@ def test_the_status_page_counts_words_as_l10n_check_does(project: Path) -> None:
     ui = list(dict.fromkeys(s.msgid for s in ui_segments(config) if not s.msgctxt))
     plan, _ = plan_language(config, "ru", documents, ui, include_machine=False)
     msgids = [s.msgid for d in documents for s in document_segments(d) if s.msgid] + ui
-    assert plan.total_words == sum(qa.word_count(msgid) for msgid in msgids)
+    assert plan.total_words == sum(word_count(msgid) for msgid in msgids)
     assert plan.total_words != sum(len(msgid.split()) for msgid in msgids)

@@ -4,21 +4,17 @@ import importlib.util
 import os
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
 import polib
 import pytest
 
 from pipeline.model import Catalog, Entry
-from pipeline.po.pofile import (
-    EXACT_LINE_BREAKING,
-    CatalogSyntaxError,
-    format_catalog,
-    parse_catalog,
-    parse_catalog_file,
-    read_catalog,
-    write_catalog,
-)
+from pipeline.po.linebreak import EXACT_LINE_BREAKING
+from pipeline.po.reader import parse_catalog, parse_catalog_file, read_catalog
+from pipeline.po.syntax import CatalogSyntaxError
+from pipeline.po.writer import format_catalog, format_entry, write_catalog, written_entries
 
 DJANGO = Path(str(getattr(importlib.util.find_spec("django"), "origin", ""))).parent
 HEADER = (
@@ -92,7 +88,7 @@ def test_every_django_catalog_keeps_its_lines_as_formatting_gives(
     they say what the catalog says."""
     for source, normalised in django_catalogs:
         as_read = parse_catalog_file(normalised.read_bytes(), str(normalised))
-        assert len(as_read.lines) == len(as_read.catalog.entries) + 1, source  # and the header
+        assert len(as_read.lines) == len(as_read.catalog.entries), source  # the header aside
         text = format_catalog(as_read.catalog)
         assert format_catalog(as_read.catalog, as_read.lines) == text, source
         shipped = parse_catalog_file(source.read_bytes(), str(source))
@@ -437,7 +433,7 @@ def test_fallback_breaker_matches_gettext_on_plain_prose(
 ) -> None:
     # Used only where libunistring is missing; plain words and spaces must still
     # come out as msgcat writes them.
-    import pipeline.po.pofile
+    import pipeline.po.linebreak
 
     prose = "the dose is adjusted to body weight and kidney function " * 4
     entries = [
@@ -446,7 +442,9 @@ def test_fallback_breaker_matches_gettext_on_plain_prose(
         Entry(msgid="old", msgstr="alt", obsolete=True, previous_msgid=prose),
     ]
     expected = msgcat_text(format_catalog(catalog_of(*entries)), tmp_path)
-    monkeypatch.setattr(pipeline.po.pofile, "_line_breaker", pipeline.po.pofile._simple_breaks)
+    monkeypatch.setattr(
+        pipeline.po.linebreak, "_line_breaker", pipeline.po.linebreak._simple_breaks
+    )
     assert format_catalog(catalog_of(*entries)) == expected
 
 
@@ -489,8 +487,8 @@ msgstr "Nach dem Kommentar"
 def test_an_entry_keeps_its_lines_only_when_it_is_a_block_of_its_own() -> None:
     as_read = parse_catalog_file(BLOCKS.encode("utf-8"), "blocks.po")
     catalog = as_read.catalog
-    lines = {entry.msgid: as_read.lines.get(id(entry)) for entry in catalog.entries}
-    assert as_read.lines[id(catalog.header)] == 'msgid ""\nmsgstr "Language: de\\n"'
+    lines = {entry.msgid: as_read.lines.lines_for(entry) for entry in catalog.entries}
+    assert as_read.lines.lines_for(catalog.header) is None  # always formatted anew
     assert lines == {
         "Alone": '#: a.md:1\nmsgid "Alone"\nmsgstr "Allein"',
         "One": 'msgid "One"\nmsgid_plural "Many"\nmsgstr[0] "Eins"\nmsgstr[1] "Viele"',
@@ -506,3 +504,88 @@ def test_an_entry_keeps_its_lines_only_when_it_is_a_block_of_its_own() -> None:
     assert written == format_catalog(catalog)
     catalog.header.msgstr = "Language: de\nPO-Revision-Date: 2026-11-27 00:00+0000\n"
     assert "PO-Revision-Date" in format_catalog(catalog, as_read.lines)
+
+
+# Laid out as msgcat would not (strings on continuation lines, flags out of
+# order), so that kept lines and formatted ones differ.
+EDITED_ELSEWHERE = """\
+msgid ""
+msgstr ""
+"Language: de\\n"
+
+#, python-format, fuzzy
+msgid "Untouched %s"
+msgstr ""
+"Unberührt %s"
+
+msgid ""
+"Translation"
+msgstr ""
+"Übersetzung"
+
+msgid "Flag"
+msgstr ""
+"Flagge"
+
+#: a.md:1
+msgid "Reference"
+msgstr ""
+"Verweis"
+
+msgid "Fuzzy"
+msgstr ""
+"Unscharf"
+
+msgid "One"
+msgid_plural "Many"
+msgstr[0] ""
+"Eins"
+msgstr[1] "Viele"
+
+msgid "Comment"
+msgstr ""
+"Kommentar"
+
+msgid "Gone"
+msgstr ""
+"Weg"
+
+msgid "Replaced"
+msgstr ""
+"Ersetzt"
+
+msgid "Copied"
+msgstr ""
+"Kopiert"
+"""
+
+
+def test_an_entry_changed_after_reading_is_written_anew() -> None:
+    as_read = parse_catalog_file(EDITED_ELSEWHERE.encode("utf-8"), "edited.po")
+    catalog = as_read.catalog
+    blocks = EDITED_ELSEWHERE.rstrip("\n").split("\n\n")[1:]
+    original = {entry.msgid: block for entry, block in zip(catalog.entries, blocks, strict=True)}
+    index = catalog.index()
+    index[None, "Translation"].msgstr = "Die Übersetzung"
+    index[None, "Flag"].flags.append("python-format")
+    index[None, "Reference"].references.append("b.md:2")
+    index[None, "Fuzzy"].fuzzy = True
+    index[None, "One"].msgstr_plural[1] = "Mehrere"
+    index[None, "Comment"].translator_comments.append("checked")
+    index[None, "Gone"].obsolete = True
+    replaced = catalog.entries.index(index[None, "Replaced"])
+    catalog.entries[replaced] = replace(index[None, "Replaced"], msgstr="Neu ersetzt")
+    copied = catalog.entries.index(index[None, "Copied"])
+    catalog.entries[copied] = replace(index[None, "Copied"])  # says the same: keeps its lines
+
+    written = format_catalog(catalog, as_read.lines).split("\n\n")
+    kept = {"Untouched %s", "Copied"}
+    assert written[0] == format_entry(catalog.header).rstrip("\n")
+    for entry, block in zip(written_entries(catalog)[1:], written[1:], strict=True):
+        if entry.msgid in kept:
+            assert block.rstrip("\n") == original[entry.msgid]
+            assert format_entry(entry).rstrip("\n") != original[entry.msgid]
+        else:
+            assert block.rstrip("\n") == format_entry(entry).rstrip("\n"), entry.msgid
+    assert written[-1] == '#~ msgid "Gone"\n#~ msgstr "Weg"\n'
+    assert format_catalog(parse_catalog("\n\n".join(written))) == format_catalog(catalog)

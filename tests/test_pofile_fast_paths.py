@@ -12,13 +12,11 @@ from pathlib import Path
 import pytest
 
 from pipeline.model import Catalog, Entry
-from pipeline.po.pofile import (
-    EXACT_LINE_BREAKING,
-    CatalogSyntaxError,
-    _CatalogReader,
-    format_catalog,
-    parse_catalog,
-)
+from pipeline.po.line_reader import LineReader
+from pipeline.po.linebreak import EXACT_LINE_BREAKING
+from pipeline.po.reader import parse_catalog
+from pipeline.po.syntax import CatalogSyntaxError
+from pipeline.po.writer import format_catalog
 
 DJANGO = Path(str(getattr(importlib.util.find_spec("django"), "origin", ""))).parent
 HEADER = "Content-Type: text/plain; charset=UTF-8\nPlural-Forms: nplurals=2; plural=(n != 1);\n"
@@ -26,7 +24,7 @@ HEADER = "Content-Type: text/plain; charset=UTF-8\nPlural-Forms: nplurals=2; plu
 
 def read_line_by_line(text: str) -> Catalog:
     """The general state machine alone, without the whole-entry fast path."""
-    reader = _CatalogReader("<string>")
+    reader = LineReader("<string>")
     reader.read_lines(text.split("\n"), 1)
     reader.finish()
     catalog = Catalog(entries=reader.entries)

@@ -1,4 +1,4 @@
-"""Prefill end to end: the real deep-translator client against a LibreTranslate server on 127.0.0.1."""
+"""Prefill end to end: the real deep-translator client against a local LibreTranslate server."""
 
 from __future__ import annotations
 
@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 
 from pipeline.config import load_config
-from pipeline.memory.store import open_memory
+from pipeline.memory.backends import open_memory
 from pipeline.model import OriginKind
-from pipeline.po.pofile import format_entry, read_catalog, write_catalog
+from pipeline.po.reader import read_catalog
+from pipeline.po.writer import format_entry, write_catalog
 from tests.libretranslate_server import ServerHandle
 from tests.projects import copy_project, l10n, msgfmt_check
 

@@ -6,18 +6,14 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.checks.framework import QAContext
+from pipeline.checks.headers import check_header, check_plurals
 from pipeline.checks.langid import LanguageIdentifier, identifier
-from pipeline.checks.qa import (
-    CHECK_NAMES,
-    QAContext,
-    check_entry,
-    check_header,
-    check_plurals,
-    numbers_in,
-    run_msgfmt,
-)
+from pipeline.checks.msgfmt import run_msgfmt
+from pipeline.checks.qa import CHECK_NAMES, check_entry
 from pipeline.model import Entry, Severity
 from pipeline.text.glossary import Glossary
+from pipeline.text.numbers import numbers_in
 
 LANGS = ("en", "ru", "de", "es", "ar", "fr", "uk", "zh")
 
@@ -447,7 +443,7 @@ def test_ignore_terms_silences_a_glossary_warning_not_a_do_not_translate_term(
 
 
 def test_link_title_change_is_a_markup_error_as_the_renderer_says() -> None:
-    from pipeline.site.pages import unsafe_translation
+    from pipeline.site.choose import unsafe_translation
 
     source = 'See [the page](cost.md "Cost").'
     msgstr = 'Siehe [die Seite](cost.md "x\\" onmouseover=\\"alert(1)").'

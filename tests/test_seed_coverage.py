@@ -24,7 +24,7 @@ import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from pipeline.po.pofile import read_catalog
+from pipeline.po.reader import read_catalog
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE_DIR = ROOT / "source"

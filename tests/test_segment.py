@@ -6,8 +6,10 @@ import pytest
 from markdown_it import MarkdownIt
 
 from pipeline.config import load_config
-from pipeline.segments.blocks import document_segments, inline_markup, markdown, read_segments
+from pipeline.segments.blocks import document_segments, read_segments
 from pipeline.source.documents import SourceError, parse_document
+from pipeline.text.inline import inline_markup
+from pipeline.text.markdown import markdown
 from tests.hostile_translations import PAYLOADS
 
 PAGE = """---

@@ -8,19 +8,20 @@ import pytest
 
 from bench.sentence_leverage import measure
 from pipeline.build import build
-from pipeline.catalogs.catalog import merge
+from pipeline.catalogs.merge import merge
 from pipeline.config import load_config
-from pipeline.machine.prefill import remember_reviewed
 from pipeline.memory.sentences import (
     SentenceLeverage,
     align,
     anchors,
     short_diff,
-    split_sentences,
 )
-from pipeline.memory.store import SqliteMemory, Unit
+from pipeline.memory.sqlite import SqliteMemory
+from pipeline.memory.sync import remember_reviewed
+from pipeline.memory.units import Unit
 from pipeline.model import Catalog, Entry, Origin, OriginKind
-from pipeline.po.pofile import read_catalog
+from pipeline.po.reader import read_catalog
+from pipeline.text.sentences import split_sentences
 from tests.projects import copy_project, msgfmt_check
 
 
@@ -29,14 +30,22 @@ from tests.projects import copy_project, msgfmt_check
     [
         ("en", "Fever, e.g. chills, is common. Dr. Lee saw approx. 5 patients, ca. 10% of them.",
          ["Fever, e.g. chills, is common.", "Dr. Lee saw approx. 5 patients, ca. 10% of them."]),
-        ("de", "Fieber, z. B. Schüttelfrost, ist häufig. Dr. Roth sah ca. 5 Patienten usw. Der Rest nicht.",
-         ["Fieber, z. B. Schüttelfrost, ist häufig.", "Dr. Roth sah ca. 5 Patienten usw.", "Der Rest nicht."]),
-        ("ru", "Симптомы, т. е. лихорадка, проходят. Осмотрено ок. 5 пациентов и т. д. Остальные здоровы.",
-         ["Симптомы, т. е. лихорадка, проходят.", "Осмотрено ок. 5 пациентов и т. д.", "Остальные здоровы."]),
-        ("es", "Los síntomas, p. ej. fiebre, pasan. Se vieron aprox. 5 pacientes, etc. El resto sanó.",
-         ["Los síntomas, p. ej. fiebre, pasan.", "Se vieron aprox. 5 pacientes, etc.", "El resto sanó."]),
-        ("fr", "Les symptômes, p. ex. la fièvre, passent. On a vu env. 5 patients. Le reste va bien.",
-         ["Les symptômes, p. ex. la fièvre, passent.", "On a vu env. 5 patients.", "Le reste va bien."]),
+        ("de", "Fieber, z. B. Schüttelfrost, ist häufig. Dr. Roth sah ca. 5 Patienten usw. "
+               "Der Rest nicht.",
+         ["Fieber, z. B. Schüttelfrost, ist häufig.", "Dr. Roth sah ca. 5 Patienten usw.",
+          "Der Rest nicht."]),
+        ("ru", "Симптомы, т. е. лихорадка, проходят. Осмотрено ок. 5 пациентов и т. д. "
+               "Остальные здоровы.",
+         ["Симптомы, т. е. лихорадка, проходят.", "Осмотрено ок. 5 пациентов и т. д.",
+          "Остальные здоровы."]),
+        ("es", "Los síntomas, p. ej. fiebre, pasan. Se vieron aprox. 5 pacientes, etc. "
+               "El resto sanó.",
+         ["Los síntomas, p. ej. fiebre, pasan.", "Se vieron aprox. 5 pacientes, etc.",
+          "El resto sanó."]),
+        ("fr", "Les symptômes, p. ex. la fièvre, passent. On a vu env. 5 patients. "
+               "Le reste va bien.",
+         ["Les symptômes, p. ex. la fièvre, passent.", "On a vu env. 5 patients.",
+          "Le reste va bien."]),
         ("ar", "تشمل الأعراض الحمى، والتعب. رأى الطبيب 5 مرضى: كلهم بخير. هل تعافوا؟ نعم.",
          ["تشمل الأعراض الحمى، والتعب.", "رأى الطبيب 5 مرضى: كلهم بخير.", "هل تعافوا؟", "نعم."]),
     ],
@@ -67,7 +76,10 @@ def test_anchors_ignore_separators_and_hyphen_kinds() -> None:
 
 
 SOURCE = "CAR-T is safe. Symptoms include fever and fatigue. Most cases resolve within 14 days."
-TARGET = "CAR-T безопасна. Симптомы включают лихорадку и слабость. Большинство случаев проходит за 14 дней."
+TARGET = (
+    "CAR-T безопасна. Симптомы включают лихорадку и слабость. "
+    "Большинство случаев проходит за 14 дней."
+)
 
 
 def test_align_pairs_sentences_in_order() -> None:
@@ -80,9 +92,11 @@ def test_align_pairs_sentences_in_order() -> None:
     "target",
     [
         "CAR-T безопасна. Симптомы включают лихорадку и слабость, большинство проходит за 14 дней.",
-        "CAR-T безопасна. Симптомы включают лихорадку и слабость. Большинство случаев проходит за 10 дней.",
+        "CAR-T безопасна. Симптомы включают лихорадку и слабость. "
+        "Большинство случаев проходит за 10 дней.",
         # The same count, but the long sentence is not where the long one is.
-        "Безопасна, и это подтверждено многими многолетними исследованиями. Симптомы. Проходят за 14 дней.",
+        "Безопасна, и это подтверждено многими многолетними исследованиями. "
+        "Симптомы. Проходят за 14 дней.",
     ],
 )
 def test_align_refuses_when_unsure(target: str) -> None:
@@ -226,7 +240,7 @@ def test_short_diff_shows_the_changed_stretch() -> None:
 
 
 def test_sentence_pieces_keep_every_character_and_the_abbreviation_rules() -> None:
-    from pipeline.memory.sentences import sentence_pieces
+    from pipeline.text.sentences import sentence_pieces
 
     text = "  The dose is approx. 5 mg per kg.  Then stop. "
     pieces = sentence_pieces(text, "en")
@@ -239,9 +253,11 @@ def test_sentence_pieces_keep_every_character_and_the_abbreviation_rules() -> No
 def test_one_base_language_and_one_segmenter_language_list() -> None:
     import pysbd
 
-    from pipeline import qa, sentences
+    from pipeline.checks import framework, langid
+    from pipeline.text import glossary, languages, sentences
 
-    assert qa.base_language is sentences.base_language
+    for module in (framework, langid, glossary, sentences):
+        assert module.base_language is languages.base_language
     assert frozenset(pysbd.languages.LANGUAGE_CODES) == sentences.SEGMENTER_LANGUAGES
 
 
@@ -252,7 +268,7 @@ def test_remembering_splits_each_source_block_once_whatever_the_cache_size(
     cache. Remembering goes domain by domain, so each source block is split once."""
     import functools
 
-    import pipeline.memory.sentences
+    import pipeline.text.sentences
 
     project = copy_project(tmp_path / "p")
     config = load_config(project)
@@ -263,8 +279,8 @@ def test_remembering_splits_each_source_block_once_whatever_the_cache_size(
     ]
     # Room for one domain's source and target blocks, not for all the source blocks.
     largest = max(len(c.entries) for c in catalogs)
-    small = functools.lru_cache(maxsize=2 * largest + 2)(pipeline.memory.sentences._split.__wrapped__)
-    monkeypatch.setattr(pipeline.memory.sentences, "_split", small)
+    small = functools.lru_cache(maxsize=2 * largest + 2)(pipeline.text.sentences._split.__wrapped__)
+    monkeypatch.setattr(pipeline.text.sentences, "_split", small)
     with SqliteMemory(tmp_path / "memory.sqlite3") as memory:
         remember_reviewed(config, memory, catalogs)
     source_blocks = {e.msgid for c in catalogs for e in c.active() if e.translated}

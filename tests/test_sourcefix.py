@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.config import load_config
-from pipeline.po.pofile import read_catalog, write_catalog
+from pipeline.po.reader import read_catalog
+from pipeline.po.writer import write_catalog
 from tests.libretranslate_server import ServerHandle
 from tests.projects import l10n
 

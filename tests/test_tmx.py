@@ -13,9 +13,10 @@ import pytest
 from lxml import etree
 from translate.storage.tmx import tmxfile
 
-from pipeline.memory.store import SqliteMemory, Unit
+from pipeline.memory.sqlite import SqliteMemory
 from pipeline.memory.tmx import TMXError, import_tmx, normalise_lang, read_tmx
 from pipeline.memory.tmx import export_tmx as export
+from pipeline.memory.units import Unit
 from pipeline.model import HUMAN, Origin, OriginKind
 from tests.corpus import DJANGO_ROOT, django_units
 
@@ -267,7 +268,8 @@ def test_language_codes_are_normalised_to_the_project() -> None:
 MALFORMED = {
     "xml": (
         '<?xml version="1.0"?>\n<tmx version="1.4">\n<header srclang="en"/>\n<body>\n'
-        '<tu><tuv xml:lang="en"><seg>Dose</seg></tuv><tuv xml:lang="de"><seg>Dosis</seg></tuv></tu>\n'
+        '<tu><tuv xml:lang="en"><seg>Dose</seg></tuv>'
+        '<tuv xml:lang="de"><seg>Dosis</seg></tuv></tu>\n'
         '<tu><tuv xml:lang="en"><seg>Route</seg></tuv>\n</body>\n</tmx>\n',
         r"broken\.tmx:7: not well-formed XML: .*tu line 6",
     ),
@@ -277,14 +279,17 @@ MALFORMED = {
     ),
     "pair": (
         '<?xml version="1.0"?>\n<tmx version="1.4">\n<header srclang="en"/>\n<body>\n'
-        '<tu><tuv xml:lang="en"><seg>Dose</seg></tuv><tuv xml:lang="de"><seg>Dosis</seg></tuv></tu>\n'
-        '<tu>\n<tuv xml:lang="de"><seg>Weg</seg></tuv>\n<tuv xml:lang="fr"><seg>Voie</seg></tuv>\n</tu>\n'
+        '<tu><tuv xml:lang="en"><seg>Dose</seg></tuv>'
+        '<tuv xml:lang="de"><seg>Dosis</seg></tuv></tu>\n'
+        '<tu>\n<tuv xml:lang="de"><seg>Weg</seg></tuv>\n'
+        '<tuv xml:lang="fr"><seg>Voie</seg></tuv>\n</tu>\n'
         "</body>\n</tmx>\n",
         r"broken\.tmx:6: <tu> has no usable en→other pair",
     ),
     "empty target": (
         '<?xml version="1.0"?>\n<tmx version="1.4">\n<header srclang="en"/>\n<body>\n'
-        '<tu><tuv xml:lang="en"><seg>Dose</seg></tuv><tuv xml:lang="de"><seg>Dosis</seg></tuv></tu>\n'
+        '<tu><tuv xml:lang="en"><seg>Dose</seg></tuv>'
+        '<tuv xml:lang="de"><seg>Dosis</seg></tuv></tu>\n'
         '<tu><tuv xml:lang="en"><seg>Route</seg></tuv><tuv xml:lang="de"><seg/></tuv></tu>\n'
         "</body>\n</tmx>\n",
         r"broken\.tmx:6: <tu> has no usable",

@@ -13,10 +13,10 @@ inline code, placeholders, numbers, acronyms and do-not-translate terms say
 nothing about the language and skew short strings (``CAR-T`` and ``IL-2`` look
 like no language at all).
 
-Measured on Django's own translations (tests/test_langid.py prints the
-figures): strings of at least :data:`MIN_LETTERS` letters are identified
-correctly 96-100% of the time; below that, accuracy drops quickly, so a short
-string is judged only when the detector is very sure (:data:`SHORT_CONFIDENCE`).
+On Django's own translations (tests/test_langid.py measures it), strings of at
+least :data:`MIN_LETTERS` letters are identified reliably; below that, accuracy
+drops quickly, so a short string is judged only when the detector is very sure
+(:data:`SHORT_CONFIDENCE`).
 """
 
 from __future__ import annotations
@@ -26,17 +26,18 @@ import re
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
 
 from babel import Locale
 from lingua import IsoCode639_1, Language, LanguageDetector, LanguageDetectorBuilder
-from markdown_it import MarkdownIt
 
 from pipeline.files import write_text_atomic
-from pipeline.memory.sentences import split_sentences
-from pipeline.segments.blocks import PLACEHOLDER
+from pipeline.text.languages import base_language
+from pipeline.text.markdown import inline_parser
+from pipeline.text.patterns import BARE_URL, EMAIL, PLACEHOLDER, PRINTF_VARIABLE
+from pipeline.text.sentences import split_sentences
 
 # Languages added to every detector because a target language is easily mistaken
 # for them (or they for it). Only those lingua supports are used.
@@ -60,9 +61,6 @@ MIN_JUDGED_LETTERS = 12
 
 _ALL_CODES = {language.iso_code_639_1.name.lower() for language in Language.all()}
 
-_URL = re.compile(r"(?:https?://|ftp://|mailto:|www\.)\S+", re.IGNORECASE)
-# printf-style variables of UI strings; {name} placeholders are segment.PLACEHOLDER.
-_PRINTF_VARIABLE = re.compile(r"%\(\w+\)[sdfir]|%[sdfir]")
 # Numbers and acronyms such as 20000, 70–90%, CAR-T, IL-2, PD-L1, CD19, HER2.
 _NEUTRAL = re.compile(r"\b(?=[\w-]*[A-Z0-9])[A-Z0-9][A-Z0-9-]*[A-Z0-9]?s?\b|\d+")
 # File names, paths and identifiers: flatpages/default.html, allow_empty, .po
@@ -70,24 +68,19 @@ _CODE_LIKE = re.compile(r"\S*[/\\_]\S*|\S*\w\.\w+\S*|(?<!\w)\.\w+")
 _LETTER = re.compile(r"[^\W\d_]")
 
 
-@cache
-def _inline_parser() -> MarkdownIt:
-    return MarkdownIt("commonmark")
-
-
 @lru_cache(maxsize=65536)
 def plain_text(markdown: str, ignore_terms: tuple[str, ...] = ()) -> str:
     """The prose of one line of inline Markdown, with language-neutral material removed."""
     parts: list[str] = []
-    for block in _inline_parser().parseInline(markdown):
+    for block in inline_parser().parseInline(markdown):
         for token in block.children or ():
             if token.type == "text":
                 parts.append(token.content)
             elif token.type in ("softbreak", "hardbreak"):
                 parts.append(" ")
     text = "".join(parts)
-    text = _URL.sub(" ", text)
-    text = _PRINTF_VARIABLE.sub(" ", PLACEHOLDER.sub(" ", text))
+    text = EMAIL.sub(" ", BARE_URL.sub(" ", text))
+    text = PRINTF_VARIABLE.sub(" ", PLACEHOLDER.sub(" ", text))
     text = _CODE_LIKE.sub(" ", text)
     for term in ignore_terms:
         text = re.sub(rf"(?<!\w){re.escape(term)}(?!\w)", " ", text)
@@ -234,7 +227,7 @@ class LanguageIdentifier:
         write_text_atomic(path, json.dumps(data, ensure_ascii=False, indent=0) + "\n")
 
     def sentences(self, text: str) -> list[str]:
-        """The sentences of a line of text (see :func:`pipeline.memory.sentences.split_sentences`)."""
+        """The sentences of a line of text (see :func:`pipeline.text.sentences.split_sentences`)."""
         return split_sentences(text, self.segmenter_language)
 
     def identify_sentences(self, text: str) -> list[tuple[str, str, float]]:
@@ -270,7 +263,7 @@ def detector_languages(languages: Iterable[str]) -> tuple[str, ...]:
     """The project's languages plus their confusables, limited to what lingua knows, sorted."""
     wanted: set[str] = set()
     for code in languages:
-        base = code.replace("-", "_").split("_")[0].lower()
+        base = base_language(code)
         wanted.add(base)
         wanted.update(CONFUSABLES.get(base, ()))
     return tuple(sorted(wanted & _ALL_CODES))
@@ -300,7 +293,8 @@ def _default() -> LanguageIdentifier:
 
 
 def identify(text: str, languages: Sequence[str] | None = None) -> tuple[str, float]:
-    """(ISO 639-1 code, confidence) of ``text`` among ``languages`` (the shipped project's by default)."""
+    """(ISO 639-1 code, confidence) of ``text`` among ``languages``, by default the shipped
+    project's."""
     return (identifier(languages) if languages else _default()).identify(text)
 
 

@@ -19,16 +19,30 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from pipeline.catalogs.catalog import read_catalogs, revision_stamp, write_if_changed
+from pipeline.catalogs.headers import revision_stamp
+from pipeline.catalogs.update import read_catalogs
+from pipeline.catalogs.writing import write_if_changed
 from pipeline.config import Config
 from pipeline.files import FileChangedError
-from pipeline.machine.engines import MachineError, MachineResult, MachineTranslator
-from pipeline.memory.store import TranslationMemory, Unit, neighbour_contexts
-from pipeline.model import Catalog, Entry, Match, MatchKind, Origin, OriginKind, machine_comment
+from pipeline.machine.failures import MachineError
+from pipeline.machine.translator import MachineResult, MachineTranslator
+from pipeline.memory.base import TranslationMemory
+from pipeline.memory.units import LookupContext, Unit, placed_entries
+from pipeline.model import (
+    Catalog,
+    Entry,
+    Match,
+    MatchKind,
+    Origin,
+    OriginKind,
+    machine_comment,
+    suggestion_comments,
+)
+from pipeline.po.catalog_file import CatalogFile
 from pipeline.text.glossary import GlossaryError, project_glossary
 
 
@@ -59,14 +73,6 @@ class PrefillReport:
         return 1 if self.errors or any(s.failed for s in self.languages) else 0
 
 
-def suggestion_comments(match: Match) -> list[str]:
-    """Translator comments recording a proposal: readable in Poedit, kept in the file."""
-    lines = [match.comment()]
-    if match.origin.kind is OriginKind.MACHINE:
-        lines.insert(0, machine_comment(match.origin.detail))
-    return lines
-
-
 def apply_match(entry: Entry, match: Match, accept: bool = False) -> None:
     """Write a proposal into an empty entry: fuzzy unless ``accept``."""
     if entry.has_translation:
@@ -80,12 +86,36 @@ def apply_match(entry: Entry, match: Match, accept: bool = False) -> None:
     entry.fuzzy = not accept
 
 
-def _empty_entries(catalog: Catalog) -> list[Entry]:
-    return [
-        e
-        for e in catalog.active()
-        if not e.is_header and not e.has_translation and e.msgid_plural is None
-    ]
+@dataclass
+class _Filling:
+    """One catalog being filled: the file as read, and a copy of each empty entry.
+
+    Proposals go into the copies: the entries as read stay what the file holds,
+    so every entry not filled is written with its lines as they were.
+    """
+
+    as_read: CatalogFile
+    copies: dict[int, Entry] = field(default_factory=dict)  # by position in the catalog
+
+    def empty_entries(self) -> Iterator[tuple[Entry, LookupContext]]:
+        """A copy of each empty entry, with the place its original sits in."""
+        catalog = self.as_read.catalog
+        # The entries placed_entries yields, in the same order: active ones, header aside.
+        positions = (i for i, e in enumerate(catalog.entries) if not e.obsolete and not e.is_header)
+        for position, (original, context) in zip(positions, placed_entries(catalog), strict=True):
+            if original.has_translation or original.msgid_plural is not None:
+                continue
+            entry = self.copies[position] = copy.deepcopy(original)
+            yield entry, context
+
+    def filled(self) -> Catalog:
+        """The catalog with every copy that got a translation in its original's place."""
+        catalog = self.as_read.catalog
+        entries = [
+            self.copies[i] if i in self.copies and self.copies[i].msgstr else e
+            for i, e in enumerate(catalog.entries)
+        ]
+        return replace(catalog, entries=entries)
 
 
 def prefill(
@@ -102,45 +132,14 @@ def prefill(
     report = PrefillReport()
     date = (today or dt.date.today()).isoformat()
     if translator is not None and not dry_run:
-        try:
-            translator.check_available()
-        except MachineError as error:
-            report.errors.append(str(error))
-            translator = None
+        translator = _available(translator, report)
     for lang in languages:
         summary = LanguageSummary(lang)
         report.languages.append(summary)
         readable, unreadable = read_catalogs(config, lang)
         report.errors += unreadable
-        waiting: dict[str, list[Entry]] = {}
-        # Proposals go into copies: the entries as read stay what the file holds,
-        # so every entry not filled is written with its lines as they were.
-        copies: dict[int, Entry] = {}  # by id() of the entry as read
-        for as_read in readable:
-            contexts = neighbour_contexts(as_read.catalog)
-            for original in _empty_entries(as_read.catalog):
-                entry = copies[id(original)] = copy.deepcopy(original)
-                matches = memory.lookup(
-                    entry.msgid,
-                    config.source_language,
-                    lang,
-                    contexts.get(id(original)),
-                    threshold=config.memory_threshold,
-                    limit=1,
-                )
-                if matches:
-                    match = matches[0]
-                    accept = (
-                        config.accept_in_context
-                        and match.kind is MatchKind.IN_CONTEXT
-                        and match.origin.kind is OriginKind.HUMAN
-                    )
-                    if not dry_run:
-                        apply_match(entry, match, accept)
-                    summary.accepted += accept
-                    summary.from_memory += not accept
-                else:
-                    waiting.setdefault(entry.msgid, []).append(entry)
+        fillings = [_Filling(as_read) for as_read in readable]
+        waiting = _fill_from_memory(config, memory, lang, fillings, summary, dry_run)
         if dry_run:
             summary.pending = {text: len(text) for text in waiting}
             continue
@@ -149,25 +148,75 @@ def prefill(
                 _machine_fill(config, memory, translator, lang, waiting, summary, date, progress)
             except MachineError as error:
                 report.errors.append(f"{lang}: {error}")
-        for as_read in readable:
-            path = Path(as_read.catalog.path)
-            filled = [
-                copies[id(e)] if id(e) in copies and copies[id(e)].msgstr else e
-                for e in as_read.catalog.entries
-            ]
-            catalog = replace(as_read.catalog, entries=filled)
-            try:
-                if write_if_changed(catalog, path, stamp=revision_stamp(), as_read=as_read):
-                    report.written.append(path)
-            except FileChangedError:
-                report.errors.append(
-                    f"{config.relative(path)}: changed on disk during the prefill, so left as"
-                    " saved; run the prefill again to fill it (the memory holds what the engine"
-                    " sent)"
-                )
-            except OSError as error:
-                report.errors.append(f"{config.relative(path)}: {error.strerror or error}")
+        for filling in fillings:
+            _write(config, filling, report)
     return report
+
+
+def _available(translator: MachineTranslator, report: PrefillReport) -> MachineTranslator | None:
+    """``translator`` if its engine answers; else None, with the reason in the report."""
+    try:
+        translator.check_available()
+    except MachineError as error:
+        report.errors.append(str(error))
+        return None
+    return translator
+
+
+def _fill_from_memory(
+    config: Config,
+    memory: TranslationMemory,
+    lang: str,
+    fillings: list[_Filling],
+    summary: LanguageSummary,
+    dry_run: bool,
+) -> dict[str, list[Entry]]:
+    """Fill the empty entries the memory has a match for; return the others, by source text."""
+    waiting: dict[str, list[Entry]] = {}
+    for filling in fillings:
+        for entry, context in filling.empty_entries():
+            matches = memory.lookup(
+                entry.msgid,
+                config.source_language,
+                lang,
+                context,
+                threshold=config.memory_threshold,
+                limit=1,
+            )
+            if not matches:
+                waiting.setdefault(entry.msgid, []).append(entry)
+                continue
+            accept = _accepted(config, matches[0])
+            if not dry_run:
+                apply_match(entry, matches[0], accept)
+            summary.accepted += accept
+            summary.from_memory += not accept
+    return waiting
+
+
+def _accepted(config: Config, match: Match) -> bool:
+    """Whether a memory match goes in reviewed: a human's, in context, if so configured."""
+    return (
+        config.accept_in_context
+        and match.kind is MatchKind.IN_CONTEXT
+        and match.origin.kind is OriginKind.HUMAN
+    )
+
+
+def _write(config: Config, filling: _Filling, report: PrefillReport) -> None:
+    path = Path(filling.as_read.catalog.path)
+    catalog = filling.filled()
+    try:
+        if write_if_changed(catalog, path, stamp=revision_stamp(), as_read=filling.as_read):
+            report.written.append(path)
+    except FileChangedError:
+        report.errors.append(
+            f"{config.relative(path)}: changed on disk during the prefill, so left as"
+            " saved; run the prefill again to fill it (the memory holds what the engine"
+            " sent)"
+        )
+    except OSError as error:
+        report.errors.append(f"{config.relative(path)}: {error.strerror or error}")
 
 
 def _machine_fill(
@@ -237,28 +286,4 @@ def make_translator(
         concurrency=settings.concurrency,
         batch_size=settings.batch_size,
         protected_terms=glossary.do_not_translate,
-    )
-
-
-def remember_reviewed(
-    config: Config, memory: TranslationMemory, catalogs: Sequence[Catalog]
-) -> int:
-    """Put every reviewed entry of ``catalogs`` into the memory; return how many were new.
-
-    Run on every build, so the memory never lags behind the catalogs; the
-    catalogs stay the source of truth (``l10n tm rebuild`` recreates it).
-    The sentences aligned inside each reviewed block are stored too (level
-    ``sentence``), for :mod:`pipeline.memory.sentences` to reuse when a block changes.
-    """
-    from pipeline.memory.sentences import sentence_units  # sentences imports this module
-
-    # One domain's catalogs one after the other: the source blocks every language
-    # aligns against are then split into sentences once and found in the cache by
-    # the other languages. Language by language, a site whose source outgrows the
-    # cache split every source block again for each language.
-    by_domain = sorted((c for c in catalogs if c.lang), key=lambda c: c.domain)
-    return sum(
-        memory.sync_catalog(c, config.source_language)
-        + memory.add(sentence_units(c, config.source_language))
-        for c in by_domain
     )

@@ -1,52 +1,59 @@
 """The translation memory in PostgreSQL, shared by a team: ``memory = "postgresql://…"``.
 
-Same interface, same scoring and same ranking as :class:`~pipeline.memory.store.SqliteMemory`
-(both use :func:`~pipeline.memory.store.score_candidates` and
-:func:`~pipeline.memory.store.rank_matches`); only candidate retrieval differs: a
+Same interface, same scoring and same ranking as :class:`~pipeline.memory.sqlite.SqliteMemory`
+(both use :mod:`pipeline.memory.scoring`); only candidate retrieval differs: a
 ``pg_trgm`` GIN index on the normalised text proposes the texts most similar by
 trigrams within the length bounds a ratio ≥ threshold allows, and rapidfuzz
-gives the final score.
+gives the final score. The SQL is in :mod:`pipeline.memory.postgres_schema`.
 
 Schema: created on first use and upgraded by numbered migrations in code, each
 in its own transaction, under an advisory lock so that several processes
-starting at once migrate once. The version is in the ``schema_version`` table.
+starting at once migrate once.
 
 Writes: a batch is one transaction. Writers take a transaction-level advisory
 lock, so batches from concurrent processes apply one after the other (as
-SQLite's ``BEGIN IMMEDIATE`` does) and units keep their arrival order; units
-are upserted on their content hash, a better origin replacing a worse one and
-never the reverse. Readers never wait and never see part of a batch.
+SQLite's ``BEGIN IMMEDIATE`` does) and units keep their arrival order.
+Readers never wait and never see part of a batch.
 
 Credentials come from the URL or the standard ``PG*`` environment variables
 (``PGPASSWORD``, ``PGPASSFILE``, ``PGHOST`` …). They never appear in messages:
 every error and ``repr`` names the server as ``postgresql://user@host:port/db``.
+
+psycopg and psycopg-pool are an optional extra (``l10n-pipeline[postgresql]``):
+without them this module still imports, and opening a PostgreSQL memory says
+what to install.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
-from pipeline.memory.store import (
-    LEVELS,
-    NORMALISED_SCORE,
-    ORIGIN_RANK,
+from pipeline.memory.base import TranslationMemory
+from pipeline.memory.postgres_schema import (
+    LOOKUP,
+    MERGE_TEXTS,
+    MERGE_UNITS,
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    STAGED_COLUMNS,
+    STAGING,
+    staging_rows,
+)
+from pipeline.memory.scoring import (
     SHORT_TEXT,
     CandidateRow,
-    LookupContext,
-    TranslationMemory,
-    TranslationMemoryError,
-    Unit,
-    _now,
-    _text_key,
+    Query,
     length_bounds,
-    normalise,
     rank_matches,
     score_candidates,
+    text_key,
 )
-from pipeline.model import HUMAN, Match, Origin, OriginKind
+from pipeline.memory.units import TranslationMemoryError, Unit, newer_schema_error
+from pipeline.model import HUMAN, Match
 
 try:
     import psycopg
@@ -58,7 +65,7 @@ except ImportError:  # pragma: no cover - depends on the installed extras
 # Candidate retrieval: texts at least this similar by pg_trgm's trigram similarity are
 # candidates, the most similar first. A low cut-off makes pg_trgm recheck thousands of rows
 # (it recomputes each text's trigrams), so lookups start strict and widen only when the strict
-# pass found nothing close. Measured with bench/memory_lookup.py --backend postgresql.
+# pass found nothing close. Tuned with bench/memory_lookup.py --backend postgresql.
 STRICT_SIMILARITY = 0.5
 LOOSE_SIMILARITY = 0.3
 WIDEN_BELOW = 90.0  # best fuzzy score under which the loose pass runs
@@ -71,129 +78,9 @@ POOL_MAX = 4
 MIGRATION_LOCK = 0x6C31306E2D746D01
 WRITER_LOCK = 0x6C31306E2D746D02
 
-# Index i upgrades a database from version i to i + 1. Each runs in one transaction.
-MIGRATIONS: tuple[tuple[str, ...], ...] = (
-    (
-        "CREATE EXTENSION IF NOT EXISTS pg_trgm",
-        """CREATE TABLE texts (
-               id bigserial PRIMARY KEY,
-               lang text NOT NULL,
-               key bytea NOT NULL,       -- sha256(text)[:16]: exact lookup without indexing long texts
-               norm_key bytea NOT NULL,  -- sha256(normalised text)[:16]: case/whitespace variants
-               text text NOT NULL,
-               norm text NOT NULL,
-               length integer NOT NULL,  -- length of norm, for length-ratio pruning
-               UNIQUE (lang, key)
-           )""",
-        "CREATE INDEX texts_by_norm ON texts (lang, norm_key)",
-        "CREATE INDEX texts_by_length ON texts (lang, length)",
-        # fastupdate off: a pending list of fresh entries would be scanned by every lookup
-        "CREATE INDEX texts_by_trigram ON texts USING gin (norm gin_trgm_ops) WITH (fastupdate = off)",
-        """CREATE TABLE units (
-               id bigserial PRIMARY KEY,
-               hash text NOT NULL UNIQUE,
-               text_id bigint NOT NULL REFERENCES texts (id),
-               target text NOT NULL,
-               target_lang text NOT NULL,
-               msgctxt text,
-               domain text NOT NULL DEFAULT '',
-               prev text NOT NULL DEFAULT '',
-               next text NOT NULL DEFAULT '',
-               level text NOT NULL CHECK (level IN ('block', 'sentence')),
-               origin text NOT NULL,
-               origin_rank smallint NOT NULL,
-               created text NOT NULL,
-               updated text NOT NULL
-           )""",
-        "CREATE INDEX units_by_text ON units (text_id, target_lang, level)",
-        "CREATE INDEX units_by_origin ON units (origin, level)",
-    ),
-)
-SCHEMA_VERSION = len(MIGRATIONS)
-
-# Each batch is staged with COPY, then merged by two INSERT … SELECT statements.
-_STAGING = """
-CREATE TEMPORARY TABLE IF NOT EXISTS incoming (
-    seq integer NOT NULL,
-    lang text NOT NULL,
-    key bytea NOT NULL,
-    norm_key bytea NOT NULL,
-    text text NOT NULL,
-    norm text NOT NULL,
-    length integer NOT NULL,
-    hash text NOT NULL,
-    target text NOT NULL,
-    target_lang text NOT NULL,
-    msgctxt text,
-    domain text NOT NULL,
-    prev text NOT NULL,
-    next text NOT NULL,
-    level text NOT NULL,
-    origin text NOT NULL,
-    origin_rank smallint NOT NULL,
-    created text NOT NULL,
-    updated text NOT NULL,
-    upgraded text NOT NULL  -- "updated" when this unit upgrades a stored one's origin
-) ON COMMIT DELETE ROWS
-"""
-_STAGED_COLUMNS = (
-    "seq, lang, key, norm_key, text, norm, length, hash, target, target_lang, msgctxt, domain, "
-    "prev, next, level, origin, origin_rank, created, updated, upgraded"
-)
-_MERGE_TEXTS = """
-INSERT INTO texts (lang, key, norm_key, text, norm, length)
-SELECT lang, key, norm_key, text, norm, length
-FROM (SELECT DISTINCT ON (lang, key) * FROM incoming ORDER BY lang, key, seq) AS first_seen
-ORDER BY seq
-ON CONFLICT (lang, key) DO NOTHING
-"""
-_MERGE_UNITS = """
-INSERT INTO units (hash, text_id, target, target_lang, msgctxt, domain, prev, next, level,
-                   origin, origin_rank, created, updated)
-SELECT i.hash, t.id, i.target, i.target_lang, i.msgctxt, i.domain, i.prev, i.next, i.level,
-       i.origin, i.origin_rank, i.created, i.updated
-FROM incoming i JOIN texts t ON t.lang = i.lang AND t.key = i.key
-ORDER BY i.seq
-ON CONFLICT (hash) DO UPDATE
-    SET origin = excluded.origin,
-        origin_rank = excluded.origin_rank,
-        updated = (SELECT upgraded FROM incoming WHERE incoming.hash = excluded.hash)
-    WHERE units.origin_rank > excluded.origin_rank
-RETURNING xmax = 0
-"""
-
-_LOOKUP = """
-WITH close_texts AS MATERIALIZED (
-    -- on its own, so that the trigram index serves it: the planner underrates its selectivity
-    SELECT id, lang, length, similarity(norm, %(norm)s) AS similarity
-    FROM texts WHERE %(fuzzy)s AND norm %% %(norm)s
-),
-candidates AS (
-    SELECT id FROM texts WHERE lang = %(lang)s AND norm_key = %(norm_key)s
-    UNION
-    (SELECT id FROM close_texts
-     WHERE lang = %(lang)s AND length BETWEEN %(shortest)s AND %(longest)s
-     ORDER BY similarity DESC, id
-     LIMIT %(candidates)s)
-    UNION
-    -- texts without letters or digits have no pg_trgm trigrams; short ones are few: score them
-    SELECT id FROM texts
-    WHERE %(fuzzy)s AND lang = %(lang)s AND length BETWEEN %(shortest)s AND %(short_longest)s
-)
-SELECT t.id, t.text, t.norm, u.target, u.origin, u.origin_rank, u.msgctxt, u.domain, u.prev,
-       u.next, u.created, u.updated
-FROM candidates c JOIN texts t ON t.id = c.id JOIN units u ON u.text_id = t.id
-WHERE u.target_lang = %(target_lang)s AND u.level = %(level)s
-ORDER BY t.id, u.id
-"""
-
-_UNIT_COLUMNS = """
-    t.text, t.lang, u.target, u.target_lang, u.origin, u.msgctxt, u.domain, u.prev, u.next,
-    u.level, u.created, u.updated
-"""
-
 
 def is_postgres_url(location: str) -> bool:
+    """Whether ``location`` names a PostgreSQL memory (``postgresql://`` or ``postgres://``)."""
     return location.partition("://")[0] in {"postgres", "postgresql"}
 
 
@@ -240,6 +127,8 @@ def _reason(error: Exception, secret: str | None) -> str:
 class PostgresMemory(TranslationMemory):
     """The memory in a PostgreSQL database; safe for many processes reading and writing at once."""
 
+    placeholder = "%s"
+
     def __init__(self, url: str, pool_size: int = POOL_MAX) -> None:
         if psycopg is None:
             raise TranslationMemoryError(
@@ -280,11 +169,8 @@ class PostgresMemory(TranslationMemory):
 
     def _connect_checked(self) -> None:
         """Connect once directly (for a precise error) and bring the schema up to date."""
-        try:
-            with psycopg.connect(self._conninfo, autocommit=True) as connection:
-                self._migrate(connection)
-        except psycopg.Error as error:
-            raise TranslationMemoryError(f"{self.name}: {_reason(error, self._secret)}") from None
+        with self._driver_errors(), psycopg.connect(self._conninfo, autocommit=True) as connection:
+            self._migrate(connection)
 
     def _migrate(self, connection: psycopg.Connection[Any]) -> None:
         while True:
@@ -296,10 +182,7 @@ class PostgresMemory(TranslationMemory):
                 row = connection.execute("SELECT max(version) FROM schema_version").fetchone()
                 version = int(row[0]) if row is not None and row[0] is not None else 0
                 if version > SCHEMA_VERSION:
-                    raise TranslationMemoryError(
-                        f"{self.name}: schema version {version} is newer than this program's "
-                        f"({SCHEMA_VERSION}); upgrade l10n-pipeline"
-                    )
+                    raise newer_schema_error(self.name, version, SCHEMA_VERSION)
                 if version == SCHEMA_VERSION:
                     return
                 for statement in MIGRATIONS[version]:
@@ -316,138 +199,91 @@ class PostgresMemory(TranslationMemory):
         # the whole table than the trigram index; every query here is meant to use an index.
         connection.execute("SET enable_seqscan = off")
 
+    @contextmanager
+    def _driver_errors(self) -> Iterator[None]:
+        """Driver errors as memory errors that name the server (and never show the password)."""
+        try:
+            yield
+        except psycopg.Error as error:
+            raise TranslationMemoryError(f"{self.name}: {_reason(error, self._secret)}") from None
+
     # -- writing -------------------------------------------------------------
 
-    def add(self, units: Iterable[Unit]) -> int:
-        return self._write(list(units), replace_human_blocks=False)
-
-    def _replace_human_blocks(self, units: list[Unit]) -> int:
-        return self._write(units, replace_human_blocks=True)
-
     def _write(self, units: list[Unit], replace_human_blocks: bool) -> int:
-        for unit in units:
-            if unit.level not in LEVELS:
-                raise ValueError(f"unit level must be one of {LEVELS}, not {unit.level!r}")
-        staged = _stage(units)
-        try:
-            with self._pool.connection() as connection, connection.transaction():
-                connection.execute("SELECT pg_advisory_xact_lock(%s)", (WRITER_LOCK,))
-                # Merging joins the unindexed staging table: let the planner scan it.
-                connection.execute("SET LOCAL enable_seqscan = on")
-                if replace_human_blocks:
-                    connection.execute(
-                        "DELETE FROM units WHERE origin = %s AND level = 'block'", (str(HUMAN),)
-                    )
-                if not staged:
-                    return 0
-                connection.execute(_STAGING)
-                with connection.cursor() as cursor:
-                    with cursor.copy(f"COPY incoming ({_STAGED_COLUMNS}) FROM STDIN") as copy:
-                        for row in staged:
-                            copy.write_row(row)
-                    cursor.execute(_MERGE_TEXTS)
-                    cursor.execute(_MERGE_UNITS)
-                    new = sum(1 for (inserted,) in cursor.fetchall() if inserted)
+        staged = staging_rows(units)
+        with self._driver_errors():
+            new = self._merge(staged, replace_human_blocks)
             if new >= ANALYZE_AFTER:
                 # The planner picks the trigram index only with fresh statistics; autovacuum
                 # would refresh them a minute or more after a large import.
                 with self._pool.connection() as connection:
                     connection.execute("ANALYZE texts, units")
-            return new
-        except psycopg.Error as error:
-            raise TranslationMemoryError(f"{self.name}: {_reason(error, self._secret)}") from None
+        return new
+
+    def _merge(self, staged: list[tuple[Any, ...]], replace_human_blocks: bool) -> int:
+        """Copy the staged rows in and merge them, in one transaction; how many units were new."""
+        with self._pool.connection() as connection, connection.transaction():
+            connection.execute("SELECT pg_advisory_xact_lock(%s)", (WRITER_LOCK,))
+            # Merging joins the unindexed staging table: let the planner scan it.
+            connection.execute("SET LOCAL enable_seqscan = on")
+            if replace_human_blocks:
+                connection.execute(
+                    "DELETE FROM units WHERE origin = %s AND level = 'block'", (str(HUMAN),)
+                )
+            if not staged:
+                return 0
+            connection.execute(STAGING)
+            with connection.cursor() as cursor:
+                with cursor.copy(f"COPY incoming ({STAGED_COLUMNS}) FROM STDIN") as copy:
+                    for row in staged:
+                        copy.write_row(row)
+                cursor.execute(MERGE_TEXTS)
+                cursor.execute(MERGE_UNITS)
+                return sum(1 for (inserted,) in cursor.fetchall() if inserted)
 
     # -- reading -------------------------------------------------------------
 
-    def _lookup(
-        self,
-        source: str,
-        norm: str,
-        source_lang: str,
-        target_lang: str,
-        context: LookupContext | None,
-        threshold: float,
-        limit: int,
-        level: str,
-    ) -> list[Match]:
-        shortest, longest = length_bounds(len(norm), threshold)
+    def _lookup(self, query: Query) -> list[Match]:
+        shortest, longest = length_bounds(len(query.norm), query.threshold)
         params = {
-            "lang": source_lang,
-            "norm_key": _text_key(norm),
-            "fuzzy": threshold < NORMALISED_SCORE,
-            "norm": norm,
+            "lang": query.source_lang,
+            "norm_key": text_key(query.norm),
+            "fuzzy": query.fuzzy,
+            "norm": query.norm,
             "shortest": shortest,
             "longest": longest,
             "short_longest": min(longest, SHORT_TEXT - 1),
             "candidates": CANDIDATES,
-            "target_lang": target_lang,
-            "level": level,
+            "target_lang": query.target_lang,
+            "level": query.level,
         }
-        try:
-            with self._pool.connection() as connection:
-                rows: list[CandidateRow] = connection.execute(_LOOKUP, params).fetchall()
-                scores = score_candidates(source, norm, _texts(rows), threshold)
-                if params["fuzzy"] and max(scores.values(), default=0.0) < WIDEN_BELOW:
-                    _set_similarity(connection, LOOSE_SIMILARITY)
-                    try:
-                        rows = connection.execute(_LOOKUP, params).fetchall()
-                    finally:
-                        _set_similarity(connection, STRICT_SIMILARITY)
-                    scores = score_candidates(source, norm, _texts(rows), threshold)
-        except psycopg.Error as error:
-            raise TranslationMemoryError(f"{self.name}: {_reason(error, self._secret)}") from None
-        return rank_matches(rows, scores, source_lang, target_lang, context, limit)
+        with self._driver_errors(), self._pool.connection() as connection:
+            rows: list[CandidateRow] = connection.execute(LOOKUP, params).fetchall()
+            scores = score_candidates(query, rows)
+            if query.fuzzy and max(scores.values(), default=0.0) < WIDEN_BELOW:
+                _set_similarity(connection, LOOSE_SIMILARITY)
+                try:
+                    rows = connection.execute(LOOKUP, params).fetchall()
+                finally:
+                    _set_similarity(connection, STRICT_SIMILARITY)
+                scores = score_candidates(query, rows)
+        return rank_matches(query, rows, scores)
 
-    def units(
-        self, source_lang: str | None = None, target_lang: str | None = None
-    ) -> Iterator[Unit]:
-        query = f"SELECT {_UNIT_COLUMNS} FROM units u JOIN texts t ON t.id = u.text_id WHERE true"
-        params: list[str] = []
-        if source_lang is not None:
-            query += " AND t.lang = %s"
-            params.append(source_lang)
-        if target_lang is not None:
-            query += " AND u.target_lang = %s"
-            params.append(target_lang)
-        query += " ORDER BY u.id"
-        try:
-            # A server-side cursor streams the units; its transaction gives one consistent view.
-            with (
-                self._pool.connection() as connection,
-                connection.transaction(),
-                connection.cursor(name="units") as cursor,
-            ):
-                cursor.itersize = 2000
-                cursor.execute(query.encode("utf-8"), params)
-                for row in cursor:
-                    (
-                        source, slang, target, tlang, origin, msgctxt, domain, prev, next_,
-                        level, created, updated,
-                    ) = row  # fmt: skip
-                    yield Unit(
-                        source, target, slang, tlang, Origin.parse(origin), msgctxt, domain,
-                        prev, next_, level, created, updated,
-                    )  # fmt: skip
-        except psycopg.Error as error:
-            raise TranslationMemoryError(f"{self.name}: {_reason(error, self._secret)}") from None
-
-    def stats(self) -> dict[str, int]:
-        counts = {
-            "units": self._fetch("SELECT count(*) FROM units")[0][0],
-            "texts": self._fetch("SELECT count(*) FROM texts")[0][0],
-        }
-        for level in LEVELS:
-            counts[level] = 0
-        for kind in OriginKind:
-            counts[kind.value] = 0
-        for level, number in self._fetch("SELECT level, count(*) FROM units GROUP BY level"):
-            counts[level] = number
-        for rank, number in self._fetch(
-            "SELECT origin_rank, count(*) FROM units GROUP BY origin_rank"
+    def _stream(self, query: str, params: Sequence[str]) -> Iterator[tuple[Any, ...]]:
+        # A server-side cursor streams the rows; its transaction gives one consistent view.
+        with (
+            self._driver_errors(),
+            self._pool.connection() as connection,
+            connection.transaction(),
+            connection.cursor(name="units") as cursor,
         ):
-            kind = next(k for k, r in ORIGIN_RANK.items() if r == rank)
-            counts[kind.value] = number
-        return counts
+            cursor.itersize = 2000
+            cursor.execute(query.encode("utf-8"), params)
+            yield from cursor
+
+    def _fetch(self, query: str) -> list[tuple[Any, ...]]:
+        with self._driver_errors(), self._pool.connection() as connection:
+            return connection.execute(query.encode("utf-8")).fetchall()
 
     def schema_version(self) -> int:
         return int(self._fetch("SELECT max(version) FROM schema_version")[0][0])
@@ -461,13 +297,6 @@ class PostgresMemory(TranslationMemory):
             )[0][0]
         )
 
-    def _fetch(self, query: str, params: dict[str, Any] | None = None) -> list[Any]:
-        try:
-            with self._pool.connection() as connection:
-                return connection.execute(query.encode("utf-8"), params).fetchall()
-        except psycopg.Error as error:
-            raise TranslationMemoryError(f"{self.name}: {_reason(error, self._secret)}") from None
-
     def close(self) -> None:
         self._pool.close()
 
@@ -479,67 +308,10 @@ def _set_similarity(connection: psycopg.Connection[Any], cut_off: float) -> None
     )
 
 
-def _texts(rows: list[CandidateRow]) -> dict[int, tuple[str, str]]:
-    return {row[0]: (row[1], row[2]) for row in rows}
-
-
-def _stage(units: list[Unit]) -> list[tuple[Any, ...]]:
-    """The batch as staging rows, one per content hash, as SQLite would store it.
-
-    A unit repeated in the batch counts once; a later copy with a better origin
-    upgrades the first (and never the reverse), exactly as separate batches would.
-    """
-    now = _now()
-    by_hash: dict[str, list[Any]] = {}
-    for unit in units:
-        digest = unit.content_hash
-        rank = ORIGIN_RANK[unit.origin.kind]
-        known = by_hash.get(digest)
-        if known is not None:
-            if rank < known[16]:
-                known[15], known[16] = str(unit.origin), rank
-                known[18] = known[19] = unit.updated or now
-            continue
-        norm = normalise(unit.source)
-        by_hash[digest] = [
-            len(by_hash),
-            unit.source_lang,
-            _text_key(unit.source),
-            _text_key(norm),
-            unit.source,
-            norm,
-            len(norm),
-            digest,
-            unit.target,
-            unit.target_lang,
-            unit.msgctxt,
-            unit.domain,
-            unit.prev,
-            unit.next,
-            unit.level,
-            str(unit.origin),
-            rank,
-            unit.created or now,
-            unit.updated or unit.created or now,
-            unit.updated or now,
-        ]
-    return [tuple(row) for row in by_hash.values()]
-
-
-def migrate(source: TranslationMemory, target: TranslationMemory) -> int:
-    """Copy every unit of ``source`` into ``target`` in one transaction; return how many were new.
-
-    Units keep their origin, context, level and dates, and their order, so that
-    a TMX export of either memory is the same file. Either side may be either backend.
-    """
-    return target.add(source.units())
-
-
 __all__ = [
     "SCHEMA_VERSION",
     "PostgresMemory",
     "is_postgres_url",
-    "migrate",
     "redact",
     "server_name",
 ]

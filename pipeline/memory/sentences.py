@@ -9,58 +9,43 @@ changes :class:`SentenceLeverage` rebuilds its translation: unchanged
 sentences keep their reviewed translation word for word, changed ones get the
 best memory match or stay in English, and a translator comment says which.
 
-Segmentation
-------------
-pysbd (rule-based, with en/ru/de/es/fr/ar rules; PyICU is not in the venv: it
-needs the ICU C++ library and a compiler, and its break iterator knows fewer
-abbreviations). Before segmenting, spans that must never be cut -- Markdown
-links and images, inline code, emphasis, URLs, ``{placeholders}`` -- and the
-abbreviations pysbd misses (``approx.``, ``ca.``, ``т. е.``, ``p. ej.``,
-``z. B.`` ...) have their sentence punctuation masked by a same-length private
-character, so the spans pysbd returns map back to the original text exactly.
-
-Figures on the shipped catalogs (reviewed entries; the English side has 213
-sentences in 150 blocks, 109 of them a single sentence):
-
-========  ======  ================  ====================  ==============
-language  blocks  target sentences  sentence counts agree  aligned (kept)
-========  ======  ================  ====================  ==============
-ru        150     213               150 (100%)             150
-de        150     214               149 (99.3%)            149
-es        150     213               150 (100%)             150
-fr        141     201               141 (100%)             141
-ar        150     211               148 (98.7%)            148
-========  ======  ================  ====================  ==============
-
-pysbd's Arabic rules end a sentence at every Arabic comma and colon (only 76
-of 150 ar blocks agreed), so those are masked too. The remaining mismatches
-are real: a translator who split or merged a sentence.
-
 Alignment
 ---------
+Both sides are split by :func:`pipeline.text.sentences.split_sentences`.
 :func:`align` pairs sentences one to one only when both sides have the same
 number of sentences, every pair's length ratio lies within
 :data:`LENGTH_BAND` of the block's overall ratio (short sentences get
 :data:`LENGTH_SLACK` characters of slack), and every pair carries the same
 numbers and gene names (``CD19``, ``HER2``, ``IL-6``). Otherwise it returns
-None: a wrong alignment is worse than none.
+None: a wrong alignment is worse than none. Counts that differ are mostly a
+translator who split or merged a sentence.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import difflib
-import itertools
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
 
-import pysbd
 from rapidfuzz import fuzz
 
-from pipeline.memory.store import TranslationMemory, Unit
-from pipeline.model import Catalog, Entry, Match, MatchKind, Origin, OriginKind, entry_origin
+from pipeline.memory.base import TranslationMemory
+from pipeline.memory.units import Unit
+from pipeline.model import (
+    Catalog,
+    Entry,
+    Match,
+    MatchKind,
+    Origin,
+    OriginKind,
+    entry_origin,
+    suggestion_comments,
+)
+from pipeline.text.numbers import number_keys
+from pipeline.text.patterns import BARE_URL, GENE_SYMBOL, HYPHENS
+from pipeline.text.sentences import join_sentences, split_sentences
 
 SENTENCES_ORIGIN = Origin(OriginKind.SENTENCES)
 
@@ -71,168 +56,7 @@ LENGTH_SLACK = 12
 # An edited sentence is "the same sentence, changed" from this similarity up.
 CHANGED_SIMILARITY = 70.0
 
-# The languages pysbd has rules for; any other is split by its English rules, the most general.
-SEGMENTER_LANGUAGES = frozenset(pysbd.languages.LANGUAGE_CODES)
-
-# Masked inside protected spans so that no sentence can end there.
-_TERMINALS = frozenset(".!?;:…؟。")
-_MASK = "\ue000"
-# Marks pysbd's rules take for sentence ends where they are not: the Arabic
-# comma, colon and semicolon (the English rules do not split there either).
-_NOT_TERMINAL: dict[str, frozenset[str]] = {"ar": frozenset("،:؛")}
-
-_PROTECTED = re.compile(
-    r"!?\[[^\]]*\]\([^)]*\)"  # [text](url), ![alt](src)
-    r"|`[^`]+`"  # inline code
-    r"|<https?://[^>\s]+>"  # autolinks
-    r"|https?://[^\s<>()]*[^\s<>().,;:!?»\"']"  # bare URLs, without trailing punctuation
-    r"|\{[A-Za-z_][A-Za-z0-9_]*\}"  # placeholders
-    r"|(\*\*|__)(?=\S).+?(?<=\S)\1"  # strong emphasis
-    r"|(?<![\w*])(\*|_)(?=\S).+?(?<=\S)\2(?![\w*])"  # emphasis, not snake_case
-    r"|~~(?=\S).+?(?<=\S)~~"  # strikethrough
-)
-
-# Abbreviations pysbd splits after, by language. "Never final" ones never end a
-# sentence; "maybe final" ones (etc., usw.) do, so they are protected only when
-# a lower-case letter or a digit follows.
-_NEVER_FINAL: dict[str, tuple[str, ...]] = {
-    "en": ("e.g.", "i.e.", "approx.", "ca.", "cf.", "vs.", "incl.", "Dr.", "Prof.", "Fig.", "No."),
-    "de": ("z. B.", "z.B.", "d. h.", "d.h.", "u. a.", "ca.", "bzw.", "ggf.", "vgl.", "inkl.",
-           "evtl.", "Dr.", "Prof.", "Nr.", "Abb."),
-    "ru": ("т. е.", "т.е.", "т. к.", "т.к.", "т. н.", "напр.", "см.", "ок.", "прим.", "д-р.",
-           "проф.", "рис."),
-    "es": ("p. ej.", "p.ej.", "aprox.", "Dr.", "Dra.", "Sr.", "Sra.", "núm.", "pág.", "vs."),
-    "fr": ("p. ex.", "p.ex.", "env.", "cf.", "Dr.", "M.", "Mme.", "n°."),
-    "ar": ("د.",),
-}  # fmt: skip
-_MAYBE_FINAL: dict[str, tuple[str, ...]] = {
-    "en": ("etc.", "et al."),
-    "de": ("usw.", "etc.", "u. Ä."),
-    "ru": ("и т. д.", "и т. п.", "т. д.", "т. п.", "и др.", "др.", "млн.", "тыс."),
-    "es": ("etc.",),
-    "fr": ("etc.",),
-    "ar": (),
-}
-
-_NUMBER = re.compile(r"\d{1,3}(?:[ \u00a0\u202f.,]\d{3})+(?!\d)|\d+(?:[.,]\d+)?")
-_GENE = re.compile(r"(?<!\w)[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*(?!\w)")
-_HYPHENS = str.maketrans({"\u2010": "-", "\u2011": "-"})  # translators type non-breaking ones
-
-
-def base_language(lang: str) -> str:
-    return lang.replace("-", "_").split("_")[0].lower()
-
-
-@cache
-def _segmenter(lang: str) -> pysbd.Segmenter:
-    code = base_language(lang)
-    if code not in SEGMENTER_LANGUAGES:
-        code = "en"  # pysbd's English rules are its most general ones
-    return pysbd.Segmenter(language=code, clean=False)
-
-
-@cache
-def _abbreviations(lang: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """(never-final, maybe-final) abbreviation patterns of a language."""
-    code = base_language(lang)
-
-    def pattern(words: Iterable[str]) -> re.Pattern[str]:
-        ordered = sorted(words, key=len, reverse=True)
-        alternatives = "|".join(re.escape(w).replace(r"\ ", r"\s?") for w in ordered)
-        return re.compile(rf"(?<!\w)(?:{alternatives or '(?!)'})")
-
-    return pattern(_NEVER_FINAL.get(code, ())), pattern(_MAYBE_FINAL.get(code, ()))
-
-
-def _abbreviation_spans(text: str, lang: str) -> Iterator[tuple[int, int]]:
-    never, maybe = _abbreviations(lang)
-    yield from (m.span() for m in never.finditer(text))
-    for found in maybe.finditer(text):
-        following = text[found.end() :].lstrip()[:1]
-        if following.islower() or following.isdigit():
-            yield found.span()
-
-
-def _masked(text: str, lang: str) -> str:
-    chars = list(text)
-    spans = [m.span() for m in _PROTECTED.finditer(text)]
-    spans += _abbreviation_spans(text, lang)
-    for start, end in spans:
-        for index in range(start, end):
-            if chars[index] in _TERMINALS:
-                chars[index] = _MASK
-    never_terminal = _NOT_TERMINAL.get(base_language(lang), frozenset())
-    return "".join(_MASK if c in never_terminal else c for c in chars)
-
-
-def split_sentences(text: str, lang: str) -> list[str]:
-    """The sentences of one block of inline Markdown, each stripped, in order.
-
-    Joining them with single spaces gives the block back (up to whitespace).
-    """
-    return list(_split(text, base_language(lang)))
-
-
-def sentence_pieces(text: str, lang: str) -> list[str]:
-    """:func:`split_sentences` with the whitespace kept: ``"".join(pieces) == text``.
-
-    Each piece is a sentence and the whitespace after it (the first piece also
-    keeps the whitespace before it).
-    """
-    cuts = [0]
-    cursor = 0
-    for index, sentence in enumerate(_split(text, base_language(lang))):
-        start = text.find(sentence, cursor)
-        if start < 0:  # cannot happen: every sentence is a slice of text, in order
-            break
-        if index and start > cuts[-1]:
-            cuts.append(start)
-        cursor = start + len(sentence)
-    cuts.append(len(text))
-    return [text[start:end] for start, end in itertools.pairwise(cuts) if end > start]
-
-
-@lru_cache(maxsize=8192)
-def _split(text: str, lang: str) -> tuple[str, ...]:
-    # Cached: a build aligns every reviewed block in every language, and pysbd
-    # takes milliseconds a block.
-    if not text.strip():
-        return ()
-    masked = _masked(text, lang)
-    if not any(c in _TERMINALS for c in masked.rstrip().rstrip("".join(_TERMINALS) + "\"'»”)*_")):
-        return (text.strip(),)  # no sentence end before the last: one sentence
-    sentences: list[str] = []
-    cursor = 0
-    for piece in _segmenter(lang).segment(masked):
-        core = piece.strip()
-        if not core:
-            continue
-        start = masked.find(core, cursor)
-        if start < 0:  # pysbd rewrote the text; keep the block whole rather than guess
-            return (text.strip(),)
-        cursor = start + len(core)
-        sentences += _split_after_final_abbreviations(text[start:cursor], lang)
-    return tuple(sentences)
-
-
-def _split_after_final_abbreviations(sentence: str, lang: str) -> list[str]:
-    # pysbd never ends a sentence at "usw." or "и т. д."; they do end one before a capital.
-    _never, maybe = _abbreviations(lang)
-    pieces: list[str] = []
-    start = 0
-    for found in maybe.finditer(sentence):
-        rest = sentence[found.end() :]
-        following = rest.lstrip()[:1]
-        if following.isupper() and rest[:1].isspace():
-            pieces.append(sentence[start : found.end()])
-            start = found.end() + len(rest) - len(rest.lstrip())
-    pieces.append(sentence[start:])
-    return [p for p in pieces if p]
-
-
-def join_sentences(sentences: Iterable[str]) -> str:
-    return " ".join(s for s in sentences if s)
-
+_ASCII_HYPHENS = str.maketrans(dict.fromkeys(HYPHENS, "-"))
 
 # ---------------------------------------------------------------------------
 # Alignment
@@ -247,18 +71,18 @@ class SentencePair:
 
 def anchors(text: str) -> tuple[frozenset[str], frozenset[str]]:
     """Numbers (separators dropped: 1.5 = 1,5; 100,000 = 100 000) and gene names of a text."""
-    numbers = frozenset(
-        re.sub(r"\D", "", n) for n in _NUMBER.findall(_without_protected_urls(text))
-    )
+    numbers = number_keys(_without_protected_urls(text))
     genes = frozenset(
-        g for g in _GENE.findall(text.translate(_HYPHENS)) if any(c.isdigit() for c in g)
+        g.translate(_ASCII_HYPHENS)
+        for g in GENE_SYMBOL.findall(text)
+        if any(c.isdigit() for c in g)
     )
     return numbers, genes
 
 
 def _without_protected_urls(text: str) -> str:
     # Digits in link targets are not content (a translator may link a localised page).
-    return re.sub(r"\]\([^)]*\)|https?://\S+", "]", text)
+    return BARE_URL.sub("]", re.sub(r"\]\([^)]*\)", "]", text))
 
 
 def _plausible_length(source: str, target: str, ratio: float) -> bool:
@@ -386,7 +210,7 @@ def match_sentences(old: list[str], new: list[str]) -> list[tuple[int | None, bo
 
 @dataclass
 class SentenceLeverage:
-    """The :data:`pipeline.catalogs.catalog.Leverage` hook for one target language.
+    """The :data:`pipeline.catalogs.merge.Leverage` hook for one target language.
 
     Called for every entry whose msgid is new to a catalog, with the old entry
     it was matched to (or None). Entries it cannot improve are left as
@@ -541,10 +365,6 @@ class SentenceLeverage:
 
 
 def _suggestion_lines(match: Match, number: int) -> list[str]:
-    from pipeline.machine.prefill import (
-        suggestion_comments,  # prefill imports this module for remember_reviewed
-    )
-
     return [f"{line} (sentence {number})" for line in suggestion_comments(match)]
 
 

@@ -25,7 +25,8 @@ from lxml import etree
 
 from pipeline import __version__
 from pipeline.files import write_bytes_atomic
-from pipeline.memory.store import LEVELS, TranslationMemory, Unit
+from pipeline.memory.base import TranslationMemory
+from pipeline.memory.units import LEVELS, Unit
 from pipeline.model import Origin, OriginKind, PipelineError
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -58,7 +59,7 @@ class TMXError(PipelineError, ValueError):
 
 
 def _subtags(code: str) -> list[str]:
-    """``en-us`` / ``pt_BR`` / ``zh-hant-tw`` as Babel-style subtags: ``en``, ``pt BR``, ``zh Hant TW``."""
+    """A code's Babel-style subtags: ``en-us`` → ``en US``, ``zh-hant-tw`` → ``zh Hant TW``."""
     parts = code.strip().replace("_", "-").split("-")
     tags = [parts[0].lower()]
     for part in parts[1:]:
@@ -188,7 +189,7 @@ def import_tmx(
     source_lang: str = "en",
     languages: Iterable[str] = (),
 ) -> int:
-    """Add the translations in a TMX file to ``memory`` in one transaction; return how many were new.
+    """Add a TMX file's translations to ``memory`` in one transaction; return how many were new.
 
     ``source_lang`` is the project's source language (used when the file says
     ``srclang="*all*"``); ``languages`` are the project's codes that the file's

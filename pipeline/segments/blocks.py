@@ -9,50 +9,21 @@ translations back, so both sides agree on what a block is.
 
 from __future__ import annotations
 
-import re
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache, lru_cache
 
-from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from pipeline.collector import paused_cycle_collection
 from pipeline.config import Config
 from pipeline.model import Segment
-from pipeline.po.pofile import paused_cycle_collection
 from pipeline.source.documents import Document, front_matter_line, read_documents
+from pipeline.text.markdown import segmenter
+from pipeline.text.patterns import PLACEHOLDER
 
 # Open tokens that can carry the attributes of a block (lang="en" on fallback).
 _BLOCK_OPENERS = {"paragraph_open", "heading_open", "th_open", "td_open", "list_item_open"}
 _BLOCK_CLOSERS = {opener.replace("_open", "_close") for opener in _BLOCK_OPENERS}
-
-
-def _dialect() -> MarkdownIt:
-    # With html off the two HTML rules match nothing, yet markdown-it still tries
-    # html_block on every line of every paragraph: disabling them changes no output.
-    return (
-        MarkdownIt("commonmark", {"html": False, "linkify": False})
-        .enable(["table", "strikethrough"])
-        .disable(["html_block", "html_inline"])
-    )
-
-
-@cache
-def markdown() -> MarkdownIt:
-    """The one Markdown dialect of the project: CommonMark + GFM tables, raw HTML off."""
-    return _dialect()
-
-
-@cache
-def segmenter() -> MarkdownIt:
-    """:func:`markdown` without inline parsing: the block structure, with each block's raw text.
-
-    Segmenting needs only each block's inline Markdown as written, and inline
-    parsing is most of the time a full parse takes; the block tokens, their
-    ``content`` and ``map`` are the same as :func:`markdown` gives.
-    """
-    return _dialect().disable("inline")
 
 
 @dataclass(frozen=True)
@@ -74,66 +45,84 @@ def msgid_of(inline: Token) -> str:
 
 def walk_blocks(tokens: list[Token], layout: str = "page") -> Iterator[Block]:
     """Yield each translatable block of a parsed Markdown body, with a note for translators."""
-    section = ""
-    openers: list[int] = []  # stack of visible block openers
-    list_items: list[tuple[int, int]] = []  # (position, count) per open list
-    table_header: list[str] = []
-    row: list[str] = []
-    column = 0
+    walker = _BlockWalker(tokens, layout)
     for index, token in enumerate(tokens):
-        kind = token.type
-        if kind != "inline":
-            if kind in _BLOCK_OPENERS and not token.hidden:
-                openers.append(index)
-            elif kind in _BLOCK_CLOSERS and not token.hidden and openers:
-                openers.pop()
-            if kind == "bullet_list_open" or kind == "ordered_list_open":
-                list_items.append((0, _count_items(tokens, index)))
-            elif kind == "bullet_list_close" or kind == "ordered_list_close":
-                list_items.pop()
-            elif kind == "list_item_open" and list_items:
-                position, count = list_items[-1]
-                list_items[-1] = (position + 1, count)
-            elif kind == "thead_open":
-                table_header = []
-            elif kind == "tr_open":
-                row, column = [], 0
-            elif kind == "th_open" or kind == "td_open":
-                column += 1
+        if token.type != "inline":
+            walker.enter(index, token)
             continue
         text = msgid_of(token)
-        if not text:
-            continue
-        parent = tokens[index - 1].type if index else ""
+        if text:
+            yield walker.block(index, token, text)
+
+
+class _BlockWalker:
+    """Where the walk stands: the open blocks, lists and table, and the current section."""
+
+    def __init__(self, tokens: list[Token], layout: str) -> None:
+        self.tokens = tokens
+        self.layout = layout
+        self.section = ""
+        self.openers: list[int] = []  # stack of visible block openers
+        self.list_items: list[tuple[int, int]] = []  # (position, count) per open list
+        self.table_header: list[str] = []
+        self.row: list[str] = []
+        self.column = 0
+
+    def enter(self, index: int, token: Token) -> None:
+        """Follow one structural token."""
+        kind = token.type
+        if kind in _BLOCK_OPENERS and not token.hidden:
+            self.openers.append(index)
+        elif kind in _BLOCK_CLOSERS and not token.hidden and self.openers:
+            self.openers.pop()
+        if kind in ("bullet_list_open", "ordered_list_open"):
+            self.list_items.append((0, _count_items(self.tokens, index)))
+        elif kind in ("bullet_list_close", "ordered_list_close"):
+            self.list_items.pop()
+        elif kind == "list_item_open" and self.list_items:
+            position, count = self.list_items[-1]
+            self.list_items[-1] = (position + 1, count)
+        elif kind == "thead_open":
+            self.table_header = []
+        elif kind == "tr_open":
+            self.row, self.column = [], 0
+        elif kind in ("th_open", "td_open"):
+            self.column += 1
+
+    def block(self, index: int, token: Token, text: str) -> Block:
+        parent = self.tokens[index - 1] if index else None
+        role, note = self._role_and_note(parent, text)
+        carrier = self.openers[-1] if self.openers else index
         line = token.map[0] if token.map else 0
-        if parent == "heading_open":
-            level = int(tokens[index - 1].tag[1:])
-            section = text
-            role = "FAQ question" if layout == "faq" else "heading"
-            note = role if layout == "faq" else f"heading, level {level}"
-        elif parent == "th_open":
-            table_header.append(text)
-            role, note = "table header", f"table column header {column}"
-        elif parent == "td_open":
-            row.append(text)
-            header = table_header[column - 1] if column <= len(table_header) else f"column {column}"
-            role = "table cell"
-            note = (
-                f"table cell: {row[0]} / {header}" if column > 1 else f"table row header: {header}"
-            )
-        elif list_items:
-            position, count = list_items[-1]
-            role = "list item"
-            note = f"list item {position} of {count}" + (
-                f', section "{section}"' if section else ""
-            )
-        elif layout == "faq" and section:
-            role, note = "FAQ answer", f'FAQ answer to "{section}"'
-        else:
-            role = "paragraph"
-            note = f'paragraph, section "{section}"' if section else "paragraph"
-        carrier = openers[-1] if openers else index
-        yield Block(inline=index, carrier=carrier, role=role, note=note, line=line, msgid=text)
+        return Block(inline=index, carrier=carrier, role=role, note=note, line=line, msgid=text)
+
+    def _role_and_note(self, parent: Token | None, text: str) -> tuple[str, str]:
+        kind = parent.type if parent else ""
+        if parent is not None and kind == "heading_open":
+            self.section = text
+            if self.layout == "faq":
+                return "FAQ question", "FAQ question"
+            return "heading", f"heading, level {int(parent.tag[1:])}"
+        if kind == "th_open":
+            self.table_header.append(text)
+            return "table header", f"table column header {self.column}"
+        if kind == "td_open":
+            return "table cell", self._cell_note(text)
+        if self.list_items:
+            position, count = self.list_items[-1]
+            where = f', section "{self.section}"' if self.section else ""
+            return "list item", f"list item {position} of {count}{where}"
+        if self.layout == "faq" and self.section:
+            return "FAQ answer", f'FAQ answer to "{self.section}"'
+        return "paragraph", f'paragraph, section "{self.section}"' if self.section else "paragraph"
+
+    def _cell_note(self, text: str) -> str:
+        self.row.append(text)
+        column, headers = self.column, self.table_header
+        header = headers[column - 1] if column <= len(headers) else f"column {column}"
+        if column > 1:
+            return f"table cell: {self.row[0]} / {header}"
+        return f"table row header: {header}"
 
 
 def _count_items(tokens: list[Token], start: int) -> int:
@@ -195,159 +184,6 @@ def read_segments(config: Config) -> list[Segment]:
     return [segment for doc in read_documents(config) for segment in document_segments(doc)]
 
 
-PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}")
-"""A ``{name}`` the renderer fills in: a translation must keep each one as it is."""
-
-
 def _flags(msgid: str) -> tuple[str, ...]:
     # msgfmt then checks that a translation keeps the same {placeholders}.
     return ("python-brace-format",) if PLACEHOLDER.search(msgid) else ()
-
-
-# ---------------------------------------------------------------------------
-# A segment's inline markup: the one view the renderer and the QA checks share
-# ---------------------------------------------------------------------------
-
-UNSAFE_SCHEMES = ("javascript:", "data:", "vbscript:")
-BARE_URL = re.compile(r"(?:https?://|ftp://|www\.)[^\s<>()\[\]]+", re.IGNORECASE)
-_HTML_LIKE = re.compile(r"<\s*/?\s*[A-Za-z!?][^>]*>?")
-_EMPHASIS = {"em_open": "em", "strong_open": "strong", "s_open": "s"}
-
-
-@cache
-def inline_parser() -> MarkdownIt:
-    """The project dialect with raw HTML on and every link accepted.
-
-    The point is to *see* what a renderer with the project's safe settings would
-    drop or escape: a ``javascript:`` link or an ``<img onerror>`` the renderer
-    turns into text is still a translation nobody may publish.
-    """
-    parser = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
-    parser.validateLink = lambda url: True  # type: ignore[method-assign]
-    return parser
-
-
-@dataclass(frozen=True)
-class InlineMarkup:
-    """What a segment's inline Markdown does, beyond its words.
-
-    The renderer (:func:`pipeline.site.pages.unsafe_translation`) and the QA
-    ``markup`` check both compare a translation's markup with its source's
-    through this one view and :func:`markup_problems`, so they cannot disagree.
-    """
-
-    links: tuple[tuple[str, str], ...]  # (href, title) of every link, autolinks too, in order
-    autolinks: tuple[str, ...]
-    images: tuple[str, ...]
-    code: tuple[str, ...]
-    placeholders: tuple[str, ...]  # sorted
-    emphasis: tuple[str, ...]  # "em", "strong" or "s" per span, in order
-    raw_html: tuple[str, ...]  # HTML tags, parsed or as text: never rendered, always suspicious
-    bare_urls: tuple[str, ...]  # URLs in the text (rendered as text: linkify is off)
-    textless_links: tuple[str, ...]  # targets of links with no visible text: [](url)
-
-    @property
-    def link_targets(self) -> Counter[str]:
-        """The hrefs of the links that are not autolinks."""
-        targets = Counter(href for href, _ in self.links)
-        targets.subtract(self.autolinks)
-        return +targets
-
-    @property
-    def urls(self) -> Counter[str]:
-        """Every URL: link targets, autolinks, images and bare URLs."""
-        return Counter(href for href, _ in self.links) + Counter(self.images + self.bare_urls)
-
-
-@lru_cache(maxsize=65536)
-def inline_markup(text: str) -> InlineMarkup:
-    links: list[tuple[str, str]] = []
-    autolinks: list[str] = []
-    images: list[str] = []
-    code: list[str] = []
-    html: list[str] = []
-    bare_urls: list[str] = []
-    emphasis: list[str] = []
-    textless: list[str] = []
-    placeholders: list[str] = []
-    for block in inline_parser().parseInline(text):
-        children = block.children or []
-        for index, token in enumerate(children):
-            if token.type == "link_open":
-                href = str(token.attrGet("href") or "")
-                links.append((href, str(token.attrGet("title") or "")))
-                if token.markup == "autolink":
-                    autolinks.append(href)
-                if index + 1 < len(children) and children[index + 1].type == "link_close":
-                    textless.append(href)
-            elif token.type == "image":
-                images.append(str(token.attrGet("src") or ""))
-            elif token.type == "code_inline":
-                code.append(token.content)
-            elif token.type in _EMPHASIS:
-                emphasis.append(_EMPHASIS[token.type])
-            elif token.type == "html_inline":
-                html.append(token.content)
-            elif token.type == "text":
-                placeholders += PLACEHOLDER.findall(token.content)
-                bare_urls += BARE_URL.findall(token.content)
-                html += _HTML_LIKE.findall(token.content)
-    return InlineMarkup(
-        links=tuple(links),
-        autolinks=tuple(autolinks),
-        images=tuple(images),
-        code=tuple(code),
-        placeholders=tuple(sorted(placeholders)),
-        emphasis=tuple(emphasis),
-        raw_html=tuple(html),
-        bare_urls=tuple(bare_urls),
-        textless_links=tuple(textless),
-    )
-
-
-def _differences(what: str, source: Counter[str], target: Counter[str]) -> Iterator[str]:
-    for item in sorted((source - target).keys()):
-        yield f"{what} {item} is missing"
-    for item in sorted((target - source).keys()):
-        yield f"{what} {item} is not in the source"
-
-
-def markup_problems(source: str, translation: str) -> list[str]:
-    """Why ``translation``'s markup may not stand in for ``source``'s; empty when it may.
-
-    Link targets and titles, images, autolinks, URLs, raw HTML and
-    ``{placeholders}`` must be exactly the source's: a translator cannot add a
-    link, change where one points (so no ``javascript:``/``data:`` URL and no
-    new domain) or smuggle markup. Emphasis and code are the QA check's concern.
-    """
-    ours, theirs = inline_markup(source), inline_markup(translation)
-    problems = [
-        f"unsafe link {quoted(url)}"
-        for url in theirs.urls
-        if url.strip().lower().startswith(UNSAFE_SCHEMES)
-    ]
-    problems += [
-        f"raw HTML {quoted(tag)} is not allowed"
-        for tag in sorted((Counter(theirs.raw_html) - Counter(ours.raw_html)).keys())
-    ]
-    problems += [
-        f"autolink <{url}> is not in the source"
-        for url in sorted((Counter(theirs.autolinks) - Counter(ours.autolinks)).keys())
-    ]
-    problems += [
-        f"URL {url} is not in the source"
-        for url in sorted((Counter(theirs.bare_urls) - Counter(ours.bare_urls)).keys())
-    ]
-    problems += _differences("link target", ours.link_targets, theirs.link_targets)
-    titles = Counter(t for _, t in theirs.links if t) - Counter(t for _, t in ours.links if t)
-    problems += [f"link title {quoted(title)} is not in the source" for title in sorted(titles)]
-    problems += _differences("image", Counter(ours.images), Counter(theirs.images))
-    problems += _differences(
-        "placeholder", Counter(ours.placeholders), Counter(theirs.placeholders)
-    )
-    return list(dict.fromkeys(problems))
-
-
-def quoted(text: str, limit: int = 40) -> str:
-    """``text`` in quotation marks for a message, shortened to ``limit`` characters."""
-    return f"“{text if len(text) <= limit else text[: limit - 1] + '…'}”"

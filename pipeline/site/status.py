@@ -10,15 +10,14 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import jinja2
 
 from pipeline.config import Config
-from pipeline.site.pages import FUZZY, REJECTED, TRANSLATED, UNTRANSLATED, fingerprint
-
-if TYPE_CHECKING:
-    from pipeline.site.pages import LanguagePlan, OutputFiles
+from pipeline.site.choose import FUZZY, REJECTED, TRANSLATED, UNTRANSLATED
+from pipeline.site.manifest import OutputFiles
+from pipeline.site.memo import fingerprint
+from pipeline.site.plan import LanguagePlan
 
 STATES = (TRANSLATED, FUZZY, REJECTED, UNTRANSLATED)
 

@@ -40,6 +40,7 @@ from babel import Locale, UnknownLocaleError
 
 from pipeline.config import Config
 from pipeline.model import PipelineError
+from pipeline.text.languages import base_language
 
 TERM_COLUMN = "term"
 DNT_COLUMN = "dnt"
@@ -373,7 +374,7 @@ class _Word:
 def _form_occurs(form: str, lang: str, text: str) -> bool:
     if _is_code(form):
         return _english_pattern(form, plural=False).search(text) is not None
-    compounds = _base_language(lang) == "de"
+    compounds = base_language(lang) == "de"
     if compounds and " " not in form and form.casefold() in text.casefold():
         # German writes a one-word term inside compounds ("Tumorantigene"), where
         # the stemmer cuts the compound somewhere else.
@@ -429,7 +430,7 @@ def _normalise(lang: str, text: str) -> str:
     """The text in a comparable spelling: composed accents, no soft hyphens, and for
     Arabic no optional vowel marks or tatweel, one alef."""
     text = unicodedata.normalize("NFC", text).replace("\u00ad", "")
-    if _base_language(lang) == "ar":
+    if base_language(lang) == "ar":
         text = _ARABIC_DIACRITICS.sub("", text).translate(_ARABIC_LETTERS)
     return text
 
@@ -440,7 +441,7 @@ def _stem_candidates(lang: str, word: str) -> frozenset[str]:
     if _CYRILLIC.search(word):
         word = word.translate(_LATIN_TO_CYRILLIC)
     word = word.casefold().replace("ё", "е")
-    if _base_language(lang) == "ar":
+    if base_language(lang) == "ar":
         return frozenset(_stem(lang, w) for w in _arabic_candidates(word))
     return frozenset({_stem(lang, word)})
 
@@ -469,8 +470,9 @@ def _stems_agree(wanted: str, found: str, compounds: bool = False) -> bool:
     Equal stems agree. Snowball sometimes over-strips one form of a word and not
     another (Russian "синдром" -> "синдр", "синдрома" -> "синдром"), so a stem
     of at least four letters also agrees with one that extends it by at most
-    two letters of the same script (not "интерферон" for "интерферон-γ"). A Russian genitive plural with a fleeting vowel (клеток for
-    клетка) agrees with its stem. With ``compounds`` (German, which writes terms
+    two letters of the same script (not "интерферон" for "интерферон-γ"). A
+    Russian genitive plural with a fleeting vowel (клеток for клетка) agrees
+    with its stem. With ``compounds`` (German, which writes terms
     inside compounds) a text word that starts with the term's stem
     ("Zytokinspiegel" for "Zytokin"), or ends with it ("Tumorantigene" for
     "Antigen"), agrees too -- the only open-ended rules.
@@ -503,14 +505,6 @@ def _script(char: str) -> str:
     return unicodedata.name(char, "").partition(" ")[0]
 
 
-@functools.lru_cache(maxsize=64)
-def _base_language(lang: str) -> str:
-    try:
-        return Locale.parse(lang).language
-    except (UnknownLocaleError, ValueError):
-        return lang
-
-
 class _Stemmer(Protocol):
     def stemWord(self, word: str) -> str: ...  # snowballstemmer's method name
 
@@ -522,7 +516,7 @@ _stemmer_lock = threading.Lock()
 def _stemmer(lang: str) -> _Stemmer | None:
     """The Snowball stemmer for ``lang`` (found by its English name), if there is one."""
     try:
-        name = Locale.parse(_base_language(lang)).english_name
+        name = Locale.parse(base_language(lang)).english_name
     except (UnknownLocaleError, ValueError):
         return None
     algorithm = (name or "").lower()

@@ -1,0 +1,249 @@
+"""Source checks: editorial checks of the English pages in ``source/*.md``.
+
+``source-language`` (error)
+    a segment, or a sentence inside one, is not in the source language
+``source-unconfirmed`` (error)
+    English that ``l10n source fix`` took from a machine, not yet confirmed by an editor
+``url`` (warning)
+    a malformed URL, or one with non-ASCII look-alike characters (U+2011 for "-")
+``truncated`` (warning)
+    a paragraph that stops mid-sentence
+``placeholder-text`` (warning)
+    leftover assistant or placeholder text ("If you can provide", "Lorem ipsum", "TODO")
+``empty-link`` (warning)
+    a link without text or without a target
+``heading-skip`` (warning)
+    a heading more than one level below the previous one (the page title is level 1)
+
+Raw HTML is off in the source, so a source finding cannot be silenced with an
+HTML comment. Instead the page's front matter lists what to ignore::
+
+    ignore:
+      - check: url          # this check on the segment that starts on line 12
+        line: 12
+      - heading-skip        # this check anywhere in the file
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+
+from pipeline.checks.langid import LanguageIdentifier
+from pipeline.checks.punctuation import CLOSING_MARKS, ending_punctuation
+from pipeline.checks.source_language import excerpt, foreign_text
+from pipeline.checks.urls import url_problem
+from pipeline.config import Config
+from pipeline.model import Finding, Segment, Severity
+from pipeline.segments.blocks import document_segments
+from pipeline.source.documents import Document, SourceError, read_documents
+from pipeline.text.inline import InlineMarkup, inline_markup
+from pipeline.text.languages import base_language
+from pipeline.text.markdown import markdown
+
+# Left over from an assistant or a template; never meant for readers.
+PLACEHOLDER_TEXT = re.compile(
+    r"\bI (?:could not|couldn't|cannot|can't|am unable to|was unable to) "
+    r"(?:fetch|access|browse|open|retrieve|find)\b"
+    r"|\bIf you (?:can|could) (?:provide|share|paste)\b"
+    r"|\bI can summari[sz]e\b"
+    r"|\bas an AI\b|\bAs of my (?:last )?knowledge cutoff\b"
+    r"|\blorem ipsum\b|\bTODO\b|\bTBD\b|\bFIXME\b|\bXXX\b"
+    r"|\[(?:insert|placeholder|add)[^\]]*\]",
+    re.IGNORECASE,
+)
+_PARAGRAPH_ROLES = ("paragraph", "FAQ answer", "description")
+_LAST_WORD = re.compile(r"([^\W\d_]+)\W*$")
+
+Message = tuple[str, Severity, str]  # (check, severity, message) about one segment
+
+
+def check_sources(config: Config, ident: LanguageIdentifier) -> list[Finding]:
+    """The source-language gate and the editor's warnings, on every source page."""
+    try:
+        documents = read_documents(config)
+    except SourceError as error:
+        return [
+            Finding("source", Severity.ERROR, str(error).split(": ", 1)[-1], error.file, error.line)
+        ]
+    pages = [(document, document_segments(document)) for document in documents]
+    expected = base_language(config.source_language)
+    ident.prepare(
+        (text, expected)
+        for _, segments in pages
+        for segment in segments
+        for text in (segment.msgid, *ident.sentences(segment.msgid))
+    )
+    findings: list[Finding] = []
+    for document, segments in pages:
+        ignores, problems = _ignores(document)
+        found = [*problems, *_heading_skips(document), *_unconfirmed(document)]
+        for segment in segments:
+            found.extend(check_segment(segment, config, ident))
+        findings.extend(f for f in found if not _is_ignored(f, ignores))
+    return findings
+
+
+def check_segment(segment: Segment, config: Config, ident: LanguageIdentifier) -> list[Finding]:
+    """Every source check on one segment of a page."""
+    markup = inline_markup(segment.msgid)
+    messages = [
+        *_source_language(segment, config, ident),
+        *_url_messages(markup),
+        *_empty_links(markup),
+        *_truncation(segment),
+        *_placeholder_text(segment.msgid),
+    ]
+    return [
+        Finding(
+            check,
+            severity,
+            message,
+            segment.file,
+            segment.line,
+            None,
+            segment.domain,
+            segment.msgid,
+        )
+        for check, severity, message in messages
+    ]
+
+
+def _source_language(
+    segment: Segment, config: Config, ident: LanguageIdentifier
+) -> Iterator[Message]:
+    for foreign in foreign_text(segment, config, ident):
+        found = foreign.verdict.describe()
+        if foreign.sentence:
+            message = f"sentence {foreign.sentence} is {found}: «{excerpt(foreign.text)}»"
+        else:
+            message = f"segment is {found}"
+        yield ("source-language", Severity.ERROR, message)
+
+
+def _url_messages(markup: InlineMarkup) -> Iterator[Message]:
+    for url in markup.urls:
+        problem = url_problem(url)
+        if problem:
+            yield ("url", Severity.WARNING, problem)
+
+
+def _empty_links(markup: InlineMarkup) -> Iterator[Message]:
+    for url in markup.textless_links:
+        yield ("empty-link", Severity.WARNING, f"link to {url or '(nothing)'} has no text")
+    for href, _title in markup.links:
+        if not href.strip():
+            yield ("empty-link", Severity.WARNING, "link has no target")
+
+
+def _truncation(segment: Segment) -> Iterator[Message]:
+    if segment.role in _PARAGRAPH_ROLES and _ends_mid_sentence(segment.msgid):
+        tail = segment.msgid[-40:].lstrip()
+        yield ("truncated", Severity.WARNING, f"{segment.role} ends mid-sentence: «…{tail}»")
+
+
+def _ends_mid_sentence(msgid: str) -> bool:
+    if ending_punctuation(msgid) is not None:
+        return False
+    last = _LAST_WORD.search(msgid.rstrip(CLOSING_MARKS + " "))
+    return last is not None and msgid.rstrip()[-1:].isalpha() and last.group(1).islower()
+
+
+def _placeholder_text(msgid: str) -> Iterator[Message]:
+    for match in PLACEHOLDER_TEXT.finditer(msgid):
+        message = f"placeholder or assistant text «{match.group()}»"
+        yield ("placeholder-text", Severity.WARNING, message)
+
+
+# ---------------------------------------------------------------------------
+# Per page
+# ---------------------------------------------------------------------------
+
+
+def _unconfirmed(document: Document) -> list[Finding]:
+    """English that ``l10n source fix`` took from a machine waits for an editor's confirmation."""
+    listed = document.meta.get("unconfirmed") or []
+    return [
+        Finding(
+            "source-unconfirmed",
+            Severity.ERROR,
+            f"machine-translated English ({item.get('origin', 'mt')}) awaits an editor: "
+            f"«{excerpt(str(item.get('text', '')))}»; confirm by removing it from 'unconfirmed'",
+            document.file,
+            line if isinstance(line := item.get("line"), int) else 1,
+        )
+        for item in listed
+        if isinstance(item, dict)
+    ]
+
+
+def _heading_skips(document: Document) -> list[Finding]:
+    findings: list[Finding] = []
+    previous = 1  # the page title is the h1
+    for token in markdown().parse(document.body):
+        if token.type != "heading_open":
+            continue
+        level = int(token.tag[1:])
+        if level > previous + 1:
+            line = document.body_line + (token.map[0] if token.map else 0)
+            findings.append(
+                Finding(
+                    "heading-skip",
+                    Severity.WARNING,
+                    f"heading level {level} follows level {previous}",
+                    document.file,
+                    line,
+                    None,
+                    document.domain,
+                )
+            )
+        previous = level
+    return findings
+
+
+# ---------------------------------------------------------------------------
+# What the front matter says to ignore
+# ---------------------------------------------------------------------------
+
+Ignore = tuple[str, int | None]  # (check, line or None for the whole file)
+
+
+def _ignores(document: Document) -> tuple[list[Ignore], list[Finding]]:
+    """The front matter's ``ignore`` list, and a finding for each item that is neither form."""
+    raw = document.meta.get("ignore", [])
+    items = raw if isinstance(raw, list) else [raw]
+    ignores: list[Ignore] = []
+    problems: list[Finding] = []
+    for item in items:
+        ignore = _ignore(item)
+        if ignore is not None:
+            ignores.append(ignore)
+            continue
+        problems.append(
+            Finding(
+                "source",
+                Severity.WARNING,
+                f"front matter ignore: {item!r} is not a check name or {{check, line}}",
+                document.file,
+                1,
+                None,
+                document.domain,
+            )
+        )
+    return ignores, problems
+
+
+def _ignore(item: object) -> Ignore | None:
+    if isinstance(item, str):
+        return (item, None)
+    if (
+        isinstance(item, Mapping)
+        and isinstance(item.get("check"), str)
+        and (item.get("line") is None or isinstance(item.get("line"), int))
+    ):
+        return (item["check"], item.get("line"))
+    return None
+
+
+def _is_ignored(finding: Finding, ignores: Sequence[Ignore]) -> bool:
+    return any(check == finding.check and line in (None, finding.line) for check, line in ignores)

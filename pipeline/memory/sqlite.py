@@ -1,0 +1,344 @@
+"""The translation memory in one SQLite file: the default, for one translator or one CI job.
+
+An embedded database (WAL, one ``BEGIN IMMEDIATE`` transaction per batch), so
+several processes may write at once: writers queue up instead of failing.
+
+Candidates for fuzzy scoring come from an index, never from a scan: each
+distinct source text is indexed under its character trigrams, keyed by
+(language, trigram, length). A lookup takes the query's rarest trigrams (by
+document frequency, within a budget of postings), reads their postings only
+for texts whose length can still reach the threshold (a ratio ≥ t needs
+``t/(2-t) ≤ len(b)/len(a) ≤ (2-t)/t``), keeps the texts sharing the most of
+those trigrams, and scores that bounded set.
+
+FTS5's ``trigram`` tokenizer does not serve here: its OR queries ranked by bm25
+are slower, and it cannot prune by length inside the index.
+"""
+
+from __future__ import annotations
+
+import itertools
+import sqlite3
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from rapidfuzz import fuzz, process
+
+from pipeline.memory.base import TranslationMemory, stored_values
+from pipeline.memory.scoring import (
+    ORIGIN_RANK,
+    SHORT_TEXT,
+    CandidateRow,
+    Query,
+    length_bounds,
+    normalise,
+    rank_matches,
+    score_candidates,
+    text_key,
+    trigrams,
+    utc_timestamp,
+)
+from pipeline.memory.units import TranslationMemoryError, Unit, newer_schema_error
+from pipeline.model import HUMAN, Match
+
+# Fuzzy candidate retrieval: how many trigrams and postings a query may use,
+# and how many candidate texts are scored. Tuned with bench/memory_lookup.py.
+MAX_QUERY_GRAMS = 8
+MIN_QUERY_GRAMS = 6
+POSTINGS_BUDGET = 3_000
+CANDIDATES = 40
+MMAP_BYTES = 1 << 30
+LENGTH_BITS = 12  # postings pack (text id, length) into one integer
+LENGTH_MASK = (1 << LENGTH_BITS) - 1
+CACHE_KIB = 64 * 1024
+
+_SCHEMA_V1 = """
+CREATE TABLE texts (
+    id INTEGER PRIMARY KEY,
+    lang TEXT NOT NULL,
+    key BLOB NOT NULL,        -- sha256(text)[:16]: exact lookup without indexing long texts
+    norm_key BLOB NOT NULL,   -- sha256(normalised text)[:16]: case/whitespace variants
+    text TEXT NOT NULL,
+    norm TEXT NOT NULL,
+    length INTEGER NOT NULL,  -- length of norm, for length-ratio pruning
+    UNIQUE (lang, key)
+);
+CREATE INDEX texts_by_norm ON texts (lang, norm_key);
+CREATE INDEX texts_by_length ON texts (lang, length);
+-- The fuzzy index: each text under each of its trigrams, by length so that a
+-- lookup reads only the postings of texts long enough and short enough to match.
+CREATE TABLE grams (
+    lang TEXT NOT NULL,
+    gram TEXT NOT NULL,
+    length INTEGER NOT NULL,
+    text_id INTEGER NOT NULL,
+    PRIMARY KEY (lang, gram, length, text_id)
+) WITHOUT ROWID;
+CREATE TABLE gram_counts (
+    lang TEXT NOT NULL,
+    gram TEXT NOT NULL,
+    texts INTEGER NOT NULL,   -- document frequency: rare trigrams are read first
+    PRIMARY KEY (lang, gram)
+) WITHOUT ROWID;
+CREATE TABLE units (
+    id INTEGER PRIMARY KEY,
+    hash TEXT NOT NULL UNIQUE,
+    text_id INTEGER NOT NULL REFERENCES texts (id),
+    target TEXT NOT NULL,
+    target_lang TEXT NOT NULL,
+    msgctxt TEXT,
+    domain TEXT NOT NULL DEFAULT '',
+    prev TEXT NOT NULL DEFAULT '',
+    next TEXT NOT NULL DEFAULT '',
+    level TEXT NOT NULL CHECK (level IN ('block', 'sentence')),
+    origin TEXT NOT NULL,
+    origin_rank INTEGER NOT NULL,
+    created TEXT NOT NULL,
+    updated TEXT NOT NULL
+);
+CREATE INDEX units_by_text ON units (text_id, target_lang, level);
+CREATE INDEX units_by_origin ON units (origin, level);
+"""
+
+# Index i upgrades a database from user_version i to i + 1.
+_MIGRATIONS: tuple[str, ...] = (_SCHEMA_V1,)
+SCHEMA_VERSION = len(_MIGRATIONS)
+
+
+class SqliteMemory(TranslationMemory):
+    """The memory in one SQLite file; safe for several processes writing at once."""
+
+    placeholder = "?"
+
+    def __init__(self, path: str | Path, timeout: float = 60.0) -> None:
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            # Autocommit mode: every write batch opens its own BEGIN IMMEDIATE.
+            self._db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
+        except (sqlite3.Error, OSError) as error:
+            raise TranslationMemoryError(f"{self.path}: cannot open the memory: {error}") from None
+        try:
+            self._db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+            self._db.execute("PRAGMA journal_mode = WAL")
+            self._db.execute("PRAGMA synchronous = NORMAL")
+            # Lookups read index pages all over the file: map it rather than copy page by page.
+            self._db.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
+            self._db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+            self._db.execute("PRAGMA foreign_keys = ON")
+            self._migrate()
+        except sqlite3.Error as error:
+            self._db.close()
+            raise TranslationMemoryError(f"{self.path}: cannot open the memory: {error}") from None
+        except BaseException:
+            self._db.close()
+            raise
+
+    def _migrate(self) -> None:
+        with self._transaction():
+            version = int(self._db.execute("PRAGMA user_version").fetchone()[0])
+            if version > SCHEMA_VERSION:
+                raise newer_schema_error(str(self.path), version, SCHEMA_VERSION)
+            for script in _MIGRATIONS[version:]:
+                # executescript() would commit the open transaction; the scripts hold no ";"
+                # except between statements.
+                for statement in script.split(";"):
+                    if statement.strip():
+                        self._db.execute(statement)
+            self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """``BEGIN IMMEDIATE`` … ``COMMIT``: writers queue up (busy timeout) instead of failing."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    # -- writing -------------------------------------------------------------
+
+    def _write(self, units: list[Unit], replace_human_blocks: bool) -> int:
+        with self._transaction():
+            if replace_human_blocks:
+                self._db.execute(
+                    "DELETE FROM units WHERE origin = ? AND level = 'block'", (str(HUMAN),)
+                )
+            return self._insert(units)
+
+    def _insert(self, units: list[Unit]) -> int:
+        now = utc_timestamp()
+        new = 0
+        text_ids: dict[tuple[str, str], int] = {}
+        grams: list[tuple[str, str, int, int]] = []
+        for unit in units:
+            text_id = text_ids.get((unit.source_lang, unit.source))
+            if text_id is None:
+                text_id = self._text_id(unit.source_lang, unit.source, grams)
+                text_ids[(unit.source_lang, unit.source)] = text_id
+            new += self._insert_unit(unit, text_id, now)
+        grams.sort()  # appending in key order keeps the index pages dense
+        self._db.executemany("INSERT INTO grams VALUES (?, ?, ?, ?)", grams)
+        self._db.executemany(
+            """INSERT INTO gram_counts VALUES (?, ?, ?)
+               ON CONFLICT DO UPDATE SET texts = texts + excluded.texts""",
+            [(lang, gram, count) for (lang, gram), count in Counter(g[:2] for g in grams).items()],
+        )
+        return new
+
+    def _insert_unit(self, unit: Unit, text_id: int, now: str) -> bool:
+        """Store one unit, or upgrade the stored one's origin; whether it was new."""
+        rank = ORIGIN_RANK[unit.origin.kind]
+        digest = unit.content_hash
+        inserted = self._db.execute(
+            """INSERT OR IGNORE INTO units (hash, text_id, target, target_lang, msgctxt, domain,
+                                            prev, next, level, origin, origin_rank, created,
+                                            updated)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (digest, text_id, *stored_values(unit, now)),
+        ).rowcount
+        if not inserted:
+            self._db.execute(
+                """UPDATE units SET origin = ?, origin_rank = ?, updated = ?
+                   WHERE hash = ? AND origin_rank > ?""",
+                (str(unit.origin), rank, unit.updated or now, digest, rank),
+            )
+        return bool(inserted)
+
+    def _text_id(self, lang: str, text: str, grams: list[tuple[str, str, int, int]]) -> int:
+        """The id of ``text``, stored now if new (its trigram postings go to ``grams``)."""
+        key = text_key(text)
+        row = self._db.execute(
+            "SELECT id FROM texts WHERE lang = ? AND key = ?", (lang, key)
+        ).fetchone()
+        if row is not None:
+            return int(row[0])
+        norm = normalise(text)
+        text_id = int(
+            self._db.execute(
+                """INSERT INTO texts (lang, key, norm_key, text, norm, length)
+                   VALUES (?, ?, ?, ?, ?, ?) RETURNING id""",
+                (lang, key, text_key(norm), text, norm, len(norm)),
+            ).fetchone()[0]
+        )
+        grams.extend((lang, gram, len(norm), text_id) for gram in trigrams(norm))
+        return text_id
+
+    # -- reading -------------------------------------------------------------
+
+    def _lookup(self, query: Query) -> list[Match]:
+        text_ids = [
+            text_id
+            for (text_id,) in self._db.execute(
+                "SELECT id FROM texts WHERE lang = ? AND norm_key = ?",
+                (query.source_lang, text_key(query.norm)),
+            )
+        ]
+        if query.fuzzy:
+            text_ids += self._fuzzy_candidates(query.norm, query.source_lang, query.threshold)
+        if not text_ids:
+            return []
+        rows: list[CandidateRow] = self._db.execute(
+            f"""SELECT t.id, t.text, t.norm, u.target, u.origin, u.origin_rank, u.msgctxt,
+                       u.domain, u.prev, u.next, u.created, u.updated
+                FROM texts t JOIN units u ON u.text_id = t.id
+                WHERE t.id IN ({",".join("?" * len(text_ids))})
+                  AND u.target_lang = ? AND u.level = ?""",
+            (*text_ids, query.target_lang, query.level),
+        ).fetchall()
+        return rank_matches(query, rows, score_candidates(query, rows))
+
+    def _fuzzy_candidates(self, norm: str, lang: str, threshold: float) -> list[int]:
+        """Ids of the texts most likely to be the best fuzzy matches of ``norm``."""
+        shortest, longest = length_bounds(len(norm), threshold)
+        found: list[int] = []
+        if shortest < SHORT_TEXT:
+            found += self._short_candidates(norm, lang, threshold, shortest, longest)
+        grams = self._rarest_grams(norm, lang)
+        if not grams:
+            return found
+        # One string of postings, counted in C: far cheaper than a row per posting or a GROUP BY.
+        # Each posting carries its text's length for the tie-break below.
+        (joined,) = self._db.execute(
+            f"""SELECT group_concat(text_id << {LENGTH_BITS} | min(length, {LENGTH_MASK}))
+                FROM grams
+                WHERE lang = ? AND gram IN ({",".join("?" * len(grams))})
+                  AND length BETWEEN ? AND ?""",
+            (lang, *grams, shortest, longest),
+        ).fetchone()
+        shared = Counter(joined.split(",") if joined else ())
+        for count in range(max(shared.values(), default=0), 0, -1):
+            tied = [posting for posting, shares in shared.items() if shares == count]
+            room = CANDIDATES - len(found)
+            if len(tied) > room:
+                # Among texts sharing as many trigrams, the closest in length is likelier.
+                tied.sort(key=lambda posting: abs((int(posting) & LENGTH_MASK) - len(norm)))
+            found += [int(posting) >> LENGTH_BITS for posting in tied[:room]]
+            if len(found) >= CANDIDATES:
+                break
+        return found
+
+    def _short_candidates(
+        self, norm: str, lang: str, threshold: float, shortest: int, longest: int
+    ) -> list[int]:
+        """The best fuzzy matches among texts shorter than a trigram (not in the trigram index).
+
+        They are few: they are scored right away.
+        """
+        short = dict(
+            self._db.execute(
+                "SELECT id, norm FROM texts WHERE lang = ? AND length BETWEEN ? AND ?",
+                (lang, shortest, min(longest, SHORT_TEXT - 1)),
+            ).fetchall()
+        )
+        return [
+            text_id
+            for _, _, text_id in process.extract(
+                norm, short, scorer=fuzz.ratio, score_cutoff=threshold, limit=CANDIDATES
+            )
+        ]
+
+    def _rarest_grams(self, norm: str, lang: str) -> list[str]:
+        """The query's rarest trigrams, not overlapping, so that one edit cannot hide them all."""
+        positions: dict[str, int] = {}
+        for at in range(len(norm) - 2):
+            positions.setdefault(norm[at : at + 3], at)
+        if not positions:
+            return []
+        counts = self._db.execute(
+            f"""SELECT texts, gram FROM gram_counts
+                WHERE lang = ? AND gram IN ({",".join("?" * len(positions))})
+                ORDER BY texts""",
+            (lang, *positions),
+        ).fetchall()
+        chosen: list[str] = []
+        taken: set[int] = set()
+        postings = 0
+        for count, gram in counts:
+            if len(chosen) >= MAX_QUERY_GRAMS or (
+                len(chosen) >= MIN_QUERY_GRAMS and postings + count > POSTINGS_BUDGET
+            ):
+                break
+            at = positions[gram]
+            if taken.isdisjoint(range(at, at + 3)):
+                chosen.append(gram)
+                taken.update(range(at, at + 3))
+                postings += count
+        # A short query has few disjoint trigrams: let overlapping ones make up the minimum.
+        spare = (gram for _, gram in counts if gram not in chosen)
+        chosen += itertools.islice(spare, max(0, MIN_QUERY_GRAMS - len(chosen)))
+        return chosen
+
+    def _stream(self, query: str, params: Sequence[str]) -> Iterator[tuple[Any, ...]]:
+        yield from self._db.execute(query, params)
+
+    def _fetch(self, query: str) -> list[tuple[Any, ...]]:
+        return self._db.execute(query).fetchall()
+
+    def close(self) -> None:
+        self._db.close()

@@ -1,0 +1,96 @@
+"""Reading PO/POT files: from text, from bytes, or from disk, optionally keeping
+each entry's lines (:class:`~pipeline.po.catalog_file.CatalogFile`)."""
+
+from __future__ import annotations
+
+import copy
+import re
+from pathlib import Path
+
+from pipeline.collector import paused_cycle_collection
+from pipeline.files import FileVersion, read_bytes_if_present
+from pipeline.model import Catalog
+from pipeline.po.block_reader import BlockReader
+from pipeline.po.catalog_file import CatalogFile, KeptLines
+from pipeline.po.syntax import CatalogSyntaxError
+from pipeline.po.writer import entries_said
+
+
+def parse_catalog(
+    text: str, path: str = "<string>", lang: str | None = None, domain: str = ""
+) -> Catalog:
+    """Parse PO text; raises :class:`CatalogSyntaxError` naming ``path`` and line."""
+    with paused_cycle_collection():
+        return _read(BlockReader(path), text, lang, domain)
+
+
+def _read(reader: BlockReader, text: str, lang: str | None, domain: str) -> Catalog:
+    reader.read(text)
+    catalog = Catalog(entries=reader.entries, path=reader.path, lang=lang, domain=domain)
+    if reader.header is not None:
+        catalog.header = reader.header
+    return catalog
+
+
+_CHARSET = re.compile(rb"charset=([^\s\\\"]+)")
+
+
+def _decode_file(data: bytes, path: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        declared = _CHARSET.search(data[:4096])
+        charset = declared.group(1).decode("ascii", "replace") if declared else ""
+        if charset and charset.lower().replace("_", "-") not in ("utf-8", "utf8", "charset"):
+            line = data.count(b"\n", 0, declared.start() if declared else 0) + 1
+            raise CatalogSyntaxError(
+                path,
+                line,
+                f"charset {charset} is not supported; convert the file with "
+                f"'msgconv --to-code=UTF-8'",
+            ) from None
+        line = data.count(b"\n", 0, error.start) + 1
+        raise CatalogSyntaxError(path, line, "invalid UTF-8") from None
+
+
+def parse_catalog_bytes(
+    data: bytes, path: str = "<bytes>", lang: str | None = None, domain: str = ""
+) -> Catalog:
+    """Parse the bytes of a UTF-8 PO/POT file (see :func:`parse_catalog`)."""
+    return parse_catalog(_decode_file(data, path), path, lang, domain)
+
+
+def parse_catalog_file(
+    data: bytes, path: str = "<bytes>", lang: str | None = None, domain: str = ""
+) -> CatalogFile:
+    """Parse the bytes of a PO file like :func:`parse_catalog_bytes`, keeping its entries' lines."""
+    text = _decode_file(data, path)
+    reader = BlockReader(path)
+    reader.blocks = []
+    with paused_cycle_collection():  # keeping the lines copies every entry's fields
+        catalog = _read(reader, text, lang, domain)
+        return CatalogFile(
+            catalog,
+            KeptLines(reader.own_blocks()),
+            header=copy.deepcopy(catalog.header),
+            said=entries_said(catalog),
+        )
+
+
+def read_catalog_file(path: Path, lang: str | None = None, domain: str = "") -> CatalogFile | None:
+    """Read a PO file like :func:`parse_catalog_file`, with its version taken before
+    reading (see :class:`~pipeline.files.FileVersion`); None if there is no file."""
+    path = Path(path)
+    version = FileVersion.of(path)
+    data = read_bytes_if_present(path)
+    if data is None:
+        return None
+    as_read = parse_catalog_file(data, str(path), lang, domain)
+    as_read.version = version
+    return as_read
+
+
+def read_catalog(path: Path, lang: str | None = None, domain: str = "") -> Catalog:
+    """Read a UTF-8 PO/POT file (see :func:`parse_catalog`)."""
+    path = Path(path)
+    return parse_catalog_bytes(path.read_bytes(), str(path), lang, domain)

@@ -1,0 +1,60 @@
+"""What an incremental build remembers, under ``.l10n/``, to skip work whose inputs did not change.
+
+- :class:`RenderMemo`: where the screened catalogs are kept and each output file's fingerprint;
+- :func:`fingerprint` and :func:`folder_digest`: the digests an output is keyed by;
+- :func:`load_screened` / :func:`save_screened`: one language's screened catalogs, pickled.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.files import write_bytes_atomic
+from pipeline.site.choose import Screened
+
+# file name -> (SHA-256 of its bytes, what screening it gave)
+ScreenedFiles = dict[str, tuple[str, Screened]]
+
+
+@dataclass
+class RenderMemo:
+    """What an incremental build keeps between renders, under ``.l10n/``."""
+
+    directory: Path  # each language's screened catalogs (see load_translations)
+    # output file -> "fingerprint size mtime_ns", see OutputFiles
+    outputs: dict[str, str] = field(default_factory=dict)
+
+
+def fingerprint(*inputs: object) -> str:
+    """A digest of everything an output depends on; each input must have a stable ``repr``."""
+    return hashlib.sha256(repr(inputs).encode("utf-8")).hexdigest()
+
+
+def folder_digest(folder: Path) -> str:
+    """The names and bytes of every file under ``folder`` (the page templates and assets)."""
+    files = sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
+    return fingerprint(
+        [
+            (p.relative_to(folder).as_posix(), hashlib.sha256(p.read_bytes()).hexdigest())
+            for p in files
+        ]
+    )
+
+
+def load_screened(cache_file: Path | None, settings: tuple[object, ...]) -> ScreenedFiles:
+    """The screened catalogs kept for these settings; nothing when missing, stale or unreadable."""
+    if cache_file is None:
+        return {}
+    try:
+        kept_settings, kept = pickle.loads(cache_file.read_bytes())
+    except Exception:  # a cache is never worth a failed build: it is simply rebuilt
+        return {}
+    return kept if kept_settings == settings and isinstance(kept, dict) else {}
+
+
+def save_screened(cache_file: Path, settings: tuple[object, ...], kept: ScreenedFiles) -> None:
+    payload = pickle.dumps((settings, kept), protocol=pickle.HIGHEST_PROTOCOL)
+    write_bytes_atomic(cache_file, payload)

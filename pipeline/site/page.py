@@ -1,0 +1,122 @@
+"""A whole page in one language: the body in ``page.html`` with navigation and alternates;
+and the language chooser, ``output/index.html``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import jinja2
+from babel.dates import format_date
+from markupsafe import Markup
+
+from pipeline.config import Config
+from pipeline.site.choose import Choice, Status, Translations, choose_segment
+from pipeline.site.published import Site
+from pipeline.site.render import render_body
+from pipeline.site.ui import ui_callables
+from pipeline.source.documents import Document
+
+
+@dataclass(frozen=True)
+class RenderedPage:
+    lang: str
+    html: str
+    choices: tuple[Choice, ...]  # title, description, blocks and UI strings, in page order
+
+    @property
+    def has_fallback(self) -> bool:
+        return any(c.status is Status.FALLBACK for c in self.choices)
+
+    @property
+    def has_machine(self) -> bool:
+        return any(c.status is Status.MACHINE for c in self.choices)
+
+
+class Navigation:
+    """The list of pages every page of one language shows, rendered once for the language.
+
+    Rendering that list for each page would make a build grow with the square
+    of the number of pages; a page only swaps in its own item, marked current.
+    The items are rendered on first use: a rebuild with nothing to write needs
+    only the labels, for the fingerprint.
+    """
+
+    def __init__(
+        self, env: jinja2.Environment, site: Site, translations: Translations | None
+    ) -> None:
+        self.labels = tuple(choose_segment(translations, d, d.title) for d in site.documents)
+        self._template = env.get_template("nav_item.html")
+        self._site = site
+        self._positions = {d.slug: number for number, d in enumerate(site.documents)}
+        self._items: list[str] = []
+
+    def _item(self, number: int, current: bool) -> str:
+        return self._template.render(
+            slug=self._site.documents[number].slug,
+            label=self.labels[number],
+            current=current,
+            source_language=self._site.source.code,
+        )
+
+    def for_page(self, slug: str) -> Markup:
+        """The rendered items (each autoescaped by its template), ``slug``'s marked current."""
+        if not self._items:
+            self._items = [self._item(number, False) for number in range(len(self.labels))]
+        number = self._positions[slug]
+        before, after = "".join(self._items[:number]), "".join(self._items[number + 1 :])
+        return Markup(before + self._item(number, True) + after)
+
+
+def render_page(
+    env: jinja2.Environment,
+    config: Config,
+    site: Site,
+    document: Document,
+    translations: Translations | None,
+    navigation: Navigation,
+) -> RenderedPage:
+    """One page in one language (the source language when ``translations`` is None),
+    with ``navigation``, the language's page list."""
+    lang = translations.lang if translations is not None else site.source.code
+    language = next(item for item in site.languages if item.code == lang)
+    body = render_body(document, translations, lang)
+    title = choose_segment(translations, document, document.title)
+    description = choose_segment(translations, document, document.description)
+    content_choices = [title, description, *(c for _, c in body.choices)]
+    machine = any(c.status is Status.MACHINE for c in content_choices)
+    ui_seen: list[Choice] = []
+    context = {
+        "lang": lang,
+        "dir": language.direction,
+        "page": document,
+        "title": title,
+        "description": description,
+        "body": body.html,
+        "has_fallback": any(c.status is Status.FALLBACK for c in content_choices),
+        "machine": machine,
+        "updated": format_date(document.updated, "long", locale=lang) if document.updated else "",
+        "updated_iso": document.updated.isoformat() if document.updated else "",
+        "languages": site.languages,
+        "nav": navigation.for_page(document.slug),
+        "canonical": site.url(lang, document.slug),
+        "alternates": [(item.code, site.url(item.code, document.slug)) for item in site.languages],
+        "x_default": site.url(site.source.code, document.slug),
+        "source_language": site.source.code,
+    }
+    template = env.get_template("page.html")
+    html = template.render(**context, **ui_callables(translations, config.ui_domain, ui_seen))
+    return RenderedPage(lang, html, (*content_choices, *ui_seen))
+
+
+def render_chooser(env: jinja2.Environment, config: Config, site: Site) -> str:
+    """``output/index.html``: every published language, named in itself; no JavaScript needed."""
+    first = site.documents[0].slug if site.documents else "index"
+    return env.get_template("index.html").render(
+        languages=site.languages,
+        first=first,
+        codes=[language.code for language in site.languages],
+        source_language=site.source.code,
+        alternates=[(item.code, site.url(item.code, first)) for item in site.languages],
+        x_default=f"{site.base_url}index.html",
+        **ui_callables(None, config.ui_domain),
+    )

@@ -1,0 +1,130 @@
+"""A page's body in one language: each block's chosen text, its values, right-to-left runs.
+
+The Markdown dialect, the blocks that become segments and the placeholder rule
+are the shared ones (:mod:`pipeline.text.markdown`, :mod:`pipeline.segments.blocks`,
+:mod:`pipeline.text.patterns`), so a block is found here exactly as it was extracted.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from babel import Locale
+from babel.numbers import format_currency, format_decimal
+from markdown_it.token import Token
+from markupsafe import Markup
+
+from pipeline.segments.blocks import walk_blocks
+from pipeline.site.choose import Choice, Status, Translations, choose_segment
+from pipeline.source.documents import Document, Value
+from pipeline.text.markdown import markdown
+from pipeline.text.patterns import PLACEHOLDER_FIELD
+
+
+def format_value(value: Value, lang: str) -> str:
+    """A source value in the locale's typography: "20.000 €", "20 000 €"."""
+    if value.currency:
+        pattern = Locale.parse(lang).currency_formats["standard"].pattern
+        # Whole amounts are shown without cents.
+        if value.amount == int(value.amount):
+            pattern = re.sub(r"\.0+", "", pattern.split(";")[0])
+        return format_currency(
+            value.amount, value.currency, format=pattern, locale=lang, currency_digits=False
+        )
+    return format_decimal(value.amount, locale=lang)
+
+
+@dataclass(frozen=True)
+class RenderedBody:
+    html: Markup
+    choices: tuple[tuple[str, Choice], ...]  # (msgid, choice) per block
+
+
+def render_body(document: Document, translations: Translations | None, lang: str) -> RenderedBody:
+    """The page body as HTML, each block in its chosen language."""
+    md = markdown()
+    tokens = md.parse(document.body)
+    choices: list[tuple[str, Choice]] = []
+    for block in walk_blocks(tokens, document.layout):
+        inline = tokens[block.inline]
+        choice = choose_segment(translations, document, block.msgid)
+        choices.append((block.msgid, choice))
+        if choice.text != inline.content:
+            inline.children = md.parseInline(choice.text)[0].children
+        carrier = tokens[block.carrier]
+        if choice.status is Status.FALLBACK:
+            carrier.attrSet("lang", translations.source_language if translations else lang)
+            carrier.attrJoin("class", "untranslated")
+        elif choice.status is Status.MACHINE:
+            carrier.attrJoin("class", "machine")
+        _substitute_values(inline.children or [], document, lang)
+        if _right_to_left(lang):
+            inline.children = isolate_ltr_runs(inline.children or [])
+    html = md.renderer.render(tokens, md.options, {})
+    return RenderedBody(Markup(html), tuple(choices))
+
+
+def _substitute_values(children: list[Any], document: Document, lang: str) -> None:
+    for child in children:
+        if child.type == "text" and "{" in child.content:
+            child.content = PLACEHOLDER_FIELD.sub(
+                lambda m: (
+                    format_value(document.values[m.group(1)], lang)
+                    if m.group(1) in document.values
+                    else m.group(0)
+                ),
+                child.content,
+            )
+
+
+@cache
+def _right_to_left(lang: str) -> bool:
+    return bool(Locale.parse(lang).text_direction == "rtl")
+
+
+# A left-to-right run whose order the bidi algorithm gets wrong inside right-to-left
+# text: numbers, ranges, percentages and codes such as "70–90%", "CD33 / CD123", "IL-6".
+_LTR_RUN = re.compile(
+    r"[0-9A-Za-z\u0370-\u03ff][0-9A-Za-z\u0370-\u03ff.,%\u2010\u2011-]*"
+    r"(?:\s?[\u2013\-/]\s?[0-9A-Za-z\u0370-\u03ff][0-9A-Za-z\u0370-\u03ff.,%\u2010\u2011-]*)*%?"
+)
+_WEAK = re.compile(r"[0-9%\u2013/-]")
+
+
+def isolate_ltr_runs(children: list[Token]) -> list[Token]:
+    """Wrap such runs in ``<bdi dir="ltr">`` so "70–90%" never reads "90%–70".
+
+    Translators need no invisible marks (U+200E) for it; the renderer adds the
+    markup, never the translation, so no translated text becomes HTML.
+    """
+    isolated: list[Token] = []
+    for child in children:
+        if child.type != "text" or not _WEAK.search(child.content):
+            isolated.append(child)
+            continue
+        position = 0
+        for run in _LTR_RUN.finditer(child.content):
+            if not _WEAK.search(run.group()):
+                continue
+            isolated.append(_text_token(child.content[position : run.start()]))
+            isolated.append(_html_token('<bdi dir="ltr">'))
+            isolated.append(_text_token(run.group()))
+            isolated.append(_html_token("</bdi>"))
+            position = run.end()
+        isolated.append(_text_token(child.content[position:]))
+    return [token for token in isolated if token.type != "text" or token.content]
+
+
+def _text_token(text: str) -> Token:
+    token = Token("text", "", 0)
+    token.content = text
+    return token
+
+
+def _html_token(html: str) -> Token:
+    token = Token("html_inline", "", 0)
+    token.content = html
+    return token

@@ -1,0 +1,79 @@
+"""The templates' side: the Jinja environment and the gettext callables for UI strings.
+
+``_``/``gettext``/``pgettext``/``ngettext`` in a template choose each UI string
+with :meth:`~pipeline.site.choose.Translations.choose`, as the page's own text is
+chosen; a translation that breaks the ``%(name)s`` variables falls back to English.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import jinja2
+from markupsafe import Markup, escape
+
+from pipeline.config import Config
+from pipeline.site.choose import Choice, Status, Translations
+
+
+def environment(config: Config) -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(config.templates_path)),
+        autoescape=True,
+        extensions=["jinja2.ext.i18n"],
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+def ui_callables(
+    translations: Translations | None, domain: str, seen: list[Choice] | None = None
+) -> dict[str, Callable[..., Any]]:
+    """``_``/``gettext``/``pgettext``/``ngettext`` for the templates; every choice made is
+    appended to ``seen``."""
+
+    def show(choice: Choice, english: str, variables: dict[str, Any]) -> Markup:
+        text = _interpolate(choice.text, variables)
+        if text is None:  # a translation broke the %(name)s variables
+            choice = Choice(english, Status.FALLBACK, "variables differ from the source")
+            text = _interpolate(english, variables) or escape(english)
+        if seen is not None:
+            seen.append(choice)
+        if choice.status is Status.FALLBACK:
+            assert translations is not None  # the source language never falls back
+            return Markup('<span lang="%s">%s</span>') % (translations.source_language, text)
+        return Markup(text)
+
+    def pgettext(context: str | None, message: str, **variables: Any) -> Markup:
+        choice = (
+            Choice(message, Status.REVIEWED)
+            if translations is None
+            else translations.choose(domain, message, context)
+        )
+        return show(choice, message, variables)
+
+    def gettext(message: str, **variables: Any) -> Markup:
+        return pgettext(None, message, **variables)
+
+    def ngettext(singular: str, plural: str, n: int, **variables: Any) -> Markup:
+        english = singular if n == 1 else plural
+        choice = (
+            Choice(english, Status.REVIEWED)
+            if translations is None
+            else translations.choose_plural(domain, singular, plural, n)
+        )
+        return show(choice, english, {"num": n, **variables})
+
+    return {"_": gettext, "gettext": gettext, "pgettext": pgettext, "ngettext": ngettext}
+
+
+def _interpolate(text: str, variables: dict[str, Any]) -> Markup | None:
+    if not variables:
+        return escape(text)
+    try:
+        return Markup(escape(text) % {k: escape(v) for k, v in variables.items()})
+    except (KeyError, ValueError, TypeError):
+        return None
