@@ -25,6 +25,8 @@ test: $(STAMP) lint
 lint: $(STAMP)
 	$(BIN)/ruff check pipeline tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports
+	$(BIN)/deptry .
 
 ## make check: the publication gate CI runs on the shipped project
 check: $(STAMP)
