@@ -12,7 +12,11 @@ records, for every stage, digests of the inputs each file was made from:
   the memory, so only changed catalogs are synced (``l10n tm rebuild`` still
   rebuilds the memory from all of them);
 - render: each catalog's screened entries by the digest of its bytes, and each
-  output file's fingerprint (see :class:`~pipeline.site.memo.RenderMemo`).
+  output file's fingerprint (see :class:`~pipeline.site.memo.RenderMemo`), kept
+  apart for each output directory: a preview build (``--include-machine``,
+  written to ``preview_dir``) neither reuses nor disturbs what the last build of
+  ``output/`` recorded. The stages before rendering do not depend on the preview
+  and share one record.
 
 A different pipeline (its code or the libraries that shape its output)
 discards the whole record. Deleting ``.l10n/`` or ``output/`` only costs time:
@@ -37,7 +41,7 @@ import markdown_it
 from pipeline import __version__
 from pipeline.catalogs.extract import ui_segments
 from pipeline.catalogs.update import UpdateReport, update_catalogs
-from pipeline.config import Config
+from pipeline.config import Config, ConfigError
 from pipeline.files import write_bytes_atomic
 from pipeline.memory.backends import open_memory
 from pipeline.memory.base import TranslationMemory
@@ -61,6 +65,7 @@ class BuildOutcome:
     site: BuildReport
     remembered: int = 0
     memory_error: str = ""
+    output: Path | None = None  # where the pages went
 
     @property
     def errors(self) -> list[str]:
@@ -87,7 +92,8 @@ class BuildState:
     catalogs: dict[str, str] = field(default_factory=dict)  # see update_catalogs(recorded=)
     memory: str = ""  # the memory the sync records are for
     synced: dict[str, str] = field(default_factory=dict)  # catalog path -> digest when synced
-    outputs: dict[str, str] = field(default_factory=dict)  # see OutputFiles
+    # output directory (project-relative) -> its files' records, see OutputFiles
+    renders: dict[str, dict[str, str]] = field(default_factory=dict)
     # source file -> (digest of its text, its segments); "" -> the UI strings
     sources: dict[str, tuple[str, list[Segment]]] = field(default_factory=dict)
 
@@ -102,7 +108,7 @@ class BuildState:
             state.catalogs = dict(recorded["catalogs"])
             state.memory = str(recorded["memory"])
             state.synced = dict(recorded["synced"])
-            state.outputs = dict(recorded["outputs"])
+            state.renders = {str(k): dict(v) for k, v in recorded["renders"].items()}
         except (OSError, ValueError, KeyError, TypeError):
             # Nothing recorded can be trusted: start over, dropping the caches too.
             shutil.rmtree(state.directory, ignore_errors=True)
@@ -119,11 +125,17 @@ class BuildState:
             "catalogs": self.catalogs,
             "memory": self.memory,
             "synced": self.synced,
-            "outputs": self.outputs,
+            "renders": self.renders,
         }
         write_bytes_atomic(self.directory / "sources.pickle", pickle.dumps(self.sources))
         text = json.dumps(recorded, indent=0, sort_keys=True, ensure_ascii=False) + "\n"
         write_bytes_atomic(self.directory / "state.json", text.encode("utf-8"))
+
+    def render_memo(self, config: Config, output: Path) -> RenderMemo:
+        """What the last render into ``output`` recorded; each output directory has its own."""
+        key = config.relative(output)
+        name = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+        return RenderMemo(self.directory / "render" / name, self.renders.setdefault(key, {}))
 
 
 def read_sources(
@@ -220,13 +232,22 @@ def build(
     include_machine: bool = False,
     languages: Sequence[str] | None = None,
     incremental: bool = True,
+    output: Path | None = None,
 ) -> BuildOutcome:
-    """Extract, update, sync the memory and render; ``incremental`` skips what did not change."""
+    """Extract, update, sync the memory and render; ``incremental`` skips what did not change.
+
+    The pages go to ``output``, by default ``output/``, or ``preview_dir`` for a
+    preview (``include_machine``), which may never write into ``output/``.
+    """
+    target = output if output is not None else config.site_path(include_machine)
+    if include_machine and _overlaps(target, config.output_path):
+        raise ConfigError(f"a preview may not be built into {config.output_dir}/: {target}")
     state = BuildState.load(config) if incremental else None
     updated = update(config, languages, state)
-    memo = RenderMemo(state.directory, state.outputs) if state is not None else None
+    memo = state.render_memo(config, target) if state is not None else None
     site = render_site(
         config,
+        directory=target,
         include_machine=include_machine,
         languages=languages,
         documents=updated.documents,
@@ -235,7 +256,12 @@ def build(
     )
     if state is not None:
         state.save()
-    return BuildOutcome(updated.update, site, updated.remembered, updated.memory_error)
+    return BuildOutcome(updated.update, site, updated.remembered, updated.memory_error, target)
+
+
+def _overlaps(one: Path, other: Path) -> bool:
+    one, other = one.resolve(), other.resolve()
+    return one.is_relative_to(other) or other.is_relative_to(one)
 
 
 def _catalogs_to_sync(

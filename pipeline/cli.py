@@ -76,14 +76,22 @@ def _languages(config: Config, lang: tuple[str, ...]) -> list[str]:
 @click.option(
     "--include-machine",
     is_flag=True,
-    help="Preview build: publish fuzzy (machine) text, marked and noindex.",
+    help="Preview build into preview_dir (never output/): fuzzy (machine) text shown, "
+    "marked, every page noindex.",
+)
+@click.option(
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write the pages here instead of output/ (or preview_dir for a preview).",
 )
 @pass_context
-def build(obj: Context, lang: tuple[str, ...], include_machine: bool) -> None:
+def build(
+    obj: Context, lang: tuple[str, ...], include_machine: bool, output: Path | None
+) -> None:
     """Extract, update the catalogs, and render the site into the output directory."""
     config = obj.config
     outcome = build_stage.build(
-        config, include_machine=include_machine, languages=_languages(config, lang)
+        config, include_machine=include_machine, languages=_languages(config, lang), output=output
     )
     for line in dict.fromkeys(outcome.errors):
         errors.print(f"[red]error:[/] {escape(line)}")
@@ -99,7 +107,7 @@ def build(obj: Context, lang: tuple[str, ...], include_machine: bool) -> None:
         f"Built {outcome.site.pages} pages in {len(outcome.site.published)} languages "
         f"({', '.join(outcome.site.published)}); {written} files written."
     )
-    console.print(f"Pages: {config.relative(config.output_path)}/index.html")
+    console.print(f"Pages: {config.relative(outcome.output or config.output_path)}/index.html")
     if outcome.errors:
         sys.exit(1)
 
@@ -251,11 +259,13 @@ def check(
 )
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option(
-    "--include-machine", is_flag=True, help="Preview fuzzy (machine) text, marked and noindex."
+    "--include-machine",
+    is_flag=True,
+    help="Build and serve the preview (preview_dir): fuzzy (machine) text, marked and noindex.",
 )
 @pass_context
 def serve(obj: Context, host: str, port: int, include_machine: bool) -> None:
-    """Serve output/ for preview; rebuild and reload when source, locales or templates change."""
+    """Serve the site for preview; rebuild and reload when source, locales or templates change."""
     from pipeline.serve import serve as run_serve
 
     run_serve(obj.config, host, port, include_machine=include_machine)

@@ -64,6 +64,7 @@ class Config:
     source_dir: str = "source"
     locales_dir: str = "locales"
     output_dir: str = "output"
+    preview_dir: str = "output-preview"  # where --include-machine builds; never output_dir
     templates_dir: str | None = None  # a site's own templates; the package's by default
     memory: str = ".l10n/memory.sqlite3"  # a path, or a database URL
     glossary: str | None = "glossary.csv"
@@ -91,6 +92,14 @@ class Config:
     @property
     def output_path(self) -> Path:
         return self.root / self.output_dir
+
+    @property
+    def preview_path(self) -> Path:
+        return self.root / self.preview_dir
+
+    def site_path(self, include_machine: bool) -> Path:
+        """Where a build writes its pages: a preview (machine text shown) never goes to output/."""
+        return self.preview_path if include_machine else self.output_path
 
     @property
     def templates_path(self) -> Path:
@@ -160,6 +169,10 @@ def load_config(project: Path | None = None) -> Config:
             raise ConfigError(f"{where}: unknown language code {lang!r}") from None
     if config.source_language in config.languages:
         raise ConfigError(f"{where}: the source language is also listed in languages")
+    preview, output = config.preview_path.resolve(), config.output_path.resolve()
+    if preview.is_relative_to(output) or output.is_relative_to(preview):
+        # A deployed output/ must never carry a preview page.
+        raise ConfigError(f"{where}: preview_dir and output_dir must not contain each other")
     return config
 
 

@@ -1,4 +1,5 @@
-"""``l10n serve``: a preview of ``output/`` on loopback that rebuilds and reloads on change.
+"""``l10n serve``: a preview of ``output/`` on loopback that rebuilds and reloads on change;
+with ``--include-machine``, of the preview build in ``preview_dir`` (never ``output/``).
 
 The reload script is injected into HTML responses here, so it never reaches a
 built file: it polls :data:`VERSION_PATH` and reloads when a rebuild bumped it.
@@ -60,7 +61,7 @@ def watched_paths(config: Config) -> list[Path]:
 
 
 class _PreviewHandler(SimpleHTTPRequestHandler):
-    """Serves ``output/``; HTML pages get the reload script, the version path the build count."""
+    """Serves the built site; HTML pages get the reload script, the version path the build count."""
 
     def __init__(self, *args: Any, preview: Preview, **kwargs: Any) -> None:
         self.preview = preview  # before the base class, which handles the request at once
@@ -116,8 +117,11 @@ def start_preview(
     include_machine: bool = False,
     on_build: Callable[[str], None] = print,
 ) -> Preview:
-    """Build once, then serve ``output/`` and rebuild whenever a watched file changes."""
-    output = config.output_path
+    """Build once, then serve the built site and rebuild whenever a watched file changes.
+
+    The site is ``output/``, or with ``include_machine`` the preview build in ``preview_dir``.
+    """
+    output = config.site_path(include_machine)
     output.mkdir(parents=True, exist_ok=True)
     server = ThreadingHTTPServer((host, port), SimpleHTTPRequestHandler)
     preview = Preview(server, threading.Event())
@@ -147,7 +151,8 @@ def serve(
 ) -> None:
     """Run the preview until interrupted (Ctrl-C)."""
     preview = start_preview(config, host, port, include_machine=include_machine)
-    print(f"Serving {config.output_path} at {preview.url} (Ctrl-C to stop)")
+    served = config.relative(config.site_path(include_machine))
+    print(f"Serving {served}/ at {preview.url} (Ctrl-C to stop)")
     try:
         preview.stop_event.wait()
     except KeyboardInterrupt:

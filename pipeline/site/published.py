@@ -32,6 +32,8 @@ class Site:
     source: Language
     languages: tuple[Language, ...]  # published, source first
     documents: tuple[Document, ...]
+    # A preview build: fuzzy text shown and highlighted, every page noindex, no sitemap.
+    preview: bool = False
 
     def url(self, lang: str, slug: str) -> str:
         return f"{self.base_url}{lang}/{slug}.html"

@@ -85,6 +85,7 @@ class _Output:
 def render_site(
     config: Config,
     *,
+    directory: Path | None = None,
     include_machine: bool = False,
     languages: Sequence[str] | None = None,
     documents: Sequence[Document] | None = None,
@@ -93,7 +94,9 @@ def render_site(
 ) -> BuildReport:
     """Write every published language's pages, the chooser, sitemap, status page and badges.
 
-    ``languages`` limits the target languages this build considers; pages of the
+    The files go to ``directory`` (by default ``output/``). ``include_machine``
+    makes a preview: fuzzy text shown and marked, every page ``noindex``, no
+    sitemap. ``languages`` limits the target languages this build considers; pages of the
     others are left as they are. ``documents`` and ``segments`` (pages' and
     UI's, as extracted) save reading the sources again. With a ``memo``, a page
     whose inputs have the fingerprint recorded when it was written, and which is
@@ -105,14 +108,17 @@ def render_site(
     cache = memo.directory if memo is not None else None
     plans = _plan_languages(config, considered, sources, include_machine, cache, report)
     published = [p for p in plans if p.published]
-    site = _published_site(config, sources.documents, published)
+    site = _published_site(config, sources.documents, published, include_machine)
     report.published = [language.code for language in site.languages]
     output = _Output(
         config,
         environment(config),
         site,
         sources,
-        OutputFiles(config.output_path, memo.outputs if memo is not None else None),
+        OutputFiles(
+            directory if directory is not None else config.output_path,
+            memo.outputs if memo is not None else None,
+        ),
         _site_key(config, site, include_machine),
     )
     for translations in [None, *(p.translations for p in published)]:
@@ -154,7 +160,10 @@ def _plan_languages(
 
 
 def _published_site(
-    config: Config, documents: Sequence[Document], published: Sequence[LanguagePlan]
+    config: Config,
+    documents: Sequence[Document],
+    published: Sequence[LanguagePlan],
+    preview: bool,
 ) -> Site:
     source = Language.of(config.source_language)
     return Site(
@@ -162,6 +171,7 @@ def _published_site(
         source=source,
         languages=(source, *(p.language for p in published)),
         documents=tuple(documents),
+        preview=preview,
     )
 
 
@@ -223,7 +233,8 @@ def _write_site_files(output: _Output, plans: list[LanguagePlan]) -> None:
     files, key = output.files, output.site_key
     if not files.current("index.html", key):
         files.write("index.html", render_chooser(output.env, output.config, output.site), key)
-    if not files.current("sitemap.xml", key):
+    # A preview is never indexed: its pages say noindex and it has no sitemap.
+    if not output.site.preview and not files.current("sitemap.xml", key):
         files.write("sitemap.xml", sitemap(output.site), key)
     _write_assets(output.config, files)
     write_status(output.config, output.env, plans, files, key)
