@@ -12,7 +12,7 @@ from markupsafe import Markup
 from pipeline.config import Config
 from pipeline.site.choose import Choice, Status, Translations, choose_segment
 from pipeline.site.published import Site
-from pipeline.site.render import render_body
+from pipeline.site.render import TITLE_ID, render_body
 from pipeline.site.ui import ui_callables
 from pipeline.source.documents import Document
 
@@ -90,10 +90,12 @@ def render_page(
         "dir": language.direction,
         "page": document,
         "title": title,
+        "title_id": TITLE_ID,
         "description": description,
         "body": body.html,
         "has_fallback": any(c.status is Status.FALLBACK for c in content_choices),
         "machine": machine,
+        "preview": site.preview,
         "updated": format_date(document.updated, "long", locale=lang) if document.updated else "",
         "updated_iso": document.updated.isoformat() if document.updated else "",
         "languages": site.languages,
@@ -118,5 +120,6 @@ def render_chooser(env: jinja2.Environment, config: Config, site: Site) -> str:
         source_language=site.source.code,
         alternates=[(item.code, site.url(item.code, first)) for item in site.languages],
         x_default=f"{site.base_url}index.html",
+        preview=site.preview,
         **ui_callables(None, config.ui_domain),
     )
