@@ -26,7 +26,8 @@ msgstr ""
 "Plural-Forms: {plural}\\n"
 """
 PLURALS = {
-    "ru": "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);",
+    "ru": "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && "
+    "(n%100<10 || n%100>=20) ? 1 : 2);",
     "de": "nplurals=2; plural=(n != 1);",
 }
 
@@ -43,17 +44,20 @@ Hospitalization and clinical monitoring are also significant contributors to the
 """
 MSGIDS = (
     "Cost of Cellular Immunotherapy",
-    "The cost of cellular immunotherapy can vary significantly depending on multiple clinical factors.",
+    "The cost of cellular immunotherapy can vary significantly depending on multiple clinical "
+    "factors.",
     "Hospitalization and clinical monitoring are also significant contributors to the total.",
 )
 RU = (
     "Стоимость клеточной иммунотерапии",
-    "Стоимость клеточной иммунотерапии может существенно различаться в зависимости от многих клинических факторов.",
+    "Стоимость клеточной иммунотерапии может существенно различаться в зависимости от многих "
+    "клинических факторов.",
     "Госпитализация и клиническое наблюдение также вносят значительный вклад в общую сумму.",
 )
 DE = (
     "Kosten der zellulären Immuntherapie",
-    "Die Kosten der zellulären Immuntherapie können je nach klinischen Faktoren erheblich schwanken.",
+    "Die Kosten der zellulären Immuntherapie können je nach klinischen Faktoren erheblich "
+    "schwanken.",
     "",
 )
 
@@ -159,6 +163,30 @@ def test_qa_findings_point_at_catalog_line(tmp_path: Path) -> None:
     assert not [f for f in disabled.findings if f.check in ("language", "unchanged")]
 
 
+# The seed page's long lines, in pieces: the page is built with their exact bytes.
+SEED_THERAPY = (
+    "One of the primary factors affecting cost is the type of therapy used. CAR-T therapy is "
+    "generally the most expensive due to the need for genetic engineering of the patient’s "
+    "T-cells. In contrast, NK cell therapy may be less expensive, although costs can still be "
+    "substantial depending on the level of cell expansion. комбинированные протоколы, "
+    "включающие несколько типов клеточной терапии, как правило, увеличивают общую стоимость, "
+    "но при этом могут обеспечивать более выраженный терапевтический эффект."
+)
+SEED_TRUNCATED = (
+    "While this represents a significant investment, it is important to consider that these "
+    "therapies often provide advanced, targeted treatment options for"
+)
+SEED_REFERENCES = (
+    "- [Nature, 2019](https://www.nature.com/articles/s41586‑018‑0810‑7): "
+    "a personalized vaccine study.\n"
+    "- [](https://www.ncbi.nlm.nih.gov/pmc/articles/PMC6568010/)\n"
+    "- *I could not fetch the full article text directly. "
+    "If you can provide a full title, I can summarize it.*"
+)
+SEED_RUSSIAN_BLOCK = (
+    "Комбинированные протоколы, включающие несколько типов клеточной терапии, как правило, "
+    "увеличивают общую стоимость."
+)
 SEED_PAGE = """\
 ---
 title: Cost of Cellular Immunotherapy
@@ -170,22 +198,27 @@ order: 1
 
 ### Therapy type
 
-One of the primary factors affecting cost is the type of therapy used. CAR-T therapy is generally the most expensive due to the need for genetic engineering of the patient’s T-cells. In contrast, NK cell therapy may be less expensive, although costs can still be substantial depending on the level of cell expansion. комбинированные протоколы, включающие несколько типов клеточной терапии, как правило, увеличивают общую стоимость, но при этом могут обеспечивать более выраженный терапевтический эффект.
+{therapy}
 
 ##### Details
 
-While this represents a significant investment, it is important to consider that these therapies often provide advanced, targeted treatment options for
+{truncated}
 
-- [Nature, 2019](https://www.nature.com/articles/s41586‑018‑0810‑7): a personalized vaccine study.
-- [](https://www.ncbi.nlm.nih.gov/pmc/articles/PMC6568010/)
-- *I could not fetch the full article text directly. If you can provide a full title, I can summarize it.*
+{references}
 
-Комбинированные протоколы, включающие несколько типов клеточной терапии, как правило, увеличивают общую стоимость.
+{russian_block}
 """
 
 
 def source_findings(tmp_path: Path, ignore: str = "") -> list[Finding]:
-    root = make_project(tmp_path, "min_complete = 0", page=SEED_PAGE.format(ignore=ignore))
+    page = SEED_PAGE.format(
+        ignore=ignore,
+        therapy=SEED_THERAPY,
+        truncated=SEED_TRUNCATED,
+        references=SEED_REFERENCES,
+        russian_block=SEED_RUSSIAN_BLOCK,
+    )
+    root = make_project(tmp_path, "min_complete = 0", page=page)
     return run_checks(load_config(root), [], qa=False).findings
 
 

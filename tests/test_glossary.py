@@ -128,10 +128,14 @@ def test_terms_in_prefers_the_longer_of_partly_overlapping_terms(glossary: Gloss
 
 
 def test_terms_in_accepts_plurals_and_title_case(glossary: Glossary) -> None:
-    text = "| Acute Lymphoblastic Leukemia (ALL) | CD19 | 1 infusion | Solid Tumors | cellular therapies |"
+    text = (
+        "| Acute Lymphoblastic Leukemia (ALL) | CD19 | 1 infusion | Solid Tumors"
+        " | cellular therapies |"
+    )
     found = sources(glossary.terms_in(text))
     assert found == [
-        "acute lymphoblastic leukemia", "ALL", "CD19", "infusion", "solid tumor", "cellular therapy",
+        "acute lymphoblastic leukemia", "ALL", "CD19", "infusion", "solid tumor",
+        "cellular therapy",
     ]  # fmt: skip
 
 
@@ -195,14 +199,17 @@ def test_empty_glossary_finds_nothing() -> None:
          "Die Behandlung des Zytokin-Freisetzungssyndroms erfolgt mit IL-6-Inhibitoren."),
         ("cytokine release syndrome", "de", "Symptome eines Zytokinfreisetzungssyndroms"),
         ("cytokine release syndrome", "es",
-         "El síndrome de liberación de citocinas (SLC) es uno de los efectos secundarios más frecuentes."),
+         "El síndrome de liberación de citocinas (SLC) es uno de los efectos secundarios "
+         "más frecuentes."),
         ("cytokine release syndrome", "fr",
-         "Le syndrome de relargage cytokinique (SRC) est l'un des effets indésirables les plus fréquents."),
+         "Le syndrome de relargage cytokinique (SRC) est l'un des effets indésirables "
+         "les plus fréquents."),
         ("cytokine release syndrome", "ar",
          "تُعد متلازمة إطلاق السيتوكين من أكثر الآثار الجانبية شيوعًا."),
         ("cytokine release syndrome", "ar", "بسبب خطر الإصابة بمتلازمة إطلاق السيتوكينات"),
         ("immune effector cell-associated neurotoxicity syndrome", "ru",
-         "признаки синдрома нейротоксичности, ассоциированного с иммунными эффекторными клетками (ICANS)"),
+         "признаки синдрома нейротоксичности, ассоциированного с иммунными эффекторными "
+         "клетками (ICANS)"),
         ("T cell", "ru", "генетическая модификация Т-клеток в лаборатории"),
         ("T cell", "ru", "модифицированные T-клетки"),  # Latin T typed for Cyrillic Т
         ("T cell", "de", "Die T-Zellen werden aus dem Blut des Patienten gewonnen."),
@@ -210,7 +217,8 @@ def test_empty_glossary_finds_nothing() -> None:
         ("T cell", "ar", "وللخلايا التائية المعدلة دور أساسي"),
         ("immune checkpoint", "ru", "повышенная экспрессия белков контрольных точек иммунитета"),
         ("immune checkpoint", "de", "verstärkte Expression von Immuncheckpoint-Proteinen"),
-        ("hematopoietic stem cell", "ru", "перепрограммирование гемопоэтических стволовых клеток (ГСК)"),
+        ("hematopoietic stem cell", "ru",
+         "перепрограммирование гемопоэтических стволовых клеток (ГСК)"),
         ("interferon-gamma", "ru", "выброс интерферона-гамма"),
         ("acute lymphoblastic leukemia", "fr", "la leucémie aigüe lymphoblastique (LAL)"),
         ("diffuse large B-cell lymphoma", "es", "linfoma B difuso de células grandes (LBDCG)"),

@@ -25,7 +25,10 @@ def build(project: Path) -> str:
 
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, dict[str, str]]:
-    """A project whose German catalogs carry every payload; returns (project, build output, where)."""
+    """A project whose German catalogs carry every payload.
+
+    Returns (project, build output, where each payload went).
+    """
     project = copy_project(tmp_path_factory.mktemp("hostile") / "site", with_locales=False)
     build(project)
     config = load_config(project)

@@ -1,4 +1,5 @@
-"""The built site: switcher, hreflang, sitemap, fallback, thresholds, machine text, QA, determinism."""
+"""The built site: switcher, hreflang, sitemap, fallback, thresholds, machine text, QA,
+determinism."""
 
 from __future__ import annotations
 

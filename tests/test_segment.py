@@ -82,7 +82,10 @@ def test_faq_layout_names_questions_and_answers() -> None:
 
 
 def test_explicit_context_only_where_asked() -> None:
-    text = "---\ntitle: T\nslug: t\norder: 1\ncontexts:\n  Low: table cell\n---\n| A |\n|---|\n| Low |\n\nLow\n"
+    text = (
+        "---\ntitle: T\nslug: t\norder: 1\ncontexts:\n  Low: table cell\n---\n"
+        "| A |\n|---|\n| Low |\n\nLow\n"
+    )
     segments = segments_of(text)
     assert {s.msgctxt for s in segments if s.msgid == "Low"} == {"table cell"}
     assert segments[0].msgctxt is None
