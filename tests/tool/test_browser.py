@@ -1,4 +1,4 @@
-"""The built site in a real browser (headless Chromium via Playwright) and the Nu HTML Checker.
+"""A built site in a real browser (headless Chromium via Playwright) and the Nu HTML Checker.
 
 Locally both skip with the reason when Chromium, or Java and npm, are absent;
 under CI (``CI=true``) they fail instead. Nothing here downloads a browser.
@@ -7,10 +7,6 @@ under CI (``CI=true``) they fail instead. Nothing here downloads a browser.
 from __future__ import annotations
 
 import functools
-import json
-import os
-import shutil
-import subprocess
 import threading
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -18,11 +14,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
-from pipeline.cli import main
-from tests.hostile_translations import translate_catalogs
-from tests.projects import REPO, copy_project
+from pipeline.model import Entry
+from tests.html_checker import html_errors, unavailable
+from tests.projects import (
+    REPO,
+    SAMPLE_GLOSSARY,
+    SAMPLE_PAGES,
+    UNTRANSLATED,
+    l10n,
+    make_project,
+    tagged,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -35,38 +38,25 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-sync",
 ]
-VNU_DIR = Path(os.environ.get("L10N_VNU_DIR", Path.home() / ".cache" / "l10n-pipeline" / "vnu"))
-VNU_JAR = VNU_DIR / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 ARTIFACTS = REPO / "test-artifacts"
-UNTRANSLATED = "Additional factors influencing price include:"
-IN_CI = os.environ.get("CI") == "true"
 
 
-def unavailable(reason: str) -> None:
-    if IN_CI:
-        pytest.fail(f"{reason} (required under CI)")
-    pytest.skip(reason)
-
-
-def build(project: Path) -> None:
-    result = CliRunner().invoke(main, ["--project", str(project), "build"], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
+def arabic(domain: str, entry: Entry) -> str | None:
+    return None if entry.msgid == UNTRANSLATED else f"[ar] عربي {entry.msgid}"
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The shipped pages with ru and ar translated (tagged) except one paragraph; the output dir."""
-    project = copy_project(tmp_path_factory.mktemp("browser") / "site", with_locales=False)
-    build(project)
-    for lang, tag in (("ru", "[ru]"), ("ar", "[ar] عربي")):
-        translate_catalogs(
-            project,
-            lang,
-            lambda domain, entry, tag=tag: (
-                None if entry.msgid == UNTRANSLATED else f"{tag} {entry.msgid}"
-            ),
-        )
-    build(project)
+    """The sample pages with ru and ar translated (tagged) except one paragraph, de not at all;
+    the output dir."""
+    project = make_project(
+        tmp_path_factory.mktemp("browser") / "site",
+        SAMPLE_PAGES,
+        ["ru", "ar", "de"],
+        glossary=SAMPLE_GLOSSARY,
+        translations={"ru": tagged("ru"), "ar": arabic},
+    )
+    l10n(project, "build")
     return project / "output"
 
 
@@ -161,29 +151,8 @@ def test_screenshots_of_english_russian_and_arabic(tab: Any, base_url: str) -> N
     tab.wait_for_url("**/en/index.html")
 
 
-def vnu_command() -> list[str]:
-    java = shutil.which("java")
-    if java is None:
-        unavailable("java is not installed (needed by the Nu HTML Checker)")
-    if not VNU_JAR.is_file():
-        npm = shutil.which("npm")
-        if npm is None:
-            unavailable("npm is not installed (needed to install vnu-jar)")
-        VNU_DIR.mkdir(parents=True, exist_ok=True)
-        subprocess.run(
-            [npm, "install", "--no-audit", "--no-fund", "--prefix", str(VNU_DIR), "vnu-jar"],
-            check=True,
-            capture_output=True,
-            timeout=300,
-        )
-    return [str(java), "-jar", str(VNU_JAR), "--errors-only", "--format", "json"]
-
-
 def test_every_page_is_valid_html(site: Path) -> None:
-    command = vnu_command()
-    pages = sorted(str(p) for p in site.rglob("*.html"))
-    assert len(pages) >= 3 * 7 + 2
-    done = subprocess.run([*command, *pages], capture_output=True, text=True, timeout=300)
-    messages = json.loads(done.stderr or '{"messages": []}')["messages"]
-    errors = [f"{m.get('url', '')}:{m.get('lastLine', '')}: {m['message']}" for m in messages]
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) >= 3 * len(SAMPLE_PAGES) + 2
+    errors = html_errors(pages)
     assert errors == [], "\n".join(errors)
