@@ -1,5 +1,6 @@
 """The shipped project as it is committed: it builds, its catalogs are current and valid,
-its pages are valid HTML, and it passes the publication gate CI runs (``l10n check``)."""
+its pages are valid HTML, it passes the publication gate CI runs (``l10n check``), and its
+reviewed catalogs carry sentences over correctly when the source is edited."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 import pytest
 from lxml import html
 
+from bench.sentence_leverage import measure
 from pipeline.config import load_config
 from tests.html_checker import html_errors
 from tests.projects import copy_project, l10n, msgfmt_check
@@ -64,3 +66,18 @@ def test_every_shipped_page_is_valid_html(built: tuple[Path, dict[str, bytes]]) 
     assert len(pages) >= 6 * len(DOMAINS[:-1]) + 2
     errors = html_errors(pages)
     assert errors == [], "\n".join(errors)
+
+
+def test_sentence_leverage_on_the_shipped_catalogs_carries_no_sentence_wrongly(
+    tmp_path: Path,
+) -> None:
+    """The bench's edit script (bench/sentence_leverage.py) on the shipped, reviewed catalogs."""
+    results = measure(copy_project(tmp_path / "p"), per_kind=2)
+    total = results.total
+    assert set(results.edits) == {"word", "added", "removed", "swapped", "typo", "split"}
+    assert total["wrong_carry_overs"] == 0
+    assert total["not_word_for_word"] == 0
+    assert total["unchanged_sentences"] > 0
+    assert total["carried_ours"] == total["unchanged_sentences"]
+    assert total["carried_msgmerge"] == 0
+    assert total["review_words_ours"] < total["review_words_msgmerge"] / 3
