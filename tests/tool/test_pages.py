@@ -1,4 +1,5 @@
-"""The built site: switcher, hreflang, sitemap, fallback, thresholds, machine text, QA, determinism."""
+"""A built site: switcher, hreflang, sitemap, fallback, thresholds, machine text, QA,
+determinism."""
 
 from __future__ import annotations
 
@@ -6,42 +7,45 @@ import re
 import shutil
 import time
 import urllib.request
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from lxml import etree, html
 
-from pipeline.cli import main
-from pipeline.config import load_config
+from pipeline.config import PACKAGE_TEMPLATES, load_config
 from pipeline.model import Entry
 from pipeline.serve import VERSION_PATH, start_preview
 from pipeline.site.choose import Choice, Status
-from tests.hostile_translations import translate_catalogs
-from tests.projects import copy_project, set_publish_minimum
+from tests.projects import (
+    SAMPLE_GLOSSARY,
+    SAMPLE_PAGES,
+    UNTRANSLATED,
+    l10n,
+    make_project,
+    set_publish_minimum,
+    tagged,
+    translate_catalogs,
+)
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 XHTML = "{http://www.w3.org/1999/xhtml}"
-UNTRANSLATED = "Additional factors influencing price include:"
+PAGES = len(SAMPLE_PAGES)
 
 
 def build(project: Path, *args: str) -> str:
-    result = CliRunner().invoke(
-        main, ["--project", str(project), "build", *args], catch_exceptions=False
-    )
-    assert result.exit_code == 0, result.output
-    return result.output
-
-
-def tagged(lang: str) -> Callable[[str, Entry], str | None]:
-    """Translate by tagging: keeps every link, number and placeholder; one entry left out."""
-    return lambda domain, entry: None if entry.msgid == UNTRANSLATED else f"[{lang}] {entry.msgid}"
+    return l10n(project, "build", *args).output
 
 
 @pytest.fixture(scope="module")
 def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    project = copy_project(tmp_path_factory.mktemp("base") / "site", with_locales=False)
+    """The sample site in Russian, German and Arabic, built once with empty catalogs."""
+    project = make_project(
+        tmp_path_factory.mktemp("base") / "site",
+        SAMPLE_PAGES,
+        ["ru", "de", "ar"],
+        settings='base_url = "https://clinic.example/"\n',
+        glossary=SAMPLE_GLOSSARY,
+    )
     build(project)
     return project
 
@@ -80,7 +84,7 @@ def test_switcher_hreflang_canonical_and_sitemap_agree(project: Path) -> None:
     # The page list is rendered once per language; each page marks only itself.
     for slug in ("cost", "index"):
         pages = page(project, "ru", slug).xpath("//nav[@class='pages']//a")
-        assert len(pages) == 7 and all(a.text_content().startswith("[ru] ") for a in pages)
+        assert len(pages) == PAGES and all(a.text_content().startswith("[ru] ") for a in pages)
         assert [a.get("href") for a in pages if a.get("aria-current")] == [f"{slug}.html"]
     base_url = "https://clinic.example/"
     assert root.xpath("//link[@rel='canonical']/@href") == [f"{base_url}ru/cost.html"]
@@ -95,7 +99,7 @@ def test_switcher_hreflang_canonical_and_sitemap_agree(project: Path) -> None:
     }
     sitemap = etree.parse(str(project / "output" / "sitemap.xml")).getroot()
     urls = sitemap.findall(f"{SITEMAP}url")
-    assert len(urls) == 7 * 3
+    assert len(urls) == PAGES * 3
     locs = [u.findtext(f"{SITEMAP}loc") for u in urls]
     assert f"{base_url}ar/cost.html" in locs and not any("/de/" in loc for loc in locs)
     for url in urls:
@@ -202,9 +206,7 @@ def test_builds_are_deterministic_and_a_rebuild_writes_nothing(
 
 
 def test_stylesheet_uses_logical_properties_only() -> None:
-    css = (
-        Path(__file__).parent.parent / "pipeline" / "templates" / "assets" / "site.css"
-    ).read_text()
+    css = (PACKAGE_TEMPLATES / "assets" / "site.css").read_text()
     css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)  # comments may say "right-to-left"
     for physical in ("left", "right"):
         assert f"-{physical}" not in css and f": {physical}" not in css, physical

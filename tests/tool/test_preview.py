@@ -8,7 +8,6 @@ built without it, and nothing in it names the preview's pages.
 
 from __future__ import annotations
 
-import re
 import shutil
 import urllib.request
 from pathlib import Path
@@ -17,27 +16,27 @@ from lxml import html
 
 from pipeline.config import load_config
 from pipeline.serve import start_preview
-from tests.hostile_translations import translate_catalogs
-from tests.projects import copy_project, l10n
+from tests.projects import (
+    SAMPLE_GLOSSARY,
+    SAMPLE_PAGES,
+    l10n,
+    make_project,
+    tagged,
+    translate_catalogs,
+)
 
 MACHINE = "[it]"
 
 
 def preview_project(target: Path) -> Path:
-    """The shipped project with Italian added, every Italian entry a fuzzy (machine) proposal."""
-    project = copy_project(target)
-    pyproject = project / "pyproject.toml"
-    pyproject.write_text(
-        re.sub(
-            r'^languages = \[(.*)\]$',
-            r'languages = [\1, "it"]',
-            pyproject.read_text("utf-8"),
-            count=1,
-            flags=re.M,
-        ),
-        "utf-8",
+    """The sample site in German, reviewed, and Italian, every entry a fuzzy (machine) proposal."""
+    project = make_project(
+        target,
+        SAMPLE_PAGES,
+        ["de", "it"],
+        glossary=SAMPLE_GLOSSARY,
+        translations={"de": tagged("de", leave_out="")},
     )
-    l10n(project, "init", "it")
     translate_catalogs(
         project, "it", lambda domain, entry: f"{MACHINE} {entry.msgid}", fuzzy=lambda d, e: True
     )
@@ -116,7 +115,7 @@ def test_the_preview_has_the_machine_pages_noindex_and_the_site_never_names_them
 
 
 def test_a_preview_may_not_be_built_into_output(tmp_path: Path) -> None:
-    project = copy_project(tmp_path / "site")
+    project = make_project(tmp_path / "site", SAMPLE_PAGES, ["de"])
     into_output = ("--include-machine", "--output", str(project / "output"))
     refused = l10n(project, "build", *into_output, code=2)
     assert "a preview may not be built into output/" in " ".join(refused.output.split())
@@ -128,9 +127,7 @@ def test_a_preview_may_not_be_built_into_output(tmp_path: Path) -> None:
 
     pyproject = project / "pyproject.toml"
     pyproject.write_text(
-        pyproject.read_text("utf-8").replace(
-            'output_dir = "output"\n', 'output_dir = "output"\npreview_dir = "output/preview"\n'
-        ),
+        pyproject.read_text("utf-8") + 'output_dir = "output"\npreview_dir = "output/preview"\n',
         "utf-8",
     )
     refused = l10n(project, "build", code=2)

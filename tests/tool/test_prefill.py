@@ -19,7 +19,7 @@ from pipeline.model import OriginKind
 from pipeline.po.reader import read_catalog
 from pipeline.po.writer import format_entry, write_catalog
 from tests.libretranslate_server import ServerHandle
-from tests.projects import copy_project, l10n, msgfmt_check
+from tests.projects import l10n, make_project, msgfmt_check
 
 SOURCE = """---
 title: Cost of Cellular Immunotherapy
@@ -32,19 +32,28 @@ Cytokines such as IL-6, IL-2, and IFN-γ are measured regularly.
 
 See [the trial](https://www.nejm.org/doi/full/10.1056/NEJMoa1707447) for details.
 """
+# Do-not-translate names the machine must return as they are, and terms with approved forms.
+GLOSSARY = """\
+term,dnt,de,fr,note
+multiple myeloma,,multiples Myelom,myélome multiple,
+cytokine,,Zytokin,cytokine,
+IL-6,,IL-6,IL-6,
+IL-2,,IL-2,IL-2,
+IFN-γ,,IFN-γ,IFN-γ,
+CAR-T,yes,,,
+BCMA,yes,,,
+"""
 
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    root = tmp_path / "site"
-    (root / "source").mkdir(parents=True)
-    (root / "source" / "cost.md").write_text(SOURCE)
-    (root / "pyproject.toml").write_text(
-        '[tool.l10n]\nlanguages = ["de", "fr"]\nglossary = "glossary.csv"\n'
-        "[tool.l10n.machine]\ntimeout = 2.0\nretries = 2\nbackoff = 0.05\n"
+    root = make_project(
+        tmp_path / "site",
+        {"cost": SOURCE},
+        ["de", "fr"],
+        settings="[tool.l10n.machine]\ntimeout = 2.0\nretries = 2\nbackoff = 0.05\n",
+        glossary=GLOSSARY,
     )
-    copy_project(tmp_path / "shipped")
-    (root / "glossary.csv").write_bytes((tmp_path / "shipped" / "glossary.csv").read_bytes())
     l10n(root, "update")
     return root
 
