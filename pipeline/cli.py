@@ -17,8 +17,9 @@ from pipeline.config import Config, ConfigError, load_config
 from pipeline.memory.base import TranslationMemory
 from pipeline.model import PipelineError
 
-console = Console(stderr=False, highlight=False)
-errors = Console(stderr=True, highlight=False)
+# soft_wrap: a line is never cut at the console width, so a CI log keeps URLs and paths whole.
+console = Console(highlight=False, soft_wrap=True)
+errors = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 class Context:
@@ -129,25 +130,29 @@ def update(obj: Context) -> None:
 @click.argument("lang")
 @pass_context
 def init(obj: Context, lang: str) -> None:
-    """Add a language: create its catalogs from the templates.
+    """Add a language: list it in ``languages`` of ``[tool.l10n]`` and create its catalogs.
 
-    Add the code to ``languages`` in ``[tool.l10n]`` as well, so that builds and checks include it.
+    pyproject.toml keeps its comments and layout; existing catalogs are left alone.
     """
-    from babel import Locale, UnknownLocaleError
-
     from pipeline.catalogs.update import init_language
+    from pipeline.config import add_language
+    from pipeline.text.languages import LanguageCodeError, parse_language_code
 
     config = obj.config
     try:
-        Locale.parse(lang)
-    except (UnknownLocaleError, ValueError):
-        errors.print(f"[red]error:[/] unknown language code {lang!r}")
+        code = parse_language_code(lang)
+    except LanguageCodeError as error:
+        errors.print(f"[red]error:[/] {escape(str(error))}")
         sys.exit(2)
-    created = init_language(config, lang, build_stage.extract(config))
-    where = config.relative(config.locales_path / lang)
-    console.print(f"{lang}: {len(created)} catalogs created under {where}")
-    if lang not in config.languages:
-        console.print(escape(f'Add "{lang}" to languages in [tool.l10n] of pyproject.toml.'))
+    if code == config.source_language:
+        errors.print(f"[red]error:[/] {code} is the source language")
+        sys.exit(2)
+    segments = build_stage.extract(config)  # a broken source stops here, before any change
+    done = "added to" if add_language(config, code) else "already in"
+    console.print(f"{code}: {done} languages in [tool.l10n] of pyproject.toml", markup=False)
+    created = init_language(config, code, segments)
+    where = config.relative(config.locales_path / code)
+    console.print(f"{code}: {len(created)} catalogs created under {where}")
 
 
 @main.command()
