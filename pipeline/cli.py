@@ -44,11 +44,17 @@ class Commands(click.Group):
         try:
             return super().invoke(ctx)
         except ConfigError as error:
-            errors.print(f"[red]error:[/] {escape(str(error))}")
+            _print_errors(error)
             sys.exit(2)
         except (PipelineError, OSError) as error:
-            errors.print(f"[red]error:[/] {escape(str(error))}")
+            _print_errors(error)
             sys.exit(1)
+
+
+def _print_errors(error: Exception) -> None:
+    """One ``error:`` line per problem: an error may list several (every broken source page)."""
+    for line in str(error).splitlines() or [""]:
+        errors.print(f"[red]error:[/] {escape(line)}")
 
 
 @click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
