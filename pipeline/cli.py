@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -128,6 +129,14 @@ def update(obj: Context) -> None:
                 f"{path}: {result.kept} kept, {result.fuzzy} fuzzy, {result.new} new, "
                 f"{result.obsolete} obsolete"
             )
+    for summary in report.by_language(config, config.languages):
+        settled = f"; proposal comments removed from {summary.settled}" if summary.settled else ""
+        unreadable = f"; {summary.unreadable} unreadable" if summary.unreadable else ""
+        console.print(
+            f"{summary.lang}: {summary.catalogs} catalogs, {summary.written} written: "
+            f"{summary.kept} kept, {summary.fuzzy} fuzzy, {summary.new} new, "
+            f"{summary.obsolete} obsolete{settled}{unreadable}"
+        )
     console.print(f"{len(report.written)} files written.")
     sys.exit(1 if report.errors else 0)
 
@@ -203,23 +212,10 @@ def prefill(
         )
     for line in report.errors + report.failures:
         errors.print(f"[red]error:[/] {escape(line)}")
-    engine_name = translator.name if translator else "none"
+    engine_name = translator.name if translator else "no engine (--no-machine)"
     for summary in report.languages:
-        if dry_run:
-            chars = sum(summary.pending.values())
-            console.print(
-                f"{summary.lang}: {summary.from_memory} from memory; would send "
-                f"{len(summary.pending)} texts, {chars} characters to {engine_name}"
-            )
-            for text in summary.pending:
-                console.print(f"  {escape(text[:100])}", highlight=False)
-        else:
-            console.print(
-                f"{summary.lang}: {summary.from_memory} from memory, "
-                f"{summary.accepted} accepted in context, "
-                f"{summary.from_machine} by machine ({engine_name}), {summary.failed} failed, "
-                f"{summary.chars_sent} characters sent"
-            )
+        for line in summary.lines(engine_name, dry_run):
+            console.print(line, markup=False)
     sys.exit(report.exit_code)
 
 
@@ -357,12 +353,29 @@ def tm_migrate(obj: Context, target: str) -> None:
 
 
 @tm.command("stats")
+@click.option(
+    "--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+    show_default=True,
+)  # fmt: skip
 @pass_context
-def tm_stats(obj: Context) -> None:
-    """Counts of units by level and origin."""
-    with _memory(obj.config.memory_location) as memory:
-        for name, count in sorted(memory.stats().items()):
-            console.print(f"{name}: {count}")
+def tm_stats(obj: Context, output_format: str) -> None:
+    """Units per language pair, level and origin."""
+    from pipeline.checks.report import plain_table
+    from pipeline.memory.stats import MemoryStats, empty_memory_note
+
+    location = obj.config.memory_location
+    created_now = "://" not in location and not Path(location).exists()
+    with _memory(location) as memory:
+        stats = MemoryStats.of(memory)
+    if output_format == "json":
+        click.echo(json.dumps(stats.to_json(), ensure_ascii=False, indent=2))
+        return
+    if stats.counts:
+        for line in plain_table(*stats.table(), right=range(2, len(stats.table()[0]))):
+            console.print(line, markup=False)
+    console.print(f"{stats.units} units, {stats.texts} source texts", markup=False)
+    if not stats.units:
+        console.print(empty_memory_note(created_now), markup=False)
 
 
 @main.group()

@@ -25,6 +25,7 @@ class MergeResult:
     fuzzy: int = 0
     new: int = 0
     obsolete: int = 0
+    settled: int = 0  # reviewed entries whose proposal comments were removed
 
 
 # Called for each entry whose msgid is new to the catalog, with the old entry it

@@ -223,7 +223,7 @@ def _catalog_checks(
     file = config.relative(item.path)
     template = templates.get(item.domain)
     if item.catalog is None:
-        if template is None:
+        if template is None or item.path.exists():  # one that exists is a syntax finding
             return []
         return [
             Finding(
