@@ -39,7 +39,7 @@ from pipeline.model import (
     MatchKind,
     Origin,
     OriginKind,
-    machine_comment,
+    is_proposal_comment,
     suggestion_comments,
 )
 from pipeline.po.catalog_file import CatalogFile
@@ -102,9 +102,7 @@ def apply_match(entry: Entry, match: Match, accept: bool = False) -> None:
         raise ValueError(f"refusing to overwrite the translation of {entry.msgid[:40]!r}")
     entry.msgstr = match.target
     entry.translator_comments = [
-        c
-        for c in entry.translator_comments
-        if not c.startswith(("suggestion:", machine_comment("")[:-1]))
+        c for c in entry.translator_comments if not is_proposal_comment(c)
     ] + suggestion_comments(match)
     entry.fuzzy = not accept
 
