@@ -162,7 +162,9 @@ def test_check_lists_the_entries_that_keep_a_gate_closed(project: Path) -> None:
     document = json.loads(l10n(project, "check", "--format", "json", "--no-source", code=1).output)
     assert document["version"] == 1
     french = {
-        (e["file"], e["line"], e["state"], e["msgid"]) for e in document["left"] if e["lang"] == "fr"
+        (e["file"], e["line"], e["state"], e["msgid"])
+        for e in document["left"]
+        if e["lang"] == "fr"
     }
     assert french == expected
     assert all(set(e) == {"lang", "domain", "file", "line", "state", "msgid", "words"}

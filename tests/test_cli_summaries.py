@@ -40,7 +40,10 @@ MEMORY_PROPOSAL = [
     "suggestion: sentences 71% from sentences:reviewed, 2026-11-27",
     "suggestion: fuzzy 92% from human, 2026-11-27 (sentence 2)",
 ]
-MACHINE_PROPOSAL = ["machine translation (libre)", "suggestion: machine 100% from mt:libre, 2026-11-27"]
+MACHINE_PROPOSAL = [
+    "machine translation (libre)",
+    "suggestion: machine 100% from mt:libre, 2026-11-27",
+]
 
 
 def test_a_reviewed_entry_loses_the_pipelines_proposal_comments_and_keeps_the_translators(
@@ -153,7 +156,9 @@ def test_tm_stats_counts_units_per_language_pair_level_and_origin(project: Path)
 
 def document_count(document: dict[str, list[dict[str, str]]], lang: str, level: str) -> int:
     return sum(
-        int(c["units"]) for c in document["counts"] if c["target_lang"] == lang and c["level"] == level
+        int(c["units"])
+        for c in document["counts"]
+        if c["target_lang"] == lang and c["level"] == level
     )
 
 
@@ -163,7 +168,9 @@ def test_prefill_without_network_says_the_engine_failed_and_counts_it(project: P
         port = probe.getsockname()[1]
     french = load_config(project).catalog_path("fr", "faq").parent
     empty = sum(
-        not e.msgstr and not e.is_header for p in french.glob("*.po") for e in read_catalog(p).entries
+        not e.msgstr and not e.is_header
+        for p in french.glob("*.po")
+        for e in read_catalog(p).entries
     )
     result = l10n(project, "prefill", "--lang", "fr", "--engine", "libre", "--engine-url",
                   f"http://127.0.0.1:{port}/", code=1).output  # fmt: skip
@@ -205,7 +212,8 @@ def test_serve_rebuilds_once_per_edit(project: Path) -> None:
         assert rebuilds(1, 60) == 1, lines
         faq = project / "source" / "faq.md"
         for number, question in enumerate(("Is CAR-T safe for me?", "Is CAR-T safe for you?"), 2):
-            faq.write_text(re.sub(r"Is CAR-T (therapy|safe) [^?]*\?", question, faq.read_text(), 1))
+            asked = re.sub(r"Is CAR-T (therapy|safe) [^?]*\?", question, faq.read_text(), count=1)
+            faq.write_text(asked)
             assert rebuilds(number, 30) == number, lines
             time.sleep(3)  # time enough for a second rebuild, caused by the first one's writes
             assert rebuilds(number, 0) == number, lines
@@ -230,4 +238,3 @@ def test_a_busy_port_is_one_line_that_suggests_another(project: Path) -> None:
         f"error: port {port} on 127.0.0.1 is in use (another preview?): "
         f"choose another with --port, e.g. --port {port + 1}"
     ]
-

@@ -60,7 +60,6 @@ class LanguageSummary:
     # ("" when nothing would: all numbers, codes or do-not-translate terms)
     pending: dict[str, str] = field(default_factory=dict)
 
-
     def lines(self, engine: str, dry_run: bool) -> list[str]:
         """The language's summary for ``l10n prefill``, and in a dry run what would be sent."""
         if dry_run:
@@ -162,8 +161,7 @@ def prefill(
         waiting = _fill_from_memory(config, memory, lang, fillings, summary, dry_run)
         if dry_run:
             summary.pending = {
-                text: translator.as_sent(text) if translator is not None else ""
-                for text in waiting
+                text: translator.as_sent(text) if translator is not None else "" for text in waiting
             }
             continue
         if translator is not None and waiting:
