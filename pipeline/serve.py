@@ -137,8 +137,9 @@ class _Contents:
 
     def changed(self, paths: set[Path]) -> set[Path]:
         """The paths whose content differs from what the last build saw; now recorded as seen."""
-        changed = {path for path in paths if self.seen.get(path) != _content(path)}
-        self.seen.update((path, _content(path)) for path in changed)
+        now = {path: _content(path) for path in paths}
+        changed = {path for path, content in now.items() if self.seen.get(path) != content}
+        self.seen.update(now)
         return changed
 
     def written(self, paths: list[Path]) -> None:
