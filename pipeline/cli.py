@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -17,8 +18,9 @@ from pipeline.config import Config, ConfigError, load_config
 from pipeline.memory.base import TranslationMemory
 from pipeline.model import PipelineError
 
-console = Console(stderr=False, highlight=False)
-errors = Console(stderr=True, highlight=False)
+# soft_wrap: a line is never cut at the console width, so a CI log keeps URLs and paths whole.
+console = Console(highlight=False, soft_wrap=True)
+errors = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 class Context:
@@ -43,11 +45,17 @@ class Commands(click.Group):
         try:
             return super().invoke(ctx)
         except ConfigError as error:
-            errors.print(f"[red]error:[/] {escape(str(error))}")
+            _print_errors(error)
             sys.exit(2)
         except (PipelineError, OSError) as error:
-            errors.print(f"[red]error:[/] {escape(str(error))}")
+            _print_errors(error)
             sys.exit(1)
+
+
+def _print_errors(error: Exception) -> None:
+    """One ``error:`` line per problem: an error may list several (every broken source page)."""
+    for line in str(error).splitlines() or [""]:
+        errors.print(f"[red]error:[/] {escape(line)}")
 
 
 @click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
@@ -129,6 +137,14 @@ def update(obj: Context) -> None:
                 f"{path}: {result.kept} kept, {result.fuzzy} fuzzy, {result.new} new, "
                 f"{result.obsolete} obsolete"
             )
+    for summary in report.by_language(config, config.languages):
+        settled = f"; proposal comments removed from {summary.settled}" if summary.settled else ""
+        unreadable = f"; {summary.unreadable} unreadable" if summary.unreadable else ""
+        console.print(
+            f"{summary.lang}: {summary.catalogs} catalogs, {summary.written} written: "
+            f"{summary.kept} kept, {summary.fuzzy} fuzzy, {summary.new} new, "
+            f"{summary.obsolete} obsolete{settled}{unreadable}"
+        )
     console.print(f"{len(report.written)} files written.")
     sys.exit(1 if report.errors else 0)
 
@@ -137,25 +153,29 @@ def update(obj: Context) -> None:
 @click.argument("lang")
 @pass_context
 def init(obj: Context, lang: str) -> None:
-    """Add a language: create its catalogs from the templates.
+    """Add a language: list it in ``languages`` of ``[tool.l10n]`` and create its catalogs.
 
-    Add the code to ``languages`` in ``[tool.l10n]`` as well, so that builds and checks include it.
+    pyproject.toml keeps its comments and layout; existing catalogs are left alone.
     """
-    from babel import Locale, UnknownLocaleError
-
     from pipeline.catalogs.update import init_language
+    from pipeline.config import add_language
+    from pipeline.text.languages import LanguageCodeError, parse_language_code
 
     config = obj.config
     try:
-        Locale.parse(lang)
-    except (UnknownLocaleError, ValueError):
-        errors.print(f"[red]error:[/] unknown language code {lang!r}")
+        code = parse_language_code(lang)
+    except LanguageCodeError as error:
+        errors.print(f"[red]error:[/] {escape(str(error))}")
         sys.exit(2)
-    created = init_language(config, lang, build_stage.extract(config))
-    where = config.relative(config.locales_path / lang)
-    console.print(f"{lang}: {len(created)} catalogs created under {where}")
-    if lang not in config.languages:
-        console.print(escape(f'Add "{lang}" to languages in [tool.l10n] of pyproject.toml.'))
+    if code == config.source_language:
+        errors.print(f"[red]error:[/] {code} is the source language")
+        sys.exit(2)
+    segments = build_stage.extract(config)  # a broken source stops here, before any change
+    done = "added to" if add_language(config, code) else "already in"
+    console.print(f"{code}: {done} languages in [tool.l10n] of pyproject.toml", markup=False)
+    created = init_language(config, code, segments)
+    where = config.relative(config.locales_path / code)
+    console.print(f"{code}: {len(created)} catalogs created under {where}")
 
 
 @main.command()
@@ -200,23 +220,10 @@ def prefill(
         )
     for line in report.errors + report.failures:
         errors.print(f"[red]error:[/] {escape(line)}")
-    engine_name = translator.name if translator else "none"
+    engine_name = translator.name if translator else "no engine (--no-machine)"
     for summary in report.languages:
-        if dry_run:
-            chars = sum(summary.pending.values())
-            console.print(
-                f"{summary.lang}: {summary.from_memory} from memory; would send "
-                f"{len(summary.pending)} texts, {chars} characters to {engine_name}"
-            )
-            for text in summary.pending:
-                console.print(f"  {escape(text[:100])}", highlight=False)
-        else:
-            console.print(
-                f"{summary.lang}: {summary.from_memory} from memory, "
-                f"{summary.accepted} accepted in context, "
-                f"{summary.from_machine} by machine ({engine_name}), {summary.failed} failed, "
-                f"{summary.chars_sent} characters sent"
-            )
+        for line in summary.lines(engine_name, dry_run):
+            console.print(line, markup=False)
     sys.exit(report.exit_code)
 
 
@@ -356,12 +363,29 @@ def tm_migrate(obj: Context, target: str) -> None:
 
 
 @tm.command("stats")
+@click.option(
+    "--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+    show_default=True,
+)  # fmt: skip
 @pass_context
-def tm_stats(obj: Context) -> None:
-    """Counts of units by level and origin."""
-    with _memory(obj.config.memory_location) as memory:
-        for name, count in sorted(memory.stats().items()):
-            console.print(f"{name}: {count}")
+def tm_stats(obj: Context, output_format: str) -> None:
+    """Units per language pair, level and origin."""
+    from pipeline.checks.report import plain_table
+    from pipeline.memory.stats import MemoryStats, empty_memory_note
+
+    location = obj.config.memory_location
+    created_now = "://" not in location and not Path(location).exists()
+    with _memory(location) as memory:
+        stats = MemoryStats.of(memory)
+    if output_format == "json":
+        click.echo(json.dumps(stats.to_json(), ensure_ascii=False, indent=2))
+        return
+    if stats.counts:
+        for line in plain_table(*stats.table(), right=range(2, len(stats.table()[0]))):
+            console.print(line, markup=False)
+    console.print(f"{stats.units} units, {stats.texts} source texts", markup=False)
+    if not stats.units:
+        console.print(empty_memory_note(created_now), markup=False)
 
 
 @main.group()

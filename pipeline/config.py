@@ -8,8 +8,11 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+import tomlkit
 from babel import Locale, UnknownLocaleError
+from tomlkit.exceptions import TOMLKitError
 
+from pipeline.files import FileVersion, read_bytes_if_present, write_text_atomic
 from pipeline.model import PipelineError
 
 PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
@@ -174,6 +177,37 @@ def load_config(project: Path | None = None) -> Config:
         # A deployed output/ must never carry a preview page.
         raise ConfigError(f"{where}: preview_dir and output_dir must not contain each other")
     return config
+
+
+def add_language(config: Config, lang: str) -> bool:
+    """Add ``lang`` to ``languages`` in the project's ``[tool.l10n]``; False if it is there.
+
+    The file is edited, not rewritten: its comments, layout and every other
+    table stay as they are. ``lang`` must already be a valid code.
+    """
+    path = config.root / "pyproject.toml"
+    version = FileVersion.of(path)
+    data = read_bytes_if_present(path)
+    if data is None:
+        raise ConfigError(f"{path}: not found")
+    try:
+        document = tomlkit.parse(data.decode("utf-8"))
+        table = document["tool"]["l10n"]
+    except (TOMLKitError, UnicodeDecodeError, KeyError) as error:
+        raise ConfigError(f"{path}: {error}") from None
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.l10n] must be a table")
+    languages = table.get("languages")
+    if languages is None:
+        table["languages"] = tomlkit.array()
+        languages = table["languages"]
+    if not isinstance(languages, list):
+        raise ConfigError(f"{path}: [tool.l10n] languages must be a list")
+    if lang in languages:
+        return False
+    languages.append(lang)
+    write_text_atomic(path, tomlkit.dumps(document), version)
+    return True
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

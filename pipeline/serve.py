@@ -7,6 +7,8 @@ built file: it polls :data:`VERSION_PATH` and reloads when a rebuild bumped it.
 
 from __future__ import annotations
 
+import errno
+import hashlib
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,6 +21,7 @@ import watchfiles
 
 from pipeline.build import build
 from pipeline.config import Config
+from pipeline.model import PipelineError
 
 VERSION_PATH = "/__l10n__/version"
 RELOAD_SCRIPT = (
@@ -95,18 +98,63 @@ class _PreviewHandler(SimpleHTTPRequestHandler):
 
 def _rebuild(
     config: Config, preview: Preview, include_machine: bool, on_build: Callable[[str], None]
-) -> None:
+) -> list[Path]:
+    """Build; return the files the build wrote under the watched folders (catalogs, templates)."""
     try:
         outcome = build(config, include_machine=include_machine)
     except Exception as error:  # keep serving the last good build; say what broke
         preview.last_error = str(error)
-        on_build(f"build failed: {error}")
-        return
+        for line in str(error).splitlines():
+            on_build(f"build failed: {line}")
+        return []
     preview.last_error = ""
     preview.version += 1
-    for line in outcome.errors + outcome.site.notes:
+    for line in dict.fromkeys(outcome.errors + outcome.site.notes):
         on_build(f"warning: {line}")
     on_build(f"rebuilt: {len(outcome.site.written)} files written (version {preview.version})")
+    return outcome.update.written
+
+
+_ABSENT = "absent"
+
+
+def _content(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return _ABSENT
+
+
+@dataclass
+class _Contents:
+    """What each watched file held when the last build saw or wrote it.
+
+    A change event is a reason to build only if the file now holds something
+    else: the build's own writes to the catalogs and templates, and a second
+    event for an edit already built, are not.
+    """
+
+    seen: dict[Path, str] = field(default_factory=dict)
+
+    def changed(self, paths: set[Path]) -> set[Path]:
+        """The paths whose content differs from what the last build saw; now recorded as seen."""
+        now = {path: _content(path) for path in paths}
+        changed = {path for path, content in now.items() if self.seen.get(path) != content}
+        self.seen.update(now)
+        return changed
+
+    def written(self, paths: list[Path]) -> None:
+        self.seen.update((Path(path).resolve(), _content(Path(path))) for path in paths)
+
+
+class _SourceFilter(watchfiles.DefaultFilter):
+    """Editors' and our own temporary files are no change (``.name.XXXX.tmp``)."""
+
+    def __call__(self, change: watchfiles.Change, path: str) -> bool:
+        name = Path(path).name
+        if name.startswith(".") and name.endswith(".tmp"):
+            return False
+        return super().__call__(change, path)
 
 
 def start_preview(
@@ -123,18 +171,24 @@ def start_preview(
     """
     output = config.site_path(include_machine)
     output.mkdir(parents=True, exist_ok=True)
-    server = ThreadingHTTPServer((host, port), SimpleHTTPRequestHandler)
+    server = _listen(host, port)
     preview = Preview(server, threading.Event())
     server.RequestHandlerClass = partial(_PreviewHandler, directory=str(output), preview=preview)
+    contents = _Contents()
 
     def rebuild() -> None:
-        _rebuild(config, preview, include_machine, on_build)
+        contents.written(_rebuild(config, preview, include_machine, on_build))
 
     def watch() -> None:
-        for _changes in watchfiles.watch(
-            *watched_paths(config), stop_event=preview.stop_event, debounce=300, rust_timeout=500
+        for changes in watchfiles.watch(
+            *watched_paths(config),
+            watch_filter=_SourceFilter(),
+            stop_event=preview.stop_event,
+            debounce=300,
+            rust_timeout=500,
         ):
-            rebuild()
+            if contents.changed({Path(path).resolve() for _change, path in changes}):
+                rebuild()
 
     rebuild()
     preview.threads = [
@@ -144,6 +198,19 @@ def start_preview(
     for thread in preview.threads:
         thread.start()
     return preview
+
+
+def _listen(host: str, port: int) -> ThreadingHTTPServer:
+    """The server bound to ``host:port``, or one line saying why it cannot be."""
+    try:
+        return ThreadingHTTPServer((host, port), SimpleHTTPRequestHandler)
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            raise PipelineError(
+                f"port {port} on {host} is in use (another preview?): "
+                f"choose another with --port, e.g. --port {port + 1}"
+            ) from None
+        raise PipelineError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
 
 
 def serve(

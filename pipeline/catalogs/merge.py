@@ -12,11 +12,10 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from babel.messages.plurals import get_plural
-
 from pipeline.catalogs.fuzzy import FuzzyMatcher
 from pipeline.collector import paused_cycle_collection
 from pipeline.model import Catalog, Entry
+from pipeline.text.languages import plural_forms
 
 
 @dataclass
@@ -26,6 +25,7 @@ class MergeResult:
     fuzzy: int = 0
     new: int = 0
     obsolete: int = 0
+    settled: int = 0  # reviewed entries whose proposal comments were removed
 
 
 # Called for each entry whose msgid is new to the catalog, with the old entry it
@@ -229,7 +229,7 @@ def _fresh(new: Entry, lang: str | None) -> Entry:
         flags=[f for f in new.flags if f != "fuzzy"],
     )
     if new.msgid_plural is not None and lang:
-        entry.msgstr_plural = dict.fromkeys(range(get_plural(lang).num_plurals), "")
+        entry.msgstr_plural = dict.fromkeys(range(plural_forms(lang).nplurals), "")
     return entry
 
 

@@ -20,10 +20,25 @@ from pipeline.catalogs.writing import write_if_changed
 from pipeline.collector import paused_cycle_collection
 from pipeline.config import Config
 from pipeline.files import FileVersion
-from pipeline.model import Catalog, Segment
+from pipeline.model import Catalog, Segment, drop_proposal_comments
 from pipeline.po.catalog_file import CatalogFile
 from pipeline.po.reader import read_catalog_file
 from pipeline.po.syntax import CatalogSyntaxError
+
+
+@dataclass
+class LanguageUpdate:
+    """What an update did to one language's catalogs, for its summary line."""
+
+    lang: str
+    catalogs: int = 0  # merged
+    written: int = 0
+    unreadable: int = 0
+    kept: int = 0
+    fuzzy: int = 0
+    new: int = 0
+    obsolete: int = 0
+    settled: int = 0
 
 
 @dataclass
@@ -31,6 +46,24 @@ class UpdateReport:
     written: list[Path] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # "file:line: message"
     merges: dict[str, MergeResult] = field(default_factory=dict)  # by project-relative path
+
+    def by_language(self, config: Config, languages: Sequence[str]) -> list[LanguageUpdate]:
+        """One summary per language of ``languages``, also for a language nothing changed in."""
+        summaries = {lang: LanguageUpdate(lang) for lang in languages}
+        for result in self.merges.values():
+            summary = summaries.get(result.catalog.lang or "")
+            if summary is not None:
+                summary.catalogs += 1
+                for name in ("kept", "fuzzy", "new", "obsolete", "settled"):
+                    setattr(summary, name, getattr(summary, name) + getattr(result, name))
+        for path in self.written:
+            if path.suffix == ".po" and path.parent.parent.name in summaries:
+                summaries[path.parent.parent.name].written += 1
+        for line in self.errors:
+            for lang, summary in summaries.items():
+                if line.startswith(config.relative(config.locales_path / lang) + "/"):
+                    summary.unreadable += 1
+        return list(summaries.values())
 
 
 def update_catalog(
@@ -54,6 +87,10 @@ def update_catalog(
     had in it. A file another editor laid out keeps that layout where the
     update changed nothing, so its diff shows only what changed; a file the
     pipeline wrote reads back as the same lines formatting would give.
+
+    A reviewed entry loses the comments the pipeline wrote with its proposal
+    (see :func:`~pipeline.model.drop_proposal_comments`); only such an entry
+    is written anew.
     """
     as_read = read_catalog_file(path, blank.lang, blank.domain)
     if as_read is None:
@@ -63,6 +100,7 @@ def update_catalog(
     result = merge(as_read.catalog, template, threshold, leverage)
     if not result.catalog.header.msgstr.strip():
         result.catalog.header = blank.header
+    result.settled = sum(drop_proposal_comments(entry) for entry in result.catalog.active())
     return result, write_if_changed(result.catalog, path, stamp=stamp, as_read=as_read)
 
 

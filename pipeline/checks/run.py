@@ -27,7 +27,7 @@ from pipeline.checks.msgfmt import msgfmt_missing, run_msgfmt
 from pipeline.checks.qa import check_entry
 from pipeline.checks.report import CheckReport
 from pipeline.checks.source_lint import check_sources
-from pipeline.checks.stats import catalog_stats
+from pipeline.checks.stats import catalog_stats, entries_left
 from pipeline.config import Config
 from pipeline.model import Catalog, Finding, Severity
 from pipeline.po.reader import read_catalog
@@ -84,7 +84,18 @@ def run_checks(
     if ident is not None:
         ident.save_cache(langid_cache_path(config))
     gates = completeness_gates(config, languages, stats)
-    return CheckReport(stats=stats, findings=findings, gates=gates)
+    left = [
+        entry
+        for item in loaded
+        for entry in entries_left(
+            item.lang,
+            item.domain,
+            item.catalog,
+            templates.get(item.domain),
+            (config.relative(item.path), config.relative(config.template_path(item.domain))),
+        )
+    ]
+    return CheckReport(stats=stats, findings=findings, gates=gates, left=left)
 
 
 def langid_cache_path(config: Config) -> Path:
@@ -212,7 +223,7 @@ def _catalog_checks(
     file = config.relative(item.path)
     template = templates.get(item.domain)
     if item.catalog is None:
-        if template is None:
+        if template is None or item.path.exists():  # one that exists is a syntax finding
             return []
         return [
             Finding(

@@ -64,7 +64,8 @@ def check_sources(config: Config, ident: LanguageIdentifier) -> list[Finding]:
         documents = read_documents(config)
     except SourceError as error:
         return [
-            Finding("source", Severity.ERROR, str(error).split(": ", 1)[-1], error.file, error.line)
+            Finding("source", Severity.ERROR, str(one).split(": ", 1)[-1], one.file, one.line)
+            for one in getattr(error, "errors", [error])
         ]
     pages = [(document, document_segments(document)) for document in documents]
     expected = base_language(config.source_language)

@@ -78,3 +78,48 @@ def catalog_stats(
             if not entry.is_header and entry.key not in known:
                 add("untranslated", entry)
     return Stats(lang, domain, **counts, **{f"{state}_words": n for state, n in words.items()})
+
+
+@dataclass(frozen=True)
+class LeftEntry:
+    """An entry not translated yet, or fuzzy: what stands between a language and its gate."""
+
+    lang: str
+    domain: str
+    file: str  # project-relative: the catalog, or the template for a message not merged yet
+    line: int
+    state: str  # "untranslated" or "fuzzy"
+    msgid: str
+    words: int
+
+
+def entries_left(
+    lang: str,
+    domain: str,
+    catalog: Catalog | None,
+    template: Catalog | None,
+    files: tuple[str, str],
+) -> list[LeftEntry]:
+    """The untranslated and fuzzy entries :func:`catalog_stats` counts, in file order.
+
+    ``files`` are the catalog's and the template's project-relative paths: a
+    message the catalog has not caught up with is shown where the template has it.
+    """
+    catalog_file, template_file = files
+    left: list[LeftEntry] = []
+    for entry in catalog.active() if catalog is not None else ():
+        state = _state(entry)
+        if not entry.is_header and state in ("fuzzy", "untranslated"):
+            left.append(
+                LeftEntry(lang, domain, catalog_file, entry.lineno, state, entry.msgid,
+                          word_count(entry.msgid))
+            )  # fmt: skip
+    if template is not None:
+        known = catalog.index().keys() if catalog is not None else set()
+        for entry in template.active():
+            if not entry.is_header and entry.key not in known:
+                left.append(
+                    LeftEntry(lang, domain, template_file, entry.lineno, "untranslated",
+                              entry.msgid, word_count(entry.msgid))
+                )  # fmt: skip
+    return left

@@ -18,13 +18,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 
-from babel.messages.plurals import get_plural
-
 from pipeline.checks.framework import QAContext
 from pipeline.checks.qa import check_entry
 from pipeline.model import Catalog, Finding, Severity
 from pipeline.source.documents import Document
 from pipeline.text.inline import markup_problems
+from pipeline.text.languages import plural_forms
 
 
 class Status(enum.StrEnum):
@@ -113,11 +112,12 @@ def _unsafe_forms(singular: str, plural: str | None, candidate: Candidate) -> st
 
 @cache
 def plural_index(lang: str) -> Callable[[int], int]:
-    """Which msgstr[i] of a plural entry shows for ``n``: Babel's gettext plural rule for ``lang``.
+    """Which msgstr[i] of a plural entry shows for ``n``: the rule new catalogs of
+    ``lang`` get.
 
     The catalogs' Plural-Forms header comes from the same rule (:mod:`pipeline.catalogs.headers`).
     """
-    return gettext.c2py(get_plural(lang).plural_expr)
+    return gettext.c2py(plural_forms(lang).plural)
 
 
 @dataclass

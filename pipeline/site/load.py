@@ -45,7 +45,8 @@ def load_translations(
             try:
                 screened = screener.screen(path, data)
             except CatalogSyntaxError as error:
-                errors.append(str(error))
+                # In the form the update reports it, so the build says it once.
+                errors.append(f"{config.relative(path)}:{error.line}: {error.reason}")
                 continue
         kept[path.name] = (digest, screened)
         translations.digests[path.stem] = digest

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,7 +14,7 @@ import yaml
 from pipeline.config import Config
 from pipeline.model import PipelineError
 
-REQUIRED_KEYS = ("title", "slug", "order")
+REQUIRED_KEYS = ("title",)  # slug defaults to the file name, order to after the ordered pages
 
 
 class SourceError(PipelineError, ValueError):
@@ -24,6 +24,16 @@ class SourceError(PipelineError, ValueError):
         super().__init__(f"{file}:{line}: {message}")
         self.file = file
         self.line = line
+
+
+class SourceErrors(SourceError):
+    """Every error found in the source pages, in file and line order; one per line."""
+
+    def __init__(self, errors: Sequence[SourceError]) -> None:
+        self.errors = sorted(errors, key=lambda error: (error.file, error.line))
+        first = self.errors[0]
+        super().__init__(first.file, first.line, "")
+        self.args = ("\n".join(str(error) for error in self.errors),)
 
 
 @dataclass(frozen=True)
@@ -44,7 +54,7 @@ class Document:
     body_line: int  # 1-based file line of the body's first line
     title: str
     slug: str
-    order: int
+    order: int | None  # None: after the pages that have one, by file name
     description: str = ""
     layout: str = "page"
     updated: dt.date | None = None
@@ -59,17 +69,37 @@ class Document:
 
 
 def read_documents(config: Config) -> list[Document]:
-    """Every page under the source directory, in navigation order."""
-    files = sorted(config.source_path.glob("*.md"))
-    documents = [read_document(path, config.relative(path)) for path in files]
+    """Every page under the source directory, in navigation order.
+
+    Every page is read before anything is refused: :class:`SourceErrors` lists
+    the errors of all of them at once.
+    """
+    documents: list[Document] = []
+    errors: list[SourceError] = []
+    for path in sorted(config.source_path.glob("*.md")):
+        try:
+            documents.append(read_document(path, config.relative(path)))
+        except SourceError as error:
+            errors.extend(getattr(error, "errors", [error]))
     seen: dict[str, str] = {}
     for doc in documents:
         if doc.slug == config.ui_domain:
-            raise SourceError(doc.file, 1, f"slug {doc.slug!r} is reserved for the UI domain")
-        if doc.slug in seen:
-            raise SourceError(doc.file, 1, f"slug {doc.slug!r} is also used by {seen[doc.slug]}")
-        seen[doc.slug] = doc.file
-    return sorted(documents, key=lambda d: (d.order, d.slug))
+            problem = "is reserved for the UI domain"
+        elif doc.slug in seen:
+            problem = f"is also used by {seen[doc.slug]}"
+        else:
+            seen[doc.slug] = doc.file
+            continue
+        line = front_matter_line(doc.text, "slug")
+        errors.append(SourceError(doc.file, line, f"slug {doc.slug!r} {problem}"))
+    if errors:
+        raise SourceErrors(errors)
+    return sorted(documents, key=navigation_order)
+
+
+def navigation_order(document: Document) -> tuple[bool, int, str]:
+    """Pages with an ``order`` by it, then the others by file name."""
+    return (document.order is None, document.order or 0, document.file)
 
 
 def read_document(path: Path, file: str) -> Document:
@@ -93,6 +123,47 @@ def split_front_matter(text: str) -> tuple[str, str, int]:
 
 
 def parse_document(text: str, file: str) -> Document:
+    """One page; :class:`SourceErrors` names every problem of its front matter at once."""
+    meta, body, body_line = _front_matter(text, file)
+    problems: list[SourceError] = []
+
+    def read_field(key: str, read: Callable[[Any], Any], default: Any = None) -> Any:
+        try:
+            return read(meta[key]) if key in meta else default
+        except (ValueError, TypeError) as error:
+            problems.append(SourceError(file, front_matter_line(text, key), str(error)))
+            return default
+
+    if meta.get("title") in (None, ""):
+        problems.append(SourceError(file, front_matter_line(text, "title"), "no title"))
+    slug = read_field("slug", _slug, Path(file).stem)
+    if "slug" not in meta and not _SLUG.fullmatch(slug):
+        message = f"no slug, and the file name {slug!r} cannot be one: add 'slug:'"
+        problems.append(SourceError(file, 1, message))
+    order = read_field("order", _order)
+    contexts = read_field("contexts", _contexts, {})
+    updated = read_field("updated", _date)
+    values = read_field("values", _values, {})
+    if problems:
+        raise SourceErrors(problems)
+    return Document(
+        file=file,
+        text=text,
+        body=body,
+        body_line=body_line,
+        title=str(meta["title"]),
+        slug=slug,
+        order=order,
+        description=str(meta.get("description", "")),
+        layout=str(meta.get("layout", "page")),
+        updated=updated,
+        values=values,
+        contexts=contexts,
+        meta=meta,
+    )
+
+
+def _front_matter(text: str, file: str) -> tuple[dict[str, Any], str, int]:
     try:
         raw_meta, body, body_line = split_front_matter(text)
     except ValueError as error:
@@ -105,45 +176,38 @@ def parse_document(text: str, file: str) -> Document:
         raise SourceError(file, line, f"front matter: {getattr(error, 'problem', error)}") from None
     if not isinstance(meta, dict):
         raise SourceError(file, 2, "front matter must be a mapping")
-    missing = [key for key in REQUIRED_KEYS if key not in meta]
-    if missing:
-        raise SourceError(file, 1, f"front matter lacks {', '.join(missing)}")
-    slug = str(meta["slug"])
+    return meta, body, body_line
+
+
+def _slug(value: Any) -> str:
+    slug = str(value)
     if not _SLUG.fullmatch(slug):
         # The slug names output and catalog files: it must never reach outside them.
-        raise SourceError(
-            file, front_matter_line(text, "slug"), f"slug {slug!r}: use a-z, 0-9 and '-'"
-        )
-    if not isinstance(meta["order"], int) or isinstance(meta["order"], bool):
-        raise SourceError(
-            file, front_matter_line(text, "order"), f"order {meta['order']!r} is not a whole number"
-        )
-    contexts = meta.get("contexts") or {}
-    if not isinstance(contexts, dict):
-        raise SourceError(
-            file, front_matter_line(text, "contexts"), "contexts must map texts to contexts"
-        )
-    updated = meta.get("updated")
-    if updated is not None and not isinstance(updated, dt.date):
-        try:
-            updated = dt.date.fromisoformat(str(updated))
-        except ValueError:
-            raise SourceError(file, 1, f"updated: {updated!r} is not an ISO date") from None
-    return Document(
-        file=file,
-        text=text,
-        body=body,
-        body_line=body_line,
-        title=str(meta["title"]),
-        slug=slug,
-        order=meta["order"],
-        description=str(meta.get("description", "")),
-        layout=str(meta.get("layout", "page")),
-        updated=updated,
-        values=_values(meta.get("values", {}), file),
-        contexts={str(k): str(v) for k, v in contexts.items()},
-        meta=meta,
-    )
+        raise ValueError(f"slug {slug!r}: use a-z, 0-9 and '-'")
+    return slug
+
+
+def _order(value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ValueError(f"order {value!r} is not a whole number")
+    return value
+
+
+def _contexts(value: Any) -> dict[str, str]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ValueError("contexts must map texts to contexts")
+    return {str(k): str(v) for k, v in value.items()}
+
+
+def _date(value: Any) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise ValueError(f"updated: {value!r} is not an ISO date") from None
 
 
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
@@ -159,9 +223,11 @@ def front_matter_line(text: str, key: str) -> int:
     return 1
 
 
-def _values(raw: Any, file: str) -> dict[str, Value]:
+def _values(raw: Any) -> dict[str, Value]:
+    if raw is None:
+        return {}
     if not isinstance(raw, dict):
-        raise SourceError(file, 1, "values must be a mapping")
+        raise ValueError("values must be a mapping")
     values: dict[str, Value] = {}
     for name, spec in raw.items():
         if isinstance(spec, int | float):
@@ -169,5 +235,5 @@ def _values(raw: Any, file: str) -> dict[str, Value]:
         elif isinstance(spec, dict) and isinstance(spec.get("amount"), int | float):
             values[str(name)] = Value(float(spec["amount"]), spec.get("currency"))
         else:
-            raise SourceError(file, 1, f"values.{name}: expected a number or {{amount, currency}}")
+            raise ValueError(f"values.{name}: expected a number or {{amount, currency}}")
     return values

@@ -266,7 +266,7 @@ def test_json_schema_and_github_format(tmp_path: Path) -> None:
     )
     document = json.loads(format_json(report))
     assert document["version"] == 1
-    assert set(document) == {"version", "stats", "gates", "findings"}
+    assert set(document) == {"version", "stats", "gates", "left", "findings"}
     assert {
         "lang", "domain", "translated", "fuzzy", "untranslated", "obsolete", "translated_words",
         "fuzzy_words", "untranslated_words", "obsolete_words", "percent_complete",

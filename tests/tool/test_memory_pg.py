@@ -203,6 +203,7 @@ def test_migrate_sqlite_to_postgresql_and_back_is_lossless(
                     assert exports[0] == exports[1] == exports[2]
                 assert [astuple(u) for u in start.units()] == [astuple(u) for u in back.units()]
                 assert start.stats() == shared.stats() == back.stats()
+                assert start.breakdown() == shared.breakdown() == back.breakdown() != []
 
 
 def test_both_backends_rank_the_same_candidates_the_same_way(url: str, tmp_path: Path) -> None:

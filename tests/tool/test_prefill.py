@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.config import load_config
+from pipeline.machine.prefill import make_translator
 from pipeline.memory.backends import open_memory
 from pipeline.model import OriginKind
 from pipeline.po.reader import read_catalog
@@ -214,7 +215,11 @@ def test_offline_is_one_clear_line_quickly_and_memory_still_fills(project: Path)
     )
     assert time.monotonic() - started < 10
     assert [line for line in result.output.splitlines() if "error" in line and "libre" in line]
-    assert "0 by machine" in result.output
+    # French had every entry left for the machine: all of them failed, none was sent.
+    french = load_config(project).locales_path / "fr" / "LC_MESSAGES"
+    empty = sum(not e.msgstr for p in french.glob("*.po") for e in read_catalog(p).entries)
+    assert f"0 by machine (libre), {empty} failed (libre did not answer" in result.output
+    assert "0 characters sent" in result.output
 
 
 def test_memory_match_is_fuzzy_with_origin_and_score(project: Path) -> None:
@@ -258,9 +263,18 @@ def test_dry_run_counts_characters_and_changes_nothing(
         server.url,
         "--dry-run",
     )
+    # What would be sent is each text as protected: numbers, codes and links as ⟦n⟧ tokens.
     directory = load_config(project).locales_path / "de" / "LC_MESSAGES"
-    characters = sum(len(e.msgid) for p in directory.glob("*.po") for e in read_catalog(p).entries)
-    assert f"{characters} characters to libre" in result.output
+    texts = dict.fromkeys(e.msgid for p in directory.glob("*.po") for e in read_catalog(p).entries)
+    translator = make_translator(load_config(project), "libre", server.url)
+    sent = [s for s in map(translator.as_sent, texts) if s]
+    shown = [line[2:] for line in result.output.splitlines() if line.startswith("  ")]
+    assert shown == sent
+    assert f"would send {len(sent)}, {sum(map(len, sent))} characters to libre" in result.output
+    myeloma = next(line for line in shown if line.startswith("Multiple Myeloma"))
+    assert myeloma == "Multiple Myeloma responds in ⟦0⟧ of cases to ⟦1⟧-directed ⟦2⟧ cells."
+    link = next(line for line in shown if line.startswith("See"))
+    assert "nejm.org" not in link and "the trial" in link
     assert server.translate_requests == []
     assert load_config(project).catalog_path("de", "cost").read_bytes() == before
 

@@ -97,7 +97,7 @@ def test_explicit_context_only_where_asked() -> None:
     [
         ("---\ntitle: x\n", "front matter is not closed"),
         ("---\ntitle: [x\n---\n", "front matter"),
-        ("---\ntitle: x\nslug: x\n---\n", "lacks order"),
+        ("---\nslug: x\norder: 1\n---\n", "no title"),
         ("---\ntitle: x\nslug: x\norder: 1\nupdated: soon\n---\n", "not an ISO date"),
     ],
 )
