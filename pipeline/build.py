@@ -50,7 +50,7 @@ from pipeline.po.syntax import CatalogSyntaxError
 from pipeline.segments.blocks import document_segments
 from pipeline.site.memo import RenderMemo, folder_digest
 from pipeline.site.write import BuildReport, render_site
-from pipeline.source.documents import Document, read_documents
+from pipeline.source.documents import Document, SkippedFile, SourceTree, read_source_tree
 
 STATE_DIR = Path(".l10n") / "build"
 
@@ -61,6 +61,7 @@ class BuildOutcome:
     site: BuildReport
     remembered: int = 0
     memory_error: str = ""
+    skipped: list[SkippedFile] = field(default_factory=list)  # files under source/ not built
 
     @property
     def errors(self) -> list[str]:
@@ -128,17 +129,18 @@ class BuildState:
 
 def read_sources(
     config: Config, state: BuildState | None = None
-) -> tuple[list[Document], list[Segment]]:
-    """The source pages, and every segment: the pages' blocks, then the templates' UI strings.
+) -> tuple[SourceTree, list[Segment]]:
+    """The source pages (and the files not built), and every segment: the pages' blocks,
+    then the templates' UI strings.
 
     With a ``state``, a page whose text is unchanged, and the UI strings when no
     template changed, are not segmented again.
     """
-    documents = read_documents(config)
+    tree = read_source_tree(config)
     cached = state.sources if state is not None else {}
     kept: dict[str, tuple[str, list[Segment]]] = {}
     segments: list[Segment] = []
-    for document in documents:
+    for document in tree.documents:
         digest = hashlib.sha256(f"{document.file}\0{document.text}".encode()).hexdigest()
         known = cached.get(document.file)
         page = known[1] if known is not None and known[0] == digest else document_segments(document)
@@ -153,7 +155,7 @@ def read_sources(
     kept[""] = (ui_key, ui)
     if state is not None:
         state.sources = kept
-    return documents, segments + ui
+    return tree, segments + ui
 
 
 def extract(config: Config) -> list[Segment]:
@@ -168,6 +170,7 @@ class UpdateOutcome:
     update: UpdateReport
     remembered: int = 0
     memory_error: str = ""
+    skipped: list[SkippedFile] = field(default_factory=list)
 
 
 def update(
@@ -187,7 +190,7 @@ def update(
         # Without the memory, sentences of the previous version still carry over.
         memory_error = f"translation memory: {error}"
     try:
-        documents, segments = read_sources(config, state)
+        tree, segments = read_sources(config, state)
         leverage = leverage_for(config.source_language, memory, config.memory_threshold)
         report = update_catalogs(
             config,
@@ -211,7 +214,9 @@ def update(
     finally:
         if memory is not None:
             memory.close()
-    return UpdateOutcome(documents, segments, report, remembered, memory_error)
+    return UpdateOutcome(
+        tree.documents, segments, report, remembered, memory_error, tree.skipped
+    )
 
 
 def build(
@@ -235,7 +240,9 @@ def build(
     )
     if state is not None:
         state.save()
-    return BuildOutcome(updated.update, site, updated.remembered, updated.memory_error)
+    return BuildOutcome(
+        updated.update, site, updated.remembered, updated.memory_error, updated.skipped
+    )
 
 
 def _catalogs_to_sync(

@@ -87,6 +87,8 @@ def build(obj: Context, lang: tuple[str, ...], include_machine: bool) -> None:
     )
     for line in dict.fromkeys(outcome.errors):
         errors.print(f"[red]error:[/] {escape(line)}")
+    for skipped in outcome.skipped:
+        errors.print(f"[yellow]warning:[/] {escape(str(skipped))}")
     for line in dict.fromkeys(outcome.site.notes):
         if line not in outcome.errors:
             errors.print(f"[yellow]warning:[/] {escape(line)}")
@@ -113,6 +115,8 @@ def update(obj: Context) -> None:
     report = outcome.update
     if outcome.memory_error:
         errors.print(f"[yellow]warning:[/] {escape(outcome.memory_error)}")
+    for skipped in outcome.skipped:
+        errors.print(f"[yellow]warning:[/] {escape(str(skipped))}")
     for line in report.errors:
         errors.print(f"[red]error:[/] {escape(line)}")
     for path, result in sorted(report.merges.items()):

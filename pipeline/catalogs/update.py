@@ -179,9 +179,9 @@ def read_catalogs(config: Config, lang: str) -> tuple[list[CatalogFile], list[st
     """Every readable catalog file of ``lang``, and one "file:line: why" per unreadable one."""
     catalogs: list[CatalogFile] = []
     unreadable: list[str] = []
-    for path in sorted((config.locales_path / lang / "LC_MESSAGES").glob("*.po")):
+    for domain, path in config.catalog_files(lang).items():
         try:
-            as_read = read_catalog_file(path, lang, path.stem)
+            as_read = read_catalog_file(path, lang, domain)
         except CatalogSyntaxError as error:
             unreadable.append(f"{config.relative(path)}:{error.line}: {error.reason}")
             continue

@@ -120,10 +120,10 @@ def _identifier(config: Config, glossary: Glossary) -> LanguageIdentifier:
 
 def _read_templates(config: Config, findings: list[Finding]) -> dict[str, Catalog]:
     templates: dict[str, Catalog] = {}
-    for path in sorted((config.locales_path / "templates").glob("*.pot")):
-        template = _read(path, config, None, path.stem, findings)
+    for domain, path in config.template_files().items():
+        template = _read(path, config, None, domain, findings)
         if template is not None:
-            templates[path.stem] = template
+            templates[domain] = template
     return templates
 
 
@@ -144,7 +144,7 @@ def _read_catalogs(
 
 
 def _po_domains(config: Config, lang: str) -> set[str]:
-    return {path.stem for path in (config.locales_path / lang / "LC_MESSAGES").glob("*.po")}
+    return set(config.catalog_files(lang))
 
 
 def _read(

@@ -1,4 +1,4 @@
-"""Source checks: editorial checks of the English pages in ``source/*.md``.
+"""Source checks: editorial checks of the English pages under ``source/``.
 
 ``source-language`` (error)
     a segment, or a sentence inside one, is not in the source language
@@ -14,6 +14,8 @@
     a link without text or without a target
 ``heading-skip`` (warning)
     a heading more than one level below the previous one (the page title is level 1)
+``not-built`` (warning)
+    a file under the source folder that is not a page: not ``.md``, or without front matter
 
 Raw HTML is off in the source, so a source finding cannot be silenced with an
 HTML comment. Instead the page's front matter lists what to ignore::
@@ -36,7 +38,7 @@ from pipeline.checks.urls import url_problem
 from pipeline.config import Config
 from pipeline.model import Finding, Segment, Severity
 from pipeline.segments.blocks import document_segments
-from pipeline.source.documents import Document, SourceError, read_documents
+from pipeline.source.documents import Document, SourceError, read_source_tree
 from pipeline.text.inline import InlineMarkup, inline_markup
 from pipeline.text.languages import base_language
 from pipeline.text.markdown import markdown
@@ -61,12 +63,12 @@ Message = tuple[str, Severity, str]  # (check, severity, message) about one segm
 def check_sources(config: Config, ident: LanguageIdentifier) -> list[Finding]:
     """The source-language gate and the editor's warnings, on every source page."""
     try:
-        documents = read_documents(config)
+        tree = read_source_tree(config)
     except SourceError as error:
         return [
             Finding("source", Severity.ERROR, str(error).split(": ", 1)[-1], error.file, error.line)
         ]
-    pages = [(document, document_segments(document)) for document in documents]
+    pages = [(document, document_segments(document)) for document in tree.documents]
     expected = base_language(config.source_language)
     ident.prepare(
         (text, expected)
@@ -74,7 +76,10 @@ def check_sources(config: Config, ident: LanguageIdentifier) -> list[Finding]:
         for segment in segments
         for text in (segment.msgid, *ident.sentences(segment.msgid))
     )
-    findings: list[Finding] = []
+    findings = [
+        Finding("not-built", Severity.WARNING, f"not built: {skipped.reason}", skipped.file, 1)
+        for skipped in tree.skipped
+    ]
     for document, segments in pages:
         ignores, problems = _ignores(document)
         found = [*problems, *_heading_skips(document), *_unconfirmed(document)]

@@ -33,5 +33,6 @@ class Site:
     languages: tuple[Language, ...]  # published, source first
     documents: tuple[Document, ...]
 
-    def url(self, lang: str, slug: str) -> str:
-        return f"{self.base_url}{lang}/{slug}.html"
+    def url(self, lang: str, path: str) -> str:
+        """The absolute URL of the page at ``path`` (``guide/nested``) in ``lang``."""
+        return f"{self.base_url}{lang}/{path}.html"

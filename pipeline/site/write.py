@@ -175,7 +175,7 @@ def _site_key(config: Config, site: Site, include_machine: bool) -> str:
         sorted(config.check.disable),
         include_machine,
         [language.code for language in site.languages],
-        [(d.file, d.slug, d.title, d.order, d.updated) for d in site.documents],
+        [(d.file, d.path, d.title, d.order, d.updated) for d in site.documents],
         folder_digest(config.templates_path),
     )
 
@@ -194,7 +194,7 @@ def _write_language(output: _Output, translations: Translations | None) -> int:
         _digest_of(translations, config.ui_domain),
     )
     for document in site.documents:
-        relative = f"{lang}/{document.slug}.html"
+        relative = f"{lang}/{document.path}.html"
         key = _page_key(language_key, document, translations, output.sources)
         if not files.current(relative, key):
             page = render_page(output.env, config, site, document, translations, navigation)

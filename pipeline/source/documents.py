@@ -52,33 +52,102 @@ class Document:
     # msgid -> msgctxt, for the rare English text that must be translatable two ways
     contexts: Mapping[str, str] = field(default_factory=dict)
     meta: Mapping[str, Any] = field(default_factory=dict)
+    folder: str = ""  # the page's folder under the source directory, POSIX; "" at the top
+    redirect_from: tuple[str, ...] = ()  # earlier page paths that now lead here
+
+    @property
+    def path(self) -> str:
+        """The page's place in the site, the same in every language: ``guide/nested``."""
+        return f"{self.folder}/{self.slug}" if self.folder else self.slug
 
     @property
     def domain(self) -> str:
-        return self.slug
+        """The gettext domain of the page's catalogs: its path (``guide/nested``)."""
+        return self.path
+
+    @property
+    def depth(self) -> int:
+        """How many folders deep the page sits."""
+        return self.path.count("/")
+
+
+@dataclass(frozen=True)
+class SkippedFile:
+    """A file under the source directory that is not built, and why."""
+
+    file: str
+    line: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: not built: {self.reason}"
+
+
+@dataclass(frozen=True)
+class SourceTree:
+    """The pages under the source directory, in navigation order, and the files not built."""
+
+    documents: list[Document]
+    skipped: list[SkippedFile]
+
+
+PAGE_SUFFIX = ".md"
 
 
 def read_documents(config: Config) -> list[Document]:
     """Every page under the source directory, in navigation order."""
-    files = sorted(config.source_path.glob("*.md"))
-    documents = [read_document(path, config.relative(path)) for path in files]
+    return read_source_tree(config).documents
+
+
+def read_source_tree(config: Config) -> SourceTree:
+    """Every page under the source directory, its folders included, and each file not built.
+
+    Hidden files and folders (``.git``, an editor's ``.page.md.swp``) are not looked at.
+    """
+    documents: list[Document] = []
+    skipped: list[SkippedFile] = []
+    root = config.source_path
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root)
+        if any(part.startswith(".") for part in relative.parts) or not path.is_file():
+            continue
+        file = config.relative(path)
+        if path.suffix != PAGE_SUFFIX:
+            skipped.append(SkippedFile(file, 1, f"only {PAGE_SUFFIX} files are pages"))
+            continue
+        folder = relative.parent.as_posix()
+        document = read_document(path, file, "" if folder == "." else folder)
+        if document is None:
+            skipped.append(SkippedFile(file, 1, "no front matter (title, slug, order)"))
+        else:
+            documents.append(document)
+    _check_paths(documents, config.ui_domain)
+    return SourceTree(sorted(documents, key=lambda d: (d.order, d.path)), skipped)
+
+
+def _check_paths(documents: list[Document], ui_domain: str) -> None:
     seen: dict[str, str] = {}
     for doc in documents:
-        if doc.slug == config.ui_domain:
-            raise SourceError(doc.file, 1, f"slug {doc.slug!r} is reserved for the UI domain")
-        if doc.slug in seen:
-            raise SourceError(doc.file, 1, f"slug {doc.slug!r} is also used by {seen[doc.slug]}")
-        seen[doc.slug] = doc.file
-    return sorted(documents, key=lambda d: (d.order, d.slug))
+        where = front_matter_line(doc.text, "slug")
+        if doc.path == ui_domain:
+            raise SourceError(doc.file, where, f"slug {doc.slug!r} is reserved for the UI domain")
+        if doc.path in seen:
+            raise SourceError(
+                doc.file, where, f"page {doc.path!r} is also made from {seen[doc.path]}"
+            )
+        seen[doc.path] = doc.file
 
 
-def read_document(path: Path, file: str) -> Document:
+def read_document(path: Path, file: str, folder: str = "") -> Document | None:
+    """The page in ``path``; None for Markdown without front matter, which is not a page."""
     try:
         text = path.read_text("utf-8")
     except UnicodeDecodeError as error:
         line = path.read_bytes()[: error.start].count(b"\n") + 1
         raise SourceError(file, line, "not UTF-8 text") from None
-    return parse_document(text, file)
+    if not text.startswith("---"):
+        return None
+    return parse_document(text, file, folder)
 
 
 def split_front_matter(text: str) -> tuple[str, str, int]:
@@ -92,7 +161,9 @@ def split_front_matter(text: str) -> tuple[str, str, int]:
     raise ValueError("front matter is not closed by '---'")
 
 
-def parse_document(text: str, file: str) -> Document:
+def parse_document(text: str, file: str, folder: str = "") -> Document:
+    """The page a Markdown text with front matter makes; ``folder`` is where it sits."""
+    _check_folder(folder, file)
     try:
         raw_meta, body, body_line = split_front_matter(text)
     except ValueError as error:
@@ -143,10 +214,35 @@ def parse_document(text: str, file: str) -> Document:
         values=_values(meta.get("values", {}), file),
         contexts={str(k): str(v) for k, v in contexts.items()},
         meta=meta,
+        folder=folder,
+        redirect_from=_redirect_from(meta, text, file),
     )
 
 
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
+_FOLDER = re.compile(r"[a-z0-9][a-z0-9_-]*")
+# Hugo calls them aliases, Jekyll and mkdocs-redirects redirect_from: either is read.
+REDIRECT_KEYS = ("redirect_from", "aliases")
+
+
+def _check_folder(folder: str, file: str) -> None:
+    for name in folder.split("/") if folder else ():
+        if not _FOLDER.fullmatch(name):
+            # A folder names output and catalog paths, as a slug does.
+            raise SourceError(file, 1, f"folder {name!r}: use a-z, 0-9, '-' and '_'")
+
+
+def _redirect_from(meta: Mapping[str, Any], text: str, file: str) -> tuple[str, ...]:
+    found: list[str] = []
+    for key in REDIRECT_KEYS:
+        raw = meta.get(key)
+        if raw is None:
+            continue
+        items = [raw] if isinstance(raw, str) else raw
+        if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+            raise SourceError(file, front_matter_line(text, key), f"{key}: a list of page paths")
+        found += items
+    return tuple(found)
 
 
 def front_matter_line(text: str, key: str) -> int:
