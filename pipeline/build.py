@@ -33,6 +33,7 @@ from pathlib import Path
 import babel
 import jinja2
 import markdown_it
+import mdit_py_plugins
 
 from pipeline import __version__
 from pipeline.catalogs.extract import ui_segments
@@ -72,7 +73,15 @@ class BuildOutcome:
 def pipeline_version() -> str:
     """A digest of this package's code and of the libraries that shape its output."""
     digest = hashlib.sha256(
-        repr((__version__, markdown_it.__version__, jinja2.__version__, babel.__version__)).encode()
+        repr(
+            (
+                __version__,
+                markdown_it.__version__,
+                mdit_py_plugins.__version__,
+                jinja2.__version__,
+                babel.__version__,
+            )
+        ).encode()
     )
     package = Path(__file__).parent
     for path in sorted(package.rglob("*.py")):
