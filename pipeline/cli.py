@@ -96,6 +96,9 @@ def build(obj: Context, lang: tuple[str, ...], include_machine: bool) -> None:
         console.print(f"removed stale {config.relative(path)}")
     for code, why in outcome.site.withheld.items():
         console.print(f"{code}: not published: {why}")
+    if outcome.site.complete:
+        complete = ", ".join(f"{code} {pct:.1f}%" for code, pct in outcome.site.complete.items())
+        console.print(f"Complete (as l10n check counts): {complete}.", soft_wrap=True)
     written = len(outcome.update.written) + len(outcome.site.written)
     console.print(
         f"Built {outcome.site.pages} pages in {len(outcome.site.published)} languages "

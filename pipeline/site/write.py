@@ -15,9 +15,9 @@ from pathlib import Path
 
 import jinja2
 
-from pipeline.catalogs.extract import ui_segments
+from pipeline.catalogs.extract import build_templates, ui_segments
 from pipeline.config import Config
-from pipeline.model import Segment
+from pipeline.model import Catalog, Segment
 from pipeline.segments.blocks import document_segments
 from pipeline.site.choose import Choice, Status, Translations, choose_segment
 from pipeline.site.manifest import OutputFiles
@@ -35,6 +35,7 @@ from pipeline.source.documents import Document, read_documents
 class BuildReport:
     published: list[str] = field(default_factory=list)
     withheld: dict[str, str] = field(default_factory=dict)  # lang -> why
+    complete: dict[str, float] = field(default_factory=dict)  # lang -> percent, as l10n check
     written: list[Path] = field(default_factory=list)
     removed: list[Path] = field(default_factory=list)  # stale pages of a withheld language
     pages: int = 0
@@ -48,7 +49,7 @@ class _Sources:
     documents: list[Document]
     page_segments: dict[str, list[Segment]]  # by document file
     ui_all: list[str]  # every UI msgid, with or without msgctxt, in template order
-    ui_msgids: list[str]  # the UI msgids without msgctxt, each once
+    templates: dict[str, Catalog]  # by domain, as the update wrote them
 
     @classmethod
     def read(
@@ -65,9 +66,8 @@ class _Sources:
         page_segments: dict[str, list[Segment]] = {}
         for segment in segments:
             page_segments.setdefault(segment.file, []).append(segment)
-        ui = [s for s in segments if s.role == "ui"]
-        ui_msgids = list(dict.fromkeys(s.msgid for s in ui if not s.msgctxt))
-        return cls(documents, page_segments, [s.msgid for s in ui], ui_msgids)
+        ui = [s.msgid for s in segments if s.role == "ui"]
+        return cls(documents, page_segments, ui, build_templates(segments, config))
 
 
 @dataclass(frozen=True)
@@ -137,16 +137,9 @@ def _plan_languages(
     """Each considered language's plan; unreadable catalogs and withheld languages reported."""
     plans: list[LanguagePlan] = []
     for lang in considered:
-        plan, errors = plan_language(
-            config,
-            lang,
-            sources.documents,
-            sources.ui_msgids,
-            include_machine,
-            page_segments=sources.page_segments,
-            cache=cache,
-        )
+        plan, errors = plan_language(config, lang, sources.templates, include_machine, cache=cache)
         report.notes += errors
+        report.complete[lang] = plan.percent
         plans.append(plan)
         if not plan.published:
             report.withheld[lang] = plan.why_withheld
