@@ -42,6 +42,7 @@ from pipeline.config import Config
 from pipeline.files import write_bytes_atomic
 from pipeline.memory.backends import open_memory
 from pipeline.memory.base import TranslationMemory
+from pipeline.memory.retire import Retirement, retire_catalogs
 from pipeline.memory.sentences import leverage_for
 from pipeline.memory.sync import remember_reviewed
 from pipeline.memory.units import TranslationMemoryError
@@ -52,6 +53,7 @@ from pipeline.segments.blocks import document_segments
 from pipeline.site.memo import RenderMemo, folder_digest
 from pipeline.site.write import BuildReport, render_site
 from pipeline.source.documents import Document, SkippedFile, SourceTree, read_source_tree
+from pipeline.source.redirects import record_redirects
 
 STATE_DIR = Path(".l10n") / "build"
 
@@ -64,9 +66,16 @@ class BuildOutcome:
     memory_error: str = ""
     skipped: list[SkippedFile] = field(default_factory=list)  # files under source/ not built
 
+    retired: list[Retirement] = field(default_factory=list)
+    redirects_recorded: list[tuple[str, str]] = field(default_factory=list)
+
     @property
     def errors(self) -> list[str]:
-        return self.update.errors + ([self.memory_error] if self.memory_error else [])
+        return (
+            self.update.errors
+            + ([self.memory_error] if self.memory_error else [])
+            + [item.error for item in self.retired if item.error]
+        )
 
 
 @cache
@@ -180,6 +189,8 @@ class UpdateOutcome:
     remembered: int = 0
     memory_error: str = ""
     skipped: list[SkippedFile] = field(default_factory=list)
+    retired: list[Retirement] = field(default_factory=list)
+    redirects_recorded: list[tuple[str, str]] = field(default_factory=list)
 
 
 def update(
@@ -220,12 +231,38 @@ def update(
             else:
                 if state is not None:
                     state.synced.update(digests)
+        retired = _retire(config, memory if not memory_error else None, report, state)
     finally:
         if memory is not None:
             memory.close()
-    return UpdateOutcome(
-        tree.documents, segments, report, remembered, memory_error, tree.skipped
+    outcome = UpdateOutcome(
+        tree.documents, segments, report, remembered, memory_error, tree.skipped, retired
     )
+    outcome.redirects_recorded = record_redirects(
+        config, [(r.domain, r.successor) for r in retired if r.successor and r.removed]
+    )
+    return outcome
+
+
+def _retire(
+    config: Config,
+    memory: TranslationMemory | None,
+    report: UpdateReport,
+    state: BuildState | None,
+) -> list[Retirement]:
+    """The retired domains' units into the memory, then their files removed (not without it)."""
+    if memory is None:
+        return [
+            Retirement(item.domain, item.successor, error="the translation memory is not "
+                       f"available, so the catalogs of {item.domain} are kept")
+            for item in report.retired
+        ]  # fmt: skip
+    retired = retire_catalogs(config, memory, report.retired)
+    for path in (path for item in retired for path in item.removed):
+        if state is not None:
+            state.catalogs.pop(str(path), None)
+            state.synced.pop(str(path), None)
+    return retired
 
 
 def build(
@@ -250,7 +287,13 @@ def build(
     if state is not None:
         state.save()
     return BuildOutcome(
-        updated.update, site, updated.remembered, updated.memory_error, updated.skipped
+        updated.update,
+        site,
+        updated.remembered,
+        updated.memory_error,
+        updated.skipped,
+        updated.retired,
+        updated.redirects_recorded,
     )
 
 

@@ -15,6 +15,7 @@ from rich.progress import Progress, TaskID
 from pipeline import build as build_stage
 from pipeline.config import Config, ConfigError, load_config
 from pipeline.memory.base import TranslationMemory
+from pipeline.memory.retire import Retirement
 from pipeline.model import PipelineError
 
 console = Console(stderr=False, highlight=False)
@@ -92,6 +93,7 @@ def build(obj: Context, lang: tuple[str, ...], include_machine: bool) -> None:
     for line in dict.fromkeys(outcome.site.notes):
         if line not in outcome.errors:
             errors.print(f"[yellow]warning:[/] {escape(line)}")
+    _say_retired(config, outcome.retired, outcome.redirects_recorded)
     for path in outcome.site.removed:
         console.print(f"removed stale {config.relative(path)}")
     for code, why in outcome.site.withheld.items():
@@ -123,13 +125,38 @@ def update(obj: Context) -> None:
     for line in report.errors:
         errors.print(f"[red]error:[/] {escape(line)}")
     for path, result in sorted(report.merges.items()):
-        if result.fuzzy or result.new or result.obsolete:
+        if result.fuzzy or result.new or result.obsolete or result.carried:
             console.print(
-                f"{path}: {result.kept} kept, {result.fuzzy} fuzzy, {result.new} new, "
-                f"{result.obsolete} obsolete"
+                f"{path}: {result.kept} kept, {result.carried} carried over from other catalogs, "
+                f"{result.fuzzy} fuzzy, {result.new} new, {result.obsolete} obsolete",
+                soft_wrap=True,
             )
+    _say_retired(config, outcome.retired, outcome.redirects_recorded)
+    for item in outcome.retired:
+        if item.error:
+            errors.print(f"[red]error:[/] {escape(item.error)}")
     console.print(f"{len(report.written)} files written.")
-    sys.exit(1 if report.errors else 0)
+    sys.exit(1 if report.errors or any(item.error for item in outcome.retired) else 0)
+
+
+def _say_retired(
+    config: Config, retired: list[Retirement], recorded: list[tuple[str, str]]
+) -> None:
+    """One line per retired page: its units kept in the memory, its files removed."""
+    for item in retired:
+        if item.removed:
+            files = ", ".join(config.relative(path) for path in item.removed)
+            console.print(
+                escape(
+                    f"retired {item.domain}: {item.units} reviewed entries are in the translation "
+                    f"memory; removed {files}"
+                ),
+                soft_wrap=True,
+            )
+    for old, new in recorded:
+        console.print(
+            escape(f"redirect {old} -> {new} recorded in {config.redirects}"), soft_wrap=True
+        )
 
 
 @main.command()
