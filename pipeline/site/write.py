@@ -1,6 +1,6 @@
 """Where a page is written: :func:`render_site` plans every language, then writes the published
-ones' pages, the language chooser, ``sitemap.xml``, the assets, the status page and badges, and
-removes the files a build no longer makes.
+ones' pages and redirects, the language chooser, ``sitemap.xml``, the server's redirect files,
+the assets, the status page and badges, and removes the files a build no longer makes.
 
 With a :class:`~pipeline.site.memo.RenderMemo`, a file whose inputs have the
 fingerprint recorded when it was written, and which is still as it was left, is
@@ -25,10 +25,12 @@ from pipeline.site.memo import RenderMemo, fingerprint, folder_digest
 from pipeline.site.page import Navigation, render_chooser, render_page
 from pipeline.site.plan import LanguagePlan, plan_language
 from pipeline.site.published import Language, Site
+from pipeline.site.redirects import redirect_file, redirect_page, server_redirects
 from pipeline.site.sitemap import sitemap
 from pipeline.site.status import write_status
 from pipeline.site.ui import environment
 from pipeline.source.documents import Document, read_documents
+from pipeline.source.redirects import Redirects, read_redirects
 
 
 @dataclass
@@ -80,6 +82,7 @@ class _Output:
     sources: _Sources
     files: OutputFiles
     site_key: str  # fingerprints the templates, settings and published languages
+    redirects: Redirects
 
 
 def render_site(
@@ -107,13 +110,16 @@ def render_site(
     published = [p for p in plans if p.published]
     site = _published_site(config, sources.documents, published)
     report.published = [language.code for language in site.languages]
+    redirects = read_redirects(config, sources.documents)
+    report.notes += redirects.problems
     output = _Output(
         config,
         environment(config),
         site,
         sources,
         OutputFiles(config.output_path, memo.outputs if memo is not None else None),
-        _site_key(config, site, include_machine),
+        _site_key(config, site, include_machine, redirects),
+        redirects,
     )
     for translations in [None, *(p.translations for p in published)]:
         report.pages += _write_language(output, translations)
@@ -158,9 +164,10 @@ def _published_site(
     )
 
 
-def _site_key(config: Config, site: Site, include_machine: bool) -> str:
+def _site_key(config: Config, site: Site, include_machine: bool, redirects: Redirects) -> str:
     """The fingerprint of what every output file depends on."""
     return fingerprint(
+        sorted(redirects.by_old.values(), key=lambda r: r.old),
         config.base_url,
         config.source_language,
         config.ui_domain,
@@ -192,7 +199,22 @@ def _write_language(output: _Output, translations: Translations | None) -> int:
         if not files.current(relative, key):
             page = render_page(output.env, config, site, document, translations, navigation)
             files.write(relative, page.html, key)
+    _write_redirects(output, translations, lang, language_key)
     return len(site.documents)
+
+
+def _write_redirects(
+    output: _Output, translations: Translations | None, lang: str, language_key: str
+) -> None:
+    """The page at each old address of the language, leading to where the page is now."""
+    pages = {document.path: document for document in output.site.documents}
+    for redirect in output.redirects.by_old.values():
+        document = pages[redirect.new]
+        title = choose_segment(translations, document, document.title)
+        relative = redirect_file(lang, redirect)
+        key = fingerprint(language_key, redirect, title)
+        if not output.files.current(relative, key):
+            output.files.write(relative, redirect_page(output.site, lang, redirect, title), key)
 
 
 def _page_key(
@@ -218,6 +240,10 @@ def _write_site_files(output: _Output, plans: list[LanguagePlan]) -> None:
         files.write("index.html", render_chooser(output.env, output.config, output.site), key)
     if not files.current("sitemap.xml", key):
         files.write("sitemap.xml", sitemap(output.site), key)
+    if output.redirects.by_old:
+        netlify, nginx = server_redirects(output.site, list(output.redirects.by_old.values()))
+        files.write("_redirects", netlify)
+        files.write("_redirects.map", nginx)
     _write_assets(output.config, files)
     write_status(output.config, output.env, plans, files, key)
 
