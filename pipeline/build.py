@@ -75,6 +75,7 @@ class BuildOutcome:
             self.update.errors
             + ([self.memory_error] if self.memory_error else [])
             + [item.error for item in self.retired if item.error]
+            + self.site.errors
         )
 
 

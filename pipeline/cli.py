@@ -19,7 +19,7 @@ from pipeline.memory.retire import Retirement
 from pipeline.model import PipelineError
 
 console = Console(stderr=False, highlight=False)
-errors = Console(stderr=True, highlight=False)
+errors = Console(stderr=True, highlight=False, soft_wrap=True)  # one line per error
 
 
 class Context:

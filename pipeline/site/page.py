@@ -89,7 +89,7 @@ def render_page(
     with ``navigation``, the language's page list."""
     lang = translations.lang if translations is not None else site.source.code
     language = next(item for item in site.languages if item.code == lang)
-    body = render_body(document, translations, lang)
+    body = render_body(document, translations, lang, lambda href: site.link(document, lang, href))
     title = choose_segment(translations, document, document.title)
     description = choose_segment(translations, document, document.description)
     content_choices = [title, description, *(c for _, c in body.choices)]

@@ -16,8 +16,9 @@ from pathlib import Path
 import jinja2
 
 from pipeline.catalogs.extract import build_templates, ui_segments
+from pipeline.checks.links import link_findings, redirect_findings
 from pipeline.config import Config
-from pipeline.model import Catalog, Segment
+from pipeline.model import Catalog, Segment, Severity
 from pipeline.segments.blocks import document_segments
 from pipeline.site.choose import Choice, Status, Translations, choose_segment
 from pipeline.site.manifest import OutputFiles
@@ -30,12 +31,14 @@ from pipeline.site.sitemap import sitemap
 from pipeline.site.status import write_status
 from pipeline.site.ui import environment
 from pipeline.source.documents import Document, read_documents
+from pipeline.source.links import SiteLinks
 from pipeline.source.redirects import Redirects, read_redirects
 
 
 @dataclass
 class BuildReport:
     published: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # "file:line: why": links to no page
     withheld: dict[str, str] = field(default_factory=dict)  # lang -> why
     complete: dict[str, float] = field(default_factory=dict)  # lang -> percent, as l10n check
     written: list[Path] = field(default_factory=list)
@@ -108,10 +111,11 @@ def render_site(
     cache = memo.directory if memo is not None else None
     plans = _plan_languages(config, considered, sources, include_machine, cache, report)
     published = [p for p in plans if p.published]
-    site = _published_site(config, sources.documents, published)
-    report.published = [language.code for language in site.languages]
     redirects = read_redirects(config, sources.documents)
-    report.notes += redirects.problems
+    links = SiteLinks(sources.documents, redirects, config.source_dir)
+    _report_links(sources, links, redirects, report)
+    site = _published_site(config, sources.documents, published, links)
+    report.published = [language.code for language in site.languages]
     output = _Output(
         config,
         environment(config),
@@ -152,8 +156,21 @@ def _plan_languages(
     return plans
 
 
+def _report_links(
+    sources: _Sources, links: SiteLinks, redirects: Redirects, report: BuildReport
+) -> None:
+    """Links to no page are errors; links through a redirect and redirects not made, notes."""
+    pages = [(d, sources.page_segments.get(d.file, [])) for d in sources.documents]
+    for finding in [*redirect_findings(redirects), *link_findings(pages, links)]:
+        line = f"{finding.file}:{finding.line}: {finding.check}: {finding.message}"
+        (report.errors if finding.severity is Severity.ERROR else report.notes).append(line)
+
+
 def _published_site(
-    config: Config, documents: Sequence[Document], published: Sequence[LanguagePlan]
+    config: Config,
+    documents: Sequence[Document],
+    published: Sequence[LanguagePlan],
+    links: SiteLinks,
 ) -> Site:
     source = Language.of(config.source_language)
     return Site(
@@ -161,6 +178,7 @@ def _published_site(
         source=source,
         languages=(source, *(p.language for p in published)),
         documents=tuple(documents),
+        links=links,
     )
 
 

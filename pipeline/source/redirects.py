@@ -43,11 +43,23 @@ class Redirect:
 
 
 @dataclass(frozen=True)
+class Problem:
+    """A redirect that is not made, and why."""
+
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+@dataclass(frozen=True)
 class Redirects:
     """The redirects of a site, by old path, each to a live page; and why others are not made."""
 
     by_old: dict[str, Redirect]
-    problems: list[str]  # "file:line: why", one line each
+    problems: list[Problem]
 
     def lead(self, path: str) -> str | None:
         """The live page an old path leads to; None if it is no redirect."""
@@ -68,22 +80,22 @@ def page_path(text: str) -> str | None:
 
 def read_redirects(config: Config, documents: Sequence[Document]) -> Redirects:
     """Every redirect of the site: the redirects file's, then the pages' own, which win."""
-    declared: dict[str, tuple[str, str]] = {}  # old -> (new, where)
-    problems: list[str] = []
+    declared: dict[str, tuple[str, str, int]] = {}  # old -> (new, file, line)
+    problems: list[Problem] = []
     name = config.redirects
     for number, old, new in _file_pairs(config):
         if old is None or new is None:
-            problems.append(f"{name}:{number}: expected two page paths, \"old new\"")
+            problems.append(Problem(name, number, 'expected two page paths, "old new"'))
         else:
-            declared[old] = (new, f"{name}:{number}")
+            declared[old] = (new, name, number)
     for document in documents:
         line = _redirect_line(document)
         for text in document.redirect_from:
             old = page_path(text)
             if old is None:
-                problems.append(f"{document.file}:{line}: {text!r} is not a page path")
+                problems.append(Problem(document.file, line, f"{text!r} is not a page path"))
             else:
-                declared[old] = (document.path, f"{document.file}:{line}")
+                declared[old] = (document.path, document.file, line)
     return _resolve(declared, {document.path for document in documents}, problems)
 
 
@@ -106,11 +118,11 @@ def _file_pairs(config: Config) -> Iterable[tuple[int, str | None, str | None]]:
 
 
 def _resolve(
-    declared: dict[str, tuple[str, str]], live: set[str], problems: list[str]
+    declared: dict[str, tuple[str, str, int]], live: set[str], problems: list[Problem]
 ) -> Redirects:
     """Each declared redirect followed to a live page; those that reach none are problems."""
     by_old: dict[str, Redirect] = {}
-    for old, (new, where) in declared.items():
+    for old, (new, file, line) in declared.items():
         if old in live:
             continue  # a page lives there again
         seen = {old}
@@ -119,9 +131,10 @@ def _resolve(
             seen.add(target)
             target = declared[target][0]
         if target in live:
-            by_old[old] = Redirect(old, target, where)
+            by_old[old] = Redirect(old, target, f"{file}:{line}")
         else:
-            problems.append(f"{where}: {new!r} is not a page; no redirect from {old!r} is made")
+            message = f"{new!r} is not a page; no redirect from {old!r} is made"
+            problems.append(Problem(file, line, message))
     return Redirects(dict(sorted(by_old.items())), problems)
 
 
