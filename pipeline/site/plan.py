@@ -33,7 +33,7 @@ class LanguagePlan:
 
     @property
     def why_withheld(self) -> str:
-        return f"{self.percent:.0f}% translated, below the publish threshold of {self.minimum:.0f}%"
+        return f"{self.percent:.1f}% translated, below the publish threshold of {self.minimum:g}%"
 
 
 def plan_language(
