@@ -366,3 +366,49 @@ def test_a_nested_page_links_to_the_pages_above_it_in_every_language(project: Pa
     assert "#: source/guide/treatment/planning.md:7" in config.template_path(domain).read_text()
     assert_sitemap_lists_live_pages(project, langs, live_pages(project))
     assert_numbers_agree(project, built)
+
+
+def test_front_matter_redirects_and_chains_lead_to_the_live_page(project: Path) -> None:
+    page = project / "source" / "cost.md"
+    page.write_text(
+        page.read_text().replace("slug: cost\n", "slug: cost\nredirect_from: [prices]\n", 1)
+    )
+    (project / "redirects.txt").write_text(
+        "# kept as written\narchive/old-prices prices\nbroken line here\nlost nowhere\n"
+    )
+    built = l10n(project, "build").output
+    langs = published(built)
+    assert_redirects(project, "prices", "cost", langs)
+    assert_redirects(project, "archive/old-prices", "cost", langs)  # through "prices"
+    assert "redirects.txt:3: redirect: expected two page paths" in built
+    assert "redirects.txt:4: redirect: 'nowhere' is not a page" in built
+    assert not (project / "output" / "en" / "lost.html").exists()
+    assert (project / "redirects.txt").read_text().startswith("# kept as written\n")
+    assert_sitemap_lists_live_pages(project, langs, live_pages(project))
+
+
+def test_a_link_points_at_the_english_page_where_the_language_is_not_published(
+    tmp_path: Path,
+) -> None:
+    from pipeline.site.published import Language, Site
+    from pipeline.source.documents import parse_document
+    from pipeline.source.links import SiteLinks
+    from pipeline.source.redirects import Redirects
+
+    top = parse_document("---\ntitle: T\nslug: index\norder: 1\n---\n", "source/index.md")
+    nested = parse_document(
+        "---\ntitle: N\nslug: nested\norder: 2\n---\n", "source/guide/nested.md", "guide"
+    )
+    documents = (top, nested)
+    site = Site(
+        BASE_URL,
+        Language.of("en"),
+        (Language.of("en"), Language.of("de")),
+        documents,
+        SiteLinks(documents, Redirects({}, []), "source"),
+    )
+    assert site.link(nested, "de", "../index.md#a") == "../index.html#a"
+    assert site.link(nested, "fr", "../index.md#a") == "../../en/index.html#a"
+    assert site.link(top, "de", "guide/nested.html") == "guide/nested.html"
+    assert site.link(top, "de", "https://example.org/x.md") == "https://example.org/x.md"
+    assert site.link(top, "de", "missing.md") == "missing.md"  # the build reports it
