@@ -327,10 +327,17 @@ def test_a_nested_page_links_to_the_pages_above_it_in_every_language(project: Pa
     folder = project / "source" / "guide" / "treatment"
     folder.mkdir(parents=True)
     (folder / "planning.md").write_text(NESTED)
-    (folder / "diagram.png").write_bytes(b"\x89PNG")  # not a page: reported, never silent
+    (folder / "diagram.png").write_bytes(b"\x89PNG")  # not pages: reported, never silent
+    (folder / "draft.md").write_text("# A draft\n\nNo front matter yet.\n")
 
     built = l10n(project, "build", code=1).output
-    assert "source/guide/treatment/diagram.png:1: not built" in built
+    assert "source/guide/treatment/diagram.png:1: not built: only .md files are pages" in built
+    assert "source/guide/treatment/draft.md:1: not built: no front matter" in built
+    checked = json.loads(run(project, "check", "--format", "json", "--no-qa").stdout)
+    assert {f["file"] for f in checked["findings"] if f["check"] == "not-built"} == {
+        "source/guide/treatment/diagram.png",
+        "source/guide/treatment/draft.md",
+    }
     assert "source/guide/treatment/planning.md:12: link: link to ../missing.md" in built
     (folder / "planning.md").write_text(NESTED.rsplit("\nA [dangling", 1)[0])
     domain = "guide/treatment/planning"

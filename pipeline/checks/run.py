@@ -131,7 +131,7 @@ def _read_templates(config: Config, findings: list[Finding]) -> dict[str, Catalo
 
 
 def _live_domains(config: Config, templates: dict[str, Catalog]) -> set[str]:
-    """The domains the source makes: its pages' and the UI's.
+    """The domains the source makes: its pages', and the UI's when the templates have strings.
 
     When the source cannot be read (a source finding says why), the templates on disk.
     """
@@ -139,7 +139,7 @@ def _live_domains(config: Config, templates: dict[str, Catalog]) -> set[str]:
         tree = read_source_tree(config)
     except SourceError:
         return set(templates)
-    return {document.domain for document in tree.documents} | {config.ui_domain}
+    return {document.domain for document in tree.documents} | ({config.ui_domain} & set(templates))
 
 
 def _retired(
