@@ -133,8 +133,11 @@ def _read_templates(config: Config, findings: list[Finding]) -> dict[str, Catalo
 def _live_domains(config: Config, templates: dict[str, Catalog]) -> set[str]:
     """The domains the source makes: its pages', and the UI's when the templates have strings.
 
-    When the source cannot be read (a source finding says why), the templates on disk.
+    Without a source folder, or when the source cannot be read (a source finding says why),
+    the templates on disk.
     """
+    if not config.source_path.is_dir():
+        return set(templates)
     try:
         tree = read_source_tree(config)
     except SourceError:
