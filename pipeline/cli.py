@@ -142,21 +142,11 @@ def update(obj: Context) -> None:
 def _say_retired(
     config: Config, retired: list[Retirement], recorded: list[tuple[str, str]]
 ) -> None:
-    """One line per retired page: its units kept in the memory, its files removed."""
-    for item in retired:
-        if item.removed:
-            files = ", ".join(config.relative(path) for path in item.removed)
-            console.print(
-                escape(
-                    f"retired {item.domain}: {item.units} reviewed entries are in the translation "
-                    f"memory; removed {files}"
-                ),
-                soft_wrap=True,
-            )
-    for old, new in recorded:
-        console.print(
-            escape(f"redirect {old} -> {new} recorded in {config.redirects}"), soft_wrap=True
-        )
+    """One line per retired page (its units in the memory, its files removed), per redirect."""
+    lines = [item.summary(config.relative) for item in retired if item.removed]
+    lines += [f"redirect {old} -> {new} recorded in {config.redirects}" for old, new in recorded]
+    for line in lines:
+        console.print(escape(line), soft_wrap=True)
 
 
 @main.command()

@@ -7,7 +7,7 @@ leaves all of the domain's files where they are, and the run says why.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +30,13 @@ class Retirement:
     units: int = 0  # reviewed entries of its catalogs, now in the memory
     removed: list[Path] = field(default_factory=list)
     error: str = ""  # why its files were kept ("" when retired)
+
+    def summary(self, relative: Callable[[Path], str]) -> str:
+        files = ", ".join(relative(path) for path in self.removed)
+        return (
+            f"retired {self.domain}: {self.units} reviewed entries are in the translation memory; "
+            f"removed {files}"
+        )
 
 
 def retire_catalogs(
