@@ -37,6 +37,7 @@ from pathlib import Path
 import babel
 import jinja2
 import markdown_it
+import mdit_py_plugins
 
 from pipeline import __version__
 from pipeline.catalogs.extract import ui_segments
@@ -45,6 +46,7 @@ from pipeline.config import Config, ConfigError
 from pipeline.files import write_bytes_atomic
 from pipeline.memory.backends import open_memory
 from pipeline.memory.base import TranslationMemory
+from pipeline.memory.retire import Retirement, retire_catalogs
 from pipeline.memory.sentences import leverage_for
 from pipeline.memory.sync import remember_reviewed
 from pipeline.memory.units import TranslationMemoryError
@@ -54,7 +56,8 @@ from pipeline.po.syntax import CatalogSyntaxError
 from pipeline.segments.blocks import document_segments
 from pipeline.site.memo import RenderMemo, folder_digest
 from pipeline.site.write import BuildReport, render_site
-from pipeline.source.documents import Document, read_documents
+from pipeline.source.documents import Document, SkippedFile, SourceTree, read_source_tree
+from pipeline.source.redirects import record_redirects
 
 STATE_DIR = Path(".l10n") / "build"
 
@@ -66,17 +69,33 @@ class BuildOutcome:
     remembered: int = 0
     memory_error: str = ""
     output: Path | None = None  # where the pages went
+    skipped: list[SkippedFile] = field(default_factory=list)  # files under source/ not built
+    retired: list[Retirement] = field(default_factory=list)
+    redirects_recorded: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def errors(self) -> list[str]:
-        return self.update.errors + ([self.memory_error] if self.memory_error else [])
+        return (
+            self.update.errors
+            + ([self.memory_error] if self.memory_error else [])
+            + [item.error for item in self.retired if item.error]
+            + self.site.errors
+        )
 
 
 @cache
 def pipeline_version() -> str:
     """A digest of this package's code and of the libraries that shape its output."""
     digest = hashlib.sha256(
-        repr((__version__, markdown_it.__version__, jinja2.__version__, babel.__version__)).encode()
+        repr(
+            (
+                __version__,
+                markdown_it.__version__,
+                mdit_py_plugins.__version__,
+                jinja2.__version__,
+                babel.__version__,
+            )
+        ).encode()
     )
     package = Path(__file__).parent
     for path in sorted(package.rglob("*.py")):
@@ -140,17 +159,18 @@ class BuildState:
 
 def read_sources(
     config: Config, state: BuildState | None = None
-) -> tuple[list[Document], list[Segment]]:
-    """The source pages, and every segment: the pages' blocks, then the templates' UI strings.
+) -> tuple[SourceTree, list[Segment]]:
+    """The source pages (and the files not built), and every segment: the pages' blocks,
+    then the templates' UI strings.
 
     With a ``state``, a page whose text is unchanged, and the UI strings when no
     template changed, are not segmented again.
     """
-    documents = read_documents(config)
+    tree = read_source_tree(config)
     cached = state.sources if state is not None else {}
     kept: dict[str, tuple[str, list[Segment]]] = {}
     segments: list[Segment] = []
-    for document in documents:
+    for document in tree.documents:
         digest = hashlib.sha256(f"{document.file}\0{document.text}".encode()).hexdigest()
         known = cached.get(document.file)
         page = known[1] if known is not None and known[0] == digest else document_segments(document)
@@ -165,7 +185,7 @@ def read_sources(
     kept[""] = (ui_key, ui)
     if state is not None:
         state.sources = kept
-    return documents, segments + ui
+    return tree, segments + ui
 
 
 def extract(config: Config) -> list[Segment]:
@@ -180,6 +200,9 @@ class UpdateOutcome:
     update: UpdateReport
     remembered: int = 0
     memory_error: str = ""
+    skipped: list[SkippedFile] = field(default_factory=list)
+    retired: list[Retirement] = field(default_factory=list)
+    redirects_recorded: list[tuple[str, str]] = field(default_factory=list)
 
 
 def update(
@@ -199,7 +222,7 @@ def update(
         # Without the memory, sentences of the previous version still carry over.
         memory_error = f"translation memory: {error}"
     try:
-        documents, segments = read_sources(config, state)
+        tree, segments = read_sources(config, state)
         leverage = leverage_for(config.source_language, memory, config.memory_threshold)
         report = update_catalogs(
             config,
@@ -220,10 +243,38 @@ def update(
             else:
                 if state is not None:
                     state.synced.update(digests)
+        retired = _retire(config, memory if not memory_error else None, report, state)
     finally:
         if memory is not None:
             memory.close()
-    return UpdateOutcome(documents, segments, report, remembered, memory_error)
+    outcome = UpdateOutcome(
+        tree.documents, segments, report, remembered, memory_error, tree.skipped, retired
+    )
+    outcome.redirects_recorded = record_redirects(
+        config, [(r.domain, r.successor) for r in retired if r.successor and r.removed]
+    )
+    return outcome
+
+
+def _retire(
+    config: Config,
+    memory: TranslationMemory | None,
+    report: UpdateReport,
+    state: BuildState | None,
+) -> list[Retirement]:
+    """The retired domains' units into the memory, then their files removed (not without it)."""
+    if memory is None:
+        return [
+            Retirement(item.domain, item.successor, error="the translation memory is not "
+                       f"available, so the catalogs of {item.domain} are kept")
+            for item in report.retired
+        ]  # fmt: skip
+    retired = retire_catalogs(config, memory, report.retired)
+    for path in (path for item in retired for path in item.removed):
+        if state is not None:
+            state.catalogs.pop(str(path), None)
+            state.synced.pop(str(path), None)
+    return retired
 
 
 def build(
@@ -256,7 +307,16 @@ def build(
     )
     if state is not None:
         state.save()
-    return BuildOutcome(updated.update, site, updated.remembered, updated.memory_error, target)
+    return BuildOutcome(
+        updated.update,
+        site,
+        updated.remembered,
+        updated.memory_error,
+        target,
+        updated.skipped,
+        updated.retired,
+        updated.redirects_recorded,
+    )
 
 
 def _overlaps(one: Path, other: Path) -> bool:

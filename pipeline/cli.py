@@ -16,6 +16,7 @@ from rich.progress import Progress, TaskID
 from pipeline import build as build_stage
 from pipeline.config import Config, ConfigError, load_config
 from pipeline.memory.base import TranslationMemory
+from pipeline.memory.retire import Retirement
 from pipeline.model import PipelineError
 
 # soft_wrap: a line is never cut at the console width, so a CI log keeps URLs and paths whole.
@@ -103,13 +104,19 @@ def build(
     )
     for line in dict.fromkeys(outcome.errors):
         errors.print(f"[red]error:[/] {escape(line)}")
+    for skipped in outcome.skipped:
+        errors.print(f"[yellow]warning:[/] {escape(str(skipped))}")
     for line in dict.fromkeys(outcome.site.notes):
         if line not in outcome.errors:
             errors.print(f"[yellow]warning:[/] {escape(line)}")
+    _say_retired(config, outcome.retired, outcome.redirects_recorded)
     for path in outcome.site.removed:
         console.print(f"removed stale {config.relative(path)}")
     for code, why in outcome.site.withheld.items():
         console.print(f"{code}: not published: {why}")
+    if outcome.site.complete:
+        complete = ", ".join(f"{code} {pct:.1f}%" for code, pct in outcome.site.complete.items())
+        console.print(f"Complete (as l10n check counts): {complete}.", soft_wrap=True)
     written = len(outcome.update.written) + len(outcome.site.written)
     console.print(
         f"Built {outcome.site.pages} pages in {len(outcome.site.published)} languages "
@@ -129,13 +136,15 @@ def update(obj: Context) -> None:
     report = outcome.update
     if outcome.memory_error:
         errors.print(f"[yellow]warning:[/] {escape(outcome.memory_error)}")
+    for skipped in outcome.skipped:
+        errors.print(f"[yellow]warning:[/] {escape(str(skipped))}")
     for line in report.errors:
         errors.print(f"[red]error:[/] {escape(line)}")
     for path, result in sorted(report.merges.items()):
-        if result.fuzzy or result.new or result.obsolete:
+        if result.fuzzy or result.new or result.obsolete or result.carried:
             console.print(
-                f"{path}: {result.kept} kept, {result.fuzzy} fuzzy, {result.new} new, "
-                f"{result.obsolete} obsolete"
+                f"{path}: {result.kept} kept, {result.carried} carried over from other catalogs, "
+                f"{result.fuzzy} fuzzy, {result.new} new, {result.obsolete} obsolete"
             )
     for summary in report.by_language(config, config.languages):
         settled = f"; proposal comments removed from {summary.settled}" if summary.settled else ""
@@ -145,8 +154,22 @@ def update(obj: Context) -> None:
             f"{summary.kept} kept, {summary.fuzzy} fuzzy, {summary.new} new, "
             f"{summary.obsolete} obsolete{settled}{unreadable}"
         )
+    _say_retired(config, outcome.retired, outcome.redirects_recorded)
+    for item in outcome.retired:
+        if item.error:
+            errors.print(f"[red]error:[/] {escape(item.error)}")
     console.print(f"{len(report.written)} files written.")
-    sys.exit(1 if report.errors else 0)
+    sys.exit(1 if report.errors or any(item.error for item in outcome.retired) else 0)
+
+
+def _say_retired(
+    config: Config, retired: list[Retirement], recorded: list[tuple[str, str]]
+) -> None:
+    """One line per retired page (its units in the memory, its files removed), per redirect."""
+    lines = [item.summary(config.relative) for item in retired if item.removed]
+    lines += [f"redirect {old} -> {new} recorded in {config.redirects}" for old, new in recorded]
+    for line in lines:
+        console.print(escape(line), soft_wrap=True)
 
 
 @main.command()

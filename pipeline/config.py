@@ -72,6 +72,8 @@ class Config:
     memory: str = ".l10n/memory.sqlite3"  # a path, or a database URL
     glossary: str | None = "glossary.csv"
     base_url: str = "/"
+    # Old page paths and where they lead now, one "old new" pair a line (see the README).
+    redirects: str = "redirects.txt"
     ui_domain: str = "ui"
     merge_threshold: float = 80.0  # similarity needed for an update's fuzzy guess
     memory_threshold: float = 75.0  # similarity needed for a memory match
@@ -122,11 +124,32 @@ class Config:
             return location
         return str(self.root / location)
 
+    @property
+    def redirects_path(self) -> Path:
+        return self.root / self.redirects
+
+    @property
+    def templates_folder(self) -> Path:
+        return self.locales_path / "templates"
+
+    def catalog_folder(self, lang: str) -> Path:
+        return self.locales_path / lang / "LC_MESSAGES"
+
     def template_path(self, domain: str) -> Path:
-        return self.locales_path / "templates" / f"{domain}.pot"
+        """A domain's template; a page in a folder has its template in that folder."""
+        return self.templates_folder / f"{domain}.pot"
 
     def catalog_path(self, lang: str, domain: str) -> Path:
-        return self.locales_path / lang / "LC_MESSAGES" / f"{domain}.po"
+        """A domain's catalog: ``guide/nested`` is ``LC_MESSAGES/guide/nested.po``."""
+        return self.catalog_folder(lang) / f"{domain}.po"
+
+    def template_files(self) -> dict[str, Path]:
+        """Every template on disk, by domain, folders included."""
+        return _files_by_domain(self.templates_folder, ".pot")
+
+    def catalog_files(self, lang: str) -> dict[str, Path]:
+        """Every catalog of ``lang`` on disk, by domain, folders included."""
+        return _files_by_domain(self.catalog_folder(lang), ".po")
 
     def relative(self, path: Path) -> str:
         """A project-relative POSIX path for references and findings."""
@@ -138,6 +161,17 @@ class Config:
     @property
     def all_languages(self) -> tuple[str, ...]:
         return (self.source_language, *self.languages)
+
+
+def _files_by_domain(folder: Path, suffix: str) -> dict[str, Path]:
+    """The files under ``folder`` ending in ``suffix``, by domain: the path without it."""
+    if not folder.is_dir():
+        return {}
+    return {
+        path.relative_to(folder).as_posix()[: -len(suffix)]: path
+        for path in sorted(folder.rglob(f"*{suffix}"))
+        if path.is_file()
+    }
 
 
 def find_project(start: Path | None = None) -> Path:

@@ -209,12 +209,12 @@ def translate_catalogs(
 ) -> None:
     """Set every entry of ``lang`` to ``translate(domain, entry)`` (None: untranslated)."""
     config = load_config(project)
-    for path in sorted((config.locales_path / lang / "LC_MESSAGES").glob("*.po")):
-        catalog = read_catalog(path, lang, path.stem)
+    for domain, path in config.catalog_files(lang).items():
+        catalog = read_catalog(path, lang, domain)
         for entry in catalog.entries:
-            text = translate(path.stem, entry)
+            text = translate(domain, entry)
             entry.msgstr = text or ""
-            entry.fuzzy = bool(text) and fuzzy(path.stem, entry)
+            entry.fuzzy = bool(text) and fuzzy(domain, entry)
         write_catalog(catalog, path)
 
 

@@ -20,6 +20,7 @@ from functools import cache
 
 from pipeline.checks.framework import QAContext
 from pipeline.checks.qa import check_entry
+from pipeline.checks.stats import EntryState, entry_states
 from pipeline.model import Catalog, Finding, Severity
 from pipeline.source.documents import Document
 from pipeline.text.inline import markup_problems
@@ -57,10 +58,12 @@ class Candidate:
 
 @dataclass
 class Screened:
-    """One catalog's usable entries and QA findings: all rendering needs of the file."""
+    """One catalog's usable entries and QA findings: all rendering needs of the file;
+    and each entry's state, for the statistics."""
 
     candidates: dict[tuple[str | None, str], Candidate]
     findings: list[Finding]
+    states: list[EntryState] = field(default_factory=list)
 
 
 def screen(
@@ -91,7 +94,7 @@ def screen(
                 else _unsafe_forms(entry.msgid, entry.msgid_plural, candidate)
             )
         candidates[entry.key] = candidate
-    return Screened(candidates, findings)
+    return Screened(candidates, findings, entry_states(catalog))
 
 
 def _plural_forms(msgstr_plural: Mapping[int, str]) -> tuple[str, ...]:
@@ -132,6 +135,7 @@ class Translations:
     rejected: dict[str, None] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)  # every QA finding, for the status page
     digests: dict[str, str] = field(default_factory=dict)  # domain -> SHA-256 of its .po bytes
+    states: dict[str, list[EntryState]] = field(default_factory=dict)  # by domain, for statistics
 
     def add(self, catalog: Catalog, file: str, qa_context: QAContext | None = None) -> None:
         self.absorb(catalog.domain, screen(catalog, file, qa_context, self.include_machine))
@@ -141,6 +145,7 @@ class Translations:
         for (msgctxt, msgid), candidate in screened.candidates.items():
             self.table[(domain, msgctxt, msgid)] = candidate
         self.findings += screened.findings
+        self.states[domain] = screened.states
 
     def state(self, domain: str, msgid: str, msgctxt: str | None = None) -> str:
         """translated / fuzzy / untranslated / rejected, as the status page counts it."""

@@ -8,6 +8,7 @@ are the shared ones (:mod:`pipeline.text.markdown`, :mod:`pipeline.segments.bloc
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -46,8 +47,14 @@ class RenderedBody:
     choices: tuple[tuple[str, Choice], ...]  # (msgid, choice) per block
 
 
-def render_body(document: Document, translations: Translations | None, lang: str) -> RenderedBody:
-    """The page body as HTML, each block in its chosen language."""
+def render_body(
+    document: Document,
+    translations: Translations | None,
+    lang: str,
+    link: Callable[[str], str] | None = None,
+) -> RenderedBody:
+    """The page body as HTML, each block in its chosen language; ``link`` gives where each
+    link points in this language."""
     md = markdown()
     tokens = md.parse(document.body)
     choices: list[tuple[str, Choice]] = []
@@ -64,6 +71,8 @@ def render_body(document: Document, translations: Translations | None, lang: str
         elif choice.status is Status.MACHINE:
             carrier.attrJoin("class", "machine")
         _substitute_values(inline.children or [], document, lang)
+        if link is not None:
+            _point_links(inline.children or [], link)
         if _right_to_left(lang):
             inline.children = isolate_ltr_runs(inline.children or [])
     html = md.renderer.render(scrollable_tables(tokens), md.options, {})
@@ -98,6 +107,12 @@ def scrollable_tables(tokens: list[Token]) -> list[Token]:
         if token.type == "table_close":
             wrapped.append(_html_block("</div>\n"))
     return wrapped
+
+
+def _point_links(children: list[Token], link: Callable[[str], str]) -> None:
+    for child in children:
+        if child.type == "link_open":
+            child.attrSet("href", link(str(child.attrGet("href") or "")))
 
 
 def _substitute_values(children: list[Any], document: Document, lang: str) -> None:

@@ -62,53 +62,118 @@ class Document:
     # msgid -> msgctxt, for the rare English text that must be translatable two ways
     contexts: Mapping[str, str] = field(default_factory=dict)
     meta: Mapping[str, Any] = field(default_factory=dict)
+    folder: str = ""  # the page's folder under the source directory, POSIX; "" at the top
+    redirect_from: tuple[str, ...] = ()  # earlier page paths that now lead here
+
+    @property
+    def path(self) -> str:
+        """The page's place in the site, the same in every language: ``guide/nested``."""
+        return f"{self.folder}/{self.slug}" if self.folder else self.slug
 
     @property
     def domain(self) -> str:
-        return self.slug
+        """The gettext domain of the page's catalogs: its path (``guide/nested``)."""
+        return self.path
+
+    @property
+    def depth(self) -> int:
+        """How many folders deep the page sits."""
+        return self.path.count("/")
+
+
+@dataclass(frozen=True)
+class SkippedFile:
+    """A file under the source directory that is not built, and why."""
+
+    file: str
+    line: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: not built: {self.reason}"
+
+
+@dataclass(frozen=True)
+class SourceTree:
+    """The pages under the source directory, in navigation order, and the files not built."""
+
+    documents: list[Document]
+    skipped: list[SkippedFile]
+
+
+PAGE_SUFFIX = ".md"
 
 
 def read_documents(config: Config) -> list[Document]:
-    """Every page under the source directory, in navigation order.
+    """Every page under the source directory, in navigation order."""
+    return read_source_tree(config).documents
 
-    Every page is read before anything is refused: :class:`SourceErrors` lists
-    the errors of all of them at once.
+
+def read_source_tree(config: Config) -> SourceTree:
+    """Every page under the source directory, its folders included, and each file not built.
+
+    Hidden files and folders (``.git``, an editor's ``.page.md.swp``) are not looked at.
+    Every page is read before anything is refused: :class:`SourceErrors` lists the errors
+    of all of them at once.
     """
     documents: list[Document] = []
+    skipped: list[SkippedFile] = []
     errors: list[SourceError] = []
-    for path in sorted(config.source_path.glob("*.md")):
+    root = config.source_path
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root)
+        if any(part.startswith(".") for part in relative.parts) or not path.is_file():
+            continue
+        file = config.relative(path)
+        if path.suffix != PAGE_SUFFIX:
+            skipped.append(SkippedFile(file, 1, f"only {PAGE_SUFFIX} files are pages"))
+            continue
+        folder = relative.parent.as_posix()
         try:
-            documents.append(read_document(path, config.relative(path)))
+            document = read_document(path, file, "" if folder == "." else folder)
         except SourceError as error:
             errors.extend(getattr(error, "errors", [error]))
-    seen: dict[str, str] = {}
-    for doc in documents:
-        if doc.slug == config.ui_domain:
-            problem = "is reserved for the UI domain"
-        elif doc.slug in seen:
-            problem = f"is also used by {seen[doc.slug]}"
-        else:
-            seen[doc.slug] = doc.file
             continue
-        line = front_matter_line(doc.text, "slug")
-        errors.append(SourceError(doc.file, line, f"slug {doc.slug!r} {problem}"))
+        if document is None:
+            skipped.append(SkippedFile(file, 1, "no front matter (a title at least)"))
+        else:
+            documents.append(document)
+    errors += _path_errors(documents, config.ui_domain)
     if errors:
         raise SourceErrors(errors)
-    return sorted(documents, key=navigation_order)
+    return SourceTree(sorted(documents, key=navigation_order), skipped)
+
+
+def _path_errors(documents: list[Document], ui_domain: str) -> list[SourceError]:
+    errors: list[SourceError] = []
+    seen: dict[str, str] = {}
+    for doc in documents:
+        if doc.path == ui_domain:
+            problem = f"slug {doc.slug!r} is reserved for the UI domain"
+        elif doc.path in seen:
+            problem = f"page {doc.path!r} is also made from {seen[doc.path]}"
+        else:
+            seen[doc.path] = doc.file
+            continue
+        errors.append(SourceError(doc.file, front_matter_line(doc.text, "slug"), problem))
+    return errors
 
 
 def navigation_order(document: Document) -> tuple[bool, int, str]:
-    """Pages with an ``order`` by it, then the others by file name."""
-    return (document.order is None, document.order or 0, document.file)
+    """Pages with an ``order`` by it, then the others by their path."""
+    return (document.order is None, document.order or 0, document.path)
 
 
-def read_document(path: Path, file: str) -> Document:
+def read_document(path: Path, file: str, folder: str = "") -> Document | None:
+    """The page in ``path``; None for Markdown without front matter, which is not a page."""
     try:
         text = path.read_text("utf-8")
     except UnicodeDecodeError as error:
         line = path.read_bytes()[: error.start].count(b"\n") + 1
         raise SourceError(file, line, "not UTF-8 text") from None
-    return parse_document(text, file)
+    if not text.startswith("---"):
+        return None
+    return parse_document(text, file, folder)
 
 
 def split_front_matter(text: str) -> tuple[str, str, int]:
@@ -122,10 +187,13 @@ def split_front_matter(text: str) -> tuple[str, str, int]:
     raise ValueError("front matter is not closed by '---'")
 
 
-def parse_document(text: str, file: str) -> Document:
-    """One page; :class:`SourceErrors` names every problem of its front matter at once."""
+def parse_document(text: str, file: str, folder: str = "") -> Document:
+    """The page a Markdown text with front matter makes; ``folder`` is where it sits.
+
+    :class:`SourceErrors` names every problem of its front matter at once.
+    """
     meta, body, body_line = _front_matter(text, file)
-    problems: list[SourceError] = []
+    problems = [SourceError(file, 1, problem) for problem in _folder_problems(folder)]
 
     def read_field(key: str, read: Callable[[Any], Any], default: Any = None) -> Any:
         try:
@@ -144,6 +212,11 @@ def parse_document(text: str, file: str) -> Document:
     contexts = read_field("contexts", _contexts, {})
     updated = read_field("updated", _date)
     values = read_field("values", _values, {})
+    redirect_from: tuple[str, ...] = ()
+    try:
+        redirect_from = _redirect_from(meta, text, file)
+    except SourceError as error:
+        problems.append(error)
     if problems:
         raise SourceErrors(problems)
     return Document(
@@ -160,6 +233,8 @@ def parse_document(text: str, file: str) -> Document:
         values=values,
         contexts=contexts,
         meta=meta,
+        folder=folder,
+        redirect_from=redirect_from,
     )
 
 
@@ -211,6 +286,31 @@ def _date(value: Any) -> dt.date | None:
 
 
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
+_FOLDER = re.compile(r"[a-z0-9][a-z0-9_-]*")
+# Hugo calls them aliases, Jekyll and mkdocs-redirects redirect_from: either is read.
+REDIRECT_KEYS = ("redirect_from", "aliases")
+
+
+def _folder_problems(folder: str) -> list[str]:
+    # A folder names output and catalog paths, as a slug does.
+    return [
+        f"folder {name!r}: use a-z, 0-9, '-' and '_'"
+        for name in (folder.split("/") if folder else ())
+        if not _FOLDER.fullmatch(name)
+    ]
+
+
+def _redirect_from(meta: Mapping[str, Any], text: str, file: str) -> tuple[str, ...]:
+    found: list[str] = []
+    for key in REDIRECT_KEYS:
+        raw = meta.get(key)
+        if raw is None:
+            continue
+        items = [raw] if isinstance(raw, str) else raw
+        if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+            raise SourceError(file, front_matter_line(text, key), f"{key}: a list of page paths")
+        found += items
+    return tuple(found)
 
 
 def front_matter_line(text: str, key: str) -> int:

@@ -162,3 +162,57 @@ def test_the_dialect_renders_html_as_commonmark_with_html_off_does() -> None:
     ]
     for text in texts:
         assert markdown().render(text) == with_rules.render(text), text
+
+
+MKDOCS_PAGE = """---
+title: Plugins
+slug: plugins
+order: 1
+---
+
+## Events {: #events }
+
+Each event is called once.
+{: .lead }
+
+!!! note "Read this first"
+    The body of the note is translated.
+
+::: mkdocs.plugins.BasePlugin
+    options:
+        show_root_heading: true
+
+    members: false
+
+Back to plain text, at {cost}.
+"""
+
+
+def test_mkdocs_extension_lines_stay_out_of_the_catalog_and_render_as_written() -> None:
+    from pipeline.site.render import render_body
+
+    document = parse_document(MKDOCS_PAGE, "source/plugins.md")
+    segments = [(s.line, s.role, s.msgid) for s in document_segments(document)]
+    assert segments == [
+        (2, "title", "Plugins"),
+        (7, "heading", "Events"),
+        (9, "paragraph", "Each event is called once."),
+        (12, "admonition title", "Read this first"),
+        (13, "paragraph", "The body of the note is translated."),
+        (21, "paragraph", "Back to plain text, at {cost}."),
+    ]
+    page = str(render_body(document, None, "en").html)
+    assert '<h2 id="events">Events</h2>' in page
+    assert '<p class="lead">Each event is called once.</p>' in page
+    assert '<div class="admonition note">\n<p class="admonition-title">Read this first</p>' in page
+    # The directive is passed through as it is written, never translated.
+    assert '<pre class="directive"><code>::: mkdocs.plugins.BasePlugin\n    options:' in page
+    assert "{: " not in page and "!!!" not in page
+
+
+def test_an_attribute_list_sets_only_harmless_attributes() -> None:
+    tokens = markdown().parse('Text {: .a #b onclick="x()" title="t" }\n')
+    assert tokens[1].content == "Text"
+    assert tokens[0].attrs == {"class": "a", "id": "b", "title": "t"}
+    # A placeholder is not an attribute list.
+    assert markdown().parse("It costs {cost_from}\n")[1].content == "It costs {cost_from}"
