@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import enum
 import gettext
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -22,6 +21,7 @@ from babel.messages.plurals import get_plural
 
 from pipeline.checks.framework import QAContext
 from pipeline.checks.qa import check_entry
+from pipeline.checks.screening import screening_problems
 from pipeline.model import Catalog, Finding, Severity
 from pipeline.source.documents import Document
 from pipeline.text.inline import markup_problems
@@ -211,38 +211,17 @@ def choose_segment(translations: Translations | None, document: Document, msgid:
     return translations.choose(document.domain, msgid, document.contexts.get(msgid))
 
 
-_TEMPLATE_SYNTAX = ("{{", "}}", "{%", "%}", "{#", "#}")
-_MAX_GROWTH, _MAX_EXTRA_CHARS = 4, 200  # a translation longer than this is not a translation
-
-
-def unsafe_translation(source: str, translation: str) -> str:
+def unsafe_translation(
+    source: str, translation: str, inline_tags: frozenset[str] = frozenset()
+) -> str:
     """Why a translation may not be rendered, or "" when it is safe.
 
     Its markup must pass :func:`pipeline.text.inline.markup_problems` -- the rules
     the QA ``markup`` check applies, so a translator cannot add a link, change
     where one points (so no ``javascript:``/``data:`` URL and no new domain) or
-    smuggle markup -- and it may not reorder text with bidi overrides, carry
-    template syntax or be far longer than any translation of its source.
+    smuggle markup -- and :func:`pipeline.checks.screening.screening_problems`:
+    no bidi overrides, template syntax or a text far longer than its source.
     """
-    problems = markup_problems(source, translation)
-    if problems:
-        return problems[0]
-    hidden = sorted(_invisible_controls(translation) - _invisible_controls(source))
-    if hidden:
-        return f"invisible control character U+{ord(hidden[0]):04X}"
-    syntax = [s for s in _TEMPLATE_SYNTAX if s in translation and s not in source]
-    if syntax:
-        return f"template syntax {syntax[0]!r}"
-    if len(translation) > _MAX_GROWTH * len(source) + _MAX_EXTRA_CHARS:
-        return f"{len(translation)} characters for a {len(source)}-character source"
-    return ""
-
-
-# Characters that reorder or hide text (bidi embeddings, overrides, isolates; C0/C1 controls
-# but tab and newline): a translation may carry them only where the source does.
-# U+200E/U+200F (LRM/RLM) stay allowed: right-to-left typography needs them.
-_INVISIBLE = re.compile(r"[\u202a-\u202e\u2066-\u2069\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def _invisible_controls(text: str) -> set[str]:
-    return set(_INVISIBLE.findall(text))
+    problems = markup_problems(source, translation, inline_tags)
+    problems += screening_problems(source, translation)
+    return problems[0] if problems else ""
