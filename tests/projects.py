@@ -60,3 +60,16 @@ def set_publish_minimum(project: Path, minimum: float, **per_language: float) ->
         + f"\n[tool.l10n.publish]\nmin_complete = {minimum}\n"
         + (f"[tool.l10n.publish.languages]\n{table}" if table else "")
     )
+
+
+def disable_checks(project: Path, *checks: str) -> None:
+    """Turn ``checks`` off in the project's ``[tool.l10n.check]``: for tests whose stand-in
+    translations ("[ru] Cost of …") are English on purpose, and which the build would
+    otherwise show in English, as ``l10n check`` reports them."""
+    pyproject = project / "pyproject.toml"
+    listed = ", ".join(f'"{check}"' for check in checks)
+    text = pyproject.read_text()
+    assert "\n[tool.l10n.check]\n" in text and "\ndisable =" not in text
+    pyproject.write_text(
+        text.replace("\n[tool.l10n.check]\n", f"\n[tool.l10n.check]\ndisable = [{listed}]\n")
+    )

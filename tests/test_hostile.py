@@ -12,7 +12,7 @@ from pipeline.cli import main
 from pipeline.config import load_config
 from pipeline.po.reader import read_catalog
 from tests.hostile_translations import PAYLOADS, Payload, translate_catalogs
-from tests.projects import copy_project, set_publish_minimum
+from tests.projects import copy_project, disable_checks, set_publish_minimum
 
 BIDI = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
@@ -27,6 +27,7 @@ def build(project: Path) -> str:
 def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, dict[str, str]]:
     """A project whose German catalogs carry every payload; returns (project, build output, where)."""
     project = copy_project(tmp_path_factory.mktemp("hostile") / "site", with_locales=False)
+    disable_checks(project, "language")  # stand-in translations are English
     build(project)
     config = load_config(project)
     entries = [

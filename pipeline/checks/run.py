@@ -67,7 +67,7 @@ def run_checks(
     glossary = load_glossary(config, findings)
     waivers = project_waivers(config, findings)
     identifies = (qa and "language" not in config.check.disable) or source
-    ident = _identifier(config, glossary) if identifies else None
+    ident = project_identifier(config, glossary) if identifies else None
     templates = _read_templates(config, findings)
     loaded = _read_catalogs(config, languages, templates, findings)
 
@@ -135,7 +135,8 @@ def project_waivers(config: Config, findings: list[Finding]) -> Waivers:
         return Waivers.empty()
 
 
-def _identifier(config: Config, glossary: Glossary) -> LanguageIdentifier:
+def project_identifier(config: Config, glossary: Glossary) -> LanguageIdentifier:
+    """The language identifier for the project's languages, with the answers of earlier runs."""
     ident = identifier(config.all_languages, glossary.do_not_translate, config.source_language)
     ident.load_cache(langid_cache_path(config))
     return ident

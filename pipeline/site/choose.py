@@ -1,12 +1,12 @@
 """Where a translation is chosen: reviewed, machine text in a preview build, or English.
 
 Translations are untrusted input. A segment is used only when it is reviewed
-(or machine text in a preview build), its markup is the source's and the QA
-checks find no error in it -- every check but ``language``, whose detector
-takes seconds to load and which ``l10n check`` runs; the glossary's
-do-not-translate terms are enforced. Otherwise the English text is shown,
-marked ``lang="en"``, and the build says why. The security rules are
-:func:`unsafe_translation`.
+(or machine text in a preview build) and the entry checks ``l10n check`` runs
+find no error in it that a reviewer has not waived: markup, the screening of
+invisible controls and template syntax, numbers, terms, language and
+provenance, through the same :func:`~pipeline.checks.qa.check_entry`. Otherwise
+the English text is shown, marked ``lang="en"``, and the build says why. The
+security rules are :func:`unsafe_translation`, which the ``markup`` check applies.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from __future__ import annotations
 import enum
 import gettext
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 from babel.messages.plurals import get_plural
@@ -70,6 +70,8 @@ def screen(
     """The translated entries of ``catalog``; with ``qa_context``, each one shown is checked now."""
     candidates: dict[tuple[str | None, str], Candidate] = {}
     findings: list[Finding] = []
+    plural_forms = catalog.metadata.get("Plural-Forms", "")
+    context = replace(qa_context, plural_forms=plural_forms) if qa_context is not None else None
     for entry in catalog.active():
         if not entry.has_translation or entry.is_header:
             continue
@@ -82,15 +84,12 @@ def screen(
             plurals=forms,
             plural_source=entry.msgid_plural,
         )
-        if qa_context is not None and (include_machine or not entry.fuzzy):
-            found = check_entry(entry, qa_context)
+        if context is not None and (include_machine or not entry.fuzzy):
+            # The checks `l10n check` runs, the unsafe-markup screening among them.
+            found = check_entry(entry, context)
             findings += found
             errors = [f for f in found if f.severity is Severity.ERROR]
-            candidate.problem = (
-                f"QA {errors[0].check}: {errors[0].message}"
-                if errors
-                else _unsafe_forms(entry.msgid, entry.msgid_plural, candidate)
-            )
+            candidate.problem = f"QA {errors[0].check}: {errors[0].message}" if errors else ""
         candidates[entry.key] = candidate
     return Screened(candidates, findings)
 
