@@ -11,7 +11,7 @@ from pipeline.checks.langid import language_name, plain_text
 from pipeline.checks.punctuation import ending_punctuation
 from pipeline.checks.screening import screening_problems
 from pipeline.model import REVIEWED_COMMENT, Entry, Severity, human_reviewed, machine_origin
-from pipeline.text.inline import code_spans, inline_markup, markup_problems
+from pipeline.text.inline import code_spans, inline_markup, markup_problems, markup_warnings
 from pipeline.text.numbers import number_differences
 from pipeline.text.patterns import quoted
 
@@ -35,6 +35,8 @@ def check_markup(pair: Pair, entry: Entry, context: QAContext) -> Iterator[Issue
     )
     for problem in (*problems, *screening_problems(pair.source, pair.translation)):
         yield Issue(problem)
+    for warning in markup_warnings(pair.source, pair.translation, context.inline_tags):
+        yield Issue(warning, Severity.WARNING)
     yield from _code_issues(pair)
     source, target = inline_markup(pair.source), inline_markup(pair.translation)
     yield from _emphasis_issues(Counter(source.emphasis), Counter(target.emphasis))

@@ -14,10 +14,11 @@ import re
 _TEMPLATE_SYNTAX = ("{{", "}}", "{%", "%}", "{#", "#}")
 _MAX_GROWTH, _MAX_EXTRA_CHARS = 4, 200  # a translation longer than this is not a translation
 
-# Characters that reorder or hide text (bidi embeddings, overrides, isolates; C0/C1 controls
-# but tab and newline): a translation may carry them only where the source does.
-# U+200E/U+200F (LRM/RLM) stay allowed: right-to-left typography needs them.
-_INVISIBLE = re.compile(r"[\u202a-\u202e\u2066-\u2069\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Characters that reorder or hide text (the bidi overrides, which display "5-10 mg" as
+# "gm 01-5", the isolates of "Trojan Source" text; C0/C1 controls but tab and newline): a
+# translation may carry them only where the source does. The marks and embeddings
+# (U+200E/F, U+202A-C) only set the direction of a run, and Arabic catalogs use them.
+_INVISIBLE = re.compile(r"[\u202d\u202e\u2066-\u2069\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def screening_problems(source: str, translation: str) -> list[str]:

@@ -212,10 +212,23 @@ def markup_problems(
         for url in theirs.urls
         if url.strip().lower().startswith(UNSAFE_SCHEMES)
     ]
-    problems += tag_problems(ours.raw_html, theirs.raw_html, inline_tags)
+    problems += [
+        problem
+        for problem, error in tag_problems(ours.raw_html, theirs.raw_html, inline_tags)
+        if error
+    ]
     problems += _url_problems(ours, theirs, translation)
     problems += variable_problems(sources or (source,), translation, required=required)
     return list(dict.fromkeys(problems))
+
+
+def markup_warnings(
+    source: str, translation: str, inline_tags: frozenset[str] = frozenset()
+) -> list[str]:
+    """What :func:`markup_problems` lets through but a reviewer should see: a lost ``<em>``."""
+    ours, theirs = inline_markup(source), inline_markup(translation)
+    tags = tag_problems(ours.raw_html, theirs.raw_html, inline_tags)
+    return [problem for problem, error in tags if not error]
 
 
 def code_spans(text: str) -> Counter[str]:

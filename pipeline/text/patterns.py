@@ -49,7 +49,9 @@ PRINTF_VARIABLE = re.compile(r"%(?:\([\w]+\))?[-#0+]*\d*(?:\.\d+)?[sdifrxXeEgGc]
 BRACE_VARIABLE = re.compile(r"\{(?:[A-Za-z_]\w*|\d+)?(?:\.\w+|\[\w+\])*(?:![rsa])?(?::[^{}\s]*)?\}")
 """A ``str.format`` field: ``{}``, ``{0}``, ``{name}``, ``{obj.attr}``, ``{value:.2f}``."""
 
-BROKEN_URL = re.compile(r"(?i:\b(?:https?|ftp)\s*:\s+//\S*|\b(?:https?|ftp)\s+://\S*)")
+BROKEN_URL = re.compile(
+    rf"(?i:\b(?:https?|ftp)(?:\s*:\s+|\s+:\s*)//(?:{_URL_CHAR}*[^\s<>()\[\]{_URL_TRAILING}])?)"
+)
 """A URL a space broke in two ("https: //example.org"): neither a link nor text a reader can use."""
 
 TEX_QUOTE = re.compile(r"`(?P<name>[^`'\s][^`'\n]*?)'(?!\w)")

@@ -12,151 +12,22 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from pipeline.text.patterns import quoted
 
-HTML_ELEMENTS = frozenset(
-    [
-        "a",
-        "abbr",
-        "address",
-        "area",
-        "article",
-        "aside",
-        "audio",
-        "b",
-        "base",
-        "bdi",
-        "bdo",
-        "blockquote",
-        "body",
-        "br",
-        "button",
-        "canvas",
-        "caption",
-        "cite",
-        "code",
-        "col",
-        "colgroup",
-        "data",
-        "datalist",
-        "dd",
-        "del",
-        "details",
-        "dfn",
-        "dialog",
-        "div",
-        "dl",
-        "dt",
-        "em",
-        "embed",
-        "fieldset",
-        "figcaption",
-        "figure",
-        "font",
-        "footer",
-        "form",
-        "frame",
-        "frameset",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "head",
-        "header",
-        "hgroup",
-        "hr",
-        "html",
-        "i",
-        "iframe",
-        "img",
-        "input",
-        "ins",
-        "kbd",
-        "label",
-        "legend",
-        "li",
-        "link",
-        "main",
-        "map",
-        "mark",
-        "marquee",
-        "math",
-        "menu",
-        "meta",
-        "meter",
-        "nav",
-        "noscript",
-        "object",
-        "ol",
-        "optgroup",
-        "option",
-        "output",
-        "p",
-        "param",
-        "picture",
-        "pre",
-        "progress",
-        "q",
-        "rp",
-        "rt",
-        "ruby",
-        "s",
-        "samp",
-        "script",
-        "search",
-        "section",
-        "select",
-        "slot",
-        "small",
-        "source",
-        "span",
-        "strike",
-        "strong",
-        "style",
-        "sub",
-        "summary",
-        "sup",
-        "svg",
-        "table",
-        "tbody",
-        "td",
-        "template",
-        "textarea",
-        "tfoot",
-        "th",
-        "thead",
-        "time",
-        "title",
-        "tr",
-        "track",
-        "tt",
-        "u",
-        "ul",
-        "var",
-        "video",
-        "wbr",
-        "xmp",
-        "applet",
-        "basefont",
-        "bgsound",
-        "center",
-        "image",
-        "isindex",
-        "keygen",
-        "listing",
-        "nobr",
-        "noembed",
-        "noframes",
-        "plaintext",
-        "rb",
-        "rtc",
-    ]
-)
+_ELEMENT_NAMES = """
+a abbr address area article aside audio b base bdi bdo blockquote body br button canvas caption
+cite code col colgroup data datalist dd del details dfn dialog div dl dt em embed fieldset
+figcaption figure font footer form frame frameset h1 h2 h3 h4 h5 h6 head header hgroup hr html i
+iframe img input ins kbd label legend li link main map mark marquee math menu meta meter nav
+noscript object ol optgroup option output p param picture pre progress q rp rt ruby s samp script
+search section select slot small source span strike strong style sub summary sup svg table tbody
+td template textarea tfoot th thead time title tr track tt u ul var video wbr xmp applet basefont
+bgsound center image isindex keygen listing nobr noembed noframes plaintext rb rtc
+"""
+HTML_ELEMENTS = frozenset(_ELEMENT_NAMES.split())
 """Element names of the HTML standard, obsolete ones included: a browser treats these as tags."""
 
 _TAG = re.compile(r"<\s*(?P<closing>/)?\s*(?P<name>[^\s/>]+)(?P<rest>[^>]*)>?")
@@ -205,45 +76,57 @@ def real_tags(raws: Iterable[str]) -> list[Tag]:
 
 def tag_problems(
     source: Iterable[str], translation: Iterable[str], allowed: frozenset[str]
-) -> Iterator[str]:
-    """One message per problem with a translation's tags: never one per opening and closing tag."""
+) -> list[tuple[str, bool]]:
+    """(message, is an error) per problem with a translation's tags, never one per tag.
+
+    Errors: a tag the source does not have (but a bare allowed one), an added
+    attribute, a changed link, script or style, a tag left unclosed, a lost link.
+    Warnings: a lost presentational tag (``<em>``, ``<br>``) or a changed class.
+    """
     ours, theirs = real_tags(source), real_tags(translation)
     extra = Counter(t.raw for t in theirs) - Counter(t.raw for t in ours)
     gone = Counter(t.raw for t in ours) - Counter(t.raw for t in theirs)
     by_raw = {t.raw: t for t in (*ours, *theirs)}
-    reported: set[str] = set()
+    problems: dict[str, tuple[str, bool]] = {}  # one per tag name
     for raw in extra:
         tag = by_raw[raw]
         problem = _added_tag_problem(tag, [by_raw[r] for r in gone], allowed, ours)
-        if problem and tag.name not in reported:
-            reported.add(tag.name)
-            yield problem
+        if problem is not None:
+            problems.setdefault(tag.name, problem)
+    unclosed = _unbalanced(theirs) - _unbalanced(ours)
     for raw in gone:
         tag = by_raw[raw]
-        if tag.name not in reported and not any(by_raw[r].name == tag.name for r in extra):
-            reported.add(tag.name)
-            yield f"HTML tag {quoted(tag.raw)} is missing"
-    for name in sorted(_unbalanced(theirs) - _unbalanced(ours) - reported):
-        yield f"HTML tag <{name}> is not closed"
+        if tag.name not in problems and not any(by_raw[r].name == tag.name for r in extra):
+            lost_link = any(tag.attribute(name) for name in LINK_ATTRIBUTES)
+            error = lost_link or tag.name in unclosed
+            problems[tag.name] = (f"HTML tag {quoted(tag.raw)} is missing", error)
+    for name in sorted(unclosed - problems.keys()):
+        problems[name] = (f"HTML tag <{name}> is not closed", True)
+    return list(problems.values())
 
 
-def _added_tag_problem(tag: Tag, gone: list[Tag], allowed: frozenset[str], ours: list[Tag]) -> str:
+def _added_tag_problem(
+    tag: Tag, gone: list[Tag], allowed: frozenset[str], ours: list[Tag]
+) -> tuple[str, bool] | None:
     counterpart = next((g for g in gone if g.name == tag.name and g.closing == tag.closing), None)
     if counterpart is not None:
         return _changed_tag(counterpart, tag)
     if tag.name in allowed and not tag.attributes:
-        return ""
+        return None
     if tag.closing and any(t.name == tag.name for t in ours):
-        return ""  # the tag's opening decides
-    return f"raw HTML {quoted(tag.raw)} is not allowed"
+        return None  # the tag's opening decides
+    return f"raw HTML {quoted(tag.raw)} is not allowed", True
 
 
-def _changed_tag(before: Tag, after: Tag) -> str:
+_RISKY_ATTRIBUTES = frozenset({"style", "srcdoc", "formaction"})
+
+
+def _changed_tag(before: Tag, after: Tag) -> tuple[str, bool] | None:
     """A tag the translation kept by name but changed: a moved link, or other attributes."""
     for name in sorted(LINK_ATTRIBUTES):
         old, new = before.attribute(name), after.attribute(name)
         if old is not None and new is not None and old != new:
-            return f"link {old} is {new} in the translation"
+            return f"link {old} is {new} in the translation", True
     old_names = {k for k, _ in before.attributes}
     new_names = {k for k, _ in after.attributes}
     added, removed = sorted(new_names - old_names), sorted(old_names - new_names)
@@ -251,8 +134,15 @@ def _changed_tag(before: Tag, after: Tag) -> str:
         parts = [f"added {', '.join(added)}"] * bool(added) + [f"lost {', '.join(removed)}"] * bool(
             removed
         )
-        return f"HTML tag <{after.name}> has other attributes than the source: {'; '.join(parts)}"
-    return f"HTML tag {quoted(before.raw)} is {quoted(after.raw)} in the translation"
+        message = (
+            f"HTML tag <{after.name}> has other attributes than the source: {'; '.join(parts)}"
+        )
+        return message, bool(added) or bool(set(removed) & LINK_ATTRIBUTES)
+    changed = sorted(k for k in new_names if before.attribute(k) != after.attribute(k))
+    if not changed:
+        return None
+    risky = any(k in _RISKY_ATTRIBUTES or k.startswith("on") for k in changed)
+    return f"HTML tag <{after.name}> changed {', '.join(changed)} from the source's", risky
 
 
 def _unbalanced(tags: list[Tag]) -> set[str]:
@@ -264,20 +154,4 @@ def _unbalanced(tags: list[Tag]) -> set[str]:
     return {name for name, count in opened.items() if count}
 
 
-_VOID = frozenset(
-    [
-        "area",
-        "base",
-        "br",
-        "col",
-        "embed",
-        "hr",
-        "img",
-        "input",
-        "link",
-        "meta",
-        "source",
-        "track",
-        "wbr",
-    ]
-)
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta"})
