@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Iterator
 
 from pipeline.checks.framework import Issue, Pair, QAContext
-from pipeline.checks.langid import language_name, plain_text
+from pipeline.checks.langid import language_name, language_script, plain_text, script_of
 from pipeline.checks.punctuation import ending_punctuation
 from pipeline.checks.screening import screening_problems
 from pipeline.model import REVIEWED_COMMENT, Entry, Severity, human_reviewed, machine_origin
@@ -110,6 +110,12 @@ def check_terms(pair: Pair, entry: Entry, context: QAContext) -> Iterator[Issue]
 
 
 def check_language(pair: Pair, entry: Entry, context: QAContext) -> Iterator[Issue]:
+    if _kept_name(pair, context):
+        return
+    if _source_left_in_another_script(pair, context):
+        name, source = language_name(context.base_lang), language_name(context.source_language)
+        yield Issue(f"translation is the {source} source, not {name}")
+        return
     if context.identifier is None:
         return
     verdict = context.identifier.mismatch(
@@ -117,6 +123,33 @@ def check_language(pair: Pair, entry: Entry, context: QAContext) -> Iterator[Iss
     )
     if verdict is not None:
         yield Issue(f"translation is {verdict.describe()}")
+
+
+_FUNCTION_WORDS = frozenset({"and", "of", "the", "for", "in", "on", "to", "a", "an", "or", "de"})
+
+
+def _kept_name(pair: Pair, context: QAContext) -> bool:
+    """A name kept as the source has it, with its acronym: "Common Weakness Enumeration; CWE"."""
+    if pair.translation.strip() != pair.source.strip():
+        return False
+    if not re.search(r"\b[A-Z]{2,}\b", pair.source):
+        return False
+    words = re.findall(r"[^\W\d_]+", plain_text(pair.source, context.glossary.do_not_translate))
+    return bool(words) and all(w[0].isupper() or w in _FUNCTION_WORDS for w in words)
+
+
+def _source_left_in_another_script(pair: Pair, context: QAContext) -> bool:
+    """The source copied unchanged into a language of another script: "Delete 1 image" as
+    Arabic. Too short for the detector, yet not Arabic; a single name may stay as it is."""
+    expected = language_script(context.base_lang)
+    if pair.translation.strip() != pair.source.strip() or not expected:
+        return False
+    if expected == language_script(context.source_language):
+        return False
+    remaining = plain_text(pair.source, context.glossary.do_not_translate)
+    if any(script_of(letter) == expected for letter in remaining if letter.isalpha()):
+        return False
+    return len([w for w in re.findall(r"[^\W\d_]{2,}", remaining)]) >= 2
 
 
 # ---------------------------------------------------------------------------

@@ -261,18 +261,18 @@ class LanguageIdentifier:
         return Verdict(found, confidence, expected)
 
 
-def _script(char: str) -> str:
+def script_of(char: str) -> str:
     return unicodedata.name(char, "").split(" ")[0]
 
 
 @lru_cache(maxsize=64)
-def _language_script(code: str) -> str:
+def language_script(code: str) -> str:
     """The script a language is written in ("LATIN", "CYRILLIC", "ARABIC"): its own name's."""
     try:
         letters = [c for c in Locale.parse(code).get_display_name(code) or "" if c.isalpha()]
     except Exception:  # a locale Babel lacks
         return ""
-    return Counter(map(_script, letters)).most_common(1)[0][0] if letters else ""
+    return Counter(map(script_of, letters)).most_common(1)[0][0] if letters else ""
 
 
 def _mostly_in_script_of(found: str, expected: str, text: str, ident: LanguageIdentifier) -> bool:
@@ -281,11 +281,11 @@ def _mostly_in_script_of(found: str, expected: str, text: str, ident: LanguageId
     Russian prose with two English option names ("заданы tabularcolumns и опция")
     is not English, however the detector scores the Latin words.
     """
-    found_script, expected_script = _language_script(found), _language_script(expected)
+    found_script, expected_script = language_script(found), language_script(expected)
     if not found_script or found_script == expected_script:
         return True
     letters = _LETTER.findall(plain_text(text, ident.ignore_terms))
-    in_found = sum(_script(letter) == found_script for letter in letters)
+    in_found = sum(script_of(letter) == found_script for letter in letters)
     return in_found * 2 > len(letters)
 
 

@@ -15,6 +15,7 @@ from pipeline.text.patterns import (
     BARE_URL,
     BRACE_VARIABLE,
     BROKEN_URL,
+    FUNCTION_NAME,
     HTML_LIKE,
     PLACEHOLDER,
     PRINTF_VARIABLE,
@@ -232,11 +233,13 @@ def markup_warnings(
 
 
 def code_spans(text: str) -> Counter[str]:
-    """The code spans of ``text`` and the names it quotes TeX-style (`name'), which are not code."""
+    """The code of ``text``: its code spans, the names it quotes TeX-style (`name', not a code
+    span) and the functions it names outside code spans (``get_absolute_url()``)."""
     names = [match.group("name") for match in TEX_QUOTE.finditer(text)]
     if names:
         text = TEX_QUOTE.sub(lambda match: "\\`" + match.group("name") + "'", text)
-    return Counter((*inline_markup(text).code, *names))
+    functions = FUNCTION_NAME.findall(prose(text))
+    return Counter((*inline_markup(text).code, *names, *functions))
 
 
 @lru_cache(maxsize=65536)

@@ -54,6 +54,9 @@ BROKEN_URL = re.compile(
 )
 """A URL a space broke in two ("https: //example.org"): neither a link nor text a reader can use."""
 
+FUNCTION_NAME = re.compile(r"(?<![\w.])[A-Za-z_][\w.]*\(\)")
+"""A function named in running text, ``get_absolute_url()``: code, whether or not in backticks."""
+
 TEX_QUOTE = re.compile(r"`(?P<name>[^`'\s][^`'\n]*?)'(?!\w)")
 """A name in TeX-style quotes, `name', as Sphinx and GNU tools write them: not a code span."""
 
