@@ -148,7 +148,7 @@ class Label:
     lang: str
     check: str
     msgid: str  # the start of the msgid
-    verdict: str  # "real" or "false"
+    verdict: str  # "real", "waivable" (real, and right to waive) or "false"
     note: str
 
 
@@ -159,11 +159,11 @@ def load_labels() -> list[Label]:
 
 
 def verdict(labels: list[Label], corpus: str, lang: str, check: str, msgid: str) -> str:
+    """The first label for this finding ("*" matches any language, "" any msgid)."""
     for label in labels:
-        if (label.corpus, label.lang, label.check) == (corpus, lang, check) and msgid.startswith(
-            label.msgid
-        ):
-            return label.verdict
+        if (label.corpus, label.check) == (corpus, check) and label.lang in (lang, "*"):
+            if msgid.startswith(label.msgid):
+                return label.verdict
     return "unclassified"
 
 
@@ -306,6 +306,7 @@ def error_table(run: CorpusRun, labels: list[Label]) -> dict[str, dict[str, obje
             "errors": len(errors),
             "by_check": dict(Counter(f.check for f in errors)),
             "real": verdicts["real"],
+            "waivable": verdicts["waivable"],
             "false": verdicts["false"],
             "unclassified": verdicts["unclassified"],
             "errors_per_1000": round(1000 * len(errors) / reviewed, 2),
