@@ -161,9 +161,9 @@ def load_labels() -> list[Label]:
 def verdict(labels: list[Label], corpus: str, lang: str, check: str, msgid: str) -> str:
     """The first label for this finding ("*" matches any language, "" any msgid)."""
     for label in labels:
-        if (label.corpus, label.check) == (corpus, check) and label.lang in (lang, "*"):
-            if msgid.startswith(label.msgid):
-                return label.verdict
+        same = (label.corpus, label.check) == (corpus, check) and label.lang in (lang, "*")
+        if same and msgid.startswith(label.msgid):
+            return label.verdict
     return "unclassified"
 
 
@@ -339,8 +339,8 @@ def measure(quick: bool) -> list[Record]:
         for corpus in chosen:
             package = CORPORA[corpus]
             if package_root(package) is None:
-                records.append(Record(f"check precision: {corpus}", "", Timing(),
-                                      notes=f"{package} is not installed (the bench extra)"))  # fmt: skip
+                missing = f"{package} is not installed (the bench extra)"
+                records.append(Record(f"check precision: {corpus}", "", Timing(), notes=missing))
                 continue
             root = Path(scratch) / corpus
             files = build_project(root, package)
