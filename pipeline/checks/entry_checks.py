@@ -112,17 +112,16 @@ def check_terms(pair: Pair, entry: Entry, context: QAContext) -> Iterator[Issue]
 def check_language(pair: Pair, entry: Entry, context: QAContext) -> Iterator[Issue]:
     if _kept_name(pair, context):
         return
+    if context.identifier is not None:
+        verdict = context.identifier.mismatch(
+            pair.translation, context.base_lang, context.language_confidence
+        )
+        if verdict is not None:
+            yield Issue(f"translation is {verdict.describe()}")
+            return
     if _source_left_in_another_script(pair, context):
         name, source = language_name(context.base_lang), language_name(context.source_language)
         yield Issue(f"translation is the {source} source, not {name}")
-        return
-    if context.identifier is None:
-        return
-    verdict = context.identifier.mismatch(
-        pair.translation, context.base_lang, context.language_confidence
-    )
-    if verdict is not None:
-        yield Issue(f"translation is {verdict.describe()}")
 
 
 _FUNCTION_WORDS = frozenset({"and", "of", "the", "for", "in", "on", "to", "a", "an", "or", "de"})
