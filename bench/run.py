@@ -27,6 +27,7 @@ from bench import (
     builds,
     catalog_update,
     check,
+    checks_precision,
     measured,
     po_io,
     segmentation,
@@ -123,11 +124,12 @@ BENCHES: dict[str, Callable[[bool], list[Record]]] = {
     "po io": po_parse_write,
     "segmentation": segmentation.measure,
     "check": check.measure,
+    "check precision": checks_precision.measure,
     "builds": builds.measure,
     "memory lookup": memory_lookup,
     "sentence leverage": sentence_leverage,
 }
-QUICK = ("catalog update", "po io", "segmentation", "check", "builds")
+QUICK = ("catalog update", "po io", "segmentation", "check", "check precision", "builds")
 
 
 def _seconds(value: float | None, capped: bool = False) -> str:

@@ -45,6 +45,8 @@ class CheckConfig:
     disable: tuple[str, ...] = ()
     language_confidence: float = 0.75  # language-identification threshold
     mt_policy: bool = True  # an MT-origin entry may not be translated unless a human touched it
+    inline_tags: tuple[str, ...] = ()  # HTML tags a translation may add, bare: ("sup", "br")
+    waivers: str = "l10n-waivers.toml"  # reviewers' signed waivers of findings
 
     def minimum(self, lang: str) -> float:
         return self.languages.get(lang, self.min_complete)

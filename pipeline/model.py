@@ -231,6 +231,43 @@ def drop_proposal_comments(entry: Entry) -> bool:
     return True
 
 
+# Silencing one check on one entry. A translator writes the comment line
+# "# l10n: ignore length" (several: "# l10n: ignore length, punctuation"); editors and
+# msgcat keep comment lines, while Poedit's save drops unknown "#," flags. The older
+# flag "#, ignore-length" is still read, and `l10n update` rewrites it as the comment.
+IGNORE_COMMENT = "l10n: ignore"
+_IGNORE_FLAG = "ignore-"
+
+
+def ignored_checks(entry: Entry) -> frozenset[str]:
+    """The checks the entry asks to silence, by comment line or by the older flag."""
+    names = {flag[len(_IGNORE_FLAG) :] for flag in entry.flags if flag.startswith(_IGNORE_FLAG)}
+    for line in entry.translator_comments:
+        text = line.strip()
+        if text.startswith(IGNORE_COMMENT):
+            rest = text[len(IGNORE_COMMENT) :]
+            names.update(name.strip() for name in rest.split(",") if name.strip())
+    return frozenset(names)
+
+
+def migrate_ignore_flags(entry: Entry) -> bool:
+    """Move ``#, ignore-<check>`` flags into one ``# l10n: ignore`` comment line; True if any."""
+    flags = [flag for flag in entry.flags if flag.startswith(_IGNORE_FLAG)]
+    if not flags:
+        return False
+    names = [flag[len(_IGNORE_FLAG) :] for flag in flags]
+    entry.flags = [flag for flag in entry.flags if not flag.startswith(_IGNORE_FLAG)]
+    for index, line in enumerate(entry.translator_comments):
+        if line.strip().startswith(IGNORE_COMMENT):
+            have = ignored_checks(Entry(msgid="", translator_comments=[line]))
+            extra = [name for name in names if name not in have]
+            if extra:
+                entry.translator_comments[index] = f"{line.rstrip()}, {', '.join(extra)}"
+            return True
+    entry.translator_comments.append(f"{IGNORE_COMMENT} {', '.join(names)}")
+    return True
+
+
 def entry_origin(entry: Entry) -> Origin:
     """Who the entry's translation is from: a machine until a human reviewed it, else a human."""
     engine = machine_engine(entry)

@@ -260,11 +260,26 @@ def set_publish_minimum(project: Path, minimum: float, **per_language: float) ->
     """Replace the project's ``[tool.l10n.publish]`` table."""
     pyproject = project / "pyproject.toml"
     text = re.sub(
-        r"\n\[tool\.l10n\.publish[^\n]*\n(?:[^\[][^\n]*\n?)*", "\n", pyproject.read_text()
+        r"\n\[tool\.l10n\.publish[^\n]*\n(?:[^\[\n][^\n]*\n?|\n)*", "\n", pyproject.read_text()
     )
     table = "".join(f"{lang} = {value}\n" for lang, value in per_language.items())
     pyproject.write_text(
         text
         + f"\n[tool.l10n.publish]\nmin_complete = {minimum}\n"
         + (f"[tool.l10n.publish.languages]\n{table}" if table else "")
+    )
+
+
+def disable_checks(project: Path, *checks: str) -> None:
+    """Turn ``checks`` off in the project's ``[tool.l10n.check]``: for tests whose stand-in
+    translations ("[ru] Cost of …") are English on purpose, and which the build would
+    otherwise show in English, as ``l10n check`` reports them."""
+    pyproject = project / "pyproject.toml"
+    listed = ", ".join(f'"{check}"' for check in checks)
+    text = pyproject.read_text()
+    assert "\ndisable =" not in text
+    if "\n[tool.l10n.check]\n" not in text:
+        text += "\n[tool.l10n.check]\n"
+    pyproject.write_text(
+        text.replace("\n[tool.l10n.check]\n", f"\n[tool.l10n.check]\ndisable = [{listed}]\n")
     )

@@ -22,7 +22,7 @@ from pipeline.catalogs.writing import write_if_changed
 from pipeline.collector import paused_cycle_collection
 from pipeline.config import Config
 from pipeline.files import FileVersion
-from pipeline.model import Catalog, Entry, Segment, drop_proposal_comments
+from pipeline.model import Catalog, Entry, Segment, drop_proposal_comments, migrate_ignore_flags
 from pipeline.po.catalog_file import CatalogFile
 from pipeline.po.reader import read_catalog_file
 from pipeline.po.syntax import CatalogSyntaxError
@@ -109,6 +109,8 @@ def update_catalog(
         no_file = FileVersion(path, None)  # nor may one appear before the write
         return result, write_if_changed(result.catalog, path, stamp=stamp, made_from=no_file)
     result = merge(as_read.catalog, template, threshold, leverage, compendium)
+    for entry in result.catalog.entries:
+        migrate_ignore_flags(entry)  # Poedit's save would drop the flag; the comment stays
     if not result.catalog.header.msgstr.strip():
         result.catalog.header = blank.header
     result.settled = sum(drop_proposal_comments(entry) for entry in result.catalog.active())

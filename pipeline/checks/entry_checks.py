@@ -7,11 +7,13 @@ from collections import Counter
 from collections.abc import Iterator
 
 from pipeline.checks.framework import Issue, Pair, QAContext
-from pipeline.checks.langid import language_name, plain_text
+from pipeline.checks.langid import language_name, language_script, plain_text, script_of
 from pipeline.checks.punctuation import ending_punctuation
+from pipeline.checks.screening import screening_problems
 from pipeline.model import REVIEWED_COMMENT, Entry, Severity, human_reviewed, machine_origin
-from pipeline.text.inline import inline_markup, markup_problems, quoted
-from pipeline.text.numbers import Number, numbers_in
+from pipeline.text.inline import code_spans, inline_markup, markup_problems, markup_warnings
+from pipeline.text.numbers import number_differences
+from pipeline.text.patterns import quoted
 
 # ---------------------------------------------------------------------------
 # markup
@@ -21,24 +23,48 @@ _EMPHASIS_NAMES = {"strong": "bold", "em": "emphasis", "s": "strikethrough"}
 
 
 def check_markup(pair: Pair, entry: Entry, context: QAContext) -> Iterator[Issue]:
-    # What may be published is decided by markup_problems, which the renderer
-    # applies too; emphasis and code only matter to the reader.
-    for problem in markup_problems(pair.source, pair.translation):
+    # What may be published is decided by markup_problems and screening_problems,
+    # which the build applies through this check; emphasis and code spans only
+    # change how text looks, so they are warnings unless code text is lost.
+    problems = markup_problems(
+        pair.source,
+        pair.translation,
+        context.inline_tags,
+        sources=pair.sources,
+        required=pair.required,
+    )
+    for problem in (*problems, *screening_problems(pair.source, pair.translation)):
         yield Issue(problem)
+    for warning in markup_warnings(pair.source, pair.translation, context.inline_tags):
+        yield Issue(warning, Severity.WARNING)
+    yield from _code_issues(pair)
     source, target = inline_markup(pair.source), inline_markup(pair.translation)
-    source_code, target_code = Counter(source.code), Counter(target.code)
-    for item in sorted((source_code - target_code).keys()):
-        yield Issue(f"code {item} is missing")
-    for item in sorted((target_code - source_code).keys()):
-        yield Issue(f"code {item} is not in the source")
     yield from _emphasis_issues(Counter(source.emphasis), Counter(target.emphasis))
+
+
+def _code_issues(pair: Pair) -> Iterator[Issue]:
+    """Code the translation lost (an error) or only stopped marking as code (a warning)."""
+    source_code, target_code = code_spans(pair.source), code_spans(pair.translation)
+    for item in sorted((source_code - target_code).keys()):
+        if item.strip() in pair.translation:
+            yield Issue(f"code {item} is no longer marked as code", Severity.WARNING)
+        else:
+            yield Issue(f"code {item} is missing")
+    for item in sorted((target_code - source_code).keys()):
+        if item.strip() in pair.source:
+            yield Issue(f"code {item} is marked as code in the translation only", Severity.WARNING)
+        else:
+            yield Issue(f"code {item} is not in the source")
 
 
 def _emphasis_issues(source: Counter[str], target: Counter[str]) -> Iterator[Issue]:
     for kind in sorted(set(source) | set(target)):
         if source[kind] != target[kind]:
             name = _EMPHASIS_NAMES[kind]
-            yield Issue(f"{name} used {target[kind]} time(s), {source[kind]} in the source")
+            yield Issue(
+                f"{name} used {target[kind]} time(s), {source[kind]} in the source",
+                Severity.WARNING,
+            )
 
 
 # ---------------------------------------------------------------------------
@@ -46,27 +72,12 @@ def _emphasis_issues(source: Counter[str], target: Counter[str]) -> Iterator[Iss
 # ---------------------------------------------------------------------------
 
 
-def _describe(number: Number) -> str:
-    # "90" of the range "70–90%" is reported as "90%".
-    has_sign = "%" in number.text or "٪" in number.text
-    return f"{number.text}%" if number.percent and not has_sign else number.text
-
-
 def check_numbers(pair: Pair, entry: Entry, context: QAContext) -> Iterator[Issue]:
-    source = list(numbers_in(pair.source, context.source_language))
-    unmatched = list(numbers_in(pair.translation, context.lang))
-    missing: list[Number] = []
-    for number in source:
-        for index, candidate in enumerate(unmatched):
-            if candidate.percent == number.percent and candidate.values & number.values:
-                del unmatched[index]
-                break
-        else:
-            missing.append(number)
-    for number in missing:
-        yield Issue(f"number {_describe(number)} is missing")
-    for number in unmatched:
-        yield Issue(f"number {_describe(number)} is not in the source")
+    for problem in number_differences(
+        pair.source, pair.translation, context.source_language, context.lang,
+        singular=pair.singular,
+    ):  # fmt: skip
+        yield Issue(problem)
 
 
 # ---------------------------------------------------------------------------
@@ -99,13 +110,45 @@ def check_terms(pair: Pair, entry: Entry, context: QAContext) -> Iterator[Issue]
 
 
 def check_language(pair: Pair, entry: Entry, context: QAContext) -> Iterator[Issue]:
-    if context.identifier is None:
+    if _kept_name(pair, context):
         return
-    verdict = context.identifier.mismatch(
-        pair.translation, context.base_lang, context.language_confidence
-    )
-    if verdict is not None:
-        yield Issue(f"translation is {verdict.describe()}")
+    if context.identifier is not None:
+        verdict = context.identifier.mismatch(
+            pair.translation, context.base_lang, context.language_confidence
+        )
+        if verdict is not None:
+            yield Issue(f"translation is {verdict.describe()}")
+            return
+    if _source_left_in_another_script(pair, context):
+        name, source = language_name(context.base_lang), language_name(context.source_language)
+        yield Issue(f"translation is the {source} source, not {name}")
+
+
+_FUNCTION_WORDS = frozenset({"and", "of", "the", "for", "in", "on", "to", "a", "an", "or", "de"})
+
+
+def _kept_name(pair: Pair, context: QAContext) -> bool:
+    """A name kept as the source has it, with its acronym: "Common Weakness Enumeration; CWE"."""
+    if pair.translation.strip() != pair.source.strip():
+        return False
+    if not re.search(r"\b[A-Z]{2,}\b", pair.source):
+        return False
+    words = re.findall(r"[^\W\d_]+", plain_text(pair.source, context.glossary.do_not_translate))
+    return bool(words) and all(w[0].isupper() or w in _FUNCTION_WORDS for w in words)
+
+
+def _source_left_in_another_script(pair: Pair, context: QAContext) -> bool:
+    """The source copied unchanged into a language of another script: "Delete 1 image" as
+    Arabic. Too short for the detector, yet not Arabic; a single name may stay as it is."""
+    expected = language_script(context.base_lang)
+    if pair.translation.strip() != pair.source.strip() or not expected:
+        return False
+    if expected == language_script(context.source_language):
+        return False
+    remaining = plain_text(pair.source, context.glossary.do_not_translate)
+    if any(script_of(letter) == expected for letter in remaining if letter.isalpha()):
+        return False
+    return len([w for w in re.findall(r"[^\W\d_]{2,}", remaining)]) >= 2
 
 
 # ---------------------------------------------------------------------------

@@ -40,21 +40,29 @@ def check_header(
 def check_plurals(
     entries: Sequence[Entry], nplurals: int, lang: str, file: str, domain: str
 ) -> list[Finding]:
-    """Plural entries that do not have exactly the header's ``nplurals`` forms."""
-    return [
-        Finding(
-            "plurals",
-            Severity.ERROR,
-            f"{len(entry.msgstr_plural)} plural form(s), the header says nplurals={nplurals}",
-            file,
-            entry.lineno,
-            lang,
-            domain,
-            entry.msgid,
-        )
+    """Plural entries that do not have exactly the header's ``nplurals`` forms: one finding.
+
+    One cause -- a header that says another number of forms than the entries
+    have -- is one finding at the first such entry, whatever the count.
+    """
+    wrong = [
+        entry
         for entry in entries
         if entry.msgid_plural is not None
         and not entry.obsolete
         and entry.msgstr_plural
         and sorted(entry.msgstr_plural) != list(range(nplurals))
     ]
+    if not wrong:
+        return []
+    counts = sorted({len(entry.msgstr_plural) for entry in wrong})
+    forms = " or ".join(str(count) for count in counts)
+    first = wrong[0]
+    more = f"; {len(wrong)} plural messages are so (first here)" if len(wrong) > 1 else ""
+    return [
+        Finding(
+            "plurals", Severity.ERROR,
+            f"{forms} plural form(s), the header says nplurals={nplurals}{more}",
+            file, first.lineno, lang, domain, first.msgid,
+        )
+    ]  # fmt: skip

@@ -24,6 +24,8 @@ from __future__ import annotations
 import json
 import re
 import threading
+import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -63,8 +65,8 @@ _ALL_CODES = {language.iso_code_639_1.name.lower() for language in Language.all(
 
 # Numbers and acronyms such as 20000, 70–90%, CAR-T, IL-2, PD-L1, CD19, HER2.
 _NEUTRAL = re.compile(r"\b(?=[\w-]*[A-Z0-9])[A-Z0-9][A-Z0-9-]*[A-Z0-9]?s?\b|\d+")
-# File names, paths and identifiers: flatpages/default.html, allow_empty, .po
-_CODE_LIKE = re.compile(r"\S*[/\\_]\S*|\S*\w\.\w+\S*|(?<!\w)\.\w+")
+# File names, paths and identifiers: flatpages/default.html, allow_empty, .po, :widths:
+_CODE_LIKE = re.compile(r"\S*[/\\_]\S*|\S*\w\.\w+\S*|(?<!\w)\.\w+|:\w+:")
 _LETTER = re.compile(r"[^\W\d_]")
 
 
@@ -254,9 +256,37 @@ class LanguageIdentifier:
         if not found or found == expected:
             return None
         needed = min_confidence if letters >= MIN_LETTERS else max(min_confidence, SHORT_CONFIDENCE)
-        if confidence < needed:
+        if confidence < needed or not _mostly_in_script_of(found, expected, text, self):
             return None
         return Verdict(found, confidence, expected)
+
+
+def script_of(char: str) -> str:
+    return unicodedata.name(char, "").split(" ")[0]
+
+
+@lru_cache(maxsize=64)
+def language_script(code: str) -> str:
+    """The script a language is written in ("LATIN", "CYRILLIC", "ARABIC"): its own name's."""
+    try:
+        letters = [c for c in Locale.parse(code).get_display_name(code) or "" if c.isalpha()]
+    except Exception:  # a locale Babel lacks
+        return ""
+    return Counter(map(script_of, letters)).most_common(1)[0][0] if letters else ""
+
+
+def _mostly_in_script_of(found: str, expected: str, text: str, ident: LanguageIdentifier) -> bool:
+    """Whether most letters are in ``found``'s script, when it differs from ``expected``'s.
+
+    Russian prose with two English option names ("заданы tabularcolumns и опция")
+    is not English, however the detector scores the Latin words.
+    """
+    found_script, expected_script = language_script(found), language_script(expected)
+    if not found_script or found_script == expected_script:
+        return True
+    letters = _LETTER.findall(plain_text(text, ident.ignore_terms))
+    in_found = sum(script_of(letter) == found_script for letter in letters)
+    return in_found * 2 > len(letters)
 
 
 def detector_languages(languages: Iterable[str]) -> tuple[str, ...]:

@@ -1,12 +1,15 @@
 """Translation QA of one entry: the checks by name and severity, and who may silence them.
 
 Every check has a stable name and a severity. One entry silences one check with
-the flag ``ignore-<name>`` in its ``#,`` line (Weblate's convention), e.g.
-``#, ignore-punctuation``; a project turns a check off everywhere with
+the comment line ``# l10n: ignore <name>`` (``# l10n: ignore length, punctuation``),
+which Poedit, Lokalize, Weblate and ``msgcat`` keep; the older flag ``#, ignore-<name>``
+(Weblate's convention, which Poedit's save drops) is still read, and ``l10n update``
+rewrites it as the comment. A project turns a check off everywhere with
 ``[tool.l10n.check] disable = ["length"]``. The safety checks -- ``markup``,
 ``numbers``, ``provenance`` and the do-not-translate part of ``terms`` -- cannot
-be silenced from the catalog a translator edits: such a flag is reported as an
-``ignore-refused`` warning and the check runs anyway.
+be silenced from the catalog a translator edits: such a request is reported as an
+``ignore-refused`` warning and the check runs anyway; a reviewer may waive a
+finding in the waivers file (:mod:`pipeline.checks.waivers`).
 
 Entry checks (run on translated and fuzzy entries):
 
@@ -47,7 +50,7 @@ from pipeline.checks.entry_checks import (
     check_whitespace,
 )
 from pipeline.checks.framework import Check, Issue, Pair, QAContext, pairs
-from pipeline.model import Entry, Finding, Severity
+from pipeline.model import Entry, Finding, Severity, ignored_checks
 
 CHECKS: tuple[Check, ...] = (
     Check("markup", Severity.ERROR, run=check_markup),
@@ -73,8 +76,9 @@ IGNORE_REFUSED = "ignore-refused"
 
 
 def ignore_requested(entry: Entry, check: str) -> bool:
-    """The entry carries the flag ``ignore-<check>``, whether or not it is honoured."""
-    return f"ignore-{check}" in entry.flags
+    """The entry asks to silence ``check`` (``# l10n: ignore <check>`` or the older flag
+    ``#, ignore-<check>``), whether or not it is honoured."""
+    return check in ignored_checks(entry)
 
 
 def ignored(entry: Entry, check: str) -> bool:
@@ -87,10 +91,14 @@ def check_entry(entry: Entry, context: QAContext) -> list[Finding]:
     if entry.obsolete or entry.is_header or not any(entry.translations):
         return []
     findings: list[Finding] = []
-    entry_pairs = pairs(entry)
+    entry_pairs = pairs(entry, context.lang, context.plural_forms)
     for check in CHECKS:
-        if check.name not in context.disabled:
-            findings += _run_check(check, entry, entry_pairs, context)
+        if check.name in context.disabled:
+            continue
+        found = _run_check(check, entry, entry_pairs, context)
+        if found and context.waivers.waived(context.lang, context.domain, entry, check.name):
+            found = [f for f in found if f.check != check.name]
+        findings += found
     return findings
 
 

@@ -16,9 +16,10 @@ import re
 import shutil
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from pipeline.checks.causes import one_per_cause
 from pipeline.checks.framework import QAContext
 from pipeline.checks.gates import completeness_gates
 from pipeline.checks.headers import check_header, check_plurals
@@ -28,6 +29,13 @@ from pipeline.checks.qa import check_entry
 from pipeline.checks.report import CheckReport
 from pipeline.checks.source_lint import check_sources
 from pipeline.checks.stats import catalog_stats, entries_left
+from pipeline.checks.waivers import (
+    WAIVER_CHECK,
+    WaiverError,
+    Waivers,
+    load_waivers,
+    waiver_findings,
+)
 from pipeline.config import Config
 from pipeline.model import Catalog, Finding, Severity
 from pipeline.po.reader import read_catalog
@@ -58,13 +66,15 @@ def run_checks(
     languages = list(langs) if langs is not None else list(config.languages)
     findings: list[Finding] = []
     glossary = load_glossary(config, findings)
+    waivers = project_waivers(config, findings)
     identifies = (qa and "language" not in config.check.disable) or source
-    ident = _identifier(config, glossary) if identifies else None
+    ident = project_identifier(config, glossary) if identifies else None
     templates = _read_templates(config, findings)
     live = _live_domains(config, templates)
     findings.extend(_retired(config, languages, templates, live))
     loaded = _read_catalogs(config, languages, live, findings)
 
+    msgfmt_findings: list[Finding] = []
     with ThreadPoolExecutor(max_workers=8) as pool:
         msgfmt_runs = _start_msgfmt(pool, config, loaded, findings) if qa else []
         if qa and ident is not None:
@@ -74,12 +84,18 @@ def run_checks(
             for item in loaded
         ]
         for item in loaded:
-            findings.extend(_catalog_checks(item, config, templates, ident, glossary, qa=qa))
+            findings.extend(
+                _catalog_checks(item, config, templates, ident, glossary, waivers, qa=qa)
+            )
         if source:
             assert ident is not None
             findings.extend(check_sources(config, ident))
-        for run in msgfmt_runs:
-            findings.extend(run.result())
+        msgfmt_findings = [finding for run in msgfmt_runs for finding in run.result()]
+    read = {config.relative(item.path): item.catalog for item in loaded if item.catalog is not None}
+    findings += one_per_cause(msgfmt_findings, findings, read)
+    if qa:
+        catalogs = [item.catalog for item in loaded if item.catalog is not None]
+        findings += waiver_findings(waivers, catalogs, languages)
 
     disabled = set(config.check.disable)
     findings = [f for f in findings if f.check not in disabled]
@@ -121,7 +137,20 @@ def load_glossary(config: Config, findings: list[Finding]) -> Glossary:
         return Glossary.empty()
 
 
-def _identifier(config: Config, glossary: Glossary) -> LanguageIdentifier:
+def project_waivers(config: Config, findings: list[Finding]) -> Waivers:
+    """The reviewers' waivers; a broken file is a finding, and nothing is waived."""
+    path = config.root / config.check.waivers
+    try:
+        return load_waivers(path, config.relative(path))
+    except WaiverError as error:
+        where = re.match(r"(.*?):(\d+): (.*)", str(error), re.DOTALL)
+        file, line, message = (where[1], int(where[2]), where[3]) if where else ("", 0, str(error))
+        findings.append(Finding(WAIVER_CHECK, Severity.ERROR, message, file, line))
+        return Waivers.empty()
+
+
+def project_identifier(config: Config, glossary: Glossary) -> LanguageIdentifier:
+    """The language identifier for the project's languages, with the answers of earlier runs."""
     ident = identifier(config.all_languages, glossary.do_not_translate, config.source_language)
     ident.load_cache(langid_cache_path(config))
     return ident
@@ -142,7 +171,7 @@ def _read_templates(config: Config, findings: list[Finding]) -> dict[str, Catalo
 
 
 def _live_domains(config: Config, templates: dict[str, Catalog]) -> set[str]:
-    """The domains the source makes: its pages', and the UI's when the templates have strings.
+    """The domains the source makes: its pages', and the UI's when it has strings.
 
     Without a source folder, or when the source cannot be read (a source finding says why),
     the templates on disk.
@@ -153,7 +182,14 @@ def _live_domains(config: Config, templates: dict[str, Catalog]) -> set[str]:
         tree = read_source_tree(config)
     except SourceError:
         return set(templates)
-    return {document.domain for document in tree.documents} | ({config.ui_domain} & set(templates))
+    return {document.domain for document in tree.documents} | _ui_domain(config, templates)
+
+
+def _ui_domain(config: Config, templates: dict[str, Catalog]) -> set[str]:
+    """The UI domain when it has strings: a template, or a language's catalog before one."""
+    ui = config.ui_domain
+    on_disk = ui in templates or any(ui in config.catalog_files(lang) for lang in config.languages)
+    return {ui} if on_disk else set()
 
 
 def _retired(
@@ -253,6 +289,7 @@ def _catalog_checks(
     templates: dict[str, Catalog],
     ident: LanguageIdentifier | None,
     glossary: Glossary,
+    waivers: Waivers,
     *,
     qa: bool,
 ) -> list[Finding]:
@@ -270,7 +307,7 @@ def _catalog_checks(
         ]  # fmt: skip
     findings = _outdated(item.catalog, template, file, item.lang, item.domain)
     if qa:
-        findings.extend(_catalog_findings(item.catalog, config, ident, glossary, file))
+        findings.extend(_catalog_findings(item.catalog, config, ident, glossary, waivers, file))
     return findings
 
 
@@ -279,6 +316,7 @@ def _catalog_findings(
     config: Config,
     ident: LanguageIdentifier | None,
     glossary: Glossary,
+    waivers: Waivers,
     file: str,
 ) -> list[Finding]:
     lang, domain = catalog.lang or "", catalog.domain
@@ -286,7 +324,25 @@ def _catalog_findings(
     findings, nplurals = check_header(catalog.metadata, lang, file, header_line, domain)
     if nplurals is not None:
         findings.extend(check_plurals(catalog.entries, nplurals, lang, file, domain))
-    context = QAContext(
+    context = qa_context(config, lang, domain, file, ident, glossary, waivers)
+    context = replace(context, plural_forms=catalog.metadata.get("Plural-Forms", ""))
+    for entry in catalog.active():
+        if not entry.is_header:
+            findings.extend(check_entry(entry, context))
+    return findings
+
+
+def qa_context(
+    config: Config,
+    lang: str,
+    domain: str,
+    file: str,
+    ident: LanguageIdentifier | None,
+    glossary: Glossary,
+    waivers: Waivers,
+) -> QAContext:
+    """The entry checks' settings for one catalog: the same for ``l10n check`` and the build."""
+    return QAContext(
         lang=lang,
         domain=domain,
         file=file,
@@ -296,11 +352,9 @@ def _catalog_findings(
         language_confidence=config.check.language_confidence,
         mt_policy=config.check.mt_policy,
         disabled=frozenset(config.check.disable),
+        inline_tags=frozenset(tag.lower() for tag in config.check.inline_tags),
+        waivers=waivers,
     )
-    for entry in catalog.active():
-        if not entry.is_header:
-            findings.extend(check_entry(entry, context))
-    return findings
 
 
 def _outdated(

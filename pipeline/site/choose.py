@@ -1,25 +1,25 @@
 """Where a translation is chosen: reviewed, machine text in a preview build, or English.
 
 Translations are untrusted input. A segment is used only when it is reviewed
-(or machine text in a preview build), its markup is the source's and the QA
-checks find no error in it -- every check but ``language``, whose detector
-takes seconds to load and which ``l10n check`` runs; the glossary's
-do-not-translate terms are enforced. Otherwise the English text is shown,
-marked ``lang="en"``, and the build says why. The security rules are
-:func:`unsafe_translation`.
+(or machine text in a preview build) and the entry checks ``l10n check`` runs
+find no error in it that a reviewer has not waived: markup, the screening of
+invisible controls and template syntax, numbers, terms, language and
+provenance, through the same :func:`~pipeline.checks.qa.check_entry`. Otherwise
+the English text is shown, marked ``lang="en"``, and the build says why. The
+security rules are :func:`unsafe_translation`, which the ``markup`` check applies.
 """
 
 from __future__ import annotations
 
 import enum
 import gettext
-import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 from pipeline.checks.framework import QAContext
 from pipeline.checks.qa import check_entry
+from pipeline.checks.screening import screening_problems
 from pipeline.checks.stats import EntryState, entry_states
 from pipeline.model import Catalog, Finding, Severity
 from pipeline.source.documents import Document
@@ -72,6 +72,8 @@ def screen(
     """The translated entries of ``catalog``; with ``qa_context``, each one shown is checked now."""
     candidates: dict[tuple[str | None, str], Candidate] = {}
     findings: list[Finding] = []
+    plural_forms = catalog.metadata.get("Plural-Forms", "")
+    context = replace(qa_context, plural_forms=plural_forms) if qa_context is not None else None
     for entry in catalog.active():
         if not entry.has_translation or entry.is_header:
             continue
@@ -84,15 +86,12 @@ def screen(
             plurals=forms,
             plural_source=entry.msgid_plural,
         )
-        if qa_context is not None and (include_machine or not entry.fuzzy):
-            found = check_entry(entry, qa_context)
+        if context is not None and (include_machine or not entry.fuzzy):
+            # The checks `l10n check` runs, the unsafe-markup screening among them.
+            found = check_entry(entry, context)
             findings += found
             errors = [f for f in found if f.severity is Severity.ERROR]
-            candidate.problem = (
-                f"QA {errors[0].check}: {errors[0].message}"
-                if errors
-                else _unsafe_forms(entry.msgid, entry.msgid_plural, candidate)
-            )
+            candidate.problem = f"QA {errors[0].check}: {errors[0].message}" if errors else ""
         candidates[entry.key] = candidate
     return Screened(candidates, findings, entry_states(catalog))
 
@@ -216,38 +215,17 @@ def choose_segment(translations: Translations | None, document: Document, msgid:
     return translations.choose(document.domain, msgid, document.contexts.get(msgid))
 
 
-_TEMPLATE_SYNTAX = ("{{", "}}", "{%", "%}", "{#", "#}")
-_MAX_GROWTH, _MAX_EXTRA_CHARS = 4, 200  # a translation longer than this is not a translation
-
-
-def unsafe_translation(source: str, translation: str) -> str:
+def unsafe_translation(
+    source: str, translation: str, inline_tags: frozenset[str] = frozenset()
+) -> str:
     """Why a translation may not be rendered, or "" when it is safe.
 
     Its markup must pass :func:`pipeline.text.inline.markup_problems` -- the rules
     the QA ``markup`` check applies, so a translator cannot add a link, change
     where one points (so no ``javascript:``/``data:`` URL and no new domain) or
-    smuggle markup -- and it may not reorder text with bidi overrides, carry
-    template syntax or be far longer than any translation of its source.
+    smuggle markup -- and :func:`pipeline.checks.screening.screening_problems`:
+    no bidi overrides, template syntax or a text far longer than its source.
     """
-    problems = markup_problems(source, translation)
-    if problems:
-        return problems[0]
-    hidden = sorted(_invisible_controls(translation) - _invisible_controls(source))
-    if hidden:
-        return f"invisible control character U+{ord(hidden[0]):04X}"
-    syntax = [s for s in _TEMPLATE_SYNTAX if s in translation and s not in source]
-    if syntax:
-        return f"template syntax {syntax[0]!r}"
-    if len(translation) > _MAX_GROWTH * len(source) + _MAX_EXTRA_CHARS:
-        return f"{len(translation)} characters for a {len(source)}-character source"
-    return ""
-
-
-# Characters that reorder or hide text (bidi embeddings, overrides, isolates; C0/C1 controls
-# but tab and newline): a translation may carry them only where the source does.
-# U+200E/U+200F (LRM/RLM) stay allowed: right-to-left typography needs them.
-_INVISIBLE = re.compile(r"[\u202a-\u202e\u2066-\u2069\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def _invisible_controls(text: str) -> set[str]:
-    return set(_INVISIBLE.findall(text))
+    problems = markup_problems(source, translation, inline_tags)
+    problems += screening_problems(source, translation)
+    return problems[0] if problems else ""

@@ -10,7 +10,9 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from pipeline.checks.framework import QAContext
+from pipeline.checks.langid import LanguageIdentifier
+from pipeline.checks.run import langid_cache_path, project_identifier, project_waivers, qa_context
+from pipeline.checks.waivers import Waivers
 from pipeline.config import Config
 from pipeline.model import Catalog
 from pipeline.po.reader import parse_catalog, read_catalog
@@ -18,6 +20,7 @@ from pipeline.po.syntax import CatalogSyntaxError
 from pipeline.site.choose import Screened, Translations, screen
 from pipeline.site.memo import ScreenedFiles, load_screened, save_screened
 from pipeline.text.glossary import Glossary, GlossaryError, project_glossary
+from pipeline.text.languages import base_language
 
 
 def load_translations(
@@ -53,52 +56,67 @@ def load_translations(
         translations.absorb(domain, screened)
     if cache_file is not None and kept != cached:
         save_screened(cache_file, settings, kept)
+    screener.finish()
     return translations, errors
+
+
+def _digest(path: Path | None) -> str:
+    if path is None or not path.is_file():
+        return ""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _screening_settings(config: Config, include_machine: bool) -> tuple[object, ...]:
     """Everything but a catalog's bytes that its screening depends on."""
-    glossary_path = config.glossary_path
-    glossary_digest = (
-        hashlib.sha256(glossary_path.read_bytes()).hexdigest()
-        if glossary_path is not None and glossary_path.is_file()
-        else ""
-    )
     return (
         include_machine,
         config.source_language,
-        config.check.mt_policy,
-        tuple(sorted(config.check.disable)),
-        glossary_digest,
+        config.languages,
+        config.check,
+        _digest(config.glossary_path),
+        _digest(config.root / config.check.waivers),
     )
 
 
 class _Screener:
-    """Parses and QA-checks one catalog file; reads the glossary only when a file needs it."""
+    """Parses and QA-checks one catalog file with the checks ``l10n check`` runs, language
+    identification included; reads the glossary, the waivers and the language models only
+    when a file needs them (the identifier's answers are kept beside the memory)."""
 
     def __init__(self, config: Config, lang: str, include_machine: bool) -> None:
         self.config = config
         self.lang = lang
         self.include_machine = include_machine
         self.glossary: Glossary | None = None
+        self.waivers = Waivers.empty()
+        self.identifier: LanguageIdentifier | None = None
 
     def screen(self, path: Path, domain: str, data: bytes) -> Screened:
         config = self.config
         file = config.relative(path)
         if self.glossary is None:
             self.glossary = _build_glossary(config)
-        context = QAContext(
-            lang=self.lang,
-            domain=domain,
-            file=file,
-            source_language=config.source_language,
-            identifier=None,  # language identification costs seconds; `l10n check` runs it
-            glossary=self.glossary,
-            mt_policy=config.check.mt_policy,
-            disabled=frozenset(config.check.disable),
-        )
+            self.waivers = project_waivers(config, [])  # a broken file: `l10n check` says so
+            if "language" not in config.check.disable:
+                self.identifier = project_identifier(config, self.glossary)
         catalog = _parse(data, path, self.lang, domain)
+        if self.identifier is not None:
+            self.identifier.prepare(
+                (text, base_language(self.lang))
+                for entry in catalog.active()
+                if not entry.is_header and entry.has_translation
+                for text in entry.translations
+                if text
+            )
+        context = qa_context(
+            config, self.lang, domain, file, self.identifier, self.glossary, self.waivers
+        )
         return screen(catalog, file, context, self.include_machine)
+
+    def finish(self) -> None:
+        """Keep the language answers for the next build and ``l10n check``."""
+        if self.identifier is not None:
+            self.identifier.save_cache(langid_cache_path(self.config))
 
 
 def _build_glossary(config: Config) -> Glossary:

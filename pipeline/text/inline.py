@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -10,7 +11,19 @@ from functools import lru_cache
 from markdown_it.token import Token
 
 from pipeline.text.markdown import inline_parser
-from pipeline.text.patterns import BARE_URL, HTML_LIKE, PLACEHOLDER, UNSAFE_SCHEMES
+from pipeline.text.patterns import (
+    BARE_URL,
+    BRACE_VARIABLE,
+    BROKEN_URL,
+    FUNCTION_NAME,
+    HTML_LIKE,
+    PLACEHOLDER,
+    PRINTF_VARIABLE,
+    TEX_QUOTE,
+    UNSAFE_SCHEMES,
+    quoted,
+)
+from pipeline.text.tags import tag_problems
 
 _EMPHASIS = {"em_open": "em", "strong_open": "strong", "s_open": "s"}
 
@@ -105,19 +118,94 @@ def inline_markup(text: str) -> InlineMarkup:
 
 
 def _differences(what: str, source: Counter[str], target: Counter[str]) -> Iterator[str]:
-    for item in sorted((source - target).keys()):
-        yield f"{what} {item} is missing"
-    for item in sorted((target - source).keys()):
-        yield f"{what} {item} is not in the source"
+    """One message per item: a missing and an added item, one each, read as one changed."""
+    missing, added = sorted((source - target).keys()), sorted((target - source).keys())
+    if len(missing) == len(added) == 1:
+        yield f"{what} {missing[0]} is {added[0]} in the translation"
+        return
+    yield from (f"{what} {item} is missing" for item in missing)
+    yield from (f"{what} {item} is not in the source" for item in added)
 
 
-def markup_problems(source: str, translation: str) -> list[str]:
+def _url_problems(ours: InlineMarkup, theirs: InlineMarkup, translation: str) -> list[str]:
+    broken = [match.group() for match in BROKEN_URL.finditer(translation)]
+    problems = [f"URL {quoted(url)} is broken by a space" for url in broken]
+    source_urls = Counter(ours.bare_urls)
+    target_urls = Counter(u for u in theirs.bare_urls if not any(u in b for b in broken))
+    for _ in broken:  # the broken URL is one the source has: one problem, said once
+        gone = sorted((source_urls - target_urls).keys())
+        if gone:
+            source_urls[gone[0]] -= 1
+    problems += _differences("URL", +source_urls, target_urls)
+    problems += [
+        f"autolink <{url}> is not in the source"
+        for url in sorted((Counter(theirs.autolinks) - Counter(ours.autolinks)).keys())
+    ]
+    problems += _differences("link target", ours.link_targets, theirs.link_targets)
+    titles = Counter(t for _, t in theirs.links if t) - Counter(t for _, t in ours.links if t)
+    problems += [f"link title {quoted(title)} is not in the source" for title in sorted(titles)]
+    problems += _differences("image", Counter(ours.images), Counter(theirs.images))
+    return problems
+
+
+def _variables(markup: InlineMarkup, text: str) -> tuple[set[str], Counter[str]]:
+    """Named variables and placeholders (a set), and positional ones (counted: "%s", "{}")."""
+    named = set(markup.placeholders)
+    named.update(p for code in markup.code for p in PLACEHOLDER.findall(code))
+    positional: Counter[str] = Counter()
+    for variable in (*PRINTF_VARIABLE.findall(text), *BRACE_VARIABLE.findall(text)):
+        if variable.startswith("%(") or re.match(r"\{[A-Za-z_\d]", variable):
+            named.add(variable)
+        else:
+            positional[variable] += 1
+    return named, positional
+
+
+def variable_problems(
+    sources: tuple[str, ...], translation: str, *, required: bool = True
+) -> list[str]:
+    """``{placeholders}`` and format variables the translation lacks or adds.
+
+    Named ones are compared as sets ("{name}" twice in the source and once in the
+    translation is fine for ``str.format``), positional ones by count. With several
+    ``sources`` (a plural message: singular, then plural) a form may use any of
+    their variables and needs the last one's; with ``required`` false (a form shown
+    for a single number) it may leave any out.
+    """
+    allowed: set[str] = set()
+    allowed_positional: Counter[str] = Counter()
+    for source in sources:
+        named, positional = _variables(inline_markup(source), source)
+        allowed |= named
+        allowed_positional |= positional
+    needed, needed_positional = _variables(inline_markup(sources[-1]), sources[-1])
+    if not required:
+        needed, needed_positional = set(), Counter()
+    found, found_positional = _variables(inline_markup(translation), translation)
+    problems = [f"placeholder {v} is missing" for v in sorted(needed - found)]
+    problems += [f"placeholder {v} is not in the source" for v in sorted(found - allowed)]
+    surplus = found_positional - allowed_positional
+    lacking = needed_positional - found_positional
+    problems += _differences("variable", lacking, surplus)
+    return problems
+
+
+def markup_problems(
+    source: str,
+    translation: str,
+    inline_tags: frozenset[str] = frozenset(),
+    *,
+    sources: tuple[str, ...] = (),
+    required: bool = True,
+) -> list[str]:
     """Why ``translation``'s markup may not stand in for ``source``'s; empty when it may.
 
-    Link targets and titles, images, autolinks, URLs, raw HTML and
-    ``{placeholders}`` must be exactly the source's: a translator cannot add a
-    link, change where one points (so no ``javascript:``/``data:`` URL and no
-    new domain) or smuggle markup. Emphasis and code are the QA check's concern.
+    Link targets and titles, images, autolinks, URLs, HTML tags and
+    ``{placeholders}`` must be the source's: a translator cannot add a link,
+    change where one points (so no ``javascript:``/``data:`` URL and no new
+    domain), drop or break one, or smuggle markup; only the ``inline_tags`` the
+    project allows may be added, bare. Emphasis and code are the QA check's concern.
+    ``sources`` and ``required``: a plural form's variables (:func:`variable_problems`).
     """
     ours, theirs = inline_markup(source), inline_markup(translation)
     problems = [
@@ -126,30 +214,32 @@ def markup_problems(source: str, translation: str) -> list[str]:
         if url.strip().lower().startswith(UNSAFE_SCHEMES)
     ]
     problems += [
-        f"raw HTML {quoted(tag)} is not allowed"
-        for tag in sorted((Counter(theirs.raw_html) - Counter(ours.raw_html)).keys())
+        problem
+        for problem, error in tag_problems(ours.raw_html, theirs.raw_html, inline_tags)
+        if error
     ]
-    problems += [
-        f"autolink <{url}> is not in the source"
-        for url in sorted((Counter(theirs.autolinks) - Counter(ours.autolinks)).keys())
-    ]
-    problems += [
-        f"URL {url} is not in the source"
-        for url in sorted((Counter(theirs.bare_urls) - Counter(ours.bare_urls)).keys())
-    ]
-    problems += _differences("link target", ours.link_targets, theirs.link_targets)
-    titles = Counter(t for _, t in theirs.links if t) - Counter(t for _, t in ours.links if t)
-    problems += [f"link title {quoted(title)} is not in the source" for title in sorted(titles)]
-    problems += _differences("image", Counter(ours.images), Counter(theirs.images))
-    problems += _differences(
-        "placeholder", Counter(ours.placeholders), Counter(theirs.placeholders)
-    )
+    problems += _url_problems(ours, theirs, translation)
+    problems += variable_problems(sources or (source,), translation, required=required)
     return list(dict.fromkeys(problems))
 
 
-def quoted(text: str, limit: int = 40) -> str:
-    """``text`` in quotation marks for a message, shortened to ``limit`` characters."""
-    return f"“{text if len(text) <= limit else text[: limit - 1] + '…'}”"
+def markup_warnings(
+    source: str, translation: str, inline_tags: frozenset[str] = frozenset()
+) -> list[str]:
+    """What :func:`markup_problems` lets through but a reviewer should see: a lost ``<em>``."""
+    ours, theirs = inline_markup(source), inline_markup(translation)
+    tags = tag_problems(ours.raw_html, theirs.raw_html, inline_tags)
+    return [problem for problem, error in tags if not error]
+
+
+def code_spans(text: str) -> Counter[str]:
+    """The code of ``text``: its code spans, the names it quotes TeX-style (`name', not a code
+    span) and the functions it names outside code spans (``get_absolute_url()``)."""
+    names = [match.group("name") for match in TEX_QUOTE.finditer(text)]
+    if names:
+        text = TEX_QUOTE.sub(lambda match: "\\`" + match.group("name") + "'", text)
+    functions = FUNCTION_NAME.findall(prose(text))
+    return Counter((*inline_markup(text).code, *names, *functions))
 
 
 @lru_cache(maxsize=65536)

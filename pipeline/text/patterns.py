@@ -42,5 +42,25 @@ HYPHENS = "-\u2010\u2011"
 GENE_SYMBOL = re.compile(rf"(?<!\w)[A-Z][A-Z0-9]*(?:[{HYPHENS}][A-Z0-9]+)*(?!\w)")
 """A gene, protein or marker symbol written in capitals: CD19, HER2, IL-6, PD-L1."""
 
-PRINTF_VARIABLE = re.compile(r"%(?:\([\w]+\))?[-#0 +]*\d*(?:\.\d+)?[sdifrxXeEgGc]")
+# No space flag: "50 % des patients" holds no variable "% d".
+PRINTF_VARIABLE = re.compile(r"%(?:\([\w]+\))?[-#0+]*\d*(?:\.\d+)?[sdifrxXeEgGc]")
 """A printf-style variable of a UI string: ``%s``, ``%(name)s``, ``%.2f``."""
+
+BRACE_VARIABLE = re.compile(r"\{(?:[A-Za-z_]\w*|\d+)?(?:\.\w+|\[\w+\])*(?:![rsa])?(?::[^{}\s]*)?\}")
+"""A ``str.format`` field: ``{}``, ``{0}``, ``{name}``, ``{obj.attr}``, ``{value:.2f}``."""
+
+BROKEN_URL = re.compile(
+    rf"(?i:\b(?:https?|ftp)(?:\s*:\s+|\s+:\s*)//(?:{_URL_CHAR}*[^\s<>()\[\]{_URL_TRAILING}])?)"
+)
+"""A URL a space broke in two ("https: //example.org"): neither a link nor text a reader can use."""
+
+FUNCTION_NAME = re.compile(r"(?<![\w.])[A-Za-z_][\w.]*\(\)")
+"""A function named in running text, ``get_absolute_url()``: code, whether or not in backticks."""
+
+TEX_QUOTE = re.compile(r"`(?P<name>[^`'\s][^`'\n]*?)'(?!\w)")
+"""A name in TeX-style quotes, `name', as Sphinx and GNU tools write them: not a code span."""
+
+
+def quoted(text: str, limit: int = 40) -> str:
+    """``text`` in quotation marks for a message, shortened to ``limit`` characters."""
+    return f"“{text if len(text) <= limit else text[: limit - 1] + '…'}”"

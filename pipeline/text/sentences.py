@@ -64,6 +64,7 @@ _MAYBE_FINAL: dict[str, tuple[str, ...]] = {
     "ar": (),
 }
 
+
 @cache
 def _segmenter(lang: str) -> pysbd.Segmenter:
     code = base_language(lang)
