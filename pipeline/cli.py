@@ -355,6 +355,74 @@ def tm_stats(obj: Context) -> None:
 
 
 @main.group()
+def xliff() -> None:
+    """Exchange with CAT tools: XLIFF 1.2 and 2.1 out of the catalogs and back."""
+
+
+@xliff.command("export")
+@click.option("--lang", required=True, help="The language to export.")
+@click.option("--domain", multiple=True, help="Only these domains (repeatable); all by default.")
+@click.option(
+    "--version", "version", type=click.Choice(["1.2", "2.1"]), default="1.2", show_default=True
+)
+@click.option(
+    "-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path)
+)
+@pass_context
+def xliff_export(
+    obj: Context, lang: str, domain: tuple[str, ...], version: str, output: Path
+) -> None:
+    """Write a language's catalogs as one XLIFF file, states and notes included."""
+    from pipeline.exchange.export import export_xliff
+
+    config = obj.config
+    [code] = _languages(config, (lang,))
+    summary = export_xliff(config, code, output, domains=domain, version=version)
+    states = ", ".join(f"{count} {state.label}" for state, count in sorted(summary.states.items()))
+    console.print(
+        escape(f"{output}: XLIFF {version}, {summary.files} files, {summary.units} units")
+        + escape(f" ({states})")
+    )
+    if summary.plurals:
+        console.print(f"{summary.plurals} plural entries stay in the .po files (not exported)")
+
+
+@xliff.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--lang", help="The language, when the file does not say.")
+@click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
+@pass_context
+def xliff_import(obj: Context, file: Path, lang: str | None, dry_run: bool) -> None:
+    """Bring translations and review states from an XLIFF file into the catalogs."""
+    from pipeline.exchange.apply import import_xliff
+
+    config = obj.config
+    if lang:
+        _languages(config, (lang,))
+    report = import_xliff(config, file, lang, dry_run=dry_run)
+    for line in report.refused:
+        errors.print(f"[red]error:[/] {escape(line)}")
+    if report.refused:
+        errors.print(f"[red]error:[/] {escape(str(file))}: nothing imported")
+        sys.exit(report.exit_code)
+    for change in report.changes:
+        what = "text and state" if change.text_changed else "state"
+        console.print(
+            escape(f"{change.catalog}:{change.line}: {what} {change.before.label} → "
+                   f"{change.after.label} (unit at line {change.unit_line})")
+        )
+    for line in report.kept:
+        console.print(f"[yellow]kept:[/] {escape(line)}")
+    for reason, count in sorted(report.skipped.items()):
+        console.print(escape(f"{count} units skipped: {reason}"))
+    verb = "would change" if dry_run else "changed"
+    console.print(
+        f"{report.lang}: {len(report.changes)} entries {verb}, {len(report.kept)} kept, "
+        f"{len(report.written)} catalogs written."
+    )
+
+
+@main.group()
 def source() -> None:
     """Source-side commands."""
 
