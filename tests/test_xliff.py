@@ -204,7 +204,7 @@ def test_a_unit_that_lost_or_reordered_a_code_is_refused_with_its_line(
 
     result = l10n(project, "xliff", "import", str(exported), code=1)
     expected = "lost closing code 1" if damage == "lost" else "code 1 closes before it opens"
-    assert f"fr.xlf:{line}: {expected}" in result.output.replace("\n", "")
+    assert f"fr.xlf:{line}: {expected}" in " ".join(result.output.split())
     assert snapshot(project) == before
 
 
@@ -322,3 +322,27 @@ def test_hostile_xliff_is_refused_with_nothing_written(
     result = l10n(project, "xliff", "import", str(hostile), code=1)
     assert message in result.output and "hostile.xlf:" in result.output
     assert snapshot(project) == before
+
+
+# ---------------------------------------------------------------------------
+# XLIFF 2.1 structure
+# ---------------------------------------------------------------------------
+
+
+def test_the_2_1_export_meets_the_core_constraints(project: Path, tmp_path: Path) -> None:
+    from tests.test_xliff_samples import sample
+    from tests.xliff21_structure import validate
+
+    # The checker accepts the OASIS test suite's valid file and catches a broken reference.
+    valid = etree.parse(str(sample("oasis-xliff21-toJoin-crlf.xlf"))).getroot()
+    assert validate(valid) == []
+    exported = tmp_path / "fr.xlf"
+    l10n(project, "xliff", "export", "--lang", "fr", "--version", "2.1", "-o", str(exported))
+    root = etree.parse(str(exported)).getroot()
+    assert root.get("version") == "2.1" and root.get("trgLang") == "fr"
+    assert validate(root) == []
+    assert root.find(f".//{{{X20}}}pc") is not None and root.find(f".//{{{X20}}}ph") is not None
+    broken = root.find(f".//{{{X20}}}ph")
+    assert broken is not None
+    broken.set("dataRef", "d99")
+    assert any("dataRef d99 has no <data>" in problem for problem in validate(root))
