@@ -378,13 +378,8 @@ def xliff_export(
     config = obj.config
     [code] = _languages(config, (lang,))
     summary = export_xliff(config, code, output, domains=domain, version=version)
-    states = ", ".join(f"{count} {state.label}" for state, count in sorted(summary.states.items()))
-    console.print(
-        escape(f"{output}: XLIFF {version}, {summary.files} files, {summary.units} units")
-        + escape(f" ({states})")
-    )
-    if summary.plurals:
-        console.print(f"{summary.plurals} plural entries stay in the .po files (not exported)")
+    for line in summary.lines():
+        console.print(escape(line))
 
 
 @xliff.command("import")
@@ -405,21 +400,31 @@ def xliff_import(obj: Context, file: Path, lang: str | None, dry_run: bool) -> N
     if report.refused:
         errors.print(f"[red]error:[/] {escape(str(file))}: nothing imported")
         sys.exit(report.exit_code)
-    for change in report.changes:
-        what = "text and state" if change.text_changed else "state"
-        console.print(
-            escape(f"{change.catalog}:{change.line}: {what} {change.before.label} → "
-                   f"{change.after.label} (unit at line {change.unit_line})")
-        )
-    for line in report.kept:
-        console.print(f"[yellow]kept:[/] {escape(line)}")
-    for reason, count in sorted(report.skipped.items()):
-        console.print(escape(f"{count} units skipped: {reason}"))
-    verb = "would change" if dry_run else "changed"
-    console.print(
-        f"{report.lang}: {len(report.changes)} entries {verb}, {len(report.kept)} kept, "
-        f"{len(report.written)} catalogs written."
-    )
+    for line in report.lines(dry_run):
+        console.print(escape(line))
+
+
+@main.group()
+def review() -> None:
+    """Review states: untranslated, proposed, translated, reviewed."""
+
+
+@review.command("approve")
+@click.argument("locations", nargs=-1, required=True)
+@click.option("--by", default="", help="Who approves (written into the comment line).")
+@pass_context
+def review_approve(obj: Context, locations: tuple[str, ...], by: str) -> None:
+    """Mark entries reviewed: CATALOG.po:LINE (as l10n check prints it) or a whole CATALOG.po.
+
+    A whole catalog approves its translations; a line approves that entry, proposal or not.
+    """
+    from pipeline.catalogs.approve import approve
+
+    result = approve(obj.config, list(locations), by)
+    for file, line, before in result.approved:
+        console.print(escape(f"{file}:{line}: {before.label} → reviewed"))
+    approved, written = len(result.approved), len(result.written)
+    console.print(f"{approved} entries approved, {written} catalogs written.")
 
 
 @main.group()

@@ -8,9 +8,10 @@ their names and default severities and turns issues into findings.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
+from pipeline.catalogs.review import ReviewState
 from pipeline.checks.langid import LanguageIdentifier
 from pipeline.model import Entry, Severity
 from pipeline.text.glossary import Glossary
@@ -30,6 +31,9 @@ class QAContext:
     language_confidence: float = 0.75
     mt_policy: bool = True
     disabled: frozenset[str] = frozenset()
+    required: ReviewState = ReviewState.TRANSLATED  # the review policy for this catalog's pages
+    group: str = ""  # the page group that policy comes from ("" for the default)
+    machine_sent: Mapping[str, frozenset[str]] = field(default_factory=dict)  # see checks.review
 
     @property
     def base_lang(self) -> str:

@@ -26,9 +26,12 @@ from pipeline.checks.langid import LanguageIdentifier, identifier
 from pipeline.checks.msgfmt import msgfmt_missing, run_msgfmt
 from pipeline.checks.qa import check_entry
 from pipeline.checks.report import CheckReport
+from pipeline.checks.review import project_memory, required_state
 from pipeline.checks.source_lint import check_sources
 from pipeline.checks.stats import catalog_stats
 from pipeline.config import Config
+from pipeline.memory.base import TranslationMemory
+from pipeline.memory.machine_sent import machine_sent
 from pipeline.model import Catalog, Finding, Severity
 from pipeline.po.reader import read_catalog
 from pipeline.po.syntax import CatalogSyntaxError
@@ -61,6 +64,7 @@ def run_checks(
     ident = _identifier(config, glossary) if identifies else None
     templates = _read_templates(config, findings)
     loaded = _read_catalogs(config, languages, templates, findings)
+    memory = project_memory(config) if qa else None
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         msgfmt_runs = _start_msgfmt(pool, config, loaded, findings) if qa else []
@@ -71,12 +75,16 @@ def run_checks(
             for item in loaded
         ]
         for item in loaded:
-            findings.extend(_catalog_checks(item, config, templates, ident, glossary, qa=qa))
+            findings.extend(
+                _catalog_checks(item, config, templates, ident, glossary, memory, qa=qa)
+            )
         if source:
             assert ident is not None
             findings.extend(check_sources(config, ident))
         for run in msgfmt_runs:
             findings.extend(run.result())
+    if memory is not None:
+        memory.close()
 
     disabled = set(config.check.disable)
     findings = [f for f in findings if f.check not in disabled]
@@ -205,6 +213,7 @@ def _catalog_checks(
     templates: dict[str, Catalog],
     ident: LanguageIdentifier | None,
     glossary: Glossary,
+    memory: TranslationMemory | None,
     *,
     qa: bool,
 ) -> list[Finding]:
@@ -222,7 +231,7 @@ def _catalog_checks(
         ]  # fmt: skip
     findings = _outdated(item.catalog, template, file, item.lang, item.domain)
     if qa:
-        findings.extend(_catalog_findings(item.catalog, config, ident, glossary, file))
+        findings.extend(_catalog_findings(item.catalog, config, ident, glossary, memory, file))
     return findings
 
 
@@ -231,6 +240,7 @@ def _catalog_findings(
     config: Config,
     ident: LanguageIdentifier | None,
     glossary: Glossary,
+    memory: TranslationMemory | None,
     file: str,
 ) -> list[Finding]:
     lang, domain = catalog.lang or "", catalog.domain
@@ -248,6 +258,9 @@ def _catalog_findings(
         language_confidence=config.check.language_confidence,
         mt_policy=config.check.mt_policy,
         disabled=frozenset(config.check.disable),
+        required=required_state(config.review.check_level(domain)),
+        group=config.review.group_of(domain) or "",
+        machine_sent=machine_sent(memory, catalog.active(), config.source_language, lang),
     )
     for entry in catalog.active():
         if not entry.is_header:

@@ -63,6 +63,22 @@ class ImportReport:
     def exit_code(self) -> int:
         return 1 if self.refused else 0
 
+    def lines(self, dry_run: bool = False) -> list[str]:
+        """What the import changed, kept and skipped, for the command's output."""
+        lines = [
+            f"{c.catalog}:{c.line}: {'text and state' if c.text_changed else 'state'} "
+            f"{c.before.label} → {c.after.label} (unit at line {c.unit_line})"
+            for c in self.changes
+        ]
+        lines += [f"kept: {line}" for line in self.kept]
+        lines += [f"{count} units skipped: {why}" for why, count in sorted(self.skipped.items())]
+        verb = "would change" if dry_run else "changed"
+        lines.append(
+            f"{self.lang}: {len(self.changes)} entries {verb}, {len(self.kept)} kept, "
+            f"{len(self.written)} catalogs written."
+        )
+        return lines
+
 
 @dataclass
 class _Target:

@@ -32,6 +32,14 @@ class ExportSummary:
     def units(self) -> int:
         return sum(self.states.values())
 
+    def lines(self) -> list[str]:
+        """What the export did, for the command's output."""
+        states = ", ".join(f"{count} {state.label}" for state, count in sorted(self.states.items()))
+        lines = [f"{self.path}: {self.files} files, {self.units} units ({states})"]
+        if self.plurals:
+            lines.append(f"{self.plurals} plural entries stay in the .po files (not exported)")
+        return lines
+
 
 def unit_id(entry: Entry) -> str:
     """A unit id that names the entry in any catalog of the domain: its key, hashed."""

@@ -11,7 +11,10 @@ import hashlib
 from pathlib import Path
 
 from pipeline.checks.framework import QAContext
+from pipeline.checks.review import project_memory, required_state
 from pipeline.config import Config
+from pipeline.memory.base import TranslationMemory
+from pipeline.memory.machine_sent import awaits_machine_knowledge, machine_sent
 from pipeline.model import Catalog
 from pipeline.po.reader import parse_catalog, read_catalog
 from pipeline.po.syntax import CatalogSyntaxError
@@ -50,6 +53,7 @@ def load_translations(
         kept[path.name] = (digest, screened)
         translations.digests[path.stem] = digest
         translations.absorb(path.stem, screened)
+    screener.close()
     if cache_file is not None and kept != cached:
         save_screened(cache_file, settings, kept)
     return translations, errors
@@ -63,12 +67,15 @@ def _screening_settings(config: Config, include_machine: bool) -> tuple[object, 
         if glossary_path is not None and glossary_path.is_file()
         else ""
     )
+    # What the memory says the machine sent is not part of the key: it is recorded when the
+    # machine's text is written into a catalog, so the catalog's bytes change with it.
     return (
         include_machine,
         config.source_language,
         config.check.mt_policy,
         tuple(sorted(config.check.disable)),
         glossary_digest,
+        repr(config.review),
     )
 
 
@@ -80,12 +87,15 @@ class _Screener:
         self.lang = lang
         self.include_machine = include_machine
         self.glossary: Glossary | None = None
+        self.memory: TranslationMemory | None = None
+        self.memory_opened = False
 
     def screen(self, path: Path, data: bytes) -> Screened:
         config = self.config
         file = config.relative(path)
         if self.glossary is None:
             self.glossary = _build_glossary(config)
+        catalog = _parse(data, path, self.lang)
         context = QAContext(
             lang=self.lang,
             domain=path.stem,
@@ -95,8 +105,23 @@ class _Screener:
             glossary=self.glossary,
             mt_policy=config.check.mt_policy,
             disabled=frozenset(config.check.disable),
+            required=required_state(config.review.publish_level(path.stem)),
+            group=config.review.group_of(path.stem) or "",
+            machine_sent=self.machine_sent(catalog),
         )
-        return screen(_parse(data, path, self.lang), file, context, self.include_machine)
+        return screen(catalog, file, context, self.include_machine)
+
+    def machine_sent(self, catalog: Catalog) -> dict[str, frozenset[str]]:
+        """What the memory says the machine sent, asked only when an entry needs to know."""
+        if not any(awaits_machine_knowledge(entry) for entry in catalog.active()):
+            return {}
+        if not self.memory_opened:
+            self.memory, self.memory_opened = project_memory(self.config), True
+        return machine_sent(self.memory, catalog.active(), self.config.source_language, self.lang)
+
+    def close(self) -> None:
+        if self.memory is not None:
+            self.memory.close()
 
 
 def _build_glossary(config: Config) -> Glossary:
