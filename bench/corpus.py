@@ -1,4 +1,4 @@
-"""Real-text corpora for the benches, generated with fixed seeds and cached under ``bench/.corpus/``.
+"""Real-text corpora for the benches, generated with fixed seeds, cached under ``bench/.corpus/``.
 
 * A *translation pool*: every English msgid of Django's and the operating
   system's catalogs with its human translations (tests/corpus.py reads them).
@@ -167,10 +167,10 @@ def short_scenario(size: int, seed: int = 20240501) -> UpdateScenario:
     fresh = iter(msgid for msgid, _ in pool[:spare])
     used = pool[spare:]
     texts = [
-        ((f"context {number // len(used)}" if number >= len(used) else None, used[number % len(used)][0]),
-         used[number % len(used)][1])
+        ((f"context {number // len(used)}" if number >= len(used) else None, msgid), msgstr)
         for number in range(size)
-    ]  # fmt: skip
+        for msgid, msgstr in [used[number % len(used)]]
+    ]
     return _revise(texts, fresh, lambda text: lightly_edit(text, rng), rng)
 
 

@@ -12,7 +12,11 @@ records, for every stage, digests of the inputs each file was made from:
   the memory, so only changed catalogs are synced (``l10n tm rebuild`` still
   rebuilds the memory from all of them);
 - render: each catalog's screened entries by the digest of its bytes, and each
-  output file's fingerprint (see :class:`~pipeline.site.memo.RenderMemo`).
+  output file's fingerprint (see :class:`~pipeline.site.memo.RenderMemo`), kept
+  apart for each output directory: a preview build (``--include-machine``,
+  written to ``preview_dir``) neither reuses nor disturbs what the last build of
+  ``output/`` recorded. The stages before rendering do not depend on the preview
+  and share one record.
 
 A different pipeline (its code or the libraries that shape its output)
 discards the whole record. Deleting ``.l10n/`` or ``output/`` only costs time:
@@ -33,14 +37,16 @@ from pathlib import Path
 import babel
 import jinja2
 import markdown_it
+import mdit_py_plugins
 
 from pipeline import __version__
 from pipeline.catalogs.extract import ui_segments
 from pipeline.catalogs.update import UpdateReport, update_catalogs
-from pipeline.config import Config
+from pipeline.config import Config, ConfigError
 from pipeline.files import write_bytes_atomic
 from pipeline.memory.backends import open_memory
 from pipeline.memory.base import TranslationMemory
+from pipeline.memory.retire import Retirement, retire_catalogs
 from pipeline.memory.sentences import leverage_for
 from pipeline.memory.sync import remember_reviewed
 from pipeline.memory.units import TranslationMemoryError
@@ -50,7 +56,8 @@ from pipeline.po.syntax import CatalogSyntaxError
 from pipeline.segments.blocks import document_segments
 from pipeline.site.memo import RenderMemo, folder_digest
 from pipeline.site.write import BuildReport, render_site
-from pipeline.source.documents import Document, read_documents
+from pipeline.source.documents import Document, SkippedFile, SourceTree, read_source_tree
+from pipeline.source.redirects import record_redirects
 
 STATE_DIR = Path(".l10n") / "build"
 
@@ -61,17 +68,34 @@ class BuildOutcome:
     site: BuildReport
     remembered: int = 0
     memory_error: str = ""
+    output: Path | None = None  # where the pages went
+    skipped: list[SkippedFile] = field(default_factory=list)  # files under source/ not built
+    retired: list[Retirement] = field(default_factory=list)
+    redirects_recorded: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def errors(self) -> list[str]:
-        return self.update.errors + ([self.memory_error] if self.memory_error else [])
+        return (
+            self.update.errors
+            + ([self.memory_error] if self.memory_error else [])
+            + [item.error for item in self.retired if item.error]
+            + self.site.errors
+        )
 
 
 @cache
 def pipeline_version() -> str:
     """A digest of this package's code and of the libraries that shape its output."""
     digest = hashlib.sha256(
-        repr((__version__, markdown_it.__version__, jinja2.__version__, babel.__version__)).encode()
+        repr(
+            (
+                __version__,
+                markdown_it.__version__,
+                mdit_py_plugins.__version__,
+                jinja2.__version__,
+                babel.__version__,
+            )
+        ).encode()
     )
     package = Path(__file__).parent
     for path in sorted(package.rglob("*.py")):
@@ -87,7 +111,8 @@ class BuildState:
     catalogs: dict[str, str] = field(default_factory=dict)  # see update_catalogs(recorded=)
     memory: str = ""  # the memory the sync records are for
     synced: dict[str, str] = field(default_factory=dict)  # catalog path -> digest when synced
-    outputs: dict[str, str] = field(default_factory=dict)  # see OutputFiles
+    # output directory (project-relative) -> its files' records, see OutputFiles
+    renders: dict[str, dict[str, str]] = field(default_factory=dict)
     # source file -> (digest of its text, its segments); "" -> the UI strings
     sources: dict[str, tuple[str, list[Segment]]] = field(default_factory=dict)
 
@@ -102,7 +127,7 @@ class BuildState:
             state.catalogs = dict(recorded["catalogs"])
             state.memory = str(recorded["memory"])
             state.synced = dict(recorded["synced"])
-            state.outputs = dict(recorded["outputs"])
+            state.renders = {str(k): dict(v) for k, v in recorded["renders"].items()}
         except (OSError, ValueError, KeyError, TypeError):
             # Nothing recorded can be trusted: start over, dropping the caches too.
             shutil.rmtree(state.directory, ignore_errors=True)
@@ -119,26 +144,33 @@ class BuildState:
             "catalogs": self.catalogs,
             "memory": self.memory,
             "synced": self.synced,
-            "outputs": self.outputs,
+            "renders": self.renders,
         }
         write_bytes_atomic(self.directory / "sources.pickle", pickle.dumps(self.sources))
         text = json.dumps(recorded, indent=0, sort_keys=True, ensure_ascii=False) + "\n"
         write_bytes_atomic(self.directory / "state.json", text.encode("utf-8"))
 
+    def render_memo(self, config: Config, output: Path) -> RenderMemo:
+        """What the last render into ``output`` recorded; each output directory has its own."""
+        key = config.relative(output)
+        name = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+        return RenderMemo(self.directory / "render" / name, self.renders.setdefault(key, {}))
+
 
 def read_sources(
     config: Config, state: BuildState | None = None
-) -> tuple[list[Document], list[Segment]]:
-    """The source pages, and every segment: the pages' blocks, then the templates' UI strings.
+) -> tuple[SourceTree, list[Segment]]:
+    """The source pages (and the files not built), and every segment: the pages' blocks,
+    then the templates' UI strings.
 
     With a ``state``, a page whose text is unchanged, and the UI strings when no
     template changed, are not segmented again.
     """
-    documents = read_documents(config)
+    tree = read_source_tree(config)
     cached = state.sources if state is not None else {}
     kept: dict[str, tuple[str, list[Segment]]] = {}
     segments: list[Segment] = []
-    for document in documents:
+    for document in tree.documents:
         digest = hashlib.sha256(f"{document.file}\0{document.text}".encode()).hexdigest()
         known = cached.get(document.file)
         page = known[1] if known is not None and known[0] == digest else document_segments(document)
@@ -153,7 +185,7 @@ def read_sources(
     kept[""] = (ui_key, ui)
     if state is not None:
         state.sources = kept
-    return documents, segments + ui
+    return tree, segments + ui
 
 
 def extract(config: Config) -> list[Segment]:
@@ -168,6 +200,9 @@ class UpdateOutcome:
     update: UpdateReport
     remembered: int = 0
     memory_error: str = ""
+    skipped: list[SkippedFile] = field(default_factory=list)
+    retired: list[Retirement] = field(default_factory=list)
+    redirects_recorded: list[tuple[str, str]] = field(default_factory=list)
 
 
 def update(
@@ -187,7 +222,7 @@ def update(
         # Without the memory, sentences of the previous version still carry over.
         memory_error = f"translation memory: {error}"
     try:
-        documents, segments = read_sources(config, state)
+        tree, segments = read_sources(config, state)
         leverage = leverage_for(config.source_language, memory, config.memory_threshold)
         report = update_catalogs(
             config,
@@ -208,10 +243,38 @@ def update(
             else:
                 if state is not None:
                     state.synced.update(digests)
+        retired = _retire(config, memory if not memory_error else None, report, state)
     finally:
         if memory is not None:
             memory.close()
-    return UpdateOutcome(documents, segments, report, remembered, memory_error)
+    outcome = UpdateOutcome(
+        tree.documents, segments, report, remembered, memory_error, tree.skipped, retired
+    )
+    outcome.redirects_recorded = record_redirects(
+        config, [(r.domain, r.successor) for r in retired if r.successor and r.removed]
+    )
+    return outcome
+
+
+def _retire(
+    config: Config,
+    memory: TranslationMemory | None,
+    report: UpdateReport,
+    state: BuildState | None,
+) -> list[Retirement]:
+    """The retired domains' units into the memory, then their files removed (not without it)."""
+    if memory is None:
+        return [
+            Retirement(item.domain, item.successor, error="the translation memory is not "
+                       f"available, so the catalogs of {item.domain} are kept")
+            for item in report.retired
+        ]  # fmt: skip
+    retired = retire_catalogs(config, memory, report.retired)
+    for path in (path for item in retired for path in item.removed):
+        if state is not None:
+            state.catalogs.pop(str(path), None)
+            state.synced.pop(str(path), None)
+    return retired
 
 
 def build(
@@ -220,13 +283,22 @@ def build(
     include_machine: bool = False,
     languages: Sequence[str] | None = None,
     incremental: bool = True,
+    output: Path | None = None,
 ) -> BuildOutcome:
-    """Extract, update, sync the memory and render; ``incremental`` skips what did not change."""
+    """Extract, update, sync the memory and render; ``incremental`` skips what did not change.
+
+    The pages go to ``output``, by default ``output/``, or ``preview_dir`` for a
+    preview (``include_machine``), which may never write into ``output/``.
+    """
+    target = output if output is not None else config.site_path(include_machine)
+    if include_machine and _overlaps(target, config.output_path):
+        raise ConfigError(f"a preview may not be built into {config.output_dir}/: {target}")
     state = BuildState.load(config) if incremental else None
     updated = update(config, languages, state)
-    memo = RenderMemo(state.directory, state.outputs) if state is not None else None
+    memo = state.render_memo(config, target) if state is not None else None
     site = render_site(
         config,
+        directory=target,
         include_machine=include_machine,
         languages=languages,
         documents=updated.documents,
@@ -235,7 +307,21 @@ def build(
     )
     if state is not None:
         state.save()
-    return BuildOutcome(updated.update, site, updated.remembered, updated.memory_error)
+    return BuildOutcome(
+        updated.update,
+        site,
+        updated.remembered,
+        updated.memory_error,
+        target,
+        updated.skipped,
+        updated.retired,
+        updated.redirects_recorded,
+    )
+
+
+def _overlaps(one: Path, other: Path) -> bool:
+    one, other = one.resolve(), other.resolve()
+    return one.is_relative_to(other) or other.is_relative_to(one)
 
 
 def _catalogs_to_sync(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -13,12 +14,15 @@ from rich.markup import escape
 from rich.progress import Progress, TaskID
 
 from pipeline import build as build_stage
+from pipeline import cli_translators as translators
 from pipeline.config import Config, ConfigError, load_config
 from pipeline.memory.base import TranslationMemory
+from pipeline.memory.retire import Retirement
 from pipeline.model import PipelineError
 
-console = Console(stderr=False, highlight=False)
-errors = Console(stderr=True, highlight=False)
+# soft_wrap: a line is never cut at the console width, so a CI log keeps URLs and paths whole.
+console = Console(highlight=False, soft_wrap=True)
+errors = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 class Context:
@@ -43,11 +47,17 @@ class Commands(click.Group):
         try:
             return super().invoke(ctx)
         except ConfigError as error:
-            errors.print(f"[red]error:[/] {escape(str(error))}")
+            _print_errors(error)
             sys.exit(2)
         except (PipelineError, OSError) as error:
-            errors.print(f"[red]error:[/] {escape(str(error))}")
+            _print_errors(error)
             sys.exit(1)
+
+
+def _print_errors(error: Exception) -> None:
+    """One ``error:`` line per problem: an error may list several (every broken source page)."""
+    for line in str(error).splitlines() or [""]:
+        errors.print(f"[red]error:[/] {escape(line)}")
 
 
 @click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
@@ -76,30 +86,44 @@ def _languages(config: Config, lang: tuple[str, ...]) -> list[str]:
 @click.option(
     "--include-machine",
     is_flag=True,
-    help="Preview build: publish fuzzy (machine) text, marked and noindex.",
+    help="Preview build into preview_dir (never output/): fuzzy (machine) text shown, "
+    "marked, every page noindex.",
+)
+@click.option(
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write the pages here instead of output/ (or preview_dir for a preview).",
 )
 @pass_context
-def build(obj: Context, lang: tuple[str, ...], include_machine: bool) -> None:
+def build(
+    obj: Context, lang: tuple[str, ...], include_machine: bool, output: Path | None
+) -> None:
     """Extract, update the catalogs, and render the site into the output directory."""
     config = obj.config
     outcome = build_stage.build(
-        config, include_machine=include_machine, languages=_languages(config, lang)
+        config, include_machine=include_machine, languages=_languages(config, lang), output=output
     )
     for line in dict.fromkeys(outcome.errors):
         errors.print(f"[red]error:[/] {escape(line)}")
+    for skipped in outcome.skipped:
+        errors.print(f"[yellow]warning:[/] {escape(str(skipped))}")
     for line in dict.fromkeys(outcome.site.notes):
         if line not in outcome.errors:
             errors.print(f"[yellow]warning:[/] {escape(line)}")
+    _say_retired(config, outcome.retired, outcome.redirects_recorded)
     for path in outcome.site.removed:
         console.print(f"removed stale {config.relative(path)}")
     for code, why in outcome.site.withheld.items():
         console.print(f"{code}: not published: {why}")
+    if outcome.site.complete:
+        complete = ", ".join(f"{code} {pct:.1f}%" for code, pct in outcome.site.complete.items())
+        console.print(f"Complete (as l10n check counts): {complete}.", soft_wrap=True)
     written = len(outcome.update.written) + len(outcome.site.written)
     console.print(
         f"Built {outcome.site.pages} pages in {len(outcome.site.published)} languages "
         f"({', '.join(outcome.site.published)}); {written} files written."
     )
-    console.print(f"Pages: {config.relative(config.output_path)}/index.html")
+    console.print(f"Pages: {config.relative(outcome.output or config.output_path)}/index.html")
     if outcome.errors:
         sys.exit(1)
 
@@ -113,41 +137,69 @@ def update(obj: Context) -> None:
     report = outcome.update
     if outcome.memory_error:
         errors.print(f"[yellow]warning:[/] {escape(outcome.memory_error)}")
+    for skipped in outcome.skipped:
+        errors.print(f"[yellow]warning:[/] {escape(str(skipped))}")
     for line in report.errors:
         errors.print(f"[red]error:[/] {escape(line)}")
     for path, result in sorted(report.merges.items()):
-        if result.fuzzy or result.new or result.obsolete:
+        if result.fuzzy or result.new or result.obsolete or result.carried:
             console.print(
-                f"{path}: {result.kept} kept, {result.fuzzy} fuzzy, {result.new} new, "
-                f"{result.obsolete} obsolete"
+                f"{path}: {result.kept} kept, {result.carried} carried over from other catalogs, "
+                f"{result.fuzzy} fuzzy, {result.new} new, {result.obsolete} obsolete"
             )
+    for summary in report.by_language(config, config.languages):
+        settled = f"; proposal comments removed from {summary.settled}" if summary.settled else ""
+        unreadable = f"; {summary.unreadable} unreadable" if summary.unreadable else ""
+        console.print(
+            f"{summary.lang}: {summary.catalogs} catalogs, {summary.written} written: "
+            f"{summary.kept} kept, {summary.fuzzy} fuzzy, {summary.new} new, "
+            f"{summary.obsolete} obsolete{settled}{unreadable}"
+        )
+    _say_retired(config, outcome.retired, outcome.redirects_recorded)
+    for item in outcome.retired:
+        if item.error:
+            errors.print(f"[red]error:[/] {escape(item.error)}")
     console.print(f"{len(report.written)} files written.")
-    sys.exit(1 if report.errors else 0)
+    sys.exit(1 if report.errors or any(item.error for item in outcome.retired) else 0)
+
+
+def _say_retired(
+    config: Config, retired: list[Retirement], recorded: list[tuple[str, str]]
+) -> None:
+    """One line per retired page (its units in the memory, its files removed), per redirect."""
+    lines = [item.summary(config.relative) for item in retired if item.removed]
+    lines += [f"redirect {old} -> {new} recorded in {config.redirects}" for old, new in recorded]
+    for line in lines:
+        console.print(escape(line), soft_wrap=True)
 
 
 @main.command()
 @click.argument("lang")
 @pass_context
 def init(obj: Context, lang: str) -> None:
-    """Add a language: create its catalogs from the templates.
+    """Add a language: list it in ``languages`` of ``[tool.l10n]`` and create its catalogs.
 
-    Add the code to ``languages`` in ``[tool.l10n]`` as well, so that builds and checks include it.
+    pyproject.toml keeps its comments and layout; existing catalogs are left alone.
     """
-    from babel import Locale, UnknownLocaleError
-
     from pipeline.catalogs.update import init_language
+    from pipeline.config import add_language
+    from pipeline.text.languages import LanguageCodeError, parse_language_code
 
     config = obj.config
     try:
-        Locale.parse(lang)
-    except (UnknownLocaleError, ValueError):
-        errors.print(f"[red]error:[/] unknown language code {lang!r}")
+        code = parse_language_code(lang)
+    except LanguageCodeError as error:
+        errors.print(f"[red]error:[/] {escape(str(error))}")
         sys.exit(2)
-    created = init_language(config, lang, build_stage.extract(config))
-    where = config.relative(config.locales_path / lang)
-    console.print(f"{lang}: {len(created)} catalogs created under {where}")
-    if lang not in config.languages:
-        console.print(escape(f'Add "{lang}" to languages in [tool.l10n] of pyproject.toml.'))
+    if code == config.source_language:
+        errors.print(f"[red]error:[/] {code} is the source language")
+        sys.exit(2)
+    segments = build_stage.extract(config)  # a broken source stops here, before any change
+    done = "added to" if add_language(config, code) else "already in"
+    console.print(f"{code}: {done} languages in [tool.l10n] of pyproject.toml", markup=False)
+    created = init_language(config, code, segments)
+    where = config.relative(config.locales_path / code)
+    console.print(f"{code}: {len(created)} catalogs created under {where}")
 
 
 @main.command()
@@ -192,23 +244,10 @@ def prefill(
         )
     for line in report.errors + report.failures:
         errors.print(f"[red]error:[/] {escape(line)}")
-    engine_name = translator.name if translator else "none"
+    engine_name = translator.name if translator else "no engine (--no-machine)"
     for summary in report.languages:
-        if dry_run:
-            chars = sum(summary.pending.values())
-            console.print(
-                f"{summary.lang}: {summary.from_memory} from memory; would send "
-                f"{len(summary.pending)} texts, {chars} characters to {engine_name}"
-            )
-            for text in summary.pending:
-                console.print(f"  {escape(text[:100])}", highlight=False)
-        else:
-            console.print(
-                f"{summary.lang}: {summary.from_memory} from memory, "
-                f"{summary.accepted} accepted in context, "
-                f"{summary.from_machine} by machine ({engine_name}), {summary.failed} failed, "
-                f"{summary.chars_sent} characters sent"
-            )
+        for line in summary.lines(engine_name, dry_run):
+            console.print(line, markup=False)
     sys.exit(report.exit_code)
 
 
@@ -251,11 +290,13 @@ def check(
 )
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option(
-    "--include-machine", is_flag=True, help="Preview fuzzy (machine) text, marked and noindex."
+    "--include-machine",
+    is_flag=True,
+    help="Build and serve the preview (preview_dir): fuzzy (machine) text, marked and noindex.",
 )
 @pass_context
 def serve(obj: Context, host: str, port: int, include_machine: bool) -> None:
-    """Serve output/ for preview; rebuild and reload when source, locales or templates change."""
+    """Serve the site for preview; rebuild and reload when source, locales or templates change."""
     from pipeline.serve import serve as run_serve
 
     run_serve(obj.config, host, port, include_machine=include_machine)
@@ -346,85 +387,29 @@ def tm_migrate(obj: Context, target: str) -> None:
 
 
 @tm.command("stats")
-@pass_context
-def tm_stats(obj: Context) -> None:
-    """Counts of units by level and origin."""
-    with _memory(obj.config.memory_location) as memory:
-        for name, count in sorted(memory.stats().items()):
-            console.print(f"{name}: {count}")
-
-
-@main.group()
-def xliff() -> None:
-    """Exchange with CAT tools: XLIFF 1.2 and 2.1 out of the catalogs and back."""
-
-
-@xliff.command("export")
-@click.option("--lang", required=True, help="The language to export.")
-@click.option("--domain", multiple=True, help="Only these domains (repeatable); all by default.")
 @click.option(
-    "--version", "version", type=click.Choice(["1.2", "2.1"]), default="1.2", show_default=True
-)
-@click.option(
-    "-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path)
-)
+    "--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+    show_default=True,
+)  # fmt: skip
 @pass_context
-def xliff_export(
-    obj: Context, lang: str, domain: tuple[str, ...], version: str, output: Path
-) -> None:
-    """Write a language's catalogs as one XLIFF file, states and notes included."""
-    from pipeline.exchange.export import export_xliff
+def tm_stats(obj: Context, output_format: str) -> None:
+    """Units per language pair, level and origin."""
+    from pipeline.checks.report import plain_table
+    from pipeline.memory.stats import MemoryStats, empty_memory_note
 
-    config = obj.config
-    [code] = _languages(config, (lang,))
-    summary = export_xliff(config, code, output, domains=domain, version=version)
-    for line in summary.lines():
-        console.print(escape(line))
-
-
-@xliff.command("import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--lang", help="The language, when the file does not say.")
-@click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
-@pass_context
-def xliff_import(obj: Context, file: Path, lang: str | None, dry_run: bool) -> None:
-    """Bring translations and review states from an XLIFF file into the catalogs."""
-    from pipeline.exchange.apply import import_xliff
-
-    config = obj.config
-    if lang:
-        _languages(config, (lang,))
-    report = import_xliff(config, file, lang, dry_run=dry_run)
-    for line in report.refused:
-        errors.print(f"[red]error:[/] {escape(line)}")
-    if report.refused:
-        errors.print(f"[red]error:[/] {escape(str(file))}: nothing imported")
-        sys.exit(report.exit_code)
-    for line in report.lines(dry_run):
-        console.print(escape(line))
-
-
-@main.group()
-def review() -> None:
-    """Review states: untranslated, proposed, translated, reviewed."""
-
-
-@review.command("approve")
-@click.argument("locations", nargs=-1, required=True)
-@click.option("--by", default="", help="Who approves (written into the comment line).")
-@pass_context
-def review_approve(obj: Context, locations: tuple[str, ...], by: str) -> None:
-    """Mark entries reviewed: CATALOG.po:LINE (as l10n check prints it) or a whole CATALOG.po.
-
-    A whole catalog approves its translations; a line approves that entry, proposal or not.
-    """
-    from pipeline.catalogs.approve import approve
-
-    result = approve(obj.config, list(locations), by)
-    for file, line, before in result.approved:
-        console.print(escape(f"{file}:{line}: {before.label} → reviewed"))
-    approved, written = len(result.approved), len(result.written)
-    console.print(f"{approved} entries approved, {written} catalogs written.")
+    location = obj.config.memory_location
+    created_now = "://" not in location and not Path(location).exists()
+    with _memory(location) as memory:
+        stats = MemoryStats.of(memory)
+    if output_format == "json":
+        click.echo(json.dumps(stats.to_json(), ensure_ascii=False, indent=2))
+        return
+    if stats.counts:
+        for line in plain_table(*stats.table(), right=range(2, len(stats.table()[0]))):
+            console.print(line, markup=False)
+    console.print(f"{stats.units} units, {stats.texts} source texts", markup=False)
+    if not stats.units:
+        console.print(empty_memory_note(created_now), markup=False)
 
 
 @main.group()
@@ -487,6 +472,9 @@ def _progress() -> Iterator[Callable[[str, int, int], None]]:
 
         yield update
 
+
+main.add_command(translators.xliff)
+main.add_command(translators.review)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

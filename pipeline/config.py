@@ -9,8 +9,11 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+import tomlkit
 from babel import Locale, UnknownLocaleError
+from tomlkit.exceptions import TOMLKitError
 
+from pipeline.files import FileVersion, read_bytes_if_present, write_text_atomic
 from pipeline.model import PipelineError
 
 PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
@@ -101,10 +104,13 @@ class Config:
     source_dir: str = "source"
     locales_dir: str = "locales"
     output_dir: str = "output"
+    preview_dir: str = "output-preview"  # where --include-machine builds; never output_dir
     templates_dir: str | None = None  # a site's own templates; the package's by default
     memory: str = ".l10n/memory.sqlite3"  # a path, or a database URL
     glossary: str | None = "glossary.csv"
     base_url: str = "/"
+    # Old page paths and where they lead now, one "old new" pair a line (see the README).
+    redirects: str = "redirects.txt"
     ui_domain: str = "ui"
     merge_threshold: float = 80.0  # similarity needed for an update's fuzzy guess
     memory_threshold: float = 75.0  # similarity needed for a memory match
@@ -131,6 +137,14 @@ class Config:
         return self.root / self.output_dir
 
     @property
+    def preview_path(self) -> Path:
+        return self.root / self.preview_dir
+
+    def site_path(self, include_machine: bool) -> Path:
+        """Where a build writes its pages: a preview (machine text shown) never goes to output/."""
+        return self.preview_path if include_machine else self.output_path
+
+    @property
     def templates_path(self) -> Path:
         if self.templates_dir:
             return self.root / self.templates_dir
@@ -148,11 +162,32 @@ class Config:
             return location
         return str(self.root / location)
 
+    @property
+    def redirects_path(self) -> Path:
+        return self.root / self.redirects
+
+    @property
+    def templates_folder(self) -> Path:
+        return self.locales_path / "templates"
+
+    def catalog_folder(self, lang: str) -> Path:
+        return self.locales_path / lang / "LC_MESSAGES"
+
     def template_path(self, domain: str) -> Path:
-        return self.locales_path / "templates" / f"{domain}.pot"
+        """A domain's template; a page in a folder has its template in that folder."""
+        return self.templates_folder / f"{domain}.pot"
 
     def catalog_path(self, lang: str, domain: str) -> Path:
-        return self.locales_path / lang / "LC_MESSAGES" / f"{domain}.po"
+        """A domain's catalog: ``guide/nested`` is ``LC_MESSAGES/guide/nested.po``."""
+        return self.catalog_folder(lang) / f"{domain}.po"
+
+    def template_files(self) -> dict[str, Path]:
+        """Every template on disk, by domain, folders included."""
+        return _files_by_domain(self.templates_folder, ".pot")
+
+    def catalog_files(self, lang: str) -> dict[str, Path]:
+        """Every catalog of ``lang`` on disk, by domain, folders included."""
+        return _files_by_domain(self.catalog_folder(lang), ".po")
 
     def relative(self, path: Path) -> str:
         """A project-relative POSIX path for references and findings."""
@@ -164,6 +199,17 @@ class Config:
     @property
     def all_languages(self) -> tuple[str, ...]:
         return (self.source_language, *self.languages)
+
+
+def _files_by_domain(folder: Path, suffix: str) -> dict[str, Path]:
+    """The files under ``folder`` ending in ``suffix``, by domain: the path without it."""
+    if not folder.is_dir():
+        return {}
+    return {
+        path.relative_to(folder).as_posix()[: -len(suffix)]: path
+        for path in sorted(folder.rglob(f"*{suffix}"))
+        if path.is_file()
+    }
 
 
 def find_project(start: Path | None = None) -> Path:
@@ -200,7 +246,42 @@ def load_config(project: Path | None = None) -> Config:
             raise ConfigError(f"{where}: unknown language code {lang!r}") from None
     if config.source_language in config.languages:
         raise ConfigError(f"{where}: the source language is also listed in languages")
+    preview, output = config.preview_path.resolve(), config.output_path.resolve()
+    if preview.is_relative_to(output) or output.is_relative_to(preview):
+        # A deployed output/ must never carry a preview page.
+        raise ConfigError(f"{where}: preview_dir and output_dir must not contain each other")
     return config
+
+
+def add_language(config: Config, lang: str) -> bool:
+    """Add ``lang`` to ``languages`` in the project's ``[tool.l10n]``; False if it is there.
+
+    The file is edited, not rewritten: its comments, layout and every other
+    table stay as they are. ``lang`` must already be a valid code.
+    """
+    path = config.root / "pyproject.toml"
+    version = FileVersion.of(path)
+    data = read_bytes_if_present(path)
+    if data is None:
+        raise ConfigError(f"{path}: not found")
+    try:
+        document = tomlkit.parse(data.decode("utf-8"))
+        table = document["tool"]["l10n"]
+    except (TOMLKitError, UnicodeDecodeError, KeyError) as error:
+        raise ConfigError(f"{path}: {error}") from None
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.l10n] must be a table")
+    languages = table.get("languages")
+    if languages is None:
+        table["languages"] = tomlkit.array()
+        languages = table["languages"]
+    if not isinstance(languages, list):
+        raise ConfigError(f"{path}: [tool.l10n] languages must be a list")
+    if lang in languages:
+        return False
+    languages.append(lang)
+    write_text_atomic(path, tomlkit.dumps(document), version)
+    return True
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

@@ -200,6 +200,37 @@ def human_reviewed(entry: Entry) -> bool:
     )
 
 
+# The lines the pipeline writes with a proposal: the prefill's and the memory's
+# ("suggestion: …", "machine translation (…)") and sentence carry-over's ("sentence 2
+# changed: …", "sentences 1, 3 of 4 carried over …"). They describe the proposal, so
+# they go once a translator has reviewed the entry; a translator's own lines stay.
+_PROPOSAL_COMMENT = re.compile(
+    r"^(sentence \d+ (changed|added|left)|sentence removed:|sentences reordered"
+    r"|sentences [\d, -]+ (of \d+ carried over|assembled)|suggestion:|machine translation \()"
+)
+
+
+def is_proposal_comment(line: str) -> bool:
+    """Whether a translator comment line is one the pipeline wrote with a proposal."""
+    return _PROPOSAL_COMMENT.match(line) is not None
+
+
+def drop_proposal_comments(entry: Entry) -> bool:
+    """Remove the proposal comments of an entry a translator reviewed; True if any went.
+
+    Reviewed is translated and not fuzzy. Machine output marked translated
+    without the ``reviewed`` line keeps them: they are what the provenance check
+    reports it by, and what keeps the memory from taking it for a human's.
+    """
+    if not entry.translated or (machine_origin(entry) and not human_reviewed(entry)):
+        return False
+    kept = [line for line in entry.translator_comments if not is_proposal_comment(line)]
+    if len(kept) == len(entry.translator_comments):
+        return False
+    entry.translator_comments = kept
+    return True
+
+
 def entry_origin(entry: Entry) -> Origin:
     """Who the entry's translation is from: a machine until a human reviewed it, else a human."""
     engine = machine_engine(entry)

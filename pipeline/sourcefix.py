@@ -158,8 +158,8 @@ def apply(config: Config, memory: TranslationMemory, fixes: Sequence[Fix]) -> Fi
     for fix in fixes:
         if fix.lang not in config.languages:
             continue
-        for path in sorted((config.locales_path / fix.lang / "LC_MESSAGES").glob("*.po")):
-            catalog = read_catalog(path, fix.lang, path.stem)
+        for domain, path in config.catalog_files(fix.lang).items():
+            catalog = read_catalog(path, fix.lang, domain)
             changed = False
             for entry in catalog.active():
                 if entry.is_header or entry.msgid != fix.msgid:

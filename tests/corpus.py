@@ -39,7 +39,7 @@ class CatalogFile:
 
 
 def django_catalog_files(langs: Iterable[str] | None = None) -> list[CatalogFile]:
-    """Every ``django.po`` shipped with Django (core and contrib apps), optionally for some languages."""
+    """Every ``django.po`` shipped with Django (core and contrib apps), or some languages'."""
     wanted = set(langs) if langs is not None else None
     found: list[CatalogFile] = []
     for path in sorted(DJANGO_ROOT.glob("**/locale/*/LC_MESSAGES/django.po")):

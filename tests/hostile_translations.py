@@ -1,4 +1,4 @@
-"""Hostile translations, and the helper that puts translations into a temp project's catalogs.
+"""Hostile translations, for the tests that prove none reaches a page.
 
 Each payload turns a source text into what a malicious or careless translator
 might submit. ``links=True`` payloads need a source text with a link.
@@ -11,12 +11,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
-
-from pipeline.config import load_config
-from pipeline.model import Entry
-from pipeline.po.reader import read_catalog
-from pipeline.po.writer import write_catalog
 
 _FIRST_URL = re.compile(r"\]\((https://[^)\s]+)")
 
@@ -77,20 +71,3 @@ PAYLOADS: tuple[Payload, ...] = (
     Payload("template statement", lambda m: m + " {% for x in range(3) %}loop{% endfor %}"),
 )
 
-
-def translate_catalogs(
-    project: Path,
-    lang: str,
-    translate: Callable[[str, Entry], str | None],
-    *,
-    fuzzy: Callable[[str, Entry], bool] = lambda domain, entry: False,
-) -> None:
-    """Set every entry of ``lang`` to ``translate(domain, entry)`` (None: untranslated)."""
-    config = load_config(project)
-    for path in sorted((config.locales_path / lang / "LC_MESSAGES").glob("*.po")):
-        catalog = read_catalog(path, lang, path.stem)
-        for entry in catalog.entries:
-            text = translate(path.stem, entry)
-            entry.msgstr = text or ""
-            entry.fuzzy = bool(text) and fuzzy(path.stem, entry)
-        write_catalog(catalog, path)

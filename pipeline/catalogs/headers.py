@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from babel import Locale
-from babel.messages.plurals import get_plural
 
 from pipeline.config import Config
 from pipeline.model import Catalog, Entry
+from pipeline.text.languages import plural_forms
 
 
 def revision_stamp(now: dt.datetime | None = None) -> str:
@@ -40,7 +40,7 @@ def catalog_header(
         ("Content-Transfer-Encoding", "8bit"),
     ]
     if lang:
-        fields.append(("Plural-Forms", str(get_plural(lang)).rstrip(";") + ";"))
+        fields.append(("Plural-Forms", str(plural_forms(lang))))
     language = Locale.parse(lang).english_name if lang else "LANGUAGE"
     header = Entry(
         msgid="",

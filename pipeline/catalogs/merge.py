@@ -12,11 +12,10 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from babel.messages.plurals import get_plural
-
 from pipeline.catalogs.fuzzy import FuzzyMatcher
 from pipeline.collector import paused_cycle_collection
 from pipeline.model import Catalog, Entry
+from pipeline.text.languages import plural_forms
 
 
 @dataclass
@@ -26,6 +25,8 @@ class MergeResult:
     fuzzy: int = 0
     new: int = 0
     obsolete: int = 0
+    settled: int = 0  # reviewed entries whose proposal comments were removed
+    carried: int = 0  # exact matches taken from another catalog (a compendium), as they were
 
 
 # Called for each entry whose msgid is new to the catalog, with the old entry it
@@ -35,22 +36,29 @@ Leverage = Callable[[Entry, Entry | None], None]
 
 _Key = tuple[str | None, str]
 
+# The translation another catalog of the language has for a msgid and msgctxt, or None
+# (see :class:`~pipeline.catalogs.compendium.Compendium`).
+Compendium = Callable[[_Key], Entry | None]
+
 
 def merge(
     old: Catalog,
     template: Catalog,
     threshold: float = 80.0,
     leverage: Leverage | None = None,
+    compendium: Compendium | None = None,
 ) -> MergeResult:
     """Update ``old`` from ``template`` the way ``msgmerge --previous`` does.
 
-    Translations are kept; a changed msgid becomes a fuzzy entry with the
-    previous msgid in ``#|``; removed entries become obsolete (``#~``), never
-    silently lost. ``leverage`` then sees every entry whose text is new.
-    An entry the template leaves as it was is ``old``'s own object.
+    Translations are kept; a msgid ``old`` lacks is taken as it is from an
+    exact match in ``compendium`` (as ``msgmerge --compendium`` does: reviewed
+    stays reviewed); a changed msgid becomes a fuzzy entry with the previous
+    msgid in ``#|``; removed entries become obsolete (``#~``), never silently
+    lost. ``leverage`` then sees every entry whose text is new. An entry the
+    template leaves as it was is ``old``'s own object.
     """
     with paused_cycle_collection():
-        result, new_text = _merge(old, template, threshold)
+        result, new_text = _merge(old, template, threshold, compendium)
     # Outside the pause: the hook may do much work of its own.
     if leverage is not None:
         for entry, source in new_text:
@@ -59,7 +67,7 @@ def merge(
 
 
 def _merge(
-    old: Catalog, template: Catalog, threshold: float
+    old: Catalog, template: Catalog, threshold: float, compendium: Compendium | None
 ) -> tuple[MergeResult, list[tuple[Entry, Entry | None]]]:
     """The merge, and for leverage each entry with new text and the old entry it came from."""
     old_index: dict[_Key, Entry] = {}
@@ -70,7 +78,9 @@ def _merge(
         Catalog(header=old.header, path=old.path, lang=old.lang, domain=old.domain)
     )
     gone = dict(old_index)  # the live old entries the template no longer has, by key
-    merged, unmatched = _carry_same_msgids(template, old_index, old_obsolete, gone, result)
+    merged, unmatched = _carry_same_msgids(
+        template, _Known(old_index, old_obsolete, compendium), gone, result
+    )
     candidates = [e for e in gone.values() if e.has_translation]
     new_text: list[tuple[Entry, Entry | None]] = []
     for number, candidate in _edits(template, unmatched, candidates, threshold):
@@ -97,14 +107,20 @@ def _merge(
     return result, new_text
 
 
+@dataclass(frozen=True)
+class _Known:
+    """Where a template's msgid may already have a translation."""
+
+    live: dict[_Key, Entry]  # the old catalog's live entries
+    obsolete: dict[_Key, Entry]  # and its obsolete ones
+    compendium: Compendium | None  # another catalog of the language
+
+
 def _carry_same_msgids(
-    template: Catalog,
-    old_index: dict[_Key, Entry],
-    old_obsolete: dict[_Key, Entry],
-    gone: dict[_Key, Entry],
-    result: MergeResult,
+    template: Catalog, known: _Known, gone: dict[_Key, Entry], result: MergeResult
 ) -> tuple[list[Entry | None], list[int]]:
-    """The template's entries that keep an old entry of the same msgid, live or obsolete.
+    """The template's entries that keep an entry of the same msgid: the old catalog's,
+    live, then the compendium's, then the old catalog's obsolete one.
 
     Returns them in template order, None where there is none (the unmatched,
     whose numbers follow); the live old entries kept leave ``gone``.
@@ -113,13 +129,18 @@ def _carry_same_msgids(
     unmatched: list[int] = []
     for number, new in enumerate(template.entries):
         key = (new.msgctxt, new.msgid)
-        previous = old_index.get(key)
+        previous = known.live.get(key)
         if previous is not None:
             gone.pop(key, None)  # None: the template has this msgid twice
             merged.append(_kept(new, previous))
             result.kept += 1
             continue
-        revived = old_obsolete.get(key)
+        revived = known.obsolete.get(key)
+        elsewhere = known.compendium(key) if known.compendium is not None else None
+        if elsewhere is not None and not (elsewhere.fuzzy and revived is not None):
+            merged.append(_carry(new, elsewhere, elsewhere.fuzzy, keep_previous=elsewhere.fuzzy))
+            result.carried += 1
+            continue
         if revived is not None and revived.has_translation:
             merged.append(_carry(new, revived, fuzzy=True, keep_previous=False))
             result.fuzzy += 1
@@ -229,7 +250,7 @@ def _fresh(new: Entry, lang: str | None) -> Entry:
         flags=[f for f in new.flags if f != "fuzzy"],
     )
     if new.msgid_plural is not None and lang:
-        entry.msgstr_plural = dict.fromkeys(range(get_plural(lang).num_plurals), "")
+        entry.msgstr_plural = dict.fromkeys(range(plural_forms(lang).nplurals), "")
     return entry
 
 

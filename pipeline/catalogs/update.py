@@ -13,17 +13,34 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline.catalogs.compendium import Compendium, leaving
 from pipeline.catalogs.extract import build_templates
 from pipeline.catalogs.headers import new_catalog, revision_stamp
 from pipeline.catalogs.merge import Leverage, MergeResult, merge
+from pipeline.catalogs.retire import RetiredDomain, find_retired
 from pipeline.catalogs.writing import write_if_changed
 from pipeline.collector import paused_cycle_collection
 from pipeline.config import Config
 from pipeline.files import FileVersion
-from pipeline.model import Catalog, Segment
+from pipeline.model import Catalog, Entry, Segment, drop_proposal_comments
 from pipeline.po.catalog_file import CatalogFile
 from pipeline.po.reader import read_catalog_file
 from pipeline.po.syntax import CatalogSyntaxError
+
+
+@dataclass
+class LanguageUpdate:
+    """What an update did to one language's catalogs, for its summary line."""
+
+    lang: str
+    catalogs: int = 0  # merged
+    written: int = 0
+    unreadable: int = 0
+    kept: int = 0
+    fuzzy: int = 0
+    new: int = 0
+    obsolete: int = 0
+    settled: int = 0
 
 
 @dataclass
@@ -31,6 +48,26 @@ class UpdateReport:
     written: list[Path] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # "file:line: message"
     merges: dict[str, MergeResult] = field(default_factory=dict)  # by project-relative path
+    # The domains no page makes any more: their files are still on disk, to be retired.
+    retired: list[RetiredDomain] = field(default_factory=list)
+
+    def by_language(self, config: Config, languages: Sequence[str]) -> list[LanguageUpdate]:
+        """One summary per language of ``languages``, also for a language nothing changed in."""
+        summaries = {lang: LanguageUpdate(lang) for lang in languages}
+        for result in self.merges.values():
+            summary = summaries.get(result.catalog.lang or "")
+            if summary is not None:
+                summary.catalogs += 1
+                for name in ("kept", "fuzzy", "new", "obsolete", "settled"):
+                    setattr(summary, name, getattr(summary, name) + getattr(result, name))
+        for path in self.written:
+            if path.suffix == ".po" and path.parent.parent.name in summaries:
+                summaries[path.parent.parent.name].written += 1
+        for line in self.errors:
+            for lang, summary in summaries.items():
+                if line.startswith(config.relative(config.locales_path / lang) + "/"):
+                    summary.unreadable += 1
+        return list(summaries.values())
 
 
 def update_catalog(
@@ -40,6 +77,10 @@ def update_catalog(
     threshold: float = 80.0,
     leverage: Leverage | None = None,
     stamp: str | None = None,
+    *,
+    as_read: CatalogFile | None = None,
+    read: bool = True,
+    compendium: Compendium | None = None,
 ) -> tuple[MergeResult, bool]:
     """Merge the catalog at ``path`` from ``template``, and write it if its content changed.
 
@@ -47,22 +88,30 @@ def update_catalog(
     one. Returns the merge and whether the file was written. A file that is
     not valid PO raises :class:`CatalogSyntaxError` naming its line, one that
     cannot be read or written :class:`OSError` (``FileChangedError`` if it was
-    saved meanwhile); either way it is left as it is.
+    saved meanwhile); either way it is left as it is. With ``read`` False,
+    ``as_read`` is the file as the caller read it (None: there was none).
+    A msgid the catalog lacks is looked up in ``compendium`` first.
 
     The entries the merge keeps are the old catalog's own objects, unchanged:
     they need no comparing with the file, and are written with the lines they
     had in it. A file another editor laid out keeps that layout where the
     update changed nothing, so its diff shows only what changed; a file the
     pipeline wrote reads back as the same lines formatting would give.
+
+    A reviewed entry loses the comments the pipeline wrote with its proposal
+    (see :func:`~pipeline.model.drop_proposal_comments`); only such an entry
+    is written anew.
     """
-    as_read = read_catalog_file(path, blank.lang, blank.domain)
+    if read:
+        as_read = read_catalog_file(path, blank.lang, blank.domain)
     if as_read is None:
-        result = merge(blank, template, threshold, leverage)
+        result = merge(blank, template, threshold, leverage, compendium)
         no_file = FileVersion(path, None)  # nor may one appear before the write
         return result, write_if_changed(result.catalog, path, stamp=stamp, made_from=no_file)
-    result = merge(as_read.catalog, template, threshold, leverage)
+    result = merge(as_read.catalog, template, threshold, leverage, compendium)
     if not result.catalog.header.msgstr.strip():
         result.catalog.header = blank.header
+    result.settled = sum(drop_proposal_comments(entry) for entry in result.catalog.active())
     return result, write_if_changed(result.catalog, path, stamp=stamp, as_read=as_read)
 
 
@@ -90,12 +139,13 @@ def update_catalogs(
     """
     stamp = revision_stamp()
     templates = build_templates(segments, config)
+    considered = list(languages if languages is not None else config.languages)
     run = _Run(config, stamp, leverage_for, recorded, _template_digests(config, segments))
+    run.report.retired = find_retired(config, templates, considered)
     for domain, template in sorted(templates.items()):
         run.write_template(domain, template)
-    for lang in languages if languages is not None else config.languages:
-        for domain, template in sorted(templates.items()):
-            run.update_language_file(lang, domain, template)
+    for lang in considered:
+        run.update_language(lang, templates)
     return run.report
 
 
@@ -131,32 +181,57 @@ class _Run:
             self.report.written.append(path)
         self.record(path, domain)
 
-    def update_language_file(self, lang: str, domain: str, template: Catalog) -> None:
-        config = self.config
-        path = config.catalog_path(lang, domain)
-        if self.current(path, domain):
-            return
+    def update_language(self, lang: str, templates: dict[str, Catalog]) -> None:
+        """Merge every catalog of ``lang`` that may have changed.
+
+        All are read first: text leaving one catalog may arrive in another
+        (a page split, merged, renamed or moved), and the :class:`Compendium`
+        gives it its translation as it was.
+        """
+        pending: list[tuple[str, Path, CatalogFile | None]] = []
+        moving: list[Entry] = []
+        for domain, template in sorted(templates.items()):
+            path = self.config.catalog_path(lang, domain)
+            if self.current(path, domain):
+                continue
+            try:
+                as_read = read_catalog_file(path, lang, domain)
+            except (CatalogSyntaxError, OSError) as error:
+                self.failed(path, error)  # never overwrite a translator's file we could not read
+                continue
+            pending.append((domain, path, as_read))
+            if as_read is not None:
+                moving += leaving(as_read.catalog, template)
+        retired = [r.catalogs[lang] for r in self.report.retired if lang in r.catalogs]
+        compendium = Compendium(lang, moving, retired)
         leverage = self.leverage_for(lang) if self.leverage_for is not None else None
-        try:
-            result, written = update_catalog(
-                path,
-                template,
-                new_catalog(config, lang, domain),
-                config.merge_threshold,
-                leverage,
-                self.stamp,
-            )
-        except CatalogSyntaxError as error:
-            # Never overwrite a translator's file we could not read.
-            self.report.errors.append(f"{config.relative(path)}:{error.line}: {error.reason}")
-            return
-        except OSError as error:
-            self.report.errors.append(f"{config.relative(path)}: {error.strerror or error}")
-            return
-        self.report.merges[config.relative(path)] = result
-        if written:
-            self.report.written.append(path)
-        self.record(path, domain)
+        for domain, path, as_read in pending:
+            try:
+                result, written = update_catalog(
+                    path,
+                    templates[domain],
+                    new_catalog(self.config, lang, domain),
+                    self.config.merge_threshold,
+                    leverage,
+                    self.stamp,
+                    as_read=as_read,
+                    read=False,
+                    compendium=compendium,
+                )
+            except OSError as error:
+                self.failed(path, error)
+                continue
+            self.report.merges[self.config.relative(path)] = result
+            if written:
+                self.report.written.append(path)
+            self.record(path, domain)
+
+    def failed(self, path: Path, error: CatalogSyntaxError | OSError) -> None:
+        where = self.config.relative(path)
+        if isinstance(error, CatalogSyntaxError):
+            self.report.errors.append(f"{where}:{error.line}: {error.reason}")
+        else:
+            self.report.errors.append(f"{where}: {error.strerror or error}")
 
     def current(self, path: Path, domain: str) -> bool:
         """Whether the file is as recorded after the last update, from the same template."""
@@ -179,9 +254,9 @@ def read_catalogs(config: Config, lang: str) -> tuple[list[CatalogFile], list[st
     """Every readable catalog file of ``lang``, and one "file:line: why" per unreadable one."""
     catalogs: list[CatalogFile] = []
     unreadable: list[str] = []
-    for path in sorted((config.locales_path / lang / "LC_MESSAGES").glob("*.po")):
+    for domain, path in config.catalog_files(lang).items():
         try:
-            as_read = read_catalog_file(path, lang, path.stem)
+            as_read = read_catalog_file(path, lang, domain)
         except CatalogSyntaxError as error:
             unreadable.append(f"{config.relative(path)}:{error.line}: {error.reason}")
             continue

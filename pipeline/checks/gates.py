@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pipeline.checks.stats import Stats
+from pipeline.checks.stats import Stats, completeness
 from pipeline.config import Config
 
 
@@ -30,16 +30,13 @@ def completeness_gates(
 
 
 def _gate(config: Config, lang: str, mine: Sequence[Stats]) -> GateResult:
-    total = sum(s.total_words for s in mine)
-    done = sum(s.translated_words for s in mine)
-    fuzzy = sum(s.fuzzy for s in mine)
-    percent = 100.0 * done / total if total else 100.0
+    complete = completeness(lang, mine)
+    percent, fuzzy = complete.percent, complete.fuzzy
     minimum = config.check.minimum(lang)
     problems: list[str] = []
-    # Rounded the way it is shown, so "99.99%" never fails a 99.99 minimum.
-    if round(percent, 2) < minimum:
+    if not complete.reaches(minimum):
         problems.append(f"{percent:.1f}% complete, minimum {minimum:g}%")
     if config.check.no_fuzzy and fuzzy:
         problems.append(f"{fuzzy} fuzzy entr{'y' if fuzzy == 1 else 'ies'} (no_fuzzy is set)")
     reason = "; ".join(problems) or f"{percent:.1f}% complete (minimum {minimum:g}%)"
-    return GateResult(lang, not problems, reason, round(percent, 2), minimum)
+    return GateResult(lang, not problems, reason, percent, minimum)

@@ -13,7 +13,7 @@ inline code, placeholders, numbers, acronyms and do-not-translate terms say
 nothing about the language and skew short strings (``CAR-T`` and ``IL-2`` look
 like no language at all).
 
-On Django's own translations (tests/test_langid.py measures it), strings of at
+On Django's own translations (tests/tool/test_langid.py measures it), strings of at
 least :data:`MIN_LETTERS` letters are identified reliably; below that, accuracy
 drops quickly, so a short string is judged only when the detector is very sure
 (:data:`SHORT_CONFIDENCE`).

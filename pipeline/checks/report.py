@@ -8,7 +8,8 @@ commands, one annotation per finding and failed gate.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
 
 from rich.console import Console
 from rich.markup import escape
@@ -16,7 +17,7 @@ from rich.table import Table
 
 from pipeline.checks.gates import GateResult
 from pipeline.checks.langid import language_name
-from pipeline.checks.stats import Stats
+from pipeline.checks.stats import LeftEntry, Stats
 from pipeline.model import Finding, Severity
 
 JSON_VERSION = 1
@@ -27,6 +28,7 @@ class CheckReport:
     stats: list[Stats]
     findings: list[Finding]
     gates: list[GateResult]
+    left: list[LeftEntry] = field(default_factory=list)  # untranslated and fuzzy, per language
 
     @property
     def errors(self) -> list[Finding]:
@@ -46,36 +48,100 @@ _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Sever
 _STATUS_COLUMNS = (
     "language", "complete", "minimum", "translated", "fuzzy", "untranslated", "gate",
 )  # fmt: skip
+LEFT_SHOWN = 20  # entries listed per language in text; the JSON lists them all
 
 
 def format_text(report: CheckReport, console: Console) -> None:
-    """Completeness per language, the gates, then the findings by file and line."""
+    """Completeness per language, what keeps a gate closed, then the findings by file and line.
+
+    On a terminal the status is a table; in a log (no terminal) it is plain
+    columns, and no line is cut or wrapped at the console width.
+    """
     if report.gates:
-        console.print(_status_table(report))
+        rows = _status_rows(report)
+        if console.is_terminal:
+            console.print(_status_table(rows))
+        else:
+            for line in plain_table(_STATUS_COLUMNS, rows, right=range(1, 6)):
+                console.print(line, markup=False, highlight=False, soft_wrap=True)
+    for gate in report.gates:
+        if not gate.passed:
+            for line in _left_lines(gate, [e for e in report.left if e.lang == gate.lang]):
+                console.print(line, highlight=False, soft_wrap=True)
     for finding in report.findings:
         console.print(_finding_line(finding), highlight=False, soft_wrap=True)
-    console.print(_summary(report))
+    console.print(_summary(report), soft_wrap=True)
 
 
-def _status_table(report: CheckReport) -> Table:
+def _status_rows(report: CheckReport) -> list[tuple[str, ...]]:
+    rows: list[tuple[str, ...]] = []
+    for gate in report.gates:
+        mine = [s for s in report.stats if s.lang == gate.lang]
+        rows.append(
+            (
+                f"{gate.lang} ({language_name(gate.lang)})",
+                f"{gate.percent_complete:.1f}%",
+                f"{gate.minimum:g}%",
+                str(sum(s.translated for s in mine)),
+                str(sum(s.fuzzy for s in mine)),
+                str(sum(s.untranslated for s in mine)),
+                "pass" if gate.passed else "fail",
+            )
+        )
+    return rows
+
+
+def _status_table(rows: list[tuple[str, ...]]) -> Table:
     table = Table(title="Translation status", show_lines=False)
     for column in _STATUS_COLUMNS:
         table.add_column(column, justify="left" if column in ("language", "gate") else "right")
-    for gate in report.gates:
-        mine = [s for s in report.stats if s.lang == gate.lang]
-        verdict = (
-            "[green]pass[/green]" if gate.passed else f"[bold red]fail[/bold red] {gate.reason}"
-        )
-        table.add_row(
-            f"{gate.lang} ({language_name(gate.lang)})",
-            f"{gate.percent_complete:.1f}%",
-            f"{gate.minimum:g}%",
-            str(sum(s.translated for s in mine)),
-            str(sum(s.fuzzy for s in mine)),
-            str(sum(s.untranslated for s in mine)),
-            verdict,
-        )
+    for row in rows:
+        verdict = "[green]pass[/green]" if row[-1] == "pass" else "[bold red]fail[/bold red]"
+        table.add_row(*row[:-1], verdict)
     return table
+
+
+def plain_table(
+    header: Sequence[str], rows: Sequence[Sequence[str]], right: Iterable[int] = ()
+) -> list[str]:
+    """Rows as aligned plain-text columns, for a log: no box drawing, no wrapping."""
+    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows, strict=True)]
+    aligned = set(right)
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(
+            cell.rjust(width) if index in aligned else cell.ljust(width)
+            for index, (cell, width) in enumerate(zip(cells, widths, strict=True))
+        ).rstrip()
+
+    return [line(header), *(line(row) for row in rows)]
+
+
+def _left_lines(gate: GateResult, left: Sequence[LeftEntry]) -> list[str]:
+    """The gate's reason, then the entries that keep it closed, ``file:line: state «msgid»``."""
+    fuzzy = sum(entry.state == "fuzzy" for entry in left)
+    lines = [
+        f"[bold red]{escape(gate.lang)}: gate failed:[/] {escape(gate.reason)}; "
+        f"{len(left) - fuzzy} untranslated and {fuzzy} fuzzy entr{'y' if fuzzy == 1 else 'ies'}"
+        " left"
+    ]
+    for entry in left[:LEFT_SHOWN]:
+        where = f"{entry.file}:{entry.line}" if entry.line else entry.file
+        lines.append(f"  {escape(where)}: {entry.state} “{escape(excerpt(entry.msgid))}”")
+    if len(left) > LEFT_SHOWN:
+        lines.append(
+            f"  … and {len(left) - LEFT_SHOWN} more (l10n check --format json lists them all)"
+        )
+    return lines
+
+
+def excerpt(text: str, limit: int = 60) -> str:
+    """The start of ``text`` on one line, cut between words so that no URL is cut in two."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit)
+    return (text[:cut] if cut > 0 else text[:limit]) + " …"
 
 
 def _finding_line(finding: Finding) -> str:
@@ -110,6 +176,7 @@ def format_json(report: CheckReport) -> str:
         "version": JSON_VERSION,
         "stats": [s.to_dict() for s in report.stats],
         "gates": [asdict(g) for g in report.gates],
+        "left": [asdict(entry) for entry in report.left],
         "findings": [
             {
                 "check": f.check,

@@ -28,13 +28,14 @@ from pipeline.checks.qa import check_entry
 from pipeline.checks.report import CheckReport
 from pipeline.checks.review import project_memory, required_state
 from pipeline.checks.source_lint import check_sources
-from pipeline.checks.stats import catalog_stats
+from pipeline.checks.stats import catalog_stats, entries_left
 from pipeline.config import Config
 from pipeline.memory.base import TranslationMemory
 from pipeline.memory.machine_sent import machine_sent
 from pipeline.model import Catalog, Finding, Severity
 from pipeline.po.reader import read_catalog
 from pipeline.po.syntax import CatalogSyntaxError
+from pipeline.source.documents import SourceError, read_source_tree
 from pipeline.text.glossary import Glossary, GlossaryError, project_glossary
 from pipeline.text.languages import base_language
 
@@ -63,7 +64,9 @@ def run_checks(
     identifies = (qa and "language" not in config.check.disable) or source
     ident = _identifier(config, glossary) if identifies else None
     templates = _read_templates(config, findings)
-    loaded = _read_catalogs(config, languages, templates, findings)
+    live = _live_domains(config, templates)
+    findings.extend(_retired(config, languages, templates, live))
+    loaded = _read_catalogs(config, languages, live, findings)
     memory = project_memory(config) if qa else None
 
     with ThreadPoolExecutor(max_workers=8) as pool:
@@ -92,7 +95,18 @@ def run_checks(
     if ident is not None:
         ident.save_cache(langid_cache_path(config))
     gates = completeness_gates(config, languages, stats)
-    return CheckReport(stats=stats, findings=findings, gates=gates)
+    left = [
+        entry
+        for item in loaded
+        for entry in entries_left(
+            item.lang,
+            item.domain,
+            item.catalog,
+            templates.get(item.domain),
+            (config.relative(item.path), config.relative(config.template_path(item.domain))),
+        )
+    ]
+    return CheckReport(stats=stats, findings=findings, gates=gates, left=left)
 
 
 def langid_cache_path(config: Config) -> Path:
@@ -128,31 +142,65 @@ def _identifier(config: Config, glossary: Glossary) -> LanguageIdentifier:
 
 def _read_templates(config: Config, findings: list[Finding]) -> dict[str, Catalog]:
     templates: dict[str, Catalog] = {}
-    for path in sorted((config.locales_path / "templates").glob("*.pot")):
-        template = _read(path, config, None, path.stem, findings)
+    for domain, path in config.template_files().items():
+        template = _read(path, config, None, domain, findings)
         if template is not None:
-            templates[path.stem] = template
+            templates[domain] = template
     return templates
 
 
+def _live_domains(config: Config, templates: dict[str, Catalog]) -> set[str]:
+    """The domains the source makes: its pages', and the UI's when the templates have strings.
+
+    Without a source folder, or when the source cannot be read (a source finding says why),
+    the templates on disk.
+    """
+    if not config.source_path.is_dir():
+        return set(templates)
+    try:
+        tree = read_source_tree(config)
+    except SourceError:
+        return set(templates)
+    return {document.domain for document in tree.documents} | ({config.ui_domain} & set(templates))
+
+
+def _retired(
+    config: Config, languages: Sequence[str], templates: dict[str, Catalog], live: set[str]
+) -> list[Finding]:
+    """One finding per domain whose catalogs are on disk but that no page makes any more."""
+    on_disk: dict[str, list[Path]] = {}
+    for lang in languages:
+        for domain, path in config.catalog_files(lang).items():
+            on_disk.setdefault(domain, []).append(path)
+    for domain in templates:
+        on_disk.setdefault(domain, []).insert(0, config.template_path(domain))
+    return [
+        Finding(
+            "retired-catalog",
+            Severity.WARNING,
+            f"no page makes the domain {domain!r} any more, so its {len(paths)} catalog file(s) "
+            "are not counted; l10n build puts their units in the memory and removes them",
+            config.relative(paths[0]),
+            0,
+            None,
+            domain,
+        )
+        for domain, paths in sorted(on_disk.items())
+        if domain not in live
+    ]
+
+
 def _read_catalogs(
-    config: Config,
-    languages: Sequence[str],
-    templates: dict[str, Catalog],
-    findings: list[Finding],
+    config: Config, languages: Sequence[str], live: set[str], findings: list[Finding]
 ) -> list[_Loaded]:
-    """Per language, the catalog of every domain with a template or a PO file."""
+    """Per language, the catalog of every live domain."""
     loaded: list[_Loaded] = []
     for lang in languages:
-        for domain in sorted(set(templates) | _po_domains(config, lang)):
+        for domain in sorted(live):
             path = config.catalog_path(lang, domain)
             catalog = _read(path, config, lang, domain, findings)
             loaded.append(_Loaded(lang, domain, path, catalog))
     return loaded
-
-
-def _po_domains(config: Config, lang: str) -> set[str]:
-    return {path.stem for path in (config.locales_path / lang / "LC_MESSAGES").glob("*.po")}
 
 
 def _read(
@@ -221,7 +269,7 @@ def _catalog_checks(
     file = config.relative(item.path)
     template = templates.get(item.domain)
     if item.catalog is None:
-        if template is None:
+        if template is None or item.path.exists():  # one that exists is a syntax finding
             return []
         return [
             Finding(

@@ -1,4 +1,4 @@
-"""Source checks: editorial checks of the English pages in ``source/*.md``.
+"""Source checks: editorial checks of the English pages under ``source/``.
 
 ``source-language`` (error)
     a segment, or a sentence inside one, is not in the source language
@@ -14,6 +14,10 @@
     a link without text or without a target
 ``heading-skip`` (warning)
     a heading more than one level below the previous one (the page title is level 1)
+``not-built`` (warning)
+    a file under the source folder that is not a page: not ``.md``, or without front matter
+``link``, ``link-moved``, ``redirect``
+    links between pages and the redirects (:mod:`pipeline.checks.links`)
 
 Raw HTML is off in the source, so a source finding cannot be silenced with an
 HTML comment. Instead the page's front matter lists what to ignore::
@@ -30,13 +34,16 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 
 from pipeline.checks.langid import LanguageIdentifier
+from pipeline.checks.links import link_findings, redirect_findings
 from pipeline.checks.punctuation import CLOSING_MARKS, ending_punctuation
 from pipeline.checks.source_language import excerpt, foreign_text
 from pipeline.checks.urls import url_problem
 from pipeline.config import Config
 from pipeline.model import Finding, Segment, Severity
 from pipeline.segments.blocks import document_segments
-from pipeline.source.documents import Document, SourceError, read_documents
+from pipeline.source.documents import Document, SourceError, read_source_tree
+from pipeline.source.links import SiteLinks
+from pipeline.source.redirects import read_redirects
 from pipeline.text.inline import InlineMarkup, inline_markup
 from pipeline.text.languages import base_language
 from pipeline.text.markdown import markdown
@@ -61,12 +68,13 @@ Message = tuple[str, Severity, str]  # (check, severity, message) about one segm
 def check_sources(config: Config, ident: LanguageIdentifier) -> list[Finding]:
     """The source-language gate and the editor's warnings, on every source page."""
     try:
-        documents = read_documents(config)
+        tree = read_source_tree(config)
     except SourceError as error:
         return [
-            Finding("source", Severity.ERROR, str(error).split(": ", 1)[-1], error.file, error.line)
+            Finding("source", Severity.ERROR, str(one).split(": ", 1)[-1], one.file, one.line)
+            for one in getattr(error, "errors", [error])
         ]
-    pages = [(document, document_segments(document)) for document in documents]
+    pages = [(document, document_segments(document)) for document in tree.documents]
     expected = base_language(config.source_language)
     ident.prepare(
         (text, expected)
@@ -74,10 +82,17 @@ def check_sources(config: Config, ident: LanguageIdentifier) -> list[Finding]:
         for segment in segments
         for text in (segment.msgid, *ident.sentences(segment.msgid))
     )
-    findings: list[Finding] = []
+    findings = [
+        Finding("not-built", Severity.WARNING, f"not built: {skipped.reason}", skipped.file, 1)
+        for skipped in tree.skipped
+    ]
+    redirects = read_redirects(config, tree.documents)
+    findings += redirect_findings(redirects)
+    links = SiteLinks(tree.documents, redirects, config.source_dir)
     for document, segments in pages:
         ignores, problems = _ignores(document)
         found = [*problems, *_heading_skips(document), *_unconfirmed(document)]
+        found += link_findings([(document, segments)], links)
         for segment in segments:
             found.extend(check_segment(segment, config, ident))
         findings.extend(f for f in found if not _is_ignored(f, ignores))

@@ -39,7 +39,7 @@ from pipeline.model import (
     MatchKind,
     Origin,
     OriginKind,
-    machine_comment,
+    is_proposal_comment,
     suggestion_comments,
 )
 from pipeline.po.catalog_file import CatalogFile
@@ -54,8 +54,30 @@ class LanguageSummary:
     from_machine: int = 0
     failed: int = 0
     failures: dict[str, None] = field(default_factory=dict)  # each distinct reason once
+    engine_failed: bool = False  # the engine did not answer: nothing was sent
     chars_sent: int = 0
-    pending: dict[str, int] = field(default_factory=dict)  # dry run: text -> characters
+    # dry run: each source text left for the machine -> the protected text it would send
+    # ("" when nothing would: all numbers, codes or do-not-translate terms)
+    pending: dict[str, str] = field(default_factory=dict)
+
+    def lines(self, engine: str, dry_run: bool) -> list[str]:
+        """The language's summary for ``l10n prefill``, and in a dry run what would be sent."""
+        if dry_run:
+            sent = [text for text in self.pending.values() if text]
+            return [
+                f"{self.lang}: {self.from_memory} from memory; {len(self.pending)} texts left for"
+                f" the machine: would send {len(sent)}, {sum(map(len, sent))} characters"
+                f" to {engine}",
+                *(f"  {text}" for text in sent),
+            ]
+        failed = f"{self.failed} failed"
+        if self.engine_failed:
+            failed += f" ({engine} did not answer: nothing sent)"
+        return [
+            f"{self.lang}: {self.from_memory} from memory, {self.accepted} accepted in context, "
+            f"{self.from_machine} by machine ({engine}), {failed}, "
+            f"{self.chars_sent} characters sent"
+        ]
 
 
 @dataclass
@@ -79,9 +101,7 @@ def apply_match(entry: Entry, match: Match, accept: bool = False) -> None:
         raise ValueError(f"refusing to overwrite the translation of {entry.msgid[:40]!r}")
     entry.msgstr = match.target
     entry.translator_comments = [
-        c
-        for c in entry.translator_comments
-        if not c.startswith(("suggestion:", machine_comment("")[:-1]))
+        c for c in entry.translator_comments if not is_proposal_comment(c)
     ] + suggestion_comments(match)
     entry.fuzzy = not accept
 
@@ -131,8 +151,7 @@ def prefill(
     """Prefill the catalogs of ``languages``; ``translator`` None means memory only."""
     report = PrefillReport()
     date = (today or dt.date.today()).isoformat()
-    if translator is not None and not dry_run:
-        translator = _available(translator, report)
+    unavailable = translator is not None and not dry_run and _unavailable(translator, report)
     for lang in languages:
         summary = LanguageSummary(lang)
         report.languages.append(summary)
@@ -141,26 +160,31 @@ def prefill(
         fillings = [_Filling(as_read) for as_read in readable]
         waiting = _fill_from_memory(config, memory, lang, fillings, summary, dry_run)
         if dry_run:
-            summary.pending = {text: len(text) for text in waiting}
+            summary.pending = {
+                text: translator.as_sent(text) if translator is not None else "" for text in waiting
+            }
             continue
         if translator is not None and waiting:
-            try:
+            if unavailable:
+                # Nothing was sent: every entry left for the machine failed, for the one
+                # reason the report already gives.
+                summary.failed = sum(len(entries) for entries in waiting.values())
+                summary.engine_failed = True
+            else:
                 _machine_fill(config, memory, translator, lang, waiting, summary, date, progress)
-            except MachineError as error:
-                report.errors.append(f"{lang}: {error}")
         for filling in fillings:
             _write(config, filling, report)
     return report
 
 
-def _available(translator: MachineTranslator, report: PrefillReport) -> MachineTranslator | None:
-    """``translator`` if its engine answers; else None, with the reason in the report."""
+def _unavailable(translator: MachineTranslator, report: PrefillReport) -> bool:
+    """Whether the engine fails to answer; if so, the reason is in the report's errors."""
     try:
         translator.check_available()
     except MachineError as error:
         report.errors.append(str(error))
-        return None
-    return translator
+        return True
+    return False
 
 
 def _fill_from_memory(
@@ -242,7 +266,13 @@ def _machine_fill(
         if progress is not None:
             progress(lang, done, len(texts))
 
-    for result in translator.translate(texts, lang, on_result=remember):
+    try:
+        results = translator.translate(texts, lang, on_result=remember)
+    except MachineError as error:
+        summary.failed = sum(len(entries) for entries in waiting.values())
+        summary.failures[f"{lang}: {error}"] = None
+        return
+    for result in results:
         entries = waiting[result.source]
         if result.target is None:
             summary.failed += len(entries)

@@ -124,6 +124,11 @@ class MachineTranslator:
         """Raise :class:`~pipeline.machine.failures.MachineError` unless the engine answers."""
         self._engine.check_available()
 
+    def as_sent(self, text: str) -> str:
+        """What :meth:`translate` sends of ``text``: its protected form ("" if none is sent)."""
+        masked = protect(text.strip(), self.protected_terms)[0]
+        return masked if has_words(masked) else ""
+
     def translate(
         self,
         texts: Sequence[str],

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import abc
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, ClassVar, Self
 
@@ -51,6 +52,17 @@ def stored_values(unit: Unit, now: str) -> StoredValues:
         unit.created or now,
         unit.updated or unit.created or now,
     )
+
+
+@dataclass(frozen=True, order=True)
+class UnitCount:
+    """The number of units of one language pair, level and origin kind (``l10n tm stats``)."""
+
+    source_lang: str
+    target_lang: str
+    level: str
+    origin: OriginKind
+    units: int
 
 
 class TranslationMemory(abc.ABC):
@@ -199,6 +211,19 @@ class TranslationMemory(abc.ABC):
             kind = next(k for k, r in ORIGIN_RANK.items() if r == rank)
             counts[kind.value] = number
         return counts
+
+    def breakdown(self) -> list[UnitCount]:
+        """How many units per language pair, level and origin kind, in that order."""
+        kinds = {rank: kind for kind, rank in ORIGIN_RANK.items()}
+        rows = self._fetch(
+            "SELECT t.lang, u.target_lang, u.level, u.origin_rank, count(*)"
+            " FROM units u JOIN texts t ON t.id = u.text_id"
+            " GROUP BY t.lang, u.target_lang, u.level, u.origin_rank"
+        )
+        return sorted(
+            UnitCount(source, target, level, kinds[rank], number)
+            for source, target, level, rank, number in rows
+        )
 
     @abc.abstractmethod
     def _stream(self, query: str, params: Sequence[str]) -> Iterator[tuple[Any, ...]]:

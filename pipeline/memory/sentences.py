@@ -41,6 +41,7 @@ from pipeline.model import (
     Origin,
     OriginKind,
     entry_origin,
+    is_proposal_comment,
     suggestion_comments,
 )
 from pipeline.text.numbers import number_keys
@@ -136,13 +137,6 @@ def sentence_units(catalog: Catalog, source_lang: str) -> Iterator[Unit]:
 # ---------------------------------------------------------------------------
 # Leverage on update
 # ---------------------------------------------------------------------------
-
-# Comment lines this module writes; replaced, never piled up, on the next update.
-_OUR_COMMENT = re.compile(
-    r"^(sentence \d+ (changed|added|left)|sentence removed:|sentences reordered"
-    r"|sentences [\d, -]+ (of \d+ carried over|assembled)|suggestion:|machine translation \()"
-)
-
 
 @dataclass(frozen=True, slots=True)
 class Rebuilt:
@@ -369,7 +363,8 @@ def _suggestion_lines(match: Match, number: int) -> list[str]:
 
 
 def _without_ours(comments: list[str]) -> list[str]:
-    return [c for c in comments if not _OUR_COMMENT.match(c)]
+    """The comments without the proposal lines an earlier update wrote: replaced, never piled up."""
+    return [c for c in comments if not is_proposal_comment(c)]
 
 
 def leverage_for(

@@ -22,7 +22,10 @@ from pipeline.text.markdown import segmenter
 from pipeline.text.patterns import PLACEHOLDER
 
 # Open tokens that can carry the attributes of a block (lang="en" on fallback).
-_BLOCK_OPENERS = {"paragraph_open", "heading_open", "th_open", "td_open", "list_item_open"}
+_BLOCK_OPENERS = {
+    "paragraph_open", "heading_open", "th_open", "td_open", "list_item_open",
+    "admonition_title_open",
+}  # fmt: skip
 _BLOCK_CLOSERS = {opener.replace("_open", "_close") for opener in _BLOCK_OPENERS}
 
 
@@ -103,6 +106,8 @@ class _BlockWalker:
             if self.layout == "faq":
                 return "FAQ question", "FAQ question"
             return "heading", f"heading, level {int(parent.tag[1:])}"
+        if kind == "admonition_title_open":
+            return "admonition title", "title of a note (admonition)"
         if kind == "th_open":
             self.table_header.append(text)
             return "table header", f"table column header {self.column}"

@@ -18,13 +18,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 
-from babel.messages.plurals import get_plural
-
 from pipeline.checks.framework import QAContext
 from pipeline.checks.qa import check_entry
+from pipeline.checks.stats import EntryState, entry_states
 from pipeline.model import Catalog, Finding, Severity
 from pipeline.source.documents import Document
 from pipeline.text.inline import markup_problems
+from pipeline.text.languages import plural_forms
 
 
 class Status(enum.StrEnum):
@@ -58,10 +58,12 @@ class Candidate:
 
 @dataclass
 class Screened:
-    """One catalog's usable entries and QA findings: all rendering needs of the file."""
+    """One catalog's usable entries and QA findings: all rendering needs of the file;
+    and each entry's state, for the statistics."""
 
     candidates: dict[tuple[str | None, str], Candidate]
     findings: list[Finding]
+    states: list[EntryState] = field(default_factory=list)
 
 
 def screen(
@@ -92,7 +94,7 @@ def screen(
                 else _unsafe_forms(entry.msgid, entry.msgid_plural, candidate)
             )
         candidates[entry.key] = candidate
-    return Screened(candidates, findings)
+    return Screened(candidates, findings, entry_states(catalog))
 
 
 def _plural_forms(msgstr_plural: Mapping[int, str]) -> tuple[str, ...]:
@@ -113,11 +115,12 @@ def _unsafe_forms(singular: str, plural: str | None, candidate: Candidate) -> st
 
 @cache
 def plural_index(lang: str) -> Callable[[int], int]:
-    """Which msgstr[i] of a plural entry shows for ``n``: Babel's gettext plural rule for ``lang``.
+    """Which msgstr[i] of a plural entry shows for ``n``: the rule new catalogs of
+    ``lang`` get.
 
     The catalogs' Plural-Forms header comes from the same rule (:mod:`pipeline.catalogs.headers`).
     """
-    return gettext.c2py(get_plural(lang).plural_expr)
+    return gettext.c2py(plural_forms(lang).plural)
 
 
 @dataclass
@@ -132,6 +135,7 @@ class Translations:
     rejected: dict[str, None] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)  # every QA finding, for the status page
     digests: dict[str, str] = field(default_factory=dict)  # domain -> SHA-256 of its .po bytes
+    states: dict[str, list[EntryState]] = field(default_factory=dict)  # by domain, for statistics
 
     def add(self, catalog: Catalog, file: str, qa_context: QAContext | None = None) -> None:
         self.absorb(catalog.domain, screen(catalog, file, qa_context, self.include_machine))
@@ -141,6 +145,7 @@ class Translations:
         for (msgctxt, msgid), candidate in screened.candidates.items():
             self.table[(domain, msgctxt, msgid)] = candidate
         self.findings += screened.findings
+        self.states[domain] = screened.states
 
     def state(self, domain: str, msgid: str, msgctxt: str | None = None) -> str:
         """translated / fuzzy / untranslated / rejected, as the status page counts it."""

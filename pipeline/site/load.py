@@ -38,21 +38,22 @@ def load_translations(
     cached = load_screened(cache_file, settings)
     screener = _Screener(config, lang, include_machine)
     kept: ScreenedFiles = {}
-    for path in sorted((config.locales_path / lang / "LC_MESSAGES").glob("*.po")):
+    for domain, path in config.catalog_files(lang).items():
         data = path.read_bytes()
         digest = hashlib.sha256(data).hexdigest()
-        known = cached.get(path.name)
+        known = cached.get(domain)
         if known is not None and known[0] == digest:
             screened = known[1]
         else:
             try:
-                screened = screener.screen(path, data)
+                screened = screener.screen(path, domain, data)
             except CatalogSyntaxError as error:
-                errors.append(str(error))
+                # In the form the update reports it, so the build says it once.
+                errors.append(f"{config.relative(path)}:{error.line}: {error.reason}")
                 continue
-        kept[path.name] = (digest, screened)
-        translations.digests[path.stem] = digest
-        translations.absorb(path.stem, screened)
+        kept[domain] = (digest, screened)
+        translations.digests[domain] = digest
+        translations.absorb(domain, screened)
     screener.close()
     if cache_file is not None and kept != cached:
         save_screened(cache_file, settings, kept)
@@ -90,23 +91,23 @@ class _Screener:
         self.memory: TranslationMemory | None = None
         self.memory_opened = False
 
-    def screen(self, path: Path, data: bytes) -> Screened:
+    def screen(self, path: Path, domain: str, data: bytes) -> Screened:
         config = self.config
         file = config.relative(path)
         if self.glossary is None:
             self.glossary = _build_glossary(config)
-        catalog = _parse(data, path, self.lang)
+        catalog = _parse(data, path, self.lang, domain)
         context = QAContext(
             lang=self.lang,
-            domain=path.stem,
+            domain=domain,
             file=file,
             source_language=config.source_language,
             identifier=None,  # language identification costs seconds; `l10n check` runs it
             glossary=self.glossary,
             mt_policy=config.check.mt_policy,
             disabled=frozenset(config.check.disable),
-            required=required_state(config.review.publish_level(path.stem)),
-            group=config.review.group_of(path.stem) or "",
+            required=required_state(config.review.publish_level(domain)),
+            group=config.review.group_of(domain) or "",
             machine_sent=self.machine_sent(catalog),
         )
         return screen(catalog, file, context, self.include_machine)
@@ -132,9 +133,9 @@ def _build_glossary(config: Config) -> Glossary:
         return Glossary.empty()
 
 
-def _parse(data: bytes, path: Path, lang: str) -> Catalog:
+def _parse(data: bytes, path: Path, lang: str, domain: str) -> Catalog:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        return read_catalog(path, lang, path.stem)  # which names the file, line and charset
-    return parse_catalog(text, str(path), lang, path.stem)
+        return read_catalog(path, lang, domain)  # which names the file, line and charset
+    return parse_catalog(text, str(path), lang, domain)

@@ -15,7 +15,7 @@ from pathlib import Path
 from pipeline.files import write_bytes_atomic
 from pipeline.site.choose import Screened
 
-# file name -> (SHA-256 of its bytes, what screening it gave)
+# domain -> (SHA-256 of its catalog's bytes, what screening it gave)
 ScreenedFiles = dict[str, tuple[str, Screened]]
 
 

@@ -12,7 +12,7 @@ from markupsafe import Markup
 from pipeline.config import Config
 from pipeline.site.choose import Choice, Status, Translations, choose_segment
 from pipeline.site.published import Site
-from pipeline.site.render import render_body
+from pipeline.site.render import TITLE_ID, render_body
 from pipeline.site.ui import ui_callables
 from pipeline.source.documents import Document
 
@@ -32,12 +32,18 @@ class RenderedPage:
         return any(c.status is Status.MACHINE for c in self.choices)
 
 
+def up(depth: int) -> str:
+    """The relative way up from a page ``depth`` folders deep to its language's folder."""
+    return "../" * depth
+
+
 class Navigation:
     """The list of pages every page of one language shows, rendered once for the language.
 
     Rendering that list for each page would make a build grow with the square
     of the number of pages; a page only swaps in its own item, marked current.
-    The items are rendered on first use: a rebuild with nothing to write needs
+    The links are relative, so the items are rendered once for each folder
+    depth a page sits at, on first use: a rebuild with nothing to write needs
     only the labels, for the fingerprint.
     """
 
@@ -47,24 +53,28 @@ class Navigation:
         self.labels = tuple(choose_segment(translations, d, d.title) for d in site.documents)
         self._template = env.get_template("nav_item.html")
         self._site = site
-        self._positions = {d.slug: number for number, d in enumerate(site.documents)}
-        self._items: list[str] = []
+        self._positions = {d.path: number for number, d in enumerate(site.documents)}
+        self._items: dict[int, list[str]] = {}  # by the depth of the page they are for
 
-    def _item(self, number: int, current: bool) -> str:
+    def _item(self, number: int, current: bool, depth: int) -> str:
         return self._template.render(
-            slug=self._site.documents[number].slug,
+            href=f"{up(depth)}{self._site.documents[number].path}.html",
             label=self.labels[number],
             current=current,
             source_language=self._site.source.code,
         )
 
-    def for_page(self, slug: str) -> Markup:
-        """The rendered items (each autoescaped by its template), ``slug``'s marked current."""
-        if not self._items:
-            self._items = [self._item(number, False) for number in range(len(self.labels))]
-        number = self._positions[slug]
-        before, after = "".join(self._items[:number]), "".join(self._items[number + 1 :])
-        return Markup(before + self._item(number, True) + after)
+    def for_page(self, document: Document) -> Markup:
+        """The rendered items (each autoescaped by its template), ``document``'s marked current."""
+        depth = document.depth
+        items = self._items.get(depth)
+        if items is None:
+            items = self._items[depth] = [
+                self._item(number, False, depth) for number in range(len(self.labels))
+            ]
+        number = self._positions[document.path]
+        before, after = "".join(items[:number]), "".join(items[number + 1 :])
+        return Markup(before + self._item(number, True, depth) + after)
 
 
 def render_page(
@@ -79,7 +89,7 @@ def render_page(
     with ``navigation``, the language's page list."""
     lang = translations.lang if translations is not None else site.source.code
     language = next(item for item in site.languages if item.code == lang)
-    body = render_body(document, translations, lang)
+    body = render_body(document, translations, lang, lambda href: site.link(document, lang, href))
     title = choose_segment(translations, document, document.title)
     description = choose_segment(translations, document, document.description)
     content_choices = [title, description, *(c for _, c in body.choices)]
@@ -90,17 +100,21 @@ def render_page(
         "dir": language.direction,
         "page": document,
         "title": title,
+        "title_id": TITLE_ID,
         "description": description,
         "body": body.html,
         "has_fallback": any(c.status is Status.FALLBACK for c in content_choices),
         "machine": machine,
+        "preview": site.preview,
         "updated": format_date(document.updated, "long", locale=lang) if document.updated else "",
         "updated_iso": document.updated.isoformat() if document.updated else "",
         "languages": site.languages,
-        "nav": navigation.for_page(document.slug),
-        "canonical": site.url(lang, document.slug),
-        "alternates": [(item.code, site.url(item.code, document.slug)) for item in site.languages],
-        "x_default": site.url(site.source.code, document.slug),
+        "nav": navigation.for_page(document),
+        "home": up(document.depth),  # the language's folder, relative to the page
+        "root": up(document.depth + 1),  # the site's root, relative to the page
+        "canonical": site.url(lang, document.path),
+        "alternates": [(item.code, site.url(item.code, document.path)) for item in site.languages],
+        "x_default": site.url(site.source.code, document.path),
         "source_language": site.source.code,
     }
     template = env.get_template("page.html")
@@ -110,7 +124,7 @@ def render_page(
 
 def render_chooser(env: jinja2.Environment, config: Config, site: Site) -> str:
     """``output/index.html``: every published language, named in itself; no JavaScript needed."""
-    first = site.documents[0].slug if site.documents else "index"
+    first = site.documents[0].path if site.documents else "index"
     return env.get_template("index.html").render(
         languages=site.languages,
         first=first,
@@ -118,5 +132,6 @@ def render_chooser(env: jinja2.Environment, config: Config, site: Site) -> str:
         source_language=site.source.code,
         alternates=[(item.code, site.url(item.code, first)) for item in site.languages],
         x_default=f"{site.base_url}index.html",
+        preview=site.preview,
         **ui_callables(None, config.ui_domain),
     )

@@ -1,21 +1,19 @@
-"""What is published per language: each language's catalogs loaded, its words counted by
-state, and the publish threshold applied (:func:`plan_language`)."""
+"""What is published per language: each language's catalogs loaded, its completeness
+computed as ``l10n check`` computes it, and the publish threshold applied
+(:func:`plan_language`)."""
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.checks.stats import word_count
+from pipeline.checks.stats import Completeness, completeness, states_stats, word_count
 from pipeline.config import Config
-from pipeline.model import Segment
-from pipeline.segments.blocks import document_segments
+from pipeline.model import Catalog
 from pipeline.site.choose import Status, Translations
 from pipeline.site.load import load_translations
 from pipeline.site.published import Language
-from pipeline.source.documents import Document
 
 
 @dataclass
@@ -24,63 +22,62 @@ class LanguagePlan:
 
     language: Language
     translations: Translations
-    words: Counter[str]  # source words by state: translated / fuzzy / untranslated / rejected
-    usable_words: int
-    total_words: int
+    completeness: Completeness  # the figures l10n check gives
+    rejected_words: int  # reviewed words shown in English: their translation failed QA
     minimum: float
     published: bool = False
 
     @property
     def percent(self) -> float:
-        return 100.0 * self.usable_words / self.total_words if self.total_words else 100.0
+        return self.completeness.percent
 
     @property
     def why_withheld(self) -> str:
-        return f"{self.percent:.0f}% translated, below the publish threshold of {self.minimum:.0f}%"
+        return f"{self.percent:.1f}% translated, below the publish threshold of {self.minimum:g}%"
 
 
 def plan_language(
     config: Config,
     lang: str,
-    documents: Sequence[Document],
-    ui_msgids: Sequence[str],
+    templates: Mapping[str, Catalog],
     include_machine: bool,
     *,
-    page_segments: Mapping[str, Sequence[Segment]] | None = None,
     cache: Path | None = None,
 ) -> tuple[LanguagePlan, list[str]]:
-    """Load, QA-check and measure one language; published when usable words reach the minimum.
+    """Load, QA-check and measure one language; published when it is complete enough.
 
-    ``page_segments`` (by document file) saves segmenting the pages again;
-    ``cache`` is :func:`~pipeline.site.load.load_translations`'s.
+    ``templates`` are the live domains' templates, as the update wrote them;
+    completeness counts their entries as ``l10n check`` does
+    (:func:`~pipeline.checks.stats.states_stats`). ``cache`` is
+    :func:`~pipeline.site.load.load_translations`'s.
     """
     translations, errors = load_translations(config, lang, include_machine, cache)
-    words: Counter[str] = Counter()
-    usable = total = 0
-    segments = _all_segments(documents, ui_msgids, config.ui_domain, page_segments or {})
-    for domain, msgid, msgctxt in segments:
-        count = word_count(msgid)
-        total += count
-        words[translations.state(domain, msgid, msgctxt)] += count
-        if translations.choose(domain, msgid, msgctxt).status is not Status.FALLBACK:
-            usable += count
+    stats = [
+        states_stats(lang, domain, translations.states.get(domain, ()), template)
+        for domain, template in sorted(templates.items())
+    ]
+    complete = completeness(lang, stats)
+    minimum = config.publish.minimum(lang)
     plan = LanguagePlan(
-        Language.of(lang), translations, words, usable, total, config.publish.minimum(lang)
+        Language.of(lang), translations, complete, _rejected_words(translations, templates), minimum
     )
-    plan.published = plan.percent >= plan.minimum
+    plan.published = complete.reaches(minimum)
     return plan, errors
 
 
-def _all_segments(
-    documents: Sequence[Document],
-    ui_msgids: Sequence[str],
-    ui_domain: str,
-    page_segments: Mapping[str, Sequence[Segment]],
-) -> Iterable[tuple[str, str, str | None]]:
-    for document in documents:
-        segments = page_segments.get(document.file)
-        for segment in segments if segments is not None else document_segments(document):
-            if segment.msgid:
-                yield segment.domain, segment.msgid, segment.msgctxt
-    for msgid in ui_msgids:
-        yield ui_domain, msgid, None
+def _rejected_words(translations: Translations, templates: Mapping[str, Catalog]) -> int:
+    """The words of reviewed entries whose translation is not shown (it failed QA).
+
+    Every translation is chosen once here, so the build reports each one rejected
+    even when the pages that show it need no rendering.
+    """
+    rejected = 0
+    for domain, template in sorted(templates.items()):
+        for entry in template.active():
+            candidate = translations.table.get((domain, entry.msgctxt, entry.msgid))
+            if entry.is_header or candidate is None:
+                continue
+            choice = translations.choose(domain, entry.msgid, entry.msgctxt)
+            if choice.status is Status.FALLBACK and not candidate.fuzzy:
+                rejected += word_count(entry.msgid)
+    return rejected

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from babel import Locale
 
 from pipeline.source.documents import Document
+from pipeline.source.links import SiteLinks, relative_href
 
 
 @dataclass
@@ -32,6 +33,19 @@ class Site:
     source: Language
     languages: tuple[Language, ...]  # published, source first
     documents: tuple[Document, ...]
+    # A preview build: fuzzy text shown and highlighted, every page noindex, no sitemap.
+    preview: bool = False
+    links: SiteLinks | None = None  # to point links between pages at the language's page
 
-    def url(self, lang: str, slug: str) -> str:
-        return f"{self.base_url}{lang}/{slug}.html"
+    def url(self, lang: str, path: str) -> str:
+        """The absolute URL of the page at ``path`` (``guide/nested``) in ``lang``."""
+        return f"{self.base_url}{lang}/{path}.html"
+
+    def link(self, document: Document, lang: str, href: str) -> str:
+        """Where a link on ``document`` in ``lang`` points: a page of the site in ``lang`` when
+        the language is published, else in the source language; any other link as it is."""
+        target = self.links.resolve(document, href) if self.links is not None else None
+        if target is None or isinstance(target, str):
+            return href  # not a page of the site, or a dangling link the build reports
+        published = any(language.code == lang for language in self.languages)
+        return relative_href(document.path, lang, target, lang if published else self.source.code)

@@ -8,6 +8,7 @@ are the shared ones (:mod:`pipeline.text.markdown`, :mod:`pipeline.segments.bloc
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -22,6 +23,9 @@ from pipeline.site.choose import Choice, Status, Translations, choose_segment
 from pipeline.source.documents import Document, Value
 from pipeline.text.markdown import markdown
 from pipeline.text.patterns import PLACEHOLDER_FIELD
+
+TITLE_ID = "page-title"
+"""The ``id`` of a page's ``<h1>``: what labels a table that no heading of the body precedes."""
 
 
 def format_value(value: Value, lang: str) -> str:
@@ -43,8 +47,14 @@ class RenderedBody:
     choices: tuple[tuple[str, Choice], ...]  # (msgid, choice) per block
 
 
-def render_body(document: Document, translations: Translations | None, lang: str) -> RenderedBody:
-    """The page body as HTML, each block in its chosen language."""
+def render_body(
+    document: Document,
+    translations: Translations | None,
+    lang: str,
+    link: Callable[[str], str] | None = None,
+) -> RenderedBody:
+    """The page body as HTML, each block in its chosen language; ``link`` gives where each
+    link points in this language."""
     md = markdown()
     tokens = md.parse(document.body)
     choices: list[tuple[str, Choice]] = []
@@ -61,10 +71,48 @@ def render_body(document: Document, translations: Translations | None, lang: str
         elif choice.status is Status.MACHINE:
             carrier.attrJoin("class", "machine")
         _substitute_values(inline.children or [], document, lang)
+        if link is not None:
+            _point_links(inline.children or [], link)
         if _right_to_left(lang):
             inline.children = isolate_ltr_runs(inline.children or [])
-    html = md.renderer.render(tokens, md.options, {})
+    html = md.renderer.render(scrollable_tables(tokens), md.options, {})
     return RenderedBody(Markup(html), tuple(choices))
+
+
+def scrollable_tables(tokens: list[Token]) -> list[Token]:
+    """Each table inside a region that scrolls sideways on a narrow screen.
+
+    A keyboard reaches the region (``tabindex="0"``) and a screen reader names it
+    by the heading it sits under, or the page title when no heading precedes it.
+    """
+    wrapped: list[Token] = []
+    heading: Token | None = None
+    headings = 0
+    for token in tokens:
+        if token.type == "heading_open":
+            heading, headings = token, headings + 1
+            heading.meta["number"] = headings
+        if token.type == "table_open":
+            label = TITLE_ID
+            if heading is not None:
+                label = str(heading.attrGet("id") or f"section-{heading.meta['number']}")
+                heading.attrSet("id", label)
+            wrapped.append(
+                _html_block(
+                    f'<div class="table-scroll" role="region" tabindex="0" '
+                    f'aria-labelledby="{label}">\n'
+                )
+            )
+        wrapped.append(token)
+        if token.type == "table_close":
+            wrapped.append(_html_block("</div>\n"))
+    return wrapped
+
+
+def _point_links(children: list[Token], link: Callable[[str], str]) -> None:
+    for child in children:
+        if child.type == "link_open":
+            child.attrSet("href", link(str(child.attrGet("href") or "")))
 
 
 def _substitute_values(children: list[Any], document: Document, lang: str) -> None:
@@ -121,6 +169,12 @@ def isolate_ltr_runs(children: list[Token]) -> list[Token]:
 def _text_token(text: str) -> Token:
     token = Token("text", "", 0)
     token.content = text
+    return token
+
+
+def _html_block(html: str) -> Token:
+    token = Token("html_block", "", 0)
+    token.content = html
     return token
 
 

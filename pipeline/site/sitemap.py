@@ -19,14 +19,14 @@ def sitemap(site: Site) -> bytes:
         for language in site.languages:
             url = etree.SubElement(urlset, f"{{{SITEMAP_NS}}}url")
             etree.SubElement(url, f"{{{SITEMAP_NS}}}loc").text = site.url(
-                language.code, document.slug
+                language.code, document.path
             )
             if document.updated:
                 etree.SubElement(
                     url, f"{{{SITEMAP_NS}}}lastmod"
                 ).text = document.updated.isoformat()
-            targets = [(item.code, site.url(item.code, document.slug)) for item in site.languages]
-            targets.append(("x-default", site.url(site.source.code, document.slug)))
+            targets = [(item.code, site.url(item.code, document.path)) for item in site.languages]
+            targets.append(("x-default", site.url(site.source.code, document.path)))
             for hreflang, href in targets:
                 etree.SubElement(
                     url,

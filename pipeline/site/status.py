@@ -3,7 +3,9 @@
 Per language: how many source words are translated, fuzzy (machine or
 outdated, not reviewed), untranslated, or rejected (translated but failing QA
 or the security rules, so English is shown); the QA findings by check; and
-whether the language is published and why not.
+whether the language is published and why not. The percentage complete is
+``l10n check``'s (:mod:`pipeline.checks.stats`): translated and rejected words
+are both reviewed.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ class LanguageStatus:
     code: str
     name: str
     published: bool
-    percent: float  # share of source words shown translated
+    percent: float  # share of source words reviewed, as l10n check counts it
     minimum: float
     why: str  # why it is withheld; "" when published
     words: dict[str, int]  # by state, in STATES order
@@ -55,7 +57,12 @@ def language_status(plan: LanguagePlan) -> LanguageStatus:
         percent=plan.percent,
         minimum=plan.minimum,
         why="" if plan.published else plan.why_withheld,
-        words={state: plan.words.get(state, 0) for state in STATES},
+        words={
+            TRANSLATED: plan.completeness.translated_words - plan.rejected_words,
+            FUZZY: plan.completeness.fuzzy_words,
+            REJECTED: plan.rejected_words,
+            UNTRANSLATED: plan.completeness.untranslated_words,
+        },
         findings=findings,
     )
 

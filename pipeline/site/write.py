@@ -1,6 +1,6 @@
 """Where a page is written: :func:`render_site` plans every language, then writes the published
-ones' pages, the language chooser, ``sitemap.xml``, the assets, the status page and badges, and
-removes the files a build no longer makes.
+ones' pages and redirects, the language chooser, ``sitemap.xml``, the server's redirect files,
+the assets, the status page and badges, and removes the files a build no longer makes.
 
 With a :class:`~pipeline.site.memo.RenderMemo`, a file whose inputs have the
 fingerprint recorded when it was written, and which is still as it was left, is
@@ -15,9 +15,10 @@ from pathlib import Path
 
 import jinja2
 
-from pipeline.catalogs.extract import ui_segments
+from pipeline.catalogs.extract import build_templates, ui_segments
+from pipeline.checks.links import link_findings, redirect_findings
 from pipeline.config import Config
-from pipeline.model import Segment
+from pipeline.model import Catalog, Segment, Severity
 from pipeline.segments.blocks import document_segments
 from pipeline.site.choose import Choice, Status, Translations, choose_segment
 from pipeline.site.manifest import OutputFiles
@@ -25,16 +26,21 @@ from pipeline.site.memo import RenderMemo, fingerprint, folder_digest
 from pipeline.site.page import Navigation, render_chooser, render_page
 from pipeline.site.plan import LanguagePlan, plan_language
 from pipeline.site.published import Language, Site
+from pipeline.site.redirects import redirect_file, redirect_page, server_redirects
 from pipeline.site.sitemap import sitemap
 from pipeline.site.status import write_status
 from pipeline.site.ui import environment
 from pipeline.source.documents import Document, read_documents
+from pipeline.source.links import SiteLinks
+from pipeline.source.redirects import Redirects, read_redirects
 
 
 @dataclass
 class BuildReport:
     published: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # "file:line: why": links to no page
     withheld: dict[str, str] = field(default_factory=dict)  # lang -> why
+    complete: dict[str, float] = field(default_factory=dict)  # lang -> percent, as l10n check
     written: list[Path] = field(default_factory=list)
     removed: list[Path] = field(default_factory=list)  # stale pages of a withheld language
     pages: int = 0
@@ -48,7 +54,7 @@ class _Sources:
     documents: list[Document]
     page_segments: dict[str, list[Segment]]  # by document file
     ui_all: list[str]  # every UI msgid, with or without msgctxt, in template order
-    ui_msgids: list[str]  # the UI msgids without msgctxt, each once
+    templates: dict[str, Catalog]  # by domain, as the update wrote them
 
     @classmethod
     def read(
@@ -65,9 +71,8 @@ class _Sources:
         page_segments: dict[str, list[Segment]] = {}
         for segment in segments:
             page_segments.setdefault(segment.file, []).append(segment)
-        ui = [s for s in segments if s.role == "ui"]
-        ui_msgids = list(dict.fromkeys(s.msgid for s in ui if not s.msgctxt))
-        return cls(documents, page_segments, [s.msgid for s in ui], ui_msgids)
+        ui = [s.msgid for s in segments if s.role == "ui"]
+        return cls(documents, page_segments, ui, build_templates(segments, config))
 
 
 @dataclass(frozen=True)
@@ -80,11 +85,13 @@ class _Output:
     sources: _Sources
     files: OutputFiles
     site_key: str  # fingerprints the templates, settings and published languages
+    redirects: Redirects
 
 
 def render_site(
     config: Config,
     *,
+    directory: Path | None = None,
     include_machine: bool = False,
     languages: Sequence[str] | None = None,
     documents: Sequence[Document] | None = None,
@@ -93,7 +100,9 @@ def render_site(
 ) -> BuildReport:
     """Write every published language's pages, the chooser, sitemap, status page and badges.
 
-    ``languages`` limits the target languages this build considers; pages of the
+    The files go to ``directory`` (by default ``output/``). ``include_machine``
+    makes a preview: fuzzy text shown and marked, every page ``noindex``, no
+    sitemap. ``languages`` limits the target languages this build considers; pages of the
     others are left as they are. ``documents`` and ``segments`` (pages' and
     UI's, as extracted) save reading the sources again. With a ``memo``, a page
     whose inputs have the fingerprint recorded when it was written, and which is
@@ -105,15 +114,22 @@ def render_site(
     cache = memo.directory if memo is not None else None
     plans = _plan_languages(config, considered, sources, include_machine, cache, report)
     published = [p for p in plans if p.published]
-    site = _published_site(config, sources.documents, published)
+    redirects = read_redirects(config, sources.documents)
+    links = SiteLinks(sources.documents, redirects, config.source_dir)
+    _report_links(sources, links, redirects, report)
+    site = _published_site(config, sources.documents, published, include_machine, links)
     report.published = [language.code for language in site.languages]
     output = _Output(
         config,
         environment(config),
         site,
         sources,
-        OutputFiles(config.output_path, memo.outputs if memo is not None else None),
-        _site_key(config, site, include_machine),
+        OutputFiles(
+            directory if directory is not None else config.output_path,
+            memo.outputs if memo is not None else None,
+        ),
+        _site_key(config, site, include_machine, redirects),
+        redirects,
     )
     for translations in [None, *(p.translations for p in published)]:
         report.pages += _write_language(output, translations)
@@ -137,24 +153,31 @@ def _plan_languages(
     """Each considered language's plan; unreadable catalogs and withheld languages reported."""
     plans: list[LanguagePlan] = []
     for lang in considered:
-        plan, errors = plan_language(
-            config,
-            lang,
-            sources.documents,
-            sources.ui_msgids,
-            include_machine,
-            page_segments=sources.page_segments,
-            cache=cache,
-        )
+        plan, errors = plan_language(config, lang, sources.templates, include_machine, cache=cache)
         report.notes += errors
+        report.complete[lang] = plan.percent
         plans.append(plan)
         if not plan.published:
             report.withheld[lang] = plan.why_withheld
     return plans
 
 
+def _report_links(
+    sources: _Sources, links: SiteLinks, redirects: Redirects, report: BuildReport
+) -> None:
+    """Links to no page are errors; links through a redirect and redirects not made, notes."""
+    pages = [(d, sources.page_segments.get(d.file, [])) for d in sources.documents]
+    for finding in [*redirect_findings(redirects), *link_findings(pages, links)]:
+        line = f"{finding.file}:{finding.line}: {finding.check}: {finding.message}"
+        (report.errors if finding.severity is Severity.ERROR else report.notes).append(line)
+
+
 def _published_site(
-    config: Config, documents: Sequence[Document], published: Sequence[LanguagePlan]
+    config: Config,
+    documents: Sequence[Document],
+    published: Sequence[LanguagePlan],
+    preview: bool,
+    links: SiteLinks,
 ) -> Site:
     source = Language.of(config.source_language)
     return Site(
@@ -162,12 +185,15 @@ def _published_site(
         source=source,
         languages=(source, *(p.language for p in published)),
         documents=tuple(documents),
+        preview=preview,
+        links=links,
     )
 
 
-def _site_key(config: Config, site: Site, include_machine: bool) -> str:
+def _site_key(config: Config, site: Site, include_machine: bool, redirects: Redirects) -> str:
     """The fingerprint of what every output file depends on."""
     return fingerprint(
+        sorted(redirects.by_old.values(), key=lambda r: r.old),
         config.base_url,
         config.source_language,
         config.ui_domain,
@@ -175,7 +201,7 @@ def _site_key(config: Config, site: Site, include_machine: bool) -> str:
         sorted(config.check.disable),
         include_machine,
         [language.code for language in site.languages],
-        [(d.file, d.slug, d.title, d.order, d.updated) for d in site.documents],
+        [(d.file, d.path, d.title, d.order, d.updated) for d in site.documents],
         folder_digest(config.templates_path),
     )
 
@@ -194,12 +220,27 @@ def _write_language(output: _Output, translations: Translations | None) -> int:
         _digest_of(translations, config.ui_domain),
     )
     for document in site.documents:
-        relative = f"{lang}/{document.slug}.html"
+        relative = f"{lang}/{document.path}.html"
         key = _page_key(language_key, document, translations, output.sources)
         if not files.current(relative, key):
             page = render_page(output.env, config, site, document, translations, navigation)
             files.write(relative, page.html, key)
+    _write_redirects(output, translations, lang, language_key)
     return len(site.documents)
+
+
+def _write_redirects(
+    output: _Output, translations: Translations | None, lang: str, language_key: str
+) -> None:
+    """The page at each old address of the language, leading to where the page is now."""
+    pages = {document.path: document for document in output.site.documents}
+    for redirect in output.redirects.by_old.values():
+        document = pages[redirect.new]
+        title = choose_segment(translations, document, document.title)
+        relative = redirect_file(lang, redirect)
+        key = fingerprint(language_key, redirect, title)
+        if not output.files.current(relative, key):
+            output.files.write(relative, redirect_page(output.site, lang, redirect, title), key)
 
 
 def _page_key(
@@ -223,8 +264,13 @@ def _write_site_files(output: _Output, plans: list[LanguagePlan]) -> None:
     files, key = output.files, output.site_key
     if not files.current("index.html", key):
         files.write("index.html", render_chooser(output.env, output.config, output.site), key)
-    if not files.current("sitemap.xml", key):
+    # A preview is never indexed: its pages say noindex and it has no sitemap.
+    if not output.site.preview and not files.current("sitemap.xml", key):
         files.write("sitemap.xml", sitemap(output.site), key)
+    if output.redirects.by_old:
+        netlify, nginx = server_redirects(output.site, list(output.redirects.by_old.values()))
+        files.write("_redirects", netlify)
+        files.write("_redirects.map", nginx)
     _write_assets(output.config, files)
     write_status(output.config, output.env, plans, files, key)
 

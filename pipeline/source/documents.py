@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,7 +14,7 @@ import yaml
 from pipeline.config import Config
 from pipeline.model import PipelineError
 
-REQUIRED_KEYS = ("title", "slug", "order")
+REQUIRED_KEYS = ("title",)  # slug defaults to the file name, order to after the ordered pages
 
 
 class SourceError(PipelineError, ValueError):
@@ -24,6 +24,16 @@ class SourceError(PipelineError, ValueError):
         super().__init__(f"{file}:{line}: {message}")
         self.file = file
         self.line = line
+
+
+class SourceErrors(SourceError):
+    """Every error found in the source pages, in file and line order; one per line."""
+
+    def __init__(self, errors: Sequence[SourceError]) -> None:
+        self.errors = sorted(errors, key=lambda error: (error.file, error.line))
+        first = self.errors[0]
+        super().__init__(first.file, first.line, "")
+        self.args = ("\n".join(str(error) for error in self.errors),)
 
 
 @dataclass(frozen=True)
@@ -44,7 +54,7 @@ class Document:
     body_line: int  # 1-based file line of the body's first line
     title: str
     slug: str
-    order: int
+    order: int | None  # None: after the pages that have one, by file name
     description: str = ""
     layout: str = "page"
     updated: dt.date | None = None
@@ -52,33 +62,118 @@ class Document:
     # msgid -> msgctxt, for the rare English text that must be translatable two ways
     contexts: Mapping[str, str] = field(default_factory=dict)
     meta: Mapping[str, Any] = field(default_factory=dict)
+    folder: str = ""  # the page's folder under the source directory, POSIX; "" at the top
+    redirect_from: tuple[str, ...] = ()  # earlier page paths that now lead here
+
+    @property
+    def path(self) -> str:
+        """The page's place in the site, the same in every language: ``guide/nested``."""
+        return f"{self.folder}/{self.slug}" if self.folder else self.slug
 
     @property
     def domain(self) -> str:
-        return self.slug
+        """The gettext domain of the page's catalogs: its path (``guide/nested``)."""
+        return self.path
+
+    @property
+    def depth(self) -> int:
+        """How many folders deep the page sits."""
+        return self.path.count("/")
+
+
+@dataclass(frozen=True)
+class SkippedFile:
+    """A file under the source directory that is not built, and why."""
+
+    file: str
+    line: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: not built: {self.reason}"
+
+
+@dataclass(frozen=True)
+class SourceTree:
+    """The pages under the source directory, in navigation order, and the files not built."""
+
+    documents: list[Document]
+    skipped: list[SkippedFile]
+
+
+PAGE_SUFFIX = ".md"
 
 
 def read_documents(config: Config) -> list[Document]:
     """Every page under the source directory, in navigation order."""
-    files = sorted(config.source_path.glob("*.md"))
-    documents = [read_document(path, config.relative(path)) for path in files]
+    return read_source_tree(config).documents
+
+
+def read_source_tree(config: Config) -> SourceTree:
+    """Every page under the source directory, its folders included, and each file not built.
+
+    Hidden files and folders (``.git``, an editor's ``.page.md.swp``) are not looked at.
+    Every page is read before anything is refused: :class:`SourceErrors` lists the errors
+    of all of them at once.
+    """
+    documents: list[Document] = []
+    skipped: list[SkippedFile] = []
+    errors: list[SourceError] = []
+    root = config.source_path
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root)
+        if any(part.startswith(".") for part in relative.parts) or not path.is_file():
+            continue
+        file = config.relative(path)
+        if path.suffix != PAGE_SUFFIX:
+            skipped.append(SkippedFile(file, 1, f"only {PAGE_SUFFIX} files are pages"))
+            continue
+        folder = relative.parent.as_posix()
+        try:
+            document = read_document(path, file, "" if folder == "." else folder)
+        except SourceError as error:
+            errors.extend(getattr(error, "errors", [error]))
+            continue
+        if document is None:
+            skipped.append(SkippedFile(file, 1, "no front matter (a title at least)"))
+        else:
+            documents.append(document)
+    errors += _path_errors(documents, config.ui_domain)
+    if errors:
+        raise SourceErrors(errors)
+    return SourceTree(sorted(documents, key=navigation_order), skipped)
+
+
+def _path_errors(documents: list[Document], ui_domain: str) -> list[SourceError]:
+    errors: list[SourceError] = []
     seen: dict[str, str] = {}
     for doc in documents:
-        if doc.slug == config.ui_domain:
-            raise SourceError(doc.file, 1, f"slug {doc.slug!r} is reserved for the UI domain")
-        if doc.slug in seen:
-            raise SourceError(doc.file, 1, f"slug {doc.slug!r} is also used by {seen[doc.slug]}")
-        seen[doc.slug] = doc.file
-    return sorted(documents, key=lambda d: (d.order, d.slug))
+        if doc.path == ui_domain:
+            problem = f"slug {doc.slug!r} is reserved for the UI domain"
+        elif doc.path in seen:
+            problem = f"page {doc.path!r} is also made from {seen[doc.path]}"
+        else:
+            seen[doc.path] = doc.file
+            continue
+        errors.append(SourceError(doc.file, front_matter_line(doc.text, "slug"), problem))
+    return errors
 
 
-def read_document(path: Path, file: str) -> Document:
+def navigation_order(document: Document) -> tuple[bool, int, str]:
+    """Pages with an ``order`` by it, then the others by their path."""
+    return (document.order is None, document.order or 0, document.path)
+
+
+def read_document(path: Path, file: str, folder: str = "") -> Document | None:
+    """The page in ``path``; None for Markdown without front matter, which is not a page."""
     try:
         text = path.read_text("utf-8")
     except UnicodeDecodeError as error:
         line = path.read_bytes()[: error.start].count(b"\n") + 1
         raise SourceError(file, line, "not UTF-8 text") from None
-    return parse_document(text, file)
+    if not text.startswith("---"):
+        return None
+    return parse_document(text, file, folder)
 
 
 def split_front_matter(text: str) -> tuple[str, str, int]:
@@ -92,7 +187,58 @@ def split_front_matter(text: str) -> tuple[str, str, int]:
     raise ValueError("front matter is not closed by '---'")
 
 
-def parse_document(text: str, file: str) -> Document:
+def parse_document(text: str, file: str, folder: str = "") -> Document:
+    """The page a Markdown text with front matter makes; ``folder`` is where it sits.
+
+    :class:`SourceErrors` names every problem of its front matter at once.
+    """
+    meta, body, body_line = _front_matter(text, file)
+    problems = [SourceError(file, 1, problem) for problem in _folder_problems(folder)]
+
+    def read_field(key: str, read: Callable[[Any], Any], default: Any = None) -> Any:
+        try:
+            return read(meta[key]) if key in meta else default
+        except (ValueError, TypeError) as error:
+            problems.append(SourceError(file, front_matter_line(text, key), str(error)))
+            return default
+
+    if meta.get("title") in (None, ""):
+        problems.append(SourceError(file, front_matter_line(text, "title"), "no title"))
+    slug = read_field("slug", _slug, Path(file).stem)
+    if "slug" not in meta and not _SLUG.fullmatch(slug):
+        message = f"no slug, and the file name {slug!r} cannot be one: add 'slug:'"
+        problems.append(SourceError(file, 1, message))
+    order = read_field("order", _order)
+    contexts = read_field("contexts", _contexts, {})
+    updated = read_field("updated", _date)
+    values = read_field("values", _values, {})
+    redirect_from: tuple[str, ...] = ()
+    try:
+        redirect_from = _redirect_from(meta, text, file)
+    except SourceError as error:
+        problems.append(error)
+    if problems:
+        raise SourceErrors(problems)
+    return Document(
+        file=file,
+        text=text,
+        body=body,
+        body_line=body_line,
+        title=str(meta["title"]),
+        slug=slug,
+        order=order,
+        description=str(meta.get("description", "")),
+        layout=str(meta.get("layout", "page")),
+        updated=updated,
+        values=values,
+        contexts=contexts,
+        meta=meta,
+        folder=folder,
+        redirect_from=redirect_from,
+    )
+
+
+def _front_matter(text: str, file: str) -> tuple[dict[str, Any], str, int]:
     try:
         raw_meta, body, body_line = split_front_matter(text)
     except ValueError as error:
@@ -105,48 +251,66 @@ def parse_document(text: str, file: str) -> Document:
         raise SourceError(file, line, f"front matter: {getattr(error, 'problem', error)}") from None
     if not isinstance(meta, dict):
         raise SourceError(file, 2, "front matter must be a mapping")
-    missing = [key for key in REQUIRED_KEYS if key not in meta]
-    if missing:
-        raise SourceError(file, 1, f"front matter lacks {', '.join(missing)}")
-    slug = str(meta["slug"])
+    return meta, body, body_line
+
+
+def _slug(value: Any) -> str:
+    slug = str(value)
     if not _SLUG.fullmatch(slug):
         # The slug names output and catalog files: it must never reach outside them.
-        raise SourceError(
-            file, front_matter_line(text, "slug"), f"slug {slug!r}: use a-z, 0-9 and '-'"
-        )
-    if not isinstance(meta["order"], int) or isinstance(meta["order"], bool):
-        raise SourceError(
-            file, front_matter_line(text, "order"), f"order {meta['order']!r} is not a whole number"
-        )
-    contexts = meta.get("contexts") or {}
-    if not isinstance(contexts, dict):
-        raise SourceError(
-            file, front_matter_line(text, "contexts"), "contexts must map texts to contexts"
-        )
-    updated = meta.get("updated")
-    if updated is not None and not isinstance(updated, dt.date):
-        try:
-            updated = dt.date.fromisoformat(str(updated))
-        except ValueError:
-            raise SourceError(file, 1, f"updated: {updated!r} is not an ISO date") from None
-    return Document(
-        file=file,
-        text=text,
-        body=body,
-        body_line=body_line,
-        title=str(meta["title"]),
-        slug=slug,
-        order=meta["order"],
-        description=str(meta.get("description", "")),
-        layout=str(meta.get("layout", "page")),
-        updated=updated,
-        values=_values(meta.get("values", {}), file),
-        contexts={str(k): str(v) for k, v in contexts.items()},
-        meta=meta,
-    )
+        raise ValueError(f"slug {slug!r}: use a-z, 0-9 and '-'")
+    return slug
+
+
+def _order(value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ValueError(f"order {value!r} is not a whole number")
+    return value
+
+
+def _contexts(value: Any) -> dict[str, str]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ValueError("contexts must map texts to contexts")
+    return {str(k): str(v) for k, v in value.items()}
+
+
+def _date(value: Any) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise ValueError(f"updated: {value!r} is not an ISO date") from None
 
 
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
+_FOLDER = re.compile(r"[a-z0-9][a-z0-9_-]*")
+# Hugo calls them aliases, Jekyll and mkdocs-redirects redirect_from: either is read.
+REDIRECT_KEYS = ("redirect_from", "aliases")
+
+
+def _folder_problems(folder: str) -> list[str]:
+    # A folder names output and catalog paths, as a slug does.
+    return [
+        f"folder {name!r}: use a-z, 0-9, '-' and '_'"
+        for name in (folder.split("/") if folder else ())
+        if not _FOLDER.fullmatch(name)
+    ]
+
+
+def _redirect_from(meta: Mapping[str, Any], text: str, file: str) -> tuple[str, ...]:
+    found: list[str] = []
+    for key in REDIRECT_KEYS:
+        raw = meta.get(key)
+        if raw is None:
+            continue
+        items = [raw] if isinstance(raw, str) else raw
+        if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+            raise SourceError(file, front_matter_line(text, key), f"{key}: a list of page paths")
+        found += items
+    return tuple(found)
 
 
 def front_matter_line(text: str, key: str) -> int:
@@ -159,9 +323,11 @@ def front_matter_line(text: str, key: str) -> int:
     return 1
 
 
-def _values(raw: Any, file: str) -> dict[str, Value]:
+def _values(raw: Any) -> dict[str, Value]:
+    if raw is None:
+        return {}
     if not isinstance(raw, dict):
-        raise SourceError(file, 1, "values must be a mapping")
+        raise ValueError("values must be a mapping")
     values: dict[str, Value] = {}
     for name, spec in raw.items():
         if isinstance(spec, int | float):
@@ -169,5 +335,5 @@ def _values(raw: Any, file: str) -> dict[str, Value]:
         elif isinstance(spec, dict) and isinstance(spec.get("amount"), int | float):
             values[str(name)] = Value(float(spec["amount"]), spec.get("currency"))
         else:
-            raise SourceError(file, 1, f"values.{name}: expected a number or {{amount, currency}}")
+            raise ValueError(f"values.{name}: expected a number or {{amount, currency}}")
     return values

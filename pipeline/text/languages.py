@@ -1,8 +1,46 @@
-"""Language codes: the one way every stage reads a code such as ``pt_BR`` or ``de-AT``."""
+"""Language codes: the one way every stage reads a code such as ``pt_BR`` or ``de-AT``.
+
+:func:`parse_language_code` is the gate a code passes before it names a
+directory or a file; :func:`plural_forms` is the ``Plural-Forms`` rule a new
+catalog gets, the one GNU gettext's ``msginit`` writes.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+
+from babel import Locale, UnknownLocaleError
+from babel.messages.plurals import get_plural
+
+
+class LanguageCodeError(ValueError):
+    """A language code that is malformed or that no locale data knows; the message says which."""
+
+
+# language, optional script, optional territory: "it", "pt_BR", "sr_Latn", "zh_Hant_TW", "es_419".
+# Only this form ever becomes a path: no separator, dot or case variant gets through.
+_CODE = re.compile(r"[a-z]{2,3}(?:_[A-Z][a-z]{3})?(?:_(?:[A-Z]{2}|\d{3}))?")
+
+
+def parse_language_code(code: str) -> str:
+    """``code`` if it is a language code in gettext's form that Babel knows; else
+    :class:`LanguageCodeError`.
+
+    The form is strict (``pt_BR``, not ``pt-br`` or ``PT_BR``) because the code
+    names the catalog directory ``locales/<code>/``.
+    """
+    if not _CODE.fullmatch(code):
+        raise LanguageCodeError(
+            f"{code!r} is not a language code (expected a form like 'it', 'pt_BR' or 'sr_Latn')"
+        )
+    try:
+        Locale.parse(code)
+    except (UnknownLocaleError, ValueError):
+        raise LanguageCodeError(f"unknown language code {code!r}") from None
+    return code
 
 
 def base_language(lang: str) -> str:
@@ -36,3 +74,54 @@ def normalise_lang(code: str, known: Iterable[str] = ()) -> str:
         if match is not None:
             return match
     return tags[0]
+
+
+@dataclass(frozen=True)
+class PluralForms:
+    """A ``Plural-Forms`` header value: how many forms and which one a number takes."""
+
+    nplurals: int
+    plural: str  # a C expression of n
+
+    def __str__(self) -> str:
+        return f"nplurals={self.nplurals}; plural={self.plural};"
+
+
+_TWO_FORMS = (
+    "bg", "da", "de", "el", "en", "eo", "es", "et", "fi", "fo", "he", "hu", "it", "nb", "nl", "nn",
+    "no", "pt", "sv", "tr",
+)  # fmt: skip
+
+# GNU gettext's own table (gettext-tools/src/plural-table.c), which msginit and Poedit
+# use: where it and the CLDR differ (Italian, Spanish: 2 forms, not 3), translators'
+# tools follow it. A code is looked up whole, then by its language.
+_GETTEXT_TABLE: dict[str, tuple[int, str]] = {
+    **dict.fromkeys(("ja", "ko", "vi"), (1, "0")),
+    **dict.fromkeys(_TWO_FORMS, (2, "(n != 1)")),
+    **dict.fromkeys(("fr", "pt_BR"), (2, "(n > 1)")),
+    **dict.fromkeys(
+        ("be", "hr", "ru", "sr", "uk"),
+        (3, "(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2)"),
+    ),
+    **dict.fromkeys(("cs", "sk"), (3, "(n==1) ? 0 : (n>=2 && n<=4) ? 1 : 2")),
+    "ga": (3, "n==1 ? 0 : n==2 ? 1 : 2"),
+    "lt": (3, "(n%10==1 && n%100!=11 ? 0 : n%10>=2 && (n%100<10 || n%100>=20) ? 1 : 2)"),
+    "lv": (3, "(n%10==1 && n%100!=11 ? 0 : n != 0 ? 1 : 2)"),
+    "pl": (3, "(n==1 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2)"),
+    "ro": (3, "n==1 ? 0 : (n==0 || (n%100 > 0 && n%100 < 20)) ? 1 : 2"),
+    "sl": (4, "(n%100==1 ? 0 : n%100==2 ? 1 : n%100==3 || n%100==4 ? 2 : 3)"),
+}
+
+
+@cache
+def plural_forms(lang: str) -> PluralForms:
+    """The ``Plural-Forms`` of a new catalog of ``lang``: gettext's table, else the CLDR rule.
+
+    msginit does the same: its own table first, then the CLDR's plural rules
+    (Arabic: 6 forms) for the languages the table lacks.
+    """
+    known = _GETTEXT_TABLE.get(lang) or _GETTEXT_TABLE.get(base_language(lang))
+    if known is not None:
+        return PluralForms(*known)
+    rule = get_plural(lang)
+    return PluralForms(rule.num_plurals, rule.plural_expr)

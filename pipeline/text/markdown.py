@@ -10,19 +10,34 @@ from __future__ import annotations
 from functools import cache
 
 from markdown_it import MarkdownIt
+from mdit_py_plugins.admon import admon_plugin
+
+from pipeline.text.extensions import attribute_lists, directive_rule, render_directive
 
 EXTENSIONS = ("table", "strikethrough")
 """What the dialect adds to CommonMark (GFM tables and strikethrough)."""
 
 
 def _dialect() -> MarkdownIt:
+    """CommonMark, GFM tables and strikethrough, and the MkDocs extensions of
+    :mod:`pipeline.text.extensions`: admonitions, block directives, attribute lists."""
     # With html off the two HTML rules match nothing, yet markdown-it still tries
     # html_block on every line of every paragraph: disabling them changes no output.
-    return (
+    md = (
         MarkdownIt("commonmark", {"html": False, "linkify": False})
         .enable(list(EXTENSIONS))
         .disable(["html_block", "html_inline"])
+        .use(admon_plugin)
     )
+    md.block.ruler.before(
+        "paragraph",
+        "directive",
+        directive_rule,
+        {"alt": ["paragraph", "reference", "blockquote", "list"]},
+    )
+    md.core.ruler.after("block", "attribute_lists", attribute_lists)
+    md.add_render_rule("directive", render_directive)
+    return md
 
 
 @cache

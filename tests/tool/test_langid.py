@@ -52,11 +52,22 @@ def test_accuracy_on_django_catalogs(lang: str) -> None:
     assert len(false_alarms) <= len(texts) // 200, false_alarms[:5]
 
 
-def test_seed_paragraph_russian_sentence_is_found() -> None:
-    seed = Path(__file__).parent / "fixtures" / "seed" / "clinic-cellular-therapy-page.txt"
-    paragraph = next(
-        line for line in seed.read_text("utf-8").splitlines() if "комбинированные" in line
-    )
+# A paragraph as a clinic's page arrived: four English sentences and a Russian one.
+MIXED_PARAGRAPH = (
+    "One of the primary factors affecting cost is the type of therapy used. CAR-T therapy is "
+    "generally the most expensive due to the need for genetic engineering of the patient’s "
+    "T-cells. This process involves sophisticated technologies, viral or non-viral gene transfer "
+    "systems, and extensive quality control, all of which contribute to higher costs. In "
+    "contrast, NK cell therapy or non-modified T-cell therapies may be less expensive, although "
+    "costs can still be substantial depending on the level of cell expansion and activation "
+    "required. комбинированные протоколы, включающие несколько типов клеточной терапии, как "
+    "правило, увеличивают общую стоимость, но при этом могут обеспечивать более выраженный "
+    "терапевтический эффект."
+)
+
+
+def test_mixed_paragraph_russian_sentence_is_found() -> None:
+    paragraph = MIXED_PARAGRAPH
     ident = identifier(PROJECT)
     sentences = ident.identify_sentences(paragraph)
     assert [lang for _, lang, _ in sentences] == ["en", "en", "en", "en", "ru"]

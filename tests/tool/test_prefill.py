@@ -14,12 +14,13 @@ from pathlib import Path
 import pytest
 
 from pipeline.config import load_config
+from pipeline.machine.prefill import make_translator
 from pipeline.memory.backends import open_memory
 from pipeline.model import OriginKind
 from pipeline.po.reader import read_catalog
 from pipeline.po.writer import format_entry, write_catalog
 from tests.libretranslate_server import ServerHandle
-from tests.projects import copy_project, l10n, msgfmt_check
+from tests.projects import l10n, make_project, msgfmt_check
 
 SOURCE = """---
 title: Cost of Cellular Immunotherapy
@@ -32,19 +33,28 @@ Cytokines such as IL-6, IL-2, and IFN-γ are measured regularly.
 
 See [the trial](https://www.nejm.org/doi/full/10.1056/NEJMoa1707447) for details.
 """
+# Do-not-translate names the machine must return as they are, and terms with approved forms.
+GLOSSARY = """\
+term,dnt,de,fr,note
+multiple myeloma,,multiples Myelom,myélome multiple,
+cytokine,,Zytokin,cytokine,
+IL-6,,IL-6,IL-6,
+IL-2,,IL-2,IL-2,
+IFN-γ,,IFN-γ,IFN-γ,
+CAR-T,yes,,,
+BCMA,yes,,,
+"""
 
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    root = tmp_path / "site"
-    (root / "source").mkdir(parents=True)
-    (root / "source" / "cost.md").write_text(SOURCE)
-    (root / "pyproject.toml").write_text(
-        '[tool.l10n]\nlanguages = ["de", "fr"]\nglossary = "glossary.csv"\n'
-        "[tool.l10n.machine]\ntimeout = 2.0\nretries = 2\nbackoff = 0.05\n"
+    root = make_project(
+        tmp_path / "site",
+        {"cost": SOURCE},
+        ["de", "fr"],
+        settings="[tool.l10n.machine]\ntimeout = 2.0\nretries = 2\nbackoff = 0.05\n",
+        glossary=GLOSSARY,
     )
-    copy_project(tmp_path / "shipped")
-    (root / "glossary.csv").write_bytes((tmp_path / "shipped" / "glossary.csv").read_bytes())
     l10n(root, "update")
     return root
 
@@ -205,7 +215,11 @@ def test_offline_is_one_clear_line_quickly_and_memory_still_fills(project: Path)
     )
     assert time.monotonic() - started < 10
     assert [line for line in result.output.splitlines() if "error" in line and "libre" in line]
-    assert "0 by machine" in result.output
+    # French had every entry left for the machine: all of them failed, none was sent.
+    french = load_config(project).locales_path / "fr" / "LC_MESSAGES"
+    empty = sum(not e.msgstr for p in french.glob("*.po") for e in read_catalog(p).entries)
+    assert f"0 by machine (libre), {empty} failed (libre did not answer" in result.output
+    assert "0 characters sent" in result.output
 
 
 def test_memory_match_is_fuzzy_with_origin_and_score(project: Path) -> None:
@@ -249,9 +263,18 @@ def test_dry_run_counts_characters_and_changes_nothing(
         server.url,
         "--dry-run",
     )
+    # What would be sent is each text as protected: numbers, codes and links as ⟦n⟧ tokens.
     directory = load_config(project).locales_path / "de" / "LC_MESSAGES"
-    characters = sum(len(e.msgid) for p in directory.glob("*.po") for e in read_catalog(p).entries)
-    assert f"{characters} characters to libre" in result.output
+    texts = dict.fromkeys(e.msgid for p in directory.glob("*.po") for e in read_catalog(p).entries)
+    translator = make_translator(load_config(project), "libre", server.url)
+    sent = [s for s in map(translator.as_sent, texts) if s]
+    shown = [line[2:] for line in result.output.splitlines() if line.startswith("  ")]
+    assert shown == sent
+    assert f"would send {len(sent)}, {sum(map(len, sent))} characters to libre" in result.output
+    myeloma = next(line for line in shown if line.startswith("Multiple Myeloma"))
+    assert myeloma == "Multiple Myeloma responds in ⟦0⟧ of cases to ⟦1⟧-directed ⟦2⟧ cells."
+    link = next(line for line in shown if line.startswith("See"))
+    assert "nejm.org" not in link and "the trial" in link
     assert server.translate_requests == []
     assert load_config(project).catalog_path("de", "cost").read_bytes() == before
 

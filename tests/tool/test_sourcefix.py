@@ -20,12 +20,20 @@ RUSSIAN = (
     "терапевтический эффект."
 )
 RUSSIAN_BLOCK = "Стоимость лечения зависит от типа терапии и от количества необходимых клеток."
+ENGLISH_LEAD = (
+    "One of the primary factors affecting cost is the type of therapy used. CAR-T therapy is "
+    "generally the most expensive due to the need for genetic engineering of the patient's "
+    "T-cells. This process involves sophisticated technologies, viral or non-viral gene transfer "
+    "systems, and extensive quality control, all of which contribute to higher costs. In "
+    "contrast, NK cell therapy or non-modified T-cell therapies may be less expensive, although "
+    "costs can still be substantial."
+)
 PAGE = f"""---
 title: Cost of Cellular Immunotherapy
 slug: cost
 order: 1
 ---
-One of the primary factors affecting cost is the type of therapy used. CAR-T therapy is generally the most expensive due to the need for genetic engineering of the patient's T-cells. This process involves sophisticated technologies, viral or non-viral gene transfer systems, and extensive quality control, all of which contribute to higher costs. In contrast, NK cell therapy or non-modified T-cell therapies may be less expensive, although costs can still be substantial. {RUSSIAN}
+{ENGLISH_LEAD} {RUSSIAN}
 
 Hospitalization and clinical monitoring are also significant contributors.
 """

@@ -187,7 +187,15 @@ def test_import_po2tmx_output_of_a_django_catalog(tmp_path: Path, memory: Sqlite
     assert match.target == "Berechtigungen"
 
 
-MULTI = """<?xml version="1.0" encoding="UTF-8"?>
+RITUXIMAB_EN = (
+    'Take <bpt i="1">&lt;b&gt;</bpt>10 mg<ept i="1">&lt;/b&gt;</ept> of '
+    '<hi type="drug">rituximab</hi> daily<ph x="1"/>.'
+)
+RITUXIMAB_DE = (
+    'Täglich <bpt i="1">&lt;b&gt;</bpt>10 mg<ept i="1">&lt;/b&gt;</ept> <hi>Rituximab</hi> '
+    'einnehmen<it pos="end">&lt;/i&gt;</it>.'
+)
+MULTI = f"""<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE tmx SYSTEM "tmx14.dtd">
 <tmx version="1.4">
   <header creationtool="OmegaT" creationtoolversion="6.0" segtype="sentence" o-tmf="OmegaT"
@@ -204,8 +212,8 @@ MULTI = """<?xml version="1.0" encoding="UTF-8"?>
     </tu>
     <tu>
       <prop type="x-origin">mt:deepl</prop>
-      <tuv xml:lang="en"><seg>Take <bpt i="1">&lt;b&gt;</bpt>10 mg<ept i="1">&lt;/b&gt;</ept> of <hi type="drug">rituximab</hi> daily<ph x="1"/>.</seg></tuv>
-      <tuv xml:lang="de"><seg>Täglich <bpt i="1">&lt;b&gt;</bpt>10 mg<ept i="1">&lt;/b&gt;</ept> <hi>Rituximab</hi> einnehmen<it pos="end">&lt;/i&gt;</it>.</seg></tuv>
+      <tuv xml:lang="en"><seg>{RITUXIMAB_EN}</seg></tuv>
+      <tuv xml:lang="de"><seg>{RITUXIMAB_DE}</seg></tuv>
     </tu>
     <tu segtype="sentence">
       <prop type="x-origin">reviewed-by-agency</prop>

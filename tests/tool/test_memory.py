@@ -91,7 +91,7 @@ def test_memory_is_a_versioned_sqlite_file_in_wal_mode(
     memory: TranslationMemory, corpus: list[Unit]
 ) -> None:
     if not isinstance(memory, SqliteMemory):
-        pytest.skip("SQLite's file format (tests/test_memory_pg.py checks PostgreSQL's schema)")
+        pytest.skip("SQLite's file format (test_memory_pg.py checks PostgreSQL's schema)")
     assert memory.path.is_file()
     with sqlite3.connect(memory.path) as raw:
         assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION

@@ -26,7 +26,8 @@ msgstr ""
 "Plural-Forms: {plural}\\n"
 """
 PLURALS = {
-    "ru": "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);",
+    "ru": "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && "
+    "(n%100<10 || n%100>=20) ? 1 : 2);",
     "de": "nplurals=2; plural=(n != 1);",
 }
 
@@ -43,17 +44,20 @@ Hospitalization and clinical monitoring are also significant contributors to the
 """
 MSGIDS = (
     "Cost of Cellular Immunotherapy",
-    "The cost of cellular immunotherapy can vary significantly depending on multiple clinical factors.",
+    "The cost of cellular immunotherapy can vary significantly depending on multiple clinical "
+    "factors.",
     "Hospitalization and clinical monitoring are also significant contributors to the total.",
 )
 RU = (
     "Стоимость клеточной иммунотерапии",
-    "Стоимость клеточной иммунотерапии может существенно различаться в зависимости от многих клинических факторов.",
+    "Стоимость клеточной иммунотерапии может существенно различаться в зависимости от многих "
+    "клинических факторов.",
     "Госпитализация и клиническое наблюдение также вносят значительный вклад в общую сумму.",
 )
 DE = (
     "Kosten der zellulären Immuntherapie",
-    "Die Kosten der zellulären Immuntherapie können je nach klinischen Faktoren erheblich schwanken.",
+    "Die Kosten der zellulären Immuntherapie können je nach klinischen Faktoren erheblich "
+    "schwanken.",
     "",
 )
 
@@ -66,13 +70,15 @@ def catalog(lang: str, entries: list[tuple[str, str]], flags: dict[int, str] | N
     return "".join(parts)
 
 
-def make_project(
+def with_catalogs(
     root: Path,
     check: str = "",
     page: str = PAGE,
     ru: str | None = None,
     de: str | None = None,
 ) -> Path:
+    """One page with its template and ru/de catalogs written as given, not by the CLI,
+    so that a test controls their exact text (broken syntax included)."""
     root.mkdir(parents=True, exist_ok=True)
     (root / "pyproject.toml").write_text(
         f'[tool.l10n]\nsource_language = "en"\nlanguages = ["ru", "de"]\n'
@@ -103,7 +109,7 @@ def gate(report: CheckReport, lang: str) -> GateResult:
 
 
 def test_stats_gates_and_exit_code(tmp_path: Path) -> None:
-    config = load_config(make_project(tmp_path, "min_complete = 100\nlanguages = { de = 50 }"))
+    config = load_config(with_catalogs(tmp_path, "min_complete = 100\nlanguages = { de = 50 }"))
     report = run_checks(config)
     ru = next(s for s in report.stats if s.lang == "ru")
     de = next(s for s in report.stats if s.lang == "de")
@@ -113,7 +119,7 @@ def test_stats_gates_and_exit_code(tmp_path: Path) -> None:
     assert gate(report, "ru").passed and gate(report, "de").passed
     assert report.errors == [] and report.exit_code == 0
 
-    strict = run_checks(load_config(make_project(tmp_path / "strict", "min_complete = 100")))
+    strict = run_checks(load_config(with_catalogs(tmp_path / "strict", "min_complete = 100")))
     assert not gate(strict, "de").passed and "minimum 100%" in gate(strict, "de").reason
     assert strict.exit_code == 1
 
@@ -121,7 +127,7 @@ def test_stats_gates_and_exit_code(tmp_path: Path) -> None:
 def test_no_fuzzy_rule(tmp_path: Path) -> None:
     ru = catalog("ru", list(zip(MSGIDS, RU, strict=True)), flags={1: "fuzzy"})
     report = run_checks(
-        load_config(make_project(tmp_path, "min_complete = 0\nno_fuzzy = true", ru=ru))
+        load_config(with_catalogs(tmp_path, "min_complete = 0\nno_fuzzy = true", ru=ru))
     )
     assert not gate(report, "ru").passed and "1 fuzzy entry" in gate(report, "ru").reason
     assert next(s for s in report.stats if s.lang == "ru").fuzzy == 1
@@ -129,7 +135,7 @@ def test_no_fuzzy_rule(tmp_path: Path) -> None:
 
 def test_malformed_catalog_is_a_finding_and_others_are_still_checked(tmp_path: Path) -> None:
     broken = catalog("ru", list(zip(MSGIDS, RU, strict=True))) + '\nmsgid "unterminated\n'
-    report = run_checks(load_config(make_project(tmp_path, "min_complete = 0", ru=broken)))
+    report = run_checks(load_config(with_catalogs(tmp_path, "min_complete = 0", ru=broken)))
     [syntax] = [f for f in report.findings if f.check == "syntax"]
     assert syntax.file == "locales/ru/LC_MESSAGES/cost.po" and syntax.line > 1
     assert syntax.severity is Severity.ERROR and report.exit_code == 1
@@ -140,7 +146,7 @@ def test_qa_findings_point_at_catalog_line(tmp_path: Path) -> None:
     wrong = list(zip(MSGIDS, RU, strict=True))
     wrong[2] = (MSGIDS[2], MSGIDS[2])  # English left in the Russian catalog
     report = run_checks(
-        load_config(make_project(tmp_path, "min_complete = 0", ru=catalog("ru", wrong)))
+        load_config(with_catalogs(tmp_path, "min_complete = 0", ru=catalog("ru", wrong)))
     )
     language = [f for f in report.findings if f.check == "language"]
     assert [(f.file, f.line, f.lang) for f in language] == [
@@ -150,7 +156,7 @@ def test_qa_findings_point_at_catalog_line(tmp_path: Path) -> None:
     assert report.exit_code == 1
     disabled = run_checks(
         load_config(
-            make_project(
+            with_catalogs(
                 tmp_path / "off", 'min_complete = 0\ndisable = ["language", "unchanged"]',
                 ru=catalog("ru", wrong),
             )
@@ -159,6 +165,30 @@ def test_qa_findings_point_at_catalog_line(tmp_path: Path) -> None:
     assert not [f for f in disabled.findings if f.check in ("language", "unchanged")]
 
 
+# The seed page's long lines, in pieces: the page is built with their exact bytes.
+SEED_THERAPY = (
+    "One of the primary factors affecting cost is the type of therapy used. CAR-T therapy is "
+    "generally the most expensive due to the need for genetic engineering of the patient’s "
+    "T-cells. In contrast, NK cell therapy may be less expensive, although costs can still be "
+    "substantial depending on the level of cell expansion. комбинированные протоколы, "
+    "включающие несколько типов клеточной терапии, как правило, увеличивают общую стоимость, "
+    "но при этом могут обеспечивать более выраженный терапевтический эффект."
+)
+SEED_TRUNCATED = (
+    "While this represents a significant investment, it is important to consider that these "
+    "therapies often provide advanced, targeted treatment options for"
+)
+SEED_REFERENCES = (
+    "- [Nature, 2019](https://www.nature.com/articles/s41586‑018‑0810‑7): "
+    "a personalized vaccine study.\n"
+    "- [](https://www.ncbi.nlm.nih.gov/pmc/articles/PMC6568010/)\n"
+    "- *I could not fetch the full article text directly. "
+    "If you can provide a full title, I can summarize it.*"
+)
+SEED_RUSSIAN_BLOCK = (
+    "Комбинированные протоколы, включающие несколько типов клеточной терапии, как правило, "
+    "увеличивают общую стоимость."
+)
 SEED_PAGE = """\
 ---
 title: Cost of Cellular Immunotherapy
@@ -170,22 +200,27 @@ order: 1
 
 ### Therapy type
 
-One of the primary factors affecting cost is the type of therapy used. CAR-T therapy is generally the most expensive due to the need for genetic engineering of the patient’s T-cells. In contrast, NK cell therapy may be less expensive, although costs can still be substantial depending on the level of cell expansion. комбинированные протоколы, включающие несколько типов клеточной терапии, как правило, увеличивают общую стоимость, но при этом могут обеспечивать более выраженный терапевтический эффект.
+{therapy}
 
 ##### Details
 
-While this represents a significant investment, it is important to consider that these therapies often provide advanced, targeted treatment options for
+{truncated}
 
-- [Nature, 2019](https://www.nature.com/articles/s41586‑018‑0810‑7): a personalized vaccine study.
-- [](https://www.ncbi.nlm.nih.gov/pmc/articles/PMC6568010/)
-- *I could not fetch the full article text directly. If you can provide a full title, I can summarize it.*
+{references}
 
-Комбинированные протоколы, включающие несколько типов клеточной терапии, как правило, увеличивают общую стоимость.
+{russian_block}
 """
 
 
 def source_findings(tmp_path: Path, ignore: str = "") -> list[Finding]:
-    root = make_project(tmp_path, "min_complete = 0", page=SEED_PAGE.format(ignore=ignore))
+    page = SEED_PAGE.format(
+        ignore=ignore,
+        therapy=SEED_THERAPY,
+        truncated=SEED_TRUNCATED,
+        references=SEED_REFERENCES,
+        russian_block=SEED_RUSSIAN_BLOCK,
+    )
+    root = with_catalogs(tmp_path, "min_complete = 0", page=page)
     return run_checks(load_config(root), [], qa=False).findings
 
 
@@ -227,11 +262,11 @@ def test_json_schema_and_github_format(tmp_path: Path) -> None:
     wrong = list(zip(MSGIDS, RU, strict=True))
     wrong[1] = (MSGIDS[1], RU[1] + "  Подробнее: https://evil.example")
     report = run_checks(
-        load_config(make_project(tmp_path, "min_complete = 90", ru=catalog("ru", wrong)))
+        load_config(with_catalogs(tmp_path, "min_complete = 90", ru=catalog("ru", wrong)))
     )
     document = json.loads(format_json(report))
     assert document["version"] == 1
-    assert set(document) == {"version", "stats", "gates", "findings"}
+    assert set(document) == {"version", "stats", "gates", "left", "findings"}
     assert {
         "lang", "domain", "translated", "fuzzy", "untranslated", "obsolete", "translated_words",
         "fuzzy_words", "untranslated_words", "obsolete_words", "percent_complete",

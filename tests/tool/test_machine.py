@@ -22,7 +22,7 @@ StartServer = Callable[..., ServerHandle]
 
 TERMS = ("CAR-T", "CD19", "BCMA", "IL-6", "IFN-γ", "PD-L1", "tocilizumab", "GMP", "HEPA", "ICANS")
 
-# From the clinic's cellular-therapy page (tests/fixtures/seed/clinic-cellular-therapy-page.txt).
+# Texts of the kind a clinic's cellular-therapy page has: tables, cytokines, links, drug names.
 CLINIC = [
     "Multiple Myeloma | BCMA | 70–98% | 50–80%",
     "Cytokines such as IL-6, IL-2, and IFN-γ are measured regularly",

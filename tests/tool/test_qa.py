@@ -157,7 +157,8 @@ def glossary(tmp_path_factory: pytest.TempPathFactory) -> Glossary:
     path.write_text(
         "term,dnt,ru,de,es,ar,fr,note\n"
         "CAR-T,yes,,,,,,\n"
-        "stem cell therapy,,терапия стволовыми клетками,Stammzelltherapie,terapia con células madre,"
+        "stem cell therapy,,терапия стволовыми клетками,Stammzelltherapie,"
+        "terapia con células madre,"
         "العلاج بالخلايا الجذعية,thérapie par cellules souches,\n",
         encoding="utf-8",
     )

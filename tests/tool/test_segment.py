@@ -11,6 +11,7 @@ from pipeline.source.documents import SourceError, parse_document
 from pipeline.text.inline import inline_markup
 from pipeline.text.markdown import markdown
 from tests.hostile_translations import PAYLOADS
+from tests.projects import SAMPLE_PAGES, make_project
 
 PAGE = """---
 title: Safety
@@ -82,7 +83,10 @@ def test_faq_layout_names_questions_and_answers() -> None:
 
 
 def test_explicit_context_only_where_asked() -> None:
-    text = "---\ntitle: T\nslug: t\norder: 1\ncontexts:\n  Low: table cell\n---\n| A |\n|---|\n| Low |\n\nLow\n"
+    text = (
+        "---\ntitle: T\nslug: t\norder: 1\ncontexts:\n  Low: table cell\n---\n"
+        "| A |\n|---|\n| Low |\n\nLow\n"
+    )
     segments = segments_of(text)
     assert {s.msgctxt for s in segments if s.msgid == "Low"} == {"table cell"}
     assert segments[0].msgctxt is None
@@ -93,7 +97,7 @@ def test_explicit_context_only_where_asked() -> None:
     [
         ("---\ntitle: x\n", "front matter is not closed"),
         ("---\ntitle: [x\n---\n", "front matter"),
-        ("---\ntitle: x\nslug: x\n---\n", "lacks order"),
+        ("---\nslug: x\norder: 1\n---\n", "no title"),
         ("---\ntitle: x\nslug: x\norder: 1\nupdated: soon\n---\n", "not an ISO date"),
     ],
 )
@@ -113,9 +117,8 @@ def test_inline_markup_sees_links_html_and_placeholders() -> None:
     assert markup.code == ("code",)
 
 
-def test_shipped_source_segments_cover_every_part() -> None:
-    config = load_config(Path(__file__).resolve().parent.parent)
-    segments = read_segments(config)
+def test_a_projects_segments_cover_every_part_with_file_and_line(tmp_path: Path) -> None:
+    segments = read_segments(load_config(make_project(tmp_path, SAMPLE_PAGES)))
     roles = {s.role for s in segments}
     assert {
         "title",
@@ -127,9 +130,9 @@ def test_shipped_source_segments_cover_every_part() -> None:
         "FAQ question",
         "FAQ answer",
     } <= roles
-    assert sum(s.role == "FAQ question" for s in segments) == 10
+    assert sum(s.role == "FAQ question" for s in segments) == 2
     cells = [s for s in segments if s.domain == "effectiveness" and s.role == "table cell"]
-    assert len(cells) == 8 * 6
+    assert len(cells) == 3 * 3
     assert all(s.line > 0 and s.file.startswith("source/") for s in segments)
 
 
@@ -151,11 +154,65 @@ def test_the_dialect_renders_html_as_commonmark_with_html_off_does() -> None:
     with_rules = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable(
         ["table", "strikethrough"]
     )
-    root = Path(__file__).resolve().parent.parent
     texts = [
         *HTML_IN_MARKDOWN,
         *(payload.make("A [link](https://example.org) and **bold**.") for payload in PAYLOADS),
-        *(path.read_text("utf-8") for path in sorted((root / "source").glob("*.md"))),
+        PAGE,
+        *SAMPLE_PAGES.values(),
     ]
     for text in texts:
         assert markdown().render(text) == with_rules.render(text), text
+
+
+MKDOCS_PAGE = """---
+title: Plugins
+slug: plugins
+order: 1
+---
+
+## Events {: #events }
+
+Each event is called once.
+{: .lead }
+
+!!! note "Read this first"
+    The body of the note is translated.
+
+::: mkdocs.plugins.BasePlugin
+    options:
+        show_root_heading: true
+
+    members: false
+
+Back to plain text, at {cost}.
+"""
+
+
+def test_mkdocs_extension_lines_stay_out_of_the_catalog_and_render_as_written() -> None:
+    from pipeline.site.render import render_body
+
+    document = parse_document(MKDOCS_PAGE, "source/plugins.md")
+    segments = [(s.line, s.role, s.msgid) for s in document_segments(document)]
+    assert segments == [
+        (2, "title", "Plugins"),
+        (7, "heading", "Events"),
+        (9, "paragraph", "Each event is called once."),
+        (12, "admonition title", "Read this first"),
+        (13, "paragraph", "The body of the note is translated."),
+        (21, "paragraph", "Back to plain text, at {cost}."),
+    ]
+    page = str(render_body(document, None, "en").html)
+    assert '<h2 id="events">Events</h2>' in page
+    assert '<p class="lead">Each event is called once.</p>' in page
+    assert '<div class="admonition note">\n<p class="admonition-title">Read this first</p>' in page
+    # The directive is passed through as it is written, never translated.
+    assert '<pre class="directive"><code>::: mkdocs.plugins.BasePlugin\n    options:' in page
+    assert "{: " not in page and "!!!" not in page
+
+
+def test_an_attribute_list_sets_only_harmless_attributes() -> None:
+    tokens = markdown().parse('Text {: .a #b onclick="x()" title="t" }\n')
+    assert tokens[1].content == "Text"
+    assert tokens[0].attrs == {"class": "a", "id": "b", "title": "t"}
+    # A placeholder is not an attribute list.
+    assert markdown().parse("It costs {cost_from}\n")[1].content == "It costs {cost_from}"

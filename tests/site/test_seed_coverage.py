@@ -1,6 +1,6 @@
 """The canonical pages in ``source/`` keep every sentence of the clinic's seed page.
 
-The seed (``tests/fixtures/seed/clinic-cellular-therapy-page.txt``) is the page as it
+The seed (``tests/site/fixtures/seed/clinic-cellular-therapy-page.txt``) is the page as it
 arrived: lists flattened into lines, FAQ run together, calls to action in capitals and a
 few editorial defects. ``source/*.md`` restores its structure. These tests prove that no
 sentence was lost on the way, that each deliberate edit is exactly the one intended, and
@@ -25,8 +25,9 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from pipeline.po.reader import read_catalog
+from tests.projects import REPO
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = REPO
 SOURCE_DIR = ROOT / "source"
 TEMPLATES_DIR = ROOT / "pipeline" / "templates"
 SEED = Path(__file__).parent / "fixtures" / "seed" / "clinic-cellular-therapy-page.txt"

@@ -1,6 +1,6 @@
 """The PostgreSQL memory: schema, credentials, migration both ways, and many writers at once.
 
-The behaviour both backends share is tested in tests/test_memory.py, on both.
+The behaviour both backends share is tested in tests/tool/test_memory.py, on both.
 These tests need a real PostgreSQL server (tests/pg_server.py starts one).
 """
 
@@ -30,7 +30,7 @@ from pipeline.model import HUMAN, Origin, OriginKind
 from tests.corpus import django_units, lightly_edit
 from tests.libretranslate_server import start_server
 from tests.pg_server import PASSWORD, PostgresServer, postgres_server
-from tests.projects import copy_project, l10n
+from tests.projects import SAMPLE_PAGES, l10n, make_project, tagged
 
 MT = Origin(OriginKind.MACHINE, "libre")
 
@@ -203,6 +203,7 @@ def test_migrate_sqlite_to_postgresql_and_back_is_lossless(
                     assert exports[0] == exports[1] == exports[2]
                 assert [astuple(u) for u in start.units()] == [astuple(u) for u in back.units()]
                 assert start.stats() == shared.stats() == back.stats()
+                assert start.breakdown() == shared.breakdown() == back.breakdown() != []
 
 
 def test_both_backends_rank_the_same_candidates_the_same_way(url: str, tmp_path: Path) -> None:
@@ -280,6 +281,23 @@ def test_a_reader_never_sees_half_an_import(memory: PostgresMemory) -> None:
 
 
 PREFILL_LANGS = ("de", "fr", "es", "ru")
+WORDS = (
+    "blood", "cell", "dose", "week", "patient", "doctor", "clinic", "therapy", "infusion", "fever",
+    "monitoring", "nurse", "result", "study", "response", "remission", "relapse", "marker",
+    "sample", "laboratory", "culture", "vector", "gene", "receptor", "target", "antigen", "tumor",
+    "lymph", "node", "scan", "plan", "visit", "stay", "cost", "insurance", "consent", "risk",
+    "benefit", "symptom", "fatigue", "rash", "pain", "appetite", "sleep", "water", "diet",
+    "exercise", "family", "travel", "home", "follow-up", "report", "record", "question", "answer",
+    "team", "specialist", "centre", "protocol", "trial", "phase", "approval", "review",
+)  # fmt: skip
+
+
+def many_pages(paragraphs: int = 60) -> dict[str, str]:
+    """Three pages of ``paragraphs`` short sentences in all, no two alike enough for a
+    memory match, so that every one goes to the machine."""
+    rng = random.Random(7)
+    texts = [" ".join(rng.sample(WORDS, 6)).capitalize() + "." for _ in range(paragraphs)]
+    return {f"page-{n}": "\n\n".join(texts[n::3]) + "\n" for n in range(3)}
 
 
 def _prefill_one(project: str, url: str, engine_url: str, lang: str) -> int:
@@ -316,7 +334,7 @@ def test_four_prefills_and_an_import_at_once_end_as_if_run_in_turn(
 ) -> None:
     # The TMX holds Arabic translations of the site's own sources: the importer and the
     # prefills write the same source texts at once, but no prefill can use an Arabic unit.
-    template = copy_project(tmp_path / "template", with_locales=False)
+    template = make_project(tmp_path / "template", many_pages(), PREFILL_LANGS)
     l10n(template, "update")
     with SqliteMemory(tmp_path / "ar.sqlite3") as arabic:
         config = load_config(template)
@@ -338,8 +356,7 @@ def test_four_prefills_and_an_import_at_once_end_as_if_run_in_turn(
             PostgresMemory(url).close()  # schema first: the race under test is the writing
         projects = {}
         for name in ("concurrent", "sequential"):
-            projects[name] = tmp_path / name
-            copy_project(projects[name], with_locales=False)
+            projects[name] = make_project(tmp_path / name, many_pages(), PREFILL_LANGS)
             for lang_dir in (template / "locales").iterdir():
                 shutil.copytree(lang_dir, projects[name] / "locales" / lang_dir.name)
         jobs = [
@@ -356,7 +373,7 @@ def test_four_prefills_and_an_import_at_once_end_as_if_run_in_turn(
     finally:
         engine.stop()
     assert concurrent == sequential
-    assert all(count > 50 for count in concurrent)
+    assert all(count > 50 for count in concurrent), concurrent
     state = memory_state(concurrent_url)
     assert state == memory_state(sequential_url)
     with PostgresMemory(concurrent_url) as memory:
@@ -370,7 +387,12 @@ def test_four_prefills_and_an_import_at_once_end_as_if_run_in_turn(
 def test_the_cli_migrates_the_project_memory_and_never_prints_the_password(
     url: str, tmp_path: Path
 ) -> None:
-    project = copy_project(tmp_path / "site")
+    project = make_project(
+        tmp_path / "site",
+        SAMPLE_PAGES,
+        ["ru", "de"],
+        translations={"ru": tagged("ru"), "de": tagged("de")},
+    )
     l10n(project, "tm", "rebuild")
     result = l10n(project, "tm", "migrate", "--to", url)
     password = urlsplit(url).password

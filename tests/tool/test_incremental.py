@@ -17,12 +17,11 @@ import pytest
 from bench.corpus import markdown_text
 from pipeline import build as build_module
 from pipeline.build import STATE_DIR, BuildOutcome, build
-from pipeline.config import Config, load_config
+from pipeline.config import load_config
 from pipeline.po.reader import read_catalog
 from pipeline.po.writer import write_catalog
-from pipeline.segments.blocks import body_blocks, msgid_of, walk_blocks
-from pipeline.source.documents import parse_document, read_documents
-from pipeline.text.markdown import markdown
+from tests.projects import SAMPLE_PAGES
+from tests.segmenting import blocks_for_segments, blocks_with_inline_parsing
 
 LANGUAGES = ("de", "fr")
 PAGES = {
@@ -222,26 +221,7 @@ def test_a_changed_catalog_is_synced_to_the_memory_once(project: Path) -> None:
 # ---------------------------------------------------------------------------
 
 
-def blocks_with_inline_parsing(text: str) -> list[tuple[int, int, str, str, int, str]]:
-    document = parse_document(text, "source/page.md")
-    tokens = markdown().parse(document.body)
-    return [
-        (b.inline, b.carrier, b.role, b.note, b.line, msgid_of(tokens[b.inline]))
-        for b in walk_blocks(tokens, document.layout)
-    ]
-
-
-def blocks_for_segments(text: str) -> list[tuple[int, int, str, str, int, str]]:
-    document = parse_document(text, "source/page.md")
-    return [(b.inline, b.carrier, b.role, b.note, b.line, b.msgid) for b in body_blocks(document)]
-
-
-def shipped_pages() -> list[str]:
-    config = Config(root=Path(__file__).parent.parent)
-    return [document.text for document in read_documents(config)]
-
-
-@pytest.mark.parametrize("text", [*shipped_pages(), markdown_text(120_000)])
+@pytest.mark.parametrize("text", [*SAMPLE_PAGES.values(), markdown_text(120_000)])
 def test_segmenting_sees_the_blocks_the_renderer_sees(text: str) -> None:
     expected = blocks_with_inline_parsing(text)
     assert expected

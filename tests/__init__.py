@@ -1,0 +1,1 @@
+"""The test suite: tool/ checks the tool's behaviour, site/ the shipped clinic site's content."""

@@ -1,0 +1,53 @@
+"""The Nu HTML Checker (vnu.jar), and how a test that needs a missing tool reacts.
+
+Locally such a test skips with the reason; under CI (``CI=true``) it fails instead.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from typing import NoReturn
+
+import pytest
+
+VNU_DIR = Path(os.environ.get("L10N_VNU_DIR", Path.home() / ".cache" / "l10n-pipeline" / "vnu"))
+VNU_JAR = VNU_DIR / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+IN_CI = os.environ.get("CI") == "true"
+
+
+def unavailable(reason: str) -> NoReturn:
+    if IN_CI:
+        pytest.fail(f"{reason} (required under CI)")
+    pytest.skip(reason)
+
+
+def vnu_command() -> list[str]:
+    java = shutil.which("java")
+    if java is None:
+        unavailable("java is not installed (needed by the Nu HTML Checker)")
+    if not VNU_JAR.is_file():
+        npm = shutil.which("npm")
+        if npm is None:
+            unavailable("npm is not installed (needed to install vnu-jar)")
+        VNU_DIR.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            [npm, "install", "--no-audit", "--no-fund", "--prefix", str(VNU_DIR), "vnu-jar"],
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
+    return [str(java), "-jar", str(VNU_JAR), "--errors-only", "--format", "json"]
+
+
+def html_errors(pages: list[Path]) -> list[str]:
+    """The checker's errors for ``pages``, one line each: ``url:line: message``."""
+    command = vnu_command()
+    done = subprocess.run(
+        [*command, *map(str, pages)], capture_output=True, text=True, timeout=300
+    )
+    messages = json.loads(done.stderr or '{"messages": []}')["messages"]
+    return [f"{m.get('url', '')}:{m.get('lastLine', '')}: {m['message']}" for m in messages]

@@ -1,0 +1,182 @@
+"""The shipped clinic site in Chromium: no overflow at phone and desktop width, no axe-core
+violation on any page of any published language, and fallback marked as the public should see it.
+
+Locally these skip with the reason when Chromium or npm are absent; under CI (``CI=true``) they
+fail instead. axe-core is installed outside the repository, as the Nu HTML Checker is.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.browser import chromium, new_tab, served
+from tests.html_checker import unavailable
+from tests.projects import copy_project, l10n
+
+pytestmark = pytest.mark.browser
+
+AXE_DIR = Path(os.environ.get("L10N_AXE_DIR", Path.home() / ".cache" / "l10n-pipeline" / "axe"))
+AXE_JS = AXE_DIR / "node_modules" / "axe-core" / "axe.min.js"
+PHONE, DESKTOP = 375, 1280
+
+
+@pytest.fixture(scope="module")
+def shipped(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped project with its own catalogs, built, and built as a preview."""
+    project = copy_project(tmp_path_factory.mktemp("shipped") / "site")
+    l10n(project, "build")
+    l10n(project, "build", "--include-machine")
+    return project
+
+
+@pytest.fixture(scope="module")
+def shipped_url(shipped: Path) -> Iterator[str]:
+    """The shipped project's folder: ``output/`` and ``output-preview/`` under it."""
+    with served(shipped) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with chromium() as launched:
+        yield launched
+
+
+def published_pages(output: Path) -> list[str]:
+    """Every page of the published site, relative to it; the chooser without its redirect."""
+    languages = sorted(p.name for p in output.iterdir() if p.is_dir() and any(p.glob("*.html")))
+    assert languages == ["ar", "de", "en", "es", "fr", "ru"]
+    pages = sorted(p.relative_to(output).as_posix() for p in output.glob("*/*.html"))
+    return [*pages, "index.html#choose", "status.html"]
+
+
+# Every element, and every run of text, that reaches past either edge of the viewport, unless a
+# scrolling (or clipping) box of its own holds it.
+OVERFLOWING = """() => {
+  const width = document.documentElement.clientWidth;
+  const held = (element) => {
+    for (let box = element.parentElement; box && box !== document.body; box = box.parentElement) {
+      if (getComputedStyle(box).overflowX !== "visible") { return true; }
+    }
+    return false;
+  };
+  const outside = (rect) => rect.width > 0 && (rect.right > width + 0.5 || rect.left < -0.5);
+  const found = [];
+  for (const element of document.body.querySelectorAll("*")) {
+    if (outside(element.getBoundingClientRect()) && !held(element)) {
+      found.push(`<${element.tagName.toLowerCase()} class="${element.className}">`);
+    }
+  }
+  const texts = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = texts.nextNode(); node; node = texts.nextNode()) {
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    if ([...range.getClientRects()].some(outside) && !held(node)) {
+      found.push(`text "${node.textContent.trim().slice(0, 40)}"`);
+    }
+  }
+  const scroll = document.documentElement.scrollWidth - width;
+  return scroll > 0 ? [`the page scrolls ${scroll}px sideways`, ...found] : found;
+}"""
+
+
+@pytest.mark.parametrize("width", [PHONE, DESKTOP])
+def test_nothing_overflows_the_viewport_at_phone_and_desktop_width(
+    browser: Any, shipped: Path, shipped_url: str, width: int
+) -> None:
+    tab = new_tab(browser, width)
+    overflowing: dict[str, list[str]] = {}
+    for relative in published_pages(shipped / "output"):
+        tab.goto(f"{shipped_url}output/{relative}")
+        found = tab.evaluate(OVERFLOWING)
+        if found:
+            overflowing[relative] = found
+    tab.context.close()
+    assert overflowing == {}
+
+
+def axe_script() -> Path:
+    """axe-core's browser build, installed as the Nu HTML Checker is (outside the repository)."""
+    if not AXE_JS.is_file():
+        npm = shutil.which("npm")
+        if npm is None:
+            unavailable("npm is not installed (needed to install axe-core)")
+        AXE_DIR.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            [npm, "install", "--no-audit", "--no-fund", "--prefix", str(AXE_DIR), "axe-core"],
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
+    return AXE_JS
+
+
+AXE_RUN = """async () => {
+  const result = await axe.run(document, {resultTypes: ["violations"]});
+  return result.violations.map((v) => {
+    const where = v.nodes.map((n) => n.target.join(" ")).join(", ");
+    return `${v.id} (${v.impact}): ${v.help} at ${where}`;
+  });
+}"""
+
+
+@pytest.mark.parametrize("width", [PHONE, DESKTOP])
+def test_axe_finds_no_violation_on_any_page(
+    browser: Any, shipped: Path, shipped_url: str, width: int
+) -> None:
+    tab = new_tab(browser, width)
+    tab.context.add_init_script(path=str(axe_script()))
+    pages = [f"output/{relative}" for relative in published_pages(shipped / "output")]
+    # The preview's highlights too, where French falls back to English.
+    pages += [f"output-preview/fr/{p.name}" for p in (shipped / "output-preview" / "fr").iterdir()]
+    violations: dict[str, list[str]] = {}
+    for relative in pages:
+        tab.goto(f"{shipped_url}{relative}")
+        found = tab.evaluate(AXE_RUN)
+        if found:
+            violations[relative] = found
+    tab.context.close()
+    assert len(pages) >= 6 * 7 + 2 + 7
+    assert violations == {}
+
+
+def test_fallback_is_marked_on_a_published_page_and_highlighted_only_in_the_preview(
+    browser: Any, shipped_url: str
+) -> None:
+    tab = new_tab(browser, DESKTOP)
+    fallback = "main .untranslated"
+    background = f"getComputedStyle(document.querySelector('{fallback}')).backgroundColor"
+    for site, highlighted in (("output", False), ("output-preview", True)):
+        tab.goto(f"{shipped_url}{site}/fr/faq.html")
+        assert tab.locator(fallback).first.get_attribute("lang") == "en"
+        assert tab.locator("main p.notice.fallback").is_visible()
+        transparent = tab.evaluate(background) == "rgba(0, 0, 0, 0)"
+        assert transparent is not highlighted, site
+    tab.context.close()
+
+
+def test_a_wide_table_is_reached_and_scrolled_by_keyboard_on_a_phone(
+    browser: Any, shipped_url: str
+) -> None:
+    tab = new_tab(browser, PHONE)
+    tab.goto(f"{shipped_url}output/ru/effectiveness.html")
+    title = tab.locator("main h1").inner_text()
+    region = tab.get_by_role("region", name=title)
+    assert region.count() == 1 and region.locator("table").count() == 1
+    for _ in range(40):
+        tab.keyboard.press("Tab")
+        if tab.evaluate("document.activeElement.classList.contains('table-scroll')"):
+            break
+    else:
+        pytest.fail("Tab never reaches the table's region")
+    assert region.evaluate("box => box.scrollWidth > box.clientWidth")
+    tab.keyboard.press("ArrowRight")
+    tab.wait_for_function("document.activeElement.scrollLeft > 0")
+    tab.context.close()
