@@ -18,7 +18,14 @@ from pipeline.memory.units import Unit
 from pipeline.model import Catalog, Entry, Origin, OriginKind, machine_comment
 from pipeline.po.reader import parse_catalog, read_catalog, read_catalog_file
 from pipeline.po.writer import format_catalog, write_catalog
-from tests.projects import copy_project, l10n, msgfmt_check, set_publish_minimum
+from tests.projects import (
+    SAMPLE_PAGES,
+    l10n,
+    make_project,
+    msgfmt_check,
+    set_publish_minimum,
+    tagged,
+)
 
 FAQ = "locales/fr/LC_MESSAGES/faq.po"
 LIBRE = Origin(OriginKind.MACHINE, "libre")
@@ -79,10 +86,18 @@ def provenance_findings(project: Path) -> dict[str, str]:
 def machine_project(tmp_path: Path) -> tuple[Path, str, str]:
     """The shipped site with two French FAQ answers prefilled by a machine, then saved in an
     editor with "Needs work" cleared: one edited, one left as the machine sent it."""
-    project = copy_project(tmp_path / "site")
+    faq = SAMPLE_PAGES["faq"].splitlines()
+    answers = [text for text in faq if text.startswith(("CAR-T", "The"))]
+    tag = tagged("fr")
+
+    def translate(domain: str, entry: Entry) -> str | None:
+        return None if entry.msgid in answers else tag(domain, entry)
+
+    project = make_project(tmp_path / "site", SAMPLE_PAGES, ("fr",), translations={"fr": translate})
     path = project / FAQ
     catalog = read_catalog(path, "fr", "faq")
-    empty = [e for e in catalog.entries if not e.is_header and not e.msgstr][:2]
+    empty = [e for e in catalog.entries if e.msgid in answers]
+    assert len(empty) == 2
     verbatim, edited = empty
     config = load_config(project)
     with SqliteMemory(config.memory_location) as memory:
@@ -142,7 +157,8 @@ check = "translated"
 
 
 def test_medical_pages_need_reviewed_text_and_the_interface_translated(tmp_path: Path) -> None:
-    project = copy_project(tmp_path / "site")
+    french = {"fr": tagged("fr")}
+    project = make_project(tmp_path / "site", SAMPLE_PAGES, ("fr",), translations=french)
     set_publish_minimum(project, 0)  # French is published whatever falls back to English
     (project / "pyproject.toml").write_text((project / "pyproject.toml").read_text() + POLICY)
     l10n(project, "review", "approve", FAQ)  # the reviewer approves the whole FAQ...
@@ -151,7 +167,7 @@ def test_medical_pages_need_reviewed_text_and_the_interface_translated(tmp_path:
     assert as_read is not None
     unreviewed = as_read.catalog.index()[(None, "Is CAR-T therapy safe?")]
     # ...then a translator rewords one question in an editor: translated, no longer reviewed.
-    unreviewed.msgstr = "La thérapie CAR-T est-elle sans danger ?"
+    unreviewed.msgstr = "[fr] La thérapie CAR-T est-elle sans danger ?"
     set_entry_state(unreviewed, ReviewState.TRANSLATED)
     write_if_changed(as_read.catalog, faq, as_read=as_read)
 
@@ -167,13 +183,13 @@ def test_medical_pages_need_reviewed_text_and_the_interface_translated(tmp_path:
     page = (project / "output/fr/faq.html").read_text()
     assert "sans danger" not in page and "Is CAR-T therapy safe?" in page
     ui_text = read_catalog(project / "locales/fr/LC_MESSAGES/ui.po", "fr", "ui")
-    interface = next(e for e in ui_text.entries if e.msgid == "Cellular Therapy Clinic")
+    interface = next(e for e in ui_text.entries if e.msgid == "Contact our doctor")
     assert entry_state(interface) is ReviewState.TRANSLATED
     assert interface.msgstr in page  # translated is enough for the interface
 
 
 def test_a_review_level_that_does_not_exist_is_a_configuration_error(tmp_path: Path) -> None:
-    project = copy_project(tmp_path / "site")
+    project = make_project(tmp_path / "site", SAMPLE_PAGES, ("fr",))
     (project / "pyproject.toml").write_text(
         (project / "pyproject.toml").read_text()
         + POLICY.replace('check = "reviewed"', 'check = "approved"')

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from translate.storage.po import pofile  # what Weblate saves gettext catalogs with
 
 from pipeline.po.reader import read_catalog
-from tests.projects import REPO, copy_project, l10n, msgfmt_check
-from tests.test_xliff import snapshot, touched
+from tests.projects import SAMPLE_PAGES, l10n, make_project, msgfmt_check, tagged
+from tests.tool.test_xliff import snapshot, touched
 
 FAQ = "locales/de/LC_MESSAGES/faq.po"
 
@@ -43,13 +42,10 @@ def weblate_resave(path: Path) -> bytes:
     return bytes(pofile.parsestring(path.read_bytes()))
 
 
-@pytest.mark.parametrize("path", sorted(REPO.glob("locales/*/LC_MESSAGES/*.po")), ids=str)
-def test_translate_toolkit_writes_our_catalogs_byte_for_byte(path: Path) -> None:
-    assert weblate_resave(path) == path.read_bytes()
-
-
 def test_a_weblate_commit_survives_builds_and_neither_side_churns(tmp_path: Path) -> None:
-    project = copy_project(tmp_path / "site")
+    german = {"de": tagged("de")}
+    project = make_project(tmp_path / "site", SAMPLE_PAGES, ("de",), translations=german)
+    l10n(project, "build")
     faq = project / FAQ
     weblate_commit(faq, {"Is CAR-T therapy safe?": "Ist eine CAR-T-Therapie sicher?"})
     committed = snapshot(project)
@@ -63,7 +59,7 @@ def test_a_weblate_commit_survives_builds_and_neither_side_churns(tmp_path: Path
     source = project / "source/faq.md"
     source.write_text(
         source.read_text().replace(
-            "Is it better than chemotherapy?", "Is it better than standard chemotherapy?"
+            "How long does treatment take?", "How long does the treatment take?"
         )
     )
     old = read_catalog(faq, "de", "faq")
@@ -71,9 +67,9 @@ def test_a_weblate_commit_survives_builds_and_neither_side_churns(tmp_path: Path
     updated = snapshot(project)
     assert touched(committed[FAQ], updated[FAQ], old) == {
         "",  # the header: PO-Revision-Date only
-        "Is it better than chemotherapy?",
+        "How long does treatment take?",
         next(e.msgid for e in old.entries if e.auto_comments
-             == ['FAQ answer to "Is it better than chemotherapy?"']),
+             == ['FAQ answer to "How long does treatment take?"']),
     }  # fmt: skip
     header_diff = [
         line for line in faq.read_text().splitlines()[:20]

@@ -14,11 +14,19 @@ from pipeline.exchange.codes import Code, CodeKind, CodeMismatch, markup_codes, 
 from pipeline.exchange.read import read_xliff
 from pipeline.model import Catalog, Entry
 from pipeline.po.reader import read_catalog
-from tests.projects import copy_project, l10n, msgfmt_check
+from tests.projects import (
+    SAMPLE_PAGES,
+    UNTRANSLATED,
+    l10n,
+    make_project,
+    msgfmt_check,
+    tagged,
+)
 
 X12 = "urn:oasis:names:tc:xliff:document:1.2"
 X20 = "urn:oasis:names:tc:xliff:document:2.0"
 HSC = "**Hematopoietic Stem Cell (HSC) Reprogramming.** These cells regenerate"
+CELLS = f"{HSC} the immune system, producing lymphocytes that recognise tumour antigens.\n"
 
 
 def snapshot(project: Path) -> dict[str, bytes]:
@@ -66,7 +74,9 @@ def set_target(unit: etree._Element, namespace: str, build: list[object]) -> etr
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    return copy_project(tmp_path / "site")
+    """The sample site and a page with bold text, in French but for one paragraph."""
+    pages = {**SAMPLE_PAGES, "cells": CELLS}
+    return make_project(tmp_path / "site", pages, ("fr",), translations={"fr": tagged("fr")})
 
 
 # ---------------------------------------------------------------------------
@@ -129,10 +139,10 @@ def test_cat_edit_reaches_the_po_and_nothing_else_changes(project: Path, version
     exported = project / "fr.xlf"
     l10n(project, "xliff", "export", "--lang", "fr", "--version", version, "-o", str(exported))
     before = snapshot(project)
-    index_po = project / "locales/fr/LC_MESSAGES/index.po"
-    faq_po = project / "locales/fr/LC_MESSAGES/faq.po"
-    old_index, old_faq = read_catalog(index_po, "fr", "index"), read_catalog(faq_po, "fr", "faq")
-    untranslated = next(e for e in old_faq.active() if not e.is_header and not e.msgstr)
+    index_po = project / "locales/fr/LC_MESSAGES/cells.po"
+    faq_po = project / "locales/fr/LC_MESSAGES/cost.po"
+    old_index, old_faq = read_catalog(index_po, "fr", "cells"), read_catalog(faq_po, "fr", "cost")
+    untranslated = old_faq.index()[(None, UNTRANSLATED)]
     hsc_msgid = next(e.msgid for e in old_index.active() if e.msgid.startswith(HSC[:40]))
 
     tree = etree.parse(str(exported))
@@ -161,14 +171,15 @@ def test_cat_edit_reaches_the_po_and_nothing_else_changes(project: Path, version
     result = l10n(project, "xliff", "import", str(exported))
     assert "fr: 2 entries changed" in result.output, result.output
     after = snapshot(project)
-    index_name, faq_name = "locales/fr/LC_MESSAGES/index.po", "locales/fr/LC_MESSAGES/faq.po"
+    index_name, faq_name = "locales/fr/LC_MESSAGES/cells.po", "locales/fr/LC_MESSAGES/cost.po"
     assert {name for name in before if before[name] != after[name]} == {index_name, faq_name}
-    assert touched(before[index_name], after[index_name], old_index) == {"", hsc_msgid}
-    assert touched(before[faq_name], after[faq_name], old_faq) == {"", untranslated.msgid}
-    hsc = read_catalog(index_po, "fr", "index").index()[(None, hsc_msgid)]
+    # Beyond the two entries, only the header's revision date may differ.
+    assert touched(before[index_name], after[index_name], old_index) - {""} == {hsc_msgid}
+    assert touched(before[faq_name], after[faq_name], old_faq) - {""} == {untranslated.msgid}
+    hsc = read_catalog(index_po, "fr", "cells").index()[(None, hsc_msgid)]
     assert hsc.msgstr == "Ces cellules, dites **CSH** : texte."
     assert entry_state(hsc) is ReviewState.REVIEWED
-    fresh_entry = read_catalog(faq_po, "fr", "faq").index()[untranslated.key]
+    fresh_entry = read_catalog(faq_po, "fr", "cost").index()[untranslated.key]
     assert (fresh_entry.msgstr, entry_state(fresh_entry)) == (
         "Traduction nouvelle.",
         ReviewState.TRANSLATED,
@@ -210,9 +221,8 @@ def test_a_unit_that_lost_or_reordered_a_code_is_refused_with_its_line(
 
 def test_a_reviewed_entry_is_not_overwritten_by_an_unreviewed_one(project: Path) -> None:
     po = project / "locales/fr/LC_MESSAGES/cost.po"
-    text = po.read_text()
-    title = "#. page title (h1 and <title>)\n"
-    po.write_text(text.replace(title, "# reviewed\n" + title, 1))
+    title = read_catalog(po, "fr", "cost").index()[(None, "Cost of Cellular Immunotherapy")]
+    l10n(project, "review", "approve", f"{po.relative_to(project)}:{title.lineno}")
     exported = project / "fr.xlf"
     l10n(project, "xliff", "export", "--lang", "fr", "--domain", "cost", "-o", str(exported))
     before = snapshot(project)
@@ -235,9 +245,9 @@ def test_round_trip_through_translate_toolkit_xliff_storage(project: Path) -> No
     from translate.storage.xliff import xlifffile
 
     exported = project / "fr.xlf"
-    l10n(project, "xliff", "export", "--lang", "fr", "--domain", "faq", "-o", str(exported))
+    l10n(project, "xliff", "export", "--lang", "fr", "--domain", "cost", "-o", str(exported))
     store = xlifffile.parsefile(str(exported))
-    catalog = read_catalog(project / "locales/fr/LC_MESSAGES/faq.po", "fr", "faq")
+    catalog = read_catalog(project / "locales/fr/LC_MESSAGES/cost.po", "fr", "cost")
     index = catalog.index()
     assert [u.source for u in store.units] == [e.msgid for e in catalog.active() if e.msgid]
     for unit in store.units:
@@ -251,12 +261,12 @@ def test_round_trip_through_translate_toolkit_xliff_storage(project: Path) -> No
     exported.write_bytes(bytes(store))
     before = snapshot(project)
     l10n(project, "xliff", "import", str(exported))
-    after_catalog = read_catalog(project / "locales/fr/LC_MESSAGES/faq.po", "fr", "faq")
+    after_catalog = read_catalog(project / "locales/fr/LC_MESSAGES/cost.po", "fr", "cost")
     changed = changed_entries(catalog, after_catalog)
     assert changed == {untranslated.source}
     assert after_catalog.index()[(None, untranslated.source)].msgstr.startswith("Réponse venue")
     assert [n for n in before if before[n] != snapshot(project)[n]] == [
-        "locales/fr/LC_MESSAGES/faq.po"
+        "locales/fr/LC_MESSAGES/cost.po"
     ]
 
 
@@ -330,7 +340,7 @@ def test_hostile_xliff_is_refused_with_nothing_written(
 
 
 def test_the_2_1_export_meets_the_core_constraints(project: Path, tmp_path: Path) -> None:
-    from tests.test_xliff_samples import sample
+    from tests.tool.test_xliff_samples import sample
     from tests.xliff21_structure import validate
 
     # The checker accepts the OASIS test suite's valid file and catches a broken reference.
