@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from pipeline.model import Catalog, Entry
@@ -175,6 +175,16 @@ class Completeness:
             round(100.0 * self.translated_words / self.total_words, 2)
             if self.total_words
             else 100.0
+        )
+
+    def with_fuzzy_as_translated(self) -> Completeness:
+        """The figures a preview publishes by: machine and memory proposals shown as text."""
+        return replace(
+            self,
+            translated_words=self.translated_words + self.fuzzy_words,
+            fuzzy_words=0,
+            translated=self.translated + self.fuzzy,
+            fuzzy=0,
         )
 
     def reaches(self, minimum: float) -> bool:

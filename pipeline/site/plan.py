@@ -61,7 +61,9 @@ def plan_language(
     plan = LanguagePlan(
         Language.of(lang), translations, complete, _rejected_words(translations, templates), minimum
     )
-    plan.published = complete.reaches(minimum)
+    # A preview shows proposals as text, so they count towards publishing it.
+    judged = complete.with_fuzzy_as_translated() if include_machine else complete
+    plan.published = judged.reaches(minimum)
     return plan, errors
 
 
