@@ -14,6 +14,7 @@ from rich.markup import escape
 from rich.progress import Progress, TaskID
 
 from pipeline import build as build_stage
+from pipeline import cli_translators as translators
 from pipeline.config import Config, ConfigError, load_config
 from pipeline.memory.base import TranslationMemory
 from pipeline.memory.retire import Retirement
@@ -471,6 +472,9 @@ def _progress() -> Iterator[Callable[[str, int, int], None]]:
 
         yield update
 
+
+main.add_command(translators.xliff)
+main.add_command(translators.review)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

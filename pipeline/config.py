@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import tomllib
 from dataclasses import dataclass, field, fields
@@ -61,6 +62,42 @@ class PublishConfig:
         return self.languages.get(lang, self.min_complete)
 
 
+REVIEW_LEVELS = ("translated", "reviewed")
+"""What a review policy may require of an entry (see :mod:`pipeline.catalogs.review`)."""
+
+
+@dataclass(frozen=True)
+class ReviewGroup:
+    """Pages (domains, shell patterns allowed) that need their own review level."""
+
+    domains: tuple[str, ...] = ()
+    publish: str = "translated"
+    check: str = "translated"
+
+
+@dataclass(frozen=True)
+class ReviewConfig:
+    """The review state an entry needs to be published, and to pass ``l10n check``."""
+
+    publish: str = "translated"
+    check: str = "translated"
+    groups: dict[str, ReviewGroup] = field(default_factory=dict)
+
+    def group_of(self, domain: str) -> str | None:
+        for name, group in self.groups.items():
+            if any(fnmatch.fnmatchcase(domain, pattern) for pattern in group.domains):
+                return name
+        return None
+
+    def publish_level(self, domain: str) -> str:
+        group = self.group_of(domain)
+        return self.groups[group].publish if group is not None else self.publish
+
+    def check_level(self, domain: str) -> str:
+        group = self.group_of(domain)
+        return self.groups[group].check if group is not None else self.check
+
+
 @dataclass(frozen=True)
 class Config:
     root: Path
@@ -85,6 +122,7 @@ class Config:
     machine: MachineConfig = field(default_factory=MachineConfig)
     check: CheckConfig = field(default_factory=CheckConfig)
     publish: PublishConfig = field(default_factory=PublishConfig)
+    review: ReviewConfig = field(default_factory=ReviewConfig)
 
     # -- paths -------------------------------------------------------------
 
@@ -198,8 +236,10 @@ def load_config(project: Path | None = None) -> Config:
         "machine": _section(MachineConfig, raw.pop("machine", {}), f"{where}.machine"),
         "check": _section(CheckConfig, raw.pop("check", {}), f"{where}.check"),
         "publish": _section(PublishConfig, raw.pop("publish", {}), f"{where}.publish"),
+        "review": _review_section(raw.pop("review", {}), f"{where}.review"),
     }
-    top = _coerce(Config, raw, where, skip=frozenset({"root", "machine", "check", "publish"}))
+    nested_names = frozenset({"root", "machine", "check", "publish", "review"})
+    top = _coerce(Config, raw, where, skip=nested_names)
     config = Config(root=root, **top, **nested)
     for lang in config.all_languages:
         try:
@@ -258,6 +298,30 @@ def _section(cls: type[Any], value: Any, where: str) -> Any:
     if not isinstance(value, dict):
         raise ConfigError(f"{where} must be a table")
     return cls(**_coerce(cls, dict(value), where))
+
+
+def _review_section(value: Any, where: str) -> ReviewConfig:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where} must be a table")
+    raw = dict(value)
+    groups_table = raw.pop("groups", {})
+    if not isinstance(groups_table, dict):
+        raise ConfigError(f"{where}.groups must be a table of groups")
+    groups = {
+        name: _section(ReviewGroup, group, f"{where}.groups.{name}")
+        for name, group in groups_table.items()
+    }
+    review = ReviewConfig(**_coerce(ReviewConfig, raw, where, skip=frozenset({"groups"})),
+                          groups=groups)  # fmt: skip
+    levels = [("", review)] + [(f".groups.{name}", group) for name, group in groups.items()]
+    for suffix, holder in levels:
+        for kind in ("publish", "check"):
+            level = getattr(holder, kind)
+            if level not in REVIEW_LEVELS:
+                raise ConfigError(
+                    f"{where}{suffix}.{kind}: {level!r} is not one of {', '.join(REVIEW_LEVELS)}"
+                )
+    return review
 
 
 def _coerce(

@@ -6,11 +6,13 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 
+from pipeline.catalogs.review import ReviewState
 from pipeline.checks.framework import Issue, Pair, QAContext
 from pipeline.checks.langid import language_name, language_script, plain_text, script_of
 from pipeline.checks.punctuation import ending_punctuation
+from pipeline.checks.review import review_state
 from pipeline.checks.screening import screening_problems
-from pipeline.model import REVIEWED_COMMENT, Entry, Severity, human_reviewed, machine_origin
+from pipeline.model import REVIEWED_COMMENT, Entry, Severity
 from pipeline.text.inline import code_spans, inline_markup, markup_problems, markup_warnings
 from pipeline.text.numbers import number_differences
 from pipeline.text.patterns import quoted
@@ -230,14 +232,30 @@ def check_length(pair: Pair, entry: Entry, context: QAContext) -> Iterator[Issue
 
 def check_provenance(entry: Entry, context: QAContext) -> Iterator[Issue]:
     # The rule: machine output may be published only after a human touched it.
-    # A fuzzy entry is not published, so it is fine; a translated one needs the
-    # "reviewed" comment line that the reviewer (or review tool) adds.
+    # A fuzzy entry is not published, so it is fine; a translated one is fine when
+    # its text is not what the machine sent (the memory knows), or once approved
+    # (the "reviewed" line that `l10n review approve` writes).
     if not context.mt_policy or not entry.translated:
         return
-    if machine_origin(entry) and not human_reviewed(entry):
+    if review_state(entry, context.machine_sent) is ReviewState.PROPOSED:
         yield Issue(
-            "machine translation is marked translated but nobody reviewed it: "
-            f"mark it fuzzy, or add the comment line '# {REVIEWED_COMMENT}' after review"
+            "machine translation accepted as it came, and nobody approved it: approve it "
+            f"with 'l10n review approve {context.file}:{entry.lineno}' (it adds "
+            f"'# {REVIEWED_COMMENT}'), edit it, or mark it fuzzy"
+        )
+
+
+def check_review(entry: Entry, context: QAContext) -> Iterator[Issue]:
+    # The policy: some pages need more than a translation. Fuzzy entries are never
+    # published, and machine text accepted as it came is the provenance check's.
+    if entry.fuzzy or context.required <= ReviewState.TRANSLATED:
+        return
+    state = review_state(entry, context.machine_sent)
+    if ReviewState.PROPOSED < state < context.required:
+        pages = f"the {context.group} pages" if context.group else "these pages"
+        yield Issue(
+            f"{state.label}, but {pages} need {context.required.label}: approve it with "
+            f"'l10n review approve {context.file}:{entry.lineno}' after review"
         )
 
 

@@ -9,12 +9,13 @@ their names and default severities and turns issues into findings.
 from __future__ import annotations
 
 import gettext
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from babel.messages.plurals import get_plural
 
+from pipeline.catalogs.review import ReviewState
 from pipeline.checks.langid import LanguageIdentifier
 from pipeline.checks.waivers import Waivers
 from pipeline.model import Entry, Severity
@@ -38,6 +39,9 @@ class QAContext:
     inline_tags: frozenset[str] = frozenset()  # HTML tags a translation may add
     plural_forms: str = ""  # the catalog's Plural-Forms header; the language's rule if empty
     waivers: Waivers = field(default_factory=Waivers.empty)  # findings reviewers accepted
+    required: ReviewState = ReviewState.TRANSLATED  # the review policy for this catalog's pages
+    group: str = ""  # the page group that policy comes from ("" for the default)
+    machine_sent: Mapping[str, frozenset[str]] = field(default_factory=dict)  # see checks.review
 
     @property
     def base_lang(self) -> str:

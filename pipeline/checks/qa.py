@@ -20,7 +20,9 @@ Entry checks (run on translated and fuzzy entries):
 ``terms``              error     a do-not-translate term is missing
                        warning   a glossary term does not use the approved translation
 ``language``           error     the translation is confidently in another language
-``provenance``         error     machine output marked translated without human review
+``provenance``         error     machine output accepted as it came, without approval
+``review``             error     below the review state the page group needs
+                                 (``[tool.l10n.review]``, e.g. reviewed for medical pages)
 ``unchanged``          warning   translation identical to the source (beyond names, numbers)
 ``whitespace``         warning   leading/trailing whitespace differs
 ``double-space``       warning   two spaces in a row that the source does not have
@@ -45,6 +47,7 @@ from pipeline.checks.entry_checks import (
     check_provenance,
     check_punctuation,
     check_required_fragment,
+    check_review,
     check_terms,
     check_unchanged,
     check_whitespace,
@@ -58,6 +61,7 @@ CHECKS: tuple[Check, ...] = (
     Check("terms", Severity.ERROR, run=check_terms),
     Check("language", Severity.ERROR, run=check_language),
     Check("provenance", Severity.ERROR, run_entry=check_provenance),
+    Check("review", Severity.ERROR, run_entry=check_review),
     Check("unchanged", Severity.WARNING, run=check_unchanged),
     Check("whitespace", Severity.WARNING, run=check_whitespace),
     Check("double-space", Severity.WARNING, run=check_double_space),
@@ -69,7 +73,7 @@ CHECK_NAMES = tuple(check.name for check in CHECKS)
 
 # Checks whose errors put a wrong number, link or unreviewed machine text in front
 # of patients: the catalog a translator edits cannot switch them off.
-SAFETY_CHECKS = frozenset({"markup", "numbers", "provenance"})
+SAFETY_CHECKS = frozenset({"markup", "numbers", "provenance", "review"})
 # Checks with some such issues (terms: a missing do-not-translate term); those stay.
 _PARTLY_SAFETY_CHECKS = frozenset({"terms"})
 IGNORE_REFUSED = "ignore-refused"

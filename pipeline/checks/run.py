@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from pipeline.catalogs.review import ReviewState
 from pipeline.checks.causes import one_per_cause
 from pipeline.checks.framework import QAContext
 from pipeline.checks.gates import completeness_gates
@@ -27,6 +28,7 @@ from pipeline.checks.langid import LanguageIdentifier, identifier
 from pipeline.checks.msgfmt import msgfmt_missing, run_msgfmt
 from pipeline.checks.qa import check_entry
 from pipeline.checks.report import CheckReport
+from pipeline.checks.review import project_memory, required_state
 from pipeline.checks.source_lint import check_sources
 from pipeline.checks.stats import catalog_stats, entries_left
 from pipeline.checks.waivers import (
@@ -37,6 +39,8 @@ from pipeline.checks.waivers import (
     waiver_findings,
 )
 from pipeline.config import Config
+from pipeline.memory.base import TranslationMemory
+from pipeline.memory.machine_sent import machine_sent
 from pipeline.model import Catalog, Finding, Severity
 from pipeline.po.reader import read_catalog
 from pipeline.po.syntax import CatalogSyntaxError
@@ -73,6 +77,7 @@ def run_checks(
     live = _live_domains(config, templates)
     findings.extend(_retired(config, languages, templates, live))
     loaded = _read_catalogs(config, languages, live, findings)
+    memory = project_memory(config) if qa else None
 
     msgfmt_findings: list[Finding] = []
     with ThreadPoolExecutor(max_workers=8) as pool:
@@ -85,7 +90,9 @@ def run_checks(
         ]
         for item in loaded:
             findings.extend(
-                _catalog_checks(item, config, templates, ident, glossary, waivers, qa=qa)
+                _catalog_checks(
+                    item, config, templates, ident, glossary, waivers, memory, qa=qa
+                )
             )
         if source:
             assert ident is not None
@@ -96,6 +103,8 @@ def run_checks(
     if qa:
         catalogs = [item.catalog for item in loaded if item.catalog is not None]
         findings += waiver_findings(waivers, catalogs, languages)
+    if memory is not None:
+        memory.close()
 
     disabled = set(config.check.disable)
     findings = [f for f in findings if f.check not in disabled]
@@ -290,6 +299,7 @@ def _catalog_checks(
     ident: LanguageIdentifier | None,
     glossary: Glossary,
     waivers: Waivers,
+    memory: TranslationMemory | None,
     *,
     qa: bool,
 ) -> list[Finding]:
@@ -307,7 +317,9 @@ def _catalog_checks(
         ]  # fmt: skip
     findings = _outdated(item.catalog, template, file, item.lang, item.domain)
     if qa:
-        findings.extend(_catalog_findings(item.catalog, config, ident, glossary, waivers, file))
+        findings.extend(
+            _catalog_findings(item.catalog, config, ident, glossary, waivers, memory, file)
+        )
     return findings
 
 
@@ -317,6 +329,7 @@ def _catalog_findings(
     ident: LanguageIdentifier | None,
     glossary: Glossary,
     waivers: Waivers,
+    memory: TranslationMemory | None,
     file: str,
 ) -> list[Finding]:
     lang, domain = catalog.lang or "", catalog.domain
@@ -324,7 +337,17 @@ def _catalog_findings(
     findings, nplurals = check_header(catalog.metadata, lang, file, header_line, domain)
     if nplurals is not None:
         findings.extend(check_plurals(catalog.entries, nplurals, lang, file, domain))
-    context = qa_context(config, lang, domain, file, ident, glossary, waivers)
+    context = qa_context(
+        config,
+        lang,
+        domain,
+        file,
+        ident,
+        glossary,
+        waivers,
+        required=required_state(config.review.check_level(domain)),
+        sent_by_machine=machine_sent(memory, catalog.active(), config.source_language, lang),
+    )
     context = replace(context, plural_forms=catalog.metadata.get("Plural-Forms", ""))
     for entry in catalog.active():
         if not entry.is_header:
@@ -340,8 +363,15 @@ def qa_context(
     ident: LanguageIdentifier | None,
     glossary: Glossary,
     waivers: Waivers,
+    *,
+    required: ReviewState,
+    sent_by_machine: Mapping[str, frozenset[str]],
 ) -> QAContext:
-    """The entry checks' settings for one catalog: the same for ``l10n check`` and the build."""
+    """The entry checks' settings for one catalog: the same for ``l10n check`` and the build.
+
+    ``required`` is the review state the catalog's pages need (check and publish may ask
+    for different ones); ``sent_by_machine`` what the memory says the machine sent.
+    """
     return QAContext(
         lang=lang,
         domain=domain,
@@ -354,6 +384,9 @@ def qa_context(
         disabled=frozenset(config.check.disable),
         inline_tags=frozenset(tag.lower() for tag in config.check.inline_tags),
         waivers=waivers,
+        required=required,
+        group=config.review.group_of(domain) or "",
+        machine_sent=sent_by_machine,
     )
 
 

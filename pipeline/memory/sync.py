@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from pipeline.config import Config
 from pipeline.memory.base import TranslationMemory
+from pipeline.memory.machine_sent import machine_sent, origin_knowing
 from pipeline.memory.sentences import sentence_units
-from pipeline.model import Catalog
+from pipeline.model import Catalog, Entry, Origin
 
 
 def remember_reviewed(
@@ -25,8 +26,14 @@ def remember_reviewed(
     # the other languages. Language by language, a site whose source outgrows the
     # cache split every source block again for each language.
     by_domain = sorted((c for c in catalogs if c.lang), key=lambda c: c.domain)
+    source = config.source_language
     return sum(
-        memory.sync_catalog(c, config.source_language)
-        + memory.add(sentence_units(c, config.source_language))
+        memory.sync_catalog(c, source, _origins(memory, c, source))
+        + memory.add(sentence_units(c, source))
         for c in by_domain
     )
+
+
+def _origins(memory: TranslationMemory, catalog: Catalog, source: str) -> Callable[[Entry], Origin]:
+    """Who each entry is from; a machine proposal a translator edited is the translator's."""
+    return origin_knowing(machine_sent(memory, catalog.active(), source, catalog.lang or ""))

@@ -28,6 +28,7 @@ from pipeline.files import write_bytes_atomic
 from pipeline.memory.base import TranslationMemory
 from pipeline.memory.units import LEVELS, Unit
 from pipeline.model import Origin, OriginKind, PipelineError
+from pipeline.text.languages import normalise_lang
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 TMX_DATE = "%Y%m%dT%H%M%SZ"
@@ -56,34 +57,6 @@ class TMXError(PipelineError, ValueError):
 # ---------------------------------------------------------------------------
 # Language codes
 # ---------------------------------------------------------------------------
-
-
-def _subtags(code: str) -> list[str]:
-    """A code's Babel-style subtags: ``en-us`` → ``en US``, ``zh-hant-tw`` → ``zh Hant TW``."""
-    parts = code.strip().replace("_", "-").split("-")
-    tags = [parts[0].lower()]
-    for part in parts[1:]:
-        if len(part) == 4 and part.isalpha():
-            tags.append(part.title())
-        elif part:
-            tags.append(part.upper())
-    return tags
-
-
-def normalise_lang(code: str, known: Iterable[str] = ()) -> str:
-    """A TMX language code in the project's spelling.
-
-    With the project's codes in ``known``: the longest known prefix (``en-US`` →
-    ``en``, ``pt-BR`` → ``pt_BR`` if known, else ``pt``). Without them, or when
-    nothing matches: the primary language subtag.
-    """
-    tags = _subtags(code)
-    by_folded = {"_".join(_subtags(lang)).lower(): lang for lang in known}
-    for end in range(len(tags), 0, -1):
-        match = by_folded.get("_".join(tags[:end]).lower())
-        if match is not None:
-            return match
-    return tags[0]
 
 
 def _tmx_lang(lang: str) -> str:

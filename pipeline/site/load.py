@@ -11,9 +11,12 @@ import hashlib
 from pathlib import Path
 
 from pipeline.checks.langid import LanguageIdentifier
+from pipeline.checks.review import project_memory, required_state
 from pipeline.checks.run import langid_cache_path, project_identifier, project_waivers, qa_context
 from pipeline.checks.waivers import Waivers
 from pipeline.config import Config
+from pipeline.memory.base import TranslationMemory
+from pipeline.memory.machine_sent import awaits_machine_knowledge, machine_sent
 from pipeline.model import Catalog
 from pipeline.po.reader import parse_catalog, read_catalog
 from pipeline.po.syntax import CatalogSyntaxError
@@ -75,6 +78,9 @@ def _screening_settings(config: Config, include_machine: bool) -> tuple[object, 
         config.check,
         _digest(config.glossary_path),
         _digest(config.root / config.check.waivers),
+        # What the memory says the machine sent is not part of the key: it is recorded when
+        # the machine's text is written into a catalog, so the catalog's bytes change with it.
+        repr(config.review),
     )
 
 
@@ -90,6 +96,8 @@ class _Screener:
         self.glossary: Glossary | None = None
         self.waivers = Waivers.empty()
         self.identifier: LanguageIdentifier | None = None
+        self.memory: TranslationMemory | None = None
+        self.memory_opened = False
 
     def screen(self, path: Path, domain: str, data: bytes) -> Screened:
         config = self.config
@@ -109,14 +117,32 @@ class _Screener:
                 if text
             )
         context = qa_context(
-            config, self.lang, domain, file, self.identifier, self.glossary, self.waivers
+            config,
+            self.lang,
+            domain,
+            file,
+            self.identifier,
+            self.glossary,
+            self.waivers,
+            required=required_state(config.review.publish_level(domain)),
+            sent_by_machine=self.machine_sent(catalog),
         )
         return screen(catalog, file, context, self.include_machine)
 
+    def machine_sent(self, catalog: Catalog) -> dict[str, frozenset[str]]:
+        """What the memory says the machine sent, asked only when an entry needs to know."""
+        if not any(awaits_machine_knowledge(entry) for entry in catalog.active()):
+            return {}
+        if not self.memory_opened:
+            self.memory, self.memory_opened = project_memory(self.config), True
+        return machine_sent(self.memory, catalog.active(), self.config.source_language, self.lang)
+
     def finish(self) -> None:
-        """Keep the language answers for the next build and ``l10n check``."""
+        """Keep the language answers for the next build and ``l10n check``; close the memory."""
         if self.identifier is not None:
             self.identifier.save_cache(langid_cache_path(self.config))
+        if self.memory is not None:
+            self.memory.close()
 
 
 def _build_glossary(config: Config) -> Glossary:
