@@ -38,7 +38,7 @@ from pipeline import __version__
 from pipeline.catalogs.extract import ui_segments
 from pipeline.catalogs.update import UpdateReport, update_catalogs
 from pipeline.config import Config
-from pipeline.files import write_bytes_atomic
+from pipeline.files import read_bounded, write_bytes_atomic
 from pipeline.memory.backends import open_memory
 from pipeline.memory.base import TranslationMemory
 from pipeline.memory.sentences import leverage_for
@@ -51,6 +51,7 @@ from pipeline.segments.blocks import document_segments
 from pipeline.site.memo import RenderMemo, folder_digest
 from pipeline.site.write import BuildReport, render_site
 from pipeline.source.documents import Document, read_documents
+from pipeline.text.limits import MAX_CATALOG_BYTES
 
 STATE_DIR = Path(".l10n") / "build"
 
@@ -252,9 +253,11 @@ def _catalogs_to_sync(
         for domain in domains:
             path = config.catalog_path(lang, domain)
             try:
-                digest = hashlib.sha256(path.read_bytes()).hexdigest()
+                digest = hashlib.sha256(
+                    read_bounded(path, MAX_CATALOG_BYTES, config.root)
+                ).hexdigest()
             except OSError:
-                continue
+                continue  # update_catalogs reported it
             if state is not None and state.synced.get(str(path)) == digest:
                 continue
             merged = update.merges.get(config.relative(path))
@@ -262,8 +265,8 @@ def _catalogs_to_sync(
                 catalogs.append(merged.catalog)
             else:  # not merged this time: unchanged since the last update
                 try:
-                    catalogs.append(read_catalog(path, lang, domain))
-                except CatalogSyntaxError:
+                    catalogs.append(read_catalog(path, lang, domain, root=config.root))
+                except (CatalogSyntaxError, OSError):
                     continue  # update_catalogs reported it
             digests[str(path)] = digest
     return catalogs, digests

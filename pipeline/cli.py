@@ -6,6 +6,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import click
 from rich.console import Console
@@ -16,9 +17,29 @@ from pipeline import build as build_stage
 from pipeline.config import Config, ConfigError, load_config
 from pipeline.memory.base import TranslationMemory
 from pipeline.model import PipelineError
+from pipeline.text.excerpt import escaped
 
-console = Console(stderr=False, highlight=False)
-errors = Console(stderr=True, highlight=False)
+
+class _Console(Console):
+    """A console that shows invisible characters of what it prints as escapes.
+
+    Messages repeat file names and file contents: a terminal escape or a bidi
+    override in them must not reach the terminal or the CI log as itself.
+    """
+
+    def print(self, *objects: Any, **options: Any) -> None:
+        super().print(*(escaped(o) if isinstance(o, str) else o for o in objects), **options)
+
+
+console = _Console(stderr=False, highlight=False)
+errors = _Console(stderr=True, highlight=False)
+
+
+def _described(error: BaseException) -> str:
+    """One line for an error: an operating-system error as "file: reason"."""
+    if isinstance(error, OSError) and error.filename and error.strerror:
+        return f"{error.filename}: {error.strerror}"
+    return str(error)
 
 
 class Context:
@@ -43,10 +64,10 @@ class Commands(click.Group):
         try:
             return super().invoke(ctx)
         except ConfigError as error:
-            errors.print(f"[red]error:[/] {escape(str(error))}")
+            errors.print(f"[red]error:[/] {escape(_described(error))}")
             sys.exit(2)
         except (PipelineError, OSError) as error:
-            errors.print(f"[red]error:[/] {escape(str(error))}")
+            errors.print(f"[red]error:[/] {escape(_described(error))}")
             sys.exit(1)
 
 

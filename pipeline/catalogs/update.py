@@ -19,7 +19,7 @@ from pipeline.catalogs.merge import Leverage, MergeResult, merge
 from pipeline.catalogs.writing import write_if_changed
 from pipeline.collector import paused_cycle_collection
 from pipeline.config import Config
-from pipeline.files import FileVersion
+from pipeline.files import FileVersion, inside
 from pipeline.model import Catalog, Segment
 from pipeline.po.catalog_file import CatalogFile
 from pipeline.po.reader import read_catalog_file
@@ -40,6 +40,7 @@ def update_catalog(
     threshold: float = 80.0,
     leverage: Leverage | None = None,
     stamp: str | None = None,
+    root: Path | None = None,
 ) -> tuple[MergeResult, bool]:
     """Merge the catalog at ``path`` from ``template``, and write it if its content changed.
 
@@ -54,8 +55,12 @@ def update_catalog(
     had in it. A file another editor laid out keeps that layout where the
     update changed nothing, so its diff shows only what changed; a file the
     pipeline wrote reads back as the same lines formatting would give.
+
+    With ``root``, a link that leads out of it is neither read nor written.
     """
-    as_read = read_catalog_file(path, blank.lang, blank.domain)
+    if root is not None:
+        inside(path, root)
+    as_read = read_catalog_file(path, blank.lang, blank.domain, root)
     if as_read is None:
         result = merge(blank, template, threshold, leverage)
         no_file = FileVersion(path, None)  # nor may one appear before the write
@@ -145,6 +150,7 @@ class _Run:
                 config.merge_threshold,
                 leverage,
                 self.stamp,
+                config.root,
             )
         except CatalogSyntaxError as error:
             # Never overwrite a translator's file we could not read.
@@ -181,9 +187,12 @@ def read_catalogs(config: Config, lang: str) -> tuple[list[CatalogFile], list[st
     unreadable: list[str] = []
     for path in sorted((config.locales_path / lang / "LC_MESSAGES").glob("*.po")):
         try:
-            as_read = read_catalog_file(path, lang, path.stem)
+            as_read = read_catalog_file(path, lang, path.stem, config.root)
         except CatalogSyntaxError as error:
             unreadable.append(f"{config.relative(path)}:{error.line}: {error.reason}")
+            continue
+        except OSError as error:
+            unreadable.append(f"{config.relative(path)}: {error.strerror or error}")
             continue
         if as_read is not None:  # None: removed since the listing
             catalogs.append(as_read)
@@ -194,7 +203,7 @@ def init_language(config: Config, lang: str, segments: Sequence[Segment]) -> lis
     """Create the catalogs ``lang`` lacks, from the templates; existing ones are left alone."""
     created = []
     for domain, template in sorted(build_templates(segments, config).items()):
-        path = config.catalog_path(lang, domain)
+        path = inside(config.catalog_path(lang, domain), config.root)
         if not path.exists():
             write_if_changed(merge(new_catalog(config, lang, domain), template).catalog, path)
             created.append(path)

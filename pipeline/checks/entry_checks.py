@@ -10,7 +10,8 @@ from pipeline.checks.framework import Issue, Pair, QAContext
 from pipeline.checks.langid import language_name, plain_text
 from pipeline.checks.punctuation import ending_punctuation
 from pipeline.model import REVIEWED_COMMENT, Entry, Severity, human_reviewed, machine_origin
-from pipeline.text.inline import inline_markup, markup_problems, quoted
+from pipeline.text.excerpt import excerpt, quoted
+from pipeline.text.inline import inline_markup, markup_problems
 from pipeline.text.numbers import Number, numbers_in
 
 # ---------------------------------------------------------------------------
@@ -28,9 +29,9 @@ def check_markup(pair: Pair, entry: Entry, context: QAContext) -> Iterator[Issue
     source, target = inline_markup(pair.source), inline_markup(pair.translation)
     source_code, target_code = Counter(source.code), Counter(target.code)
     for item in sorted((source_code - target_code).keys()):
-        yield Issue(f"code {item} is missing")
+        yield Issue(f"code {excerpt(item)} is missing")
     for item in sorted((target_code - source_code).keys()):
-        yield Issue(f"code {item} is not in the source")
+        yield Issue(f"code {excerpt(item)} is not in the source")
     yield from _emphasis_issues(Counter(source.emphasis), Counter(target.emphasis))
 
 
@@ -49,7 +50,8 @@ def _emphasis_issues(source: Counter[str], target: Counter[str]) -> Iterator[Iss
 def _describe(number: Number) -> str:
     # "90" of the range "70–90%" is reported as "90%".
     has_sign = "%" in number.text or "٪" in number.text
-    return f"{number.text}%" if number.percent and not has_sign else number.text
+    text = excerpt(number.text)
+    return f"{text}%" if number.percent and not has_sign else text
 
 
 def check_numbers(pair: Pair, entry: Entry, context: QAContext) -> Iterator[Issue]:

@@ -153,7 +153,7 @@ def _read(
     if not path.is_file():
         return None
     try:
-        return read_catalog(path, lang, domain)
+        return read_catalog(path, lang, domain, root=config.root)
     except CatalogSyntaxError as error:
         reason = getattr(error, "reason", str(error))
         findings.append(

@@ -12,8 +12,6 @@ from pipeline.config import Config
 from pipeline.model import Segment
 from pipeline.text.languages import base_language
 
-_EXCERPT_CHARS = 30
-
 
 @dataclass(frozen=True)
 class ForeignText:
@@ -41,13 +39,3 @@ def foreign_text(segment: Segment, config: Config, ident: LanguageIdentifier) ->
         if verdict is not None:
             found.append(ForeignText(segment, sentence, number, verdict))
     return found
-
-
-def excerpt(text: str, limit: int = _EXCERPT_CHARS) -> str:
-    """The first words of ``text`` up to ``limit`` characters, with an ellipsis if cut."""
-    if len(text) <= limit:
-        return text
-    cut = text[:limit]
-    if not text[limit].isspace() and " " in cut:
-        cut = cut.rsplit(" ", 1)[0]
-    return cut.rstrip(" ,;:.-–—") + "…"

@@ -12,12 +12,14 @@ from pathlib import Path
 
 from pipeline.checks.framework import QAContext
 from pipeline.config import Config
+from pipeline.files import read_bounded
 from pipeline.model import Catalog
 from pipeline.po.reader import parse_catalog, read_catalog
 from pipeline.po.syntax import CatalogSyntaxError
 from pipeline.site.choose import Screened, Translations, screen
 from pipeline.site.memo import ScreenedFiles, load_screened, save_screened
 from pipeline.text.glossary import Glossary, GlossaryError, project_glossary
+from pipeline.text.limits import MAX_CATALOG_BYTES
 
 
 def load_translations(
@@ -36,7 +38,11 @@ def load_translations(
     screener = _Screener(config, lang, include_machine)
     kept: ScreenedFiles = {}
     for path in sorted((config.locales_path / lang / "LC_MESSAGES").glob("*.po")):
-        data = path.read_bytes()
+        try:
+            data = read_bounded(path, MAX_CATALOG_BYTES, config.root)
+        except OSError as error:
+            errors.append(f"{config.relative(path)}: {error.strerror or error}")
+            continue
         digest = hashlib.sha256(data).hexdigest()
         known = cached.get(path.name)
         if known is not None and known[0] == digest:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -10,9 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from babel.numbers import is_currency
 
 from pipeline.config import Config
+from pipeline.files import UnsafeFileError, read_bounded
 from pipeline.model import PipelineError
+from pipeline.text.excerpt import excerpt
+from pipeline.text.limits import MAX_FRONT_MATTER_BYTES, MAX_FRONT_MATTER_DEPTH, MAX_PAGE_BYTES
 
 REQUIRED_KEYS = ("title", "slug", "order")
 
@@ -61,22 +66,27 @@ class Document:
 def read_documents(config: Config) -> list[Document]:
     """Every page under the source directory, in navigation order."""
     files = sorted(config.source_path.glob("*.md"))
-    documents = [read_document(path, config.relative(path)) for path in files]
+    documents = [read_document(path, config.relative(path), config.root) for path in files]
     seen: dict[str, str] = {}
     for doc in documents:
         if doc.slug == config.ui_domain:
-            raise SourceError(doc.file, 1, f"slug {doc.slug!r} is reserved for the UI domain")
+            raise SourceError(doc.file, 1, f"slug '{doc.slug}' is reserved for the UI domain")
         if doc.slug in seen:
-            raise SourceError(doc.file, 1, f"slug {doc.slug!r} is also used by {seen[doc.slug]}")
+            raise SourceError(doc.file, 1, f"slug '{doc.slug}' is also used by {seen[doc.slug]}")
         seen[doc.slug] = doc.file
     return sorted(documents, key=lambda d: (d.order, d.slug))
 
 
-def read_document(path: Path, file: str) -> Document:
+def read_document(path: Path, file: str, root: Path | None = None) -> Document:
+    """One page; with ``root``, a link that leads out of it is refused (see files.inside)."""
     try:
-        text = path.read_text("utf-8")
+        data = read_bounded(path, MAX_PAGE_BYTES, root)
+    except UnsafeFileError as error:
+        raise SourceError(file, 1, str(error.strerror)) from None
+    try:
+        text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        line = path.read_bytes()[: error.start].count(b"\n") + 1
+        line = data[: error.start].count(b"\n") + 1
         raise SourceError(file, line, "not UTF-8 text") from None
     return parse_document(text, file)
 
@@ -97,12 +107,7 @@ def parse_document(text: str, file: str) -> Document:
         raw_meta, body, body_line = split_front_matter(text)
     except ValueError as error:
         raise SourceError(file, 1, str(error)) from None
-    try:
-        meta = yaml.safe_load(raw_meta) if raw_meta else {}
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else 1
-        raise SourceError(file, line, f"front matter: {getattr(error, 'problem', error)}") from None
+    meta = _load_front_matter(raw_meta, file)
     if not isinstance(meta, dict):
         raise SourceError(file, 2, "front matter must be a mapping")
     missing = [key for key in REQUIRED_KEYS if key not in meta]
@@ -112,11 +117,13 @@ def parse_document(text: str, file: str) -> Document:
     if not _SLUG.fullmatch(slug):
         # The slug names output and catalog files: it must never reach outside them.
         raise SourceError(
-            file, front_matter_line(text, "slug"), f"slug {slug!r}: use a-z, 0-9 and '-'"
+            file, front_matter_line(text, "slug"), f"slug '{excerpt(slug)}': use a-z, 0-9 and '-'"
         )
     if not isinstance(meta["order"], int) or isinstance(meta["order"], bool):
         raise SourceError(
-            file, front_matter_line(text, "order"), f"order {meta['order']!r} is not a whole number"
+            file,
+            front_matter_line(text, "order"),
+            f"order '{excerpt(str(meta['order']))}' is not a whole number",
         )
     contexts = meta.get("contexts") or {}
     if not isinstance(contexts, dict):
@@ -124,11 +131,17 @@ def parse_document(text: str, file: str) -> Document:
             file, front_matter_line(text, "contexts"), "contexts must map texts to contexts"
         )
     updated = meta.get("updated")
-    if updated is not None and not isinstance(updated, dt.date):
+    if isinstance(updated, dt.datetime):
+        updated = updated.date()
+    elif updated is not None and not isinstance(updated, dt.date):
         try:
             updated = dt.date.fromisoformat(str(updated))
         except ValueError:
-            raise SourceError(file, 1, f"updated: {updated!r} is not an ISO date") from None
+            raise SourceError(
+                file,
+                front_matter_line(text, "updated"),
+                f"updated: '{excerpt(str(updated))}' is not an ISO date",
+            ) from None
     return Document(
         file=file,
         text=text,
@@ -140,7 +153,7 @@ def parse_document(text: str, file: str) -> Document:
         description=str(meta.get("description", "")),
         layout=str(meta.get("layout", "page")),
         updated=updated,
-        values=_values(meta.get("values", {}), file),
+        values=_values(meta.get("values", {}), file, front_matter_line(text, "values")),
         contexts={str(k): str(v) for k, v in contexts.items()},
         meta=meta,
     )
@@ -159,15 +172,90 @@ def front_matter_line(text: str, key: str) -> int:
     return 1
 
 
-def _values(raw: Any, file: str) -> dict[str, Value]:
+_MAX_AMOUNT = 1e15  # beyond this a float has no cents, and no price is this high
+
+
+def _values(raw: Any, file: str, line: int) -> dict[str, Value]:
     if not isinstance(raw, dict):
-        raise SourceError(file, 1, "values must be a mapping")
+        raise SourceError(file, line, "values must be a mapping")
     values: dict[str, Value] = {}
     for name, spec in raw.items():
-        if isinstance(spec, int | float):
-            values[str(name)] = Value(float(spec))
-        elif isinstance(spec, dict) and isinstance(spec.get("amount"), int | float):
-            values[str(name)] = Value(float(spec["amount"]), spec.get("currency"))
-        else:
-            raise SourceError(file, 1, f"values.{name}: expected a number or {{amount, currency}}")
+        where = f"values.{excerpt(str(name), 40)}"
+        amount, currency = (
+            (spec, None)
+            if not isinstance(spec, dict)
+            else (spec.get("amount"), spec.get("currency"))
+        )
+        if not isinstance(amount, int | float) or isinstance(amount, bool):
+            raise SourceError(file, line, f"{where}: expected a number or {{amount, currency}}")
+        if not math.isfinite(amount) or abs(amount) >= _MAX_AMOUNT:
+            raise SourceError(file, line, f"{where}: {excerpt(str(amount), 30)} is not an amount")
+        if currency is not None and not (isinstance(currency, str) and is_currency(currency)):
+            raise SourceError(
+                file,
+                line,
+                f"{where}: currency '{excerpt(str(currency), 20)}' is not an ISO 4217 code"
+                " such as EUR",
+            )
+        values[str(name)] = Value(float(amount), currency)
     return values
+
+
+class _FrontMatterLoader(yaml.SafeLoader):
+    """YAML's safe loader without aliases, with bounded nesting, and whose every error is
+    a YAML error with its place in the file.
+
+    An alias repeats a node without repeating its text: a few hundred bytes of
+    aliases unfold into gigabytes. A page's front matter has no use for them.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+        if self.check_event(yaml.AliasEvent):
+            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed", mark)
+        if self.depth >= MAX_FRONT_MATTER_DEPTH:
+            raise yaml.composer.ComposerError(
+                None, None, f"nested more than {MAX_FRONT_MATTER_DEPTH} levels deep", mark
+            )
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+    def construct_object(self, node: Any, deep: bool = False) -> Any:
+        # A date such as 2026-13-45 or an integer of 5,000 digits raises ValueError, not
+        # a YAML error; said with its place, it is one.
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, TypeError, OverflowError) as error:
+            raise yaml.constructor.ConstructorError(
+                None, None, str(error), node.start_mark
+            ) from None
+
+
+def _load_front_matter(raw: str, file: str) -> Any:
+    """The front matter's YAML as Python objects; a one-line error naming the line if not."""
+    if not raw:
+        return {}
+    size = len(raw.encode("utf-8"))
+    if size > MAX_FRONT_MATTER_BYTES:
+        raise SourceError(
+            file,
+            2,
+            f"front matter is {size:,} bytes, more than the limit of {MAX_FRONT_MATTER_BYTES:,}",
+        )
+    loader = _FrontMatterLoader(raw)
+    try:
+        return loader.get_single_data()
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 2
+        problem = getattr(error, "problem", None) or str(error)
+        raise SourceError(file, line, f"front matter: {excerpt(str(problem))}") from None
+    finally:
+        loader.dispose()

@@ -9,6 +9,7 @@ from functools import lru_cache
 
 from markdown_it.token import Token
 
+from pipeline.text.excerpt import excerpt, quoted
 from pipeline.text.markdown import inline_parser
 from pipeline.text.patterns import BARE_URL, HTML_LIKE, PLACEHOLDER, UNSAFE_SCHEMES
 
@@ -106,9 +107,9 @@ def inline_markup(text: str) -> InlineMarkup:
 
 def _differences(what: str, source: Counter[str], target: Counter[str]) -> Iterator[str]:
     for item in sorted((source - target).keys()):
-        yield f"{what} {item} is missing"
+        yield f"{what} {excerpt(item)} is missing"
     for item in sorted((target - source).keys()):
-        yield f"{what} {item} is not in the source"
+        yield f"{what} {excerpt(item)} is not in the source"
 
 
 def markup_problems(source: str, translation: str) -> list[str]:
@@ -130,11 +131,11 @@ def markup_problems(source: str, translation: str) -> list[str]:
         for tag in sorted((Counter(theirs.raw_html) - Counter(ours.raw_html)).keys())
     ]
     problems += [
-        f"autolink <{url}> is not in the source"
+        f"autolink <{excerpt(url)}> is not in the source"
         for url in sorted((Counter(theirs.autolinks) - Counter(ours.autolinks)).keys())
     ]
     problems += [
-        f"URL {url} is not in the source"
+        f"URL {excerpt(url)} is not in the source"
         for url in sorted((Counter(theirs.bare_urls) - Counter(ours.bare_urls)).keys())
     ]
     problems += _differences("link target", ours.link_targets, theirs.link_targets)
@@ -145,11 +146,6 @@ def markup_problems(source: str, translation: str) -> list[str]:
         "placeholder", Counter(ours.placeholders), Counter(theirs.placeholders)
     )
     return list(dict.fromkeys(problems))
-
-
-def quoted(text: str, limit: int = 40) -> str:
-    """``text`` in quotation marks for a message, shortened to ``limit`` characters."""
-    return f"“{text if len(text) <= limit else text[: limit - 1] + '…'}”"
 
 
 @lru_cache(maxsize=65536)
