@@ -18,6 +18,7 @@ from pipeline.config import Config, ConfigError, load_config
 from pipeline.memory.base import TranslationMemory
 from pipeline.model import PipelineError
 from pipeline.text.excerpt import escaped
+from pipeline.text.languages import parse_language_code
 
 
 class _Console(Console):
@@ -50,8 +51,19 @@ class Context:
     @property
     def config(self) -> Config:
         if self._config is None:
-            self._config = load_config(self.project)
+            config = load_config(self.project)
+            for code in config.all_languages:
+                _language_code(code, f"{config.root / 'pyproject.toml'}: [tool.l10n]: ")
+            self._config = config
         return self._config
+
+
+def _language_code(code: str, where: str = "") -> str:
+    """``code`` once checked against the strict grammar, before any path is built from it."""
+    try:
+        return parse_language_code(code)
+    except ValueError as error:
+        raise ConfigError(f"{where}{error}") from None
 
 
 pass_context = click.make_pass_decorator(Context)
@@ -159,10 +171,11 @@ def init(obj: Context, lang: str) -> None:
     from pipeline.catalogs.update import init_language
 
     config = obj.config
+    _language_code(lang)
     try:
         Locale.parse(lang)
     except (UnknownLocaleError, ValueError):
-        errors.print(f"[red]error:[/] unknown language code {lang!r}")
+        errors.print(f"[red]error:[/] unknown language code '{escape(lang)}'")
         sys.exit(2)
     created = init_language(config, lang, build_stage.extract(config))
     where = config.relative(config.locales_path / lang)

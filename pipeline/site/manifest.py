@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from pipeline.files import write_bytes_atomic
+from pipeline.files import inside, write_bytes_atomic
 
 MANIFEST = ".l10n-build.json"
 
@@ -32,7 +32,7 @@ class OutputFiles:
 
     def write(self, relative: str, content: str | bytes, fingerprint: str = "") -> None:
         data = content.encode("utf-8") if isinstance(content, str) else content
-        path = self.root / relative
+        path = inside(self.root / relative, self.root)
         self.made.add(relative)
         if write_bytes_atomic(path, data):
             self.written.append(path)

@@ -17,6 +17,7 @@ import jinja2
 
 from pipeline.catalogs.extract import ui_segments
 from pipeline.config import Config
+from pipeline.files import read_bounded
 from pipeline.model import Segment
 from pipeline.segments.blocks import document_segments
 from pipeline.site.choose import Choice, Status, Translations, choose_segment
@@ -29,6 +30,7 @@ from pipeline.site.sitemap import sitemap
 from pipeline.site.status import write_status
 from pipeline.site.ui import environment
 from pipeline.source.documents import Document, read_documents
+from pipeline.text.limits import MAX_TEMPLATE_BYTES
 
 
 @dataclass
@@ -233,7 +235,8 @@ def _write_assets(config: Config, files: OutputFiles) -> None:
     assets = config.templates_path / "assets"
     for source in sorted(assets.rglob("*")) if assets.is_dir() else []:
         if source.is_file():
-            files.write(f"assets/{source.relative_to(assets).as_posix()}", source.read_bytes())
+            data = read_bounded(source, MAX_TEMPLATE_BYTES, assets)
+            files.write(f"assets/{source.relative_to(assets).as_posix()}", data)
 
 
 def _digest_of(translations: Translations | None, domain: str) -> str | None:

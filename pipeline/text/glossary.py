@@ -39,8 +39,11 @@ import snowballstemmer  # type: ignore[import-untyped]
 from babel import Locale, UnknownLocaleError
 
 from pipeline.config import Config
+from pipeline.files import read_bounded
 from pipeline.model import PipelineError
+from pipeline.text.excerpt import excerpt
 from pipeline.text.languages import base_language
+from pipeline.text.limits import MAX_GLOSSARY_BYTES
 
 TERM_COLUMN = "term"
 DNT_COLUMN = "dnt"
@@ -123,9 +126,14 @@ class Glossary:
         object.__setattr__(self, "_source_keys", keys)
 
     @classmethod
-    def load(cls, path: Path, languages: Collection[str] | None = None) -> Glossary:
-        """Read ``path``; with ``languages``, a column for any other language is an error."""
-        return cls(tuple(_read_terms(path, languages)))
+    def load(
+        cls, path: Path, languages: Collection[str] | None = None, root: Path | None = None
+    ) -> Glossary:
+        """Read ``path``; with ``languages``, a column for any other language is an error.
+
+        With ``root``, a link that leads out of it is refused.
+        """
+        return cls(tuple(_read_terms(path, languages, root)))
 
     @classmethod
     def empty(cls) -> Glossary:
@@ -192,14 +200,15 @@ class Glossary:
 # ---------------------------------------------------------------------------
 
 
-def _read_terms(path: Path, languages: Collection[str] | None) -> Iterable[Term]:
+def _read_terms(path: Path, languages: Collection[str] | None, root: Path | None) -> Iterable[Term]:
     name = str(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        data = read_bounded(path, MAX_GLOSSARY_BYTES, root)
+        text = data.decode("utf-8-sig")
     except OSError as error:
         raise GlossaryError(f"{name}: cannot read the glossary: {error.strerror}") from None
     except UnicodeDecodeError as error:
-        line = _line_of_byte(path.read_bytes(), error.start)
+        line = _line_of_byte(data, error.start)
         raise GlossaryError(f"{name}:{line}: not UTF-8 text") from None
 
     reader = csv.reader(text.splitlines(keepends=True), strict=True)
@@ -229,7 +238,8 @@ def _read_terms(path: Path, languages: Collection[str] | None) -> Iterable[Term]
         key = _source_key(term.source)
         if key in seen:
             raise GlossaryError(
-                f"{name}:{line}: duplicate term {term.source!r} (first on line {seen[key]})"
+                f"{name}:{line}: duplicate term '{excerpt(term.source)}'"
+                f" (first on line {seen[key]})"
             )
         seen[key] = line
         yield term
@@ -243,7 +253,7 @@ def _check_header(name: str, columns: list[str], languages: Collection[str] | No
     where = f"{name}:1"
     for required in (TERM_COLUMN, DNT_COLUMN):
         if required not in columns:
-            raise GlossaryError(f"{where}: missing column {required!r}")
+            raise GlossaryError(f"{where}: missing column '{required}'")
     duplicates = sorted({c for c in columns if columns.count(c) > 1})
     if duplicates:
         raise GlossaryError(f"{where}: duplicate column(s) {', '.join(map(repr, duplicates))}")
@@ -254,10 +264,10 @@ def _check_header(name: str, columns: list[str], languages: Collection[str] | No
         try:
             Locale.parse(column)
         except (UnknownLocaleError, ValueError):
-            raise GlossaryError(f"{where}: unknown language column {column!r}") from None
+            raise GlossaryError(f"{where}: unknown language column '{excerpt(column)}'") from None
         if languages is not None and column not in languages:
             raise GlossaryError(
-                f"{where}: column {column!r} is not one of the project's languages"
+                f"{where}: column '{excerpt(column)}' is not one of the project's languages"
                 f" ({', '.join(languages)})"
             )
     if not language_columns:
@@ -279,22 +289,26 @@ def _parse_row(
         raise GlossaryError(f"{where}: empty term")
     dnt = cells[DNT_COLUMN].lower()
     if dnt not in ("", "yes"):
-        raise GlossaryError(f"{where}: dnt must be 'yes' or empty, not {cells[DNT_COLUMN]!r}")
+        raise GlossaryError(
+            f"{where}: dnt must be 'yes' or empty, not '{excerpt(cells[DNT_COLUMN])}'"
+        )
     translations: dict[str, tuple[str, ...]] = {}
     for lang in language_columns:
         if not cells[lang]:
             continue
         forms = tuple(" ".join(form.split()) for form in cells[lang].split(VARIANT_SEPARATOR))
         if not all(forms):
-            raise GlossaryError(f"{where}: empty variant in column {lang!r}")
+            raise GlossaryError(f"{where}: empty variant in column '{lang}'")
         translations[lang] = forms
     if dnt and translations:
         raise GlossaryError(
-            f"{where}: {source!r} is do-not-translate but has a translation in"
+            f"{where}: '{excerpt(source)}' is do-not-translate but has a translation in"
             f" {', '.join(map(repr, translations))}"
         )
     if not dnt and not translations:
-        raise GlossaryError(f"{where}: {source!r} has no translation and is not marked dnt")
+        raise GlossaryError(
+            f"{where}: '{excerpt(source)}' has no translation and is not marked dnt"
+        )
     return Term(source, translations, bool(dnt), cells.get(NOTE_COLUMN, ""), line)
 
 
@@ -552,4 +566,4 @@ def project_glossary(config: Config) -> Glossary:
     path = config.glossary_path
     if path is None or not path.is_file():
         return Glossary.empty()
-    return Glossary.load(path)
+    return Glossary.load(path, root=config.root)
