@@ -9,7 +9,14 @@ from collections.abc import Iterator
 from pipeline.checks.framework import Issue, Pair, QAContext
 from pipeline.checks.langid import language_name, plain_text
 from pipeline.checks.punctuation import ending_punctuation
-from pipeline.model import REVIEWED_COMMENT, Entry, Severity, human_reviewed, machine_origin
+from pipeline.model import (
+    REVIEWED_COMMENT,
+    Entry,
+    Severity,
+    human_reviewed,
+    machine_origin,
+    provenance_problem,
+)
 from pipeline.text.excerpt import excerpt, quoted
 from pipeline.text.inline import inline_markup, markup_problems
 from pipeline.text.numbers import Number, numbers_in
@@ -191,6 +198,9 @@ def check_provenance(entry: Entry, context: QAContext) -> Iterator[Issue]:
     # The rule: machine output may be published only after a human touched it.
     # A fuzzy entry is not published, so it is fine; a translated one needs the
     # "reviewed" comment line that the reviewer (or review tool) adds.
+    problem = provenance_problem(entry)
+    if problem:
+        yield Issue(problem)
     if not context.mt_policy or not entry.translated:
         return
     if machine_origin(entry) and not human_reviewed(entry):

@@ -17,6 +17,7 @@ units, by design; machine units stay machine units.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,6 +29,7 @@ from pipeline.files import write_bytes_atomic
 from pipeline.memory.base import TranslationMemory
 from pipeline.memory.units import LEVELS, Unit
 from pipeline.model import Origin, OriginKind, PipelineError
+from pipeline.text.excerpt import quoted
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 TMX_DATE = "%Y%m%dT%H%M%SZ"
@@ -255,19 +257,30 @@ def _seg_text(seg: etree._Element) -> str:
     return "".join(str(text) for text in seg.itertext())
 
 
-def _imported_origin(claimed: str | None, file_origin: Origin) -> Origin:
+def _imported_origin(claimed: str | None, file_origin: Origin, where: str) -> Origin:
     """The origin of an imported unit: the file, unless the file says a machine wrote it.
 
     A TMX file cannot vouch for itself: whoever wrote it may call anything
     ``human``, and a human origin ranks first and may be accepted unreviewed.
     A claim that lowers trust is believed, so machine output exported by this
     project stays machine output (and keeps needing review) when imported again.
+    Another tool's word is no claim; a claim that is neither (a line break, a
+    control character, an engine that is no name) is refused with the unit's line.
     """
-    try:
-        origin = Origin.parse(claimed.strip()) if claimed else file_origin
-    except ValueError:  # another tool's vocabulary
+    if not claimed or not claimed.strip():
         return file_origin
+    claim = claimed.strip()
+    try:
+        origin = Origin.parse(claim)
+    except ValueError as error:
+        if _FOREIGN_WORD.fullmatch(claim) and not claim.startswith(_OUR_KINDS):
+            return file_origin  # another tool's vocabulary
+        raise TMXError(f"{where}: x-origin {quoted(claim)}: {error}") from None
     return origin if origin.is_machine else file_origin
+
+
+_FOREIGN_WORD = re.compile(r"[A-Za-z][\w.-]{0,63}")
+_OUR_KINDS = tuple(f"{kind.value}:" for kind in OriginKind)
 
 
 def _tu_units(
@@ -302,7 +315,7 @@ def _tu_units(
             seg = _child(child, "seg")
             text = _seg_text(seg) if seg is not None else ""
             variants.append((normalise_lang(code, known), text, child))
-    origin = _imported_origin(props.get(PROP_ORIGIN), default_origin)
+    origin = _imported_origin(props.get(PROP_ORIGIN), default_origin, where)
     sources = [text for lang, text, _ in variants if lang == source_lang and text]
     targets = [(lang, text, tuv) for lang, text, tuv in variants if lang != source_lang and text]
     if not sources or not targets:
