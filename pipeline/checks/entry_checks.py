@@ -61,9 +61,16 @@ def _describe(number: Number) -> str:
     return f"{text}%" if number.percent and not has_sign else text
 
 
+# Comparing numbers takes time with the product of their counts; no text has more.
+MAX_NUMBERS = 500
+
+
 def check_numbers(pair: Pair, entry: Entry, context: QAContext) -> Iterator[Issue]:
     source = list(numbers_in(pair.source, context.source_language))
     unmatched = list(numbers_in(pair.translation, context.lang))
+    if max(len(source), len(unmatched)) > MAX_NUMBERS:
+        yield Issue(f"more than {MAX_NUMBERS} numbers: too many to compare")
+        return
     missing: list[Number] = []
     for number in source:
         for index, candidate in enumerate(unmatched):

@@ -62,9 +62,12 @@ MIN_JUDGED_LETTERS = 12
 _ALL_CODES = {language.iso_code_639_1.name.lower() for language in Language.all()}
 
 # Numbers and acronyms such as 20000, 70–90%, CAR-T, IL-2, PD-L1, CD19, HER2.
-_NEUTRAL = re.compile(r"\b(?=[\w-]*[A-Z0-9])[A-Z0-9][A-Z0-9-]*[A-Z0-9]?s?\b|\d+")
+_NEUTRAL = re.compile(r"\b[A-Z0-9][A-Z0-9-]*[A-Z0-9]?s?\b|\d+")
 # File names, paths and identifiers: flatpages/default.html, allow_empty, .po
-_CODE_LIKE = re.compile(r"\S*[/\\_]\S*|\S*\w\.\w+\S*|(?<!\w)\.\w+")
+_CODE_LIKE = re.compile(r"(?<!\S)\S*[/\\_]\S*|(?<!\S)\S*\w\.\w+\S*|(?<!\w)\.\w+")
+# Longer than any word of any language (German compounds included): not prose. Dropped
+# first, so that no pattern below ever scans further than this from where it starts.
+MAX_WORD = 64
 _LETTER = re.compile(r"[^\W\d_]")
 
 
@@ -78,7 +81,7 @@ def plain_text(markdown: str, ignore_terms: tuple[str, ...] = ()) -> str:
                 parts.append(token.content)
             elif token.type in ("softbreak", "hardbreak"):
                 parts.append(" ")
-    text = "".join(parts)
+    text = " ".join(word for word in "".join(parts).split() if len(word) <= MAX_WORD)
     text = EMAIL.sub(" ", BARE_URL.sub(" ", text))
     text = PRINTF_VARIABLE.sub(" ", PLACEHOLDER.sub(" ", text))
     text = _CODE_LIKE.sub(" ", text)

@@ -102,10 +102,9 @@ def numbers_in(text: str, lang: str) -> tuple[Number, ...]:
             end = percent.end()
         before = text[max(0, match.start() - 1) : match.start()]
         is_percent = bool(percent) or before in ("%", "٪")
+        written = text[match.start() : end]  # one string, however many numbers it holds
         for values in _readings(match.group(), lang):
-            found.append(
-                (match.start(), end, Number(text[match.start() : end], values, is_percent))
-            )
+            found.append((match.start(), end, Number(written, values, is_percent)))
     numbers = [number for _, _, number in found]
     for index in range(len(found) - 1):
         (_, end, left), (start, _, right) = found[index], found[index + 1]
