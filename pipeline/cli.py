@@ -322,8 +322,11 @@ def tm_import(obj: Context, file: Path) -> None:
     """Import a TMX 1.4 file (one transaction: all or nothing)."""
     from pipeline.memory.tmx import import_tmx
 
+    notes: list[str] = []
     with _memory(obj.config.memory_location) as memory:
-        added = import_tmx(memory, file, obj.config.source_language, obj.config.languages)
+        added = import_tmx(memory, file, obj.config.source_language, obj.config.languages, notes)
+    for note in notes:
+        errors.print(f"[yellow]note:[/] {escape(note)}")
     console.print(f"{file}: {added} new units")
 
 
