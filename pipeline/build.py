@@ -38,7 +38,7 @@ from pipeline import __version__
 from pipeline.catalogs.extract import ui_segments
 from pipeline.catalogs.update import UpdateReport, update_catalogs
 from pipeline.config import Config
-from pipeline.files import read_bounded, write_bytes_atomic
+from pipeline.files import read_bounded, remove_stray_temporaries, write_bytes_atomic
 from pipeline.memory.backends import open_memory
 from pipeline.memory.base import TranslationMemory
 from pipeline.memory.sentences import leverage_for
@@ -96,6 +96,7 @@ class BuildState:
     def load(cls, config: Config) -> BuildState:
         """The recorded state; an empty one when missing, unreadable or made by another pipeline."""
         state = cls(config.root / STATE_DIR)
+        remove_stray_temporaries(state.directory)
         try:
             recorded = json.loads((state.directory / "state.json").read_text("utf-8"))
             if recorded["version"] != pipeline_version():

@@ -19,7 +19,7 @@ from pipeline.catalogs.merge import Leverage, MergeResult, merge
 from pipeline.catalogs.writing import write_if_changed
 from pipeline.collector import paused_cycle_collection
 from pipeline.config import Config
-from pipeline.files import FileVersion, inside
+from pipeline.files import FileVersion, inside, remove_stray_temporaries
 from pipeline.model import Catalog, Segment
 from pipeline.po.catalog_file import CatalogFile
 from pipeline.po.reader import read_catalog_file
@@ -94,6 +94,7 @@ def update_catalogs(
     merged nor written, and is absent from ``merges``.
     """
     stamp = revision_stamp()
+    remove_stray_temporaries(config.locales_path)  # left by a run that was killed
     templates = build_templates(segments, config)
     run = _Run(config, stamp, leverage_for, recorded, _template_digests(config, segments))
     for domain, template in sorted(templates.items()):

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import enum
 import gettext
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -25,6 +24,7 @@ from pipeline.checks.qa import check_entry
 from pipeline.model import Catalog, Finding, Severity
 from pipeline.source.documents import Document
 from pipeline.text.inline import markup_problems
+from pipeline.text.invisible import hidden_problem
 
 
 class Status(enum.StrEnum):
@@ -227,9 +227,9 @@ def unsafe_translation(source: str, translation: str) -> str:
     problems = markup_problems(source, translation)
     if problems:
         return problems[0]
-    hidden = sorted(_invisible_controls(translation) - _invisible_controls(source))
+    hidden = hidden_problem(source, translation)
     if hidden:
-        return f"invisible control character U+{ord(hidden[0]):04X}"
+        return hidden
     syntax = [s for s in _TEMPLATE_SYNTAX if s in translation and s not in source]
     if syntax:
         return f"template syntax {syntax[0]!r}"
@@ -237,12 +237,3 @@ def unsafe_translation(source: str, translation: str) -> str:
         return f"{len(translation)} characters for a {len(source)}-character source"
     return ""
 
-
-# Characters that reorder or hide text (bidi embeddings, overrides, isolates; C0/C1 controls
-# but tab and newline): a translation may carry them only where the source does.
-# U+200E/U+200F (LRM/RLM) stay allowed: right-to-left typography needs them.
-_INVISIBLE = re.compile(r"[\u202a-\u202e\u2066-\u2069\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def _invisible_controls(text: str) -> set[str]:
-    return set(_INVISIBLE.findall(text))

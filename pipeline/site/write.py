@@ -17,7 +17,7 @@ import jinja2
 
 from pipeline.catalogs.extract import ui_segments
 from pipeline.config import Config
-from pipeline.files import read_bounded
+from pipeline.files import read_bounded, remove_stray_temporaries
 from pipeline.model import Segment
 from pipeline.segments.blocks import document_segments
 from pipeline.site.choose import Choice, Status, Translations, choose_segment
@@ -102,6 +102,7 @@ def render_site(
     still as it was left, is not rendered again.
     """
     report = BuildReport()
+    remove_stray_temporaries(config.output_path)  # left by a build that was killed
     sources = _Sources.read(config, documents, segments)
     considered = list(languages if languages is not None else config.languages)
     cache = memo.directory if memo is not None else None
