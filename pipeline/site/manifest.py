@@ -39,6 +39,10 @@ class OutputFiles:
         if self.fingerprints is not None and fingerprint:
             self.fingerprints[relative] = self._record(path, fingerprint)
 
+    def made_before(self, folder: str) -> bool:
+        """Whether an earlier build left files in ``folder`` (a language's pages)."""
+        return any(relative.startswith(f"{folder}/") for relative in self.previous)
+
     def current(self, relative: str, fingerprint: str) -> bool:
         """Whether ``relative`` was made from inputs with this fingerprint and left untouched.
 

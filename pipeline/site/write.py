@@ -95,8 +95,11 @@ def render_site(
 ) -> BuildReport:
     """Write every published language's pages, the chooser, sitemap, status page and badges.
 
-    ``languages`` limits the target languages this build considers; pages of the
-    others are left as they are. ``documents`` and ``segments`` (pages' and
+    ``languages`` limits the target languages whose pages this build writes; pages
+    of the others are left as they are. The files of the whole site (the chooser,
+    the sitemap, the status page and the badges) are always made from every
+    language: one that is published and has its pages is listed whether this
+    build wrote them or not. ``documents`` and ``segments`` (pages' and
     UI's, as extracted) save reading the sources again. With a ``memo``, a page
     whose inputs have the fingerprint recorded when it was written, and which is
     still as it was left, is not rendered again.
@@ -106,23 +109,34 @@ def render_site(
     sources = _Sources.read(config, documents, segments)
     considered = list(languages if languages is not None else config.languages)
     cache = memo.directory if memo is not None else None
-    plans = _plan_languages(config, considered, sources, include_machine, cache, report)
-    published = [p for p in plans if p.published]
-    site = _published_site(config, sources.documents, published)
-    report.published = [language.code for language in site.languages]
+    files = OutputFiles(config.output_path, memo.outputs if memo is not None else None)
+    plans = _plan_languages(config, config.languages, sources, include_machine, cache)
+    for plan, errors in plans:
+        if plan.language.code in considered:
+            report.notes += errors
+            if not plan.published:
+                report.withheld[plan.language.code] = plan.why_withheld
+    published = [p for p, _ in plans if p.published and p.language.code in considered]
+    listed = [
+        p
+        for p, _ in plans
+        if p.published and (p.language.code in considered or files.made_before(p.language.code))
+    ]
+    site = _published_site(config, sources.documents, listed)
+    report.published = [site.source.code, *(p.language.code for p in published)]
     output = _Output(
         config,
         environment(config),
         site,
         sources,
-        OutputFiles(config.output_path, memo.outputs if memo is not None else None),
+        files,
         _site_key(config, site, include_machine),
     )
     for translations in [None, *(p.translations for p in published)]:
         report.pages += _write_language(output, translations)
         if translations is not None:
             report.notes += list(translations.rejected)
-    _write_site_files(output, plans)
+    _write_site_files(output, [plan for plan, _ in plans])
     others = set(config.languages) - set(considered)
     report.removed = output.files.finish(keep=lambda relative: relative.split("/")[0] in others)
     report.written = output.files.written
@@ -131,15 +145,14 @@ def render_site(
 
 def _plan_languages(
     config: Config,
-    considered: Sequence[str],
+    languages: Sequence[str],
     sources: _Sources,
     include_machine: bool,
     cache: Path | None,
-    report: BuildReport,
-) -> list[LanguagePlan]:
-    """Each considered language's plan; unreadable catalogs and withheld languages reported."""
-    plans: list[LanguagePlan] = []
-    for lang in considered:
+) -> list[tuple[LanguagePlan, list[str]]]:
+    """Each language's plan, with what could not be read of its catalogs."""
+    plans: list[tuple[LanguagePlan, list[str]]] = []
+    for lang in languages:
         plan, errors = plan_language(
             config,
             lang,
@@ -149,10 +162,7 @@ def _plan_languages(
             page_segments=sources.page_segments,
             cache=cache,
         )
-        report.notes += errors
-        plans.append(plan)
-        if not plan.published:
-            report.withheld[lang] = plan.why_withheld
+        plans.append((plan, errors))
     return plans
 
 
