@@ -24,6 +24,7 @@ from pipeline.checks.gates import completeness_gates
 from pipeline.checks.headers import check_header, check_plurals
 from pipeline.checks.langid import LanguageIdentifier, identifier
 from pipeline.checks.msgfmt import msgfmt_missing, run_msgfmt
+from pipeline.checks.plurals import as_in_template, plural_sources
 from pipeline.checks.qa import check_entry
 from pipeline.checks.report import CheckReport
 from pipeline.checks.source_lint import check_sources
@@ -222,7 +223,7 @@ def _catalog_checks(
         ]  # fmt: skip
     findings = _outdated(item.catalog, template, file, item.lang, item.domain)
     if qa:
-        findings.extend(_catalog_findings(item.catalog, config, ident, glossary, file))
+        findings.extend(_catalog_findings(item.catalog, config, ident, glossary, file, template))
     return findings
 
 
@@ -232,6 +233,7 @@ def _catalog_findings(
     ident: LanguageIdentifier | None,
     glossary: Glossary,
     file: str,
+    template: Catalog | None = None,
 ) -> list[Finding]:
     lang, domain = catalog.lang or "", catalog.domain
     header_line = catalog.header.lineno or 1
@@ -249,9 +251,16 @@ def _catalog_findings(
         mt_policy=config.check.mt_policy,
         disabled=frozenset(config.check.disable),
     )
+    plurals = plural_sources(template) if template is not None else None
     for entry in catalog.active():
-        if not entry.is_header:
-            findings.extend(check_entry(entry, context))
+        if entry.is_header:
+            continue
+        if plurals is not None:  # compared with the template's English, never the catalog's
+            entry, problem = as_in_template(entry, plurals)
+            if problem:
+                findings.append(Finding("plurals", Severity.ERROR, problem, file, entry.lineno,
+                                        lang, domain, entry.msgid))  # fmt: skip
+        findings.extend(check_entry(entry, context))
     return findings
 
 

@@ -20,8 +20,9 @@ from functools import cache
 from babel.messages.plurals import get_plural
 
 from pipeline.checks.framework import QAContext
+from pipeline.checks.plurals import PluralSources, as_in_template
 from pipeline.checks.qa import check_entry
-from pipeline.model import Catalog, Finding, Severity
+from pipeline.model import Catalog, Entry, Finding, Severity
 from pipeline.source.documents import Document
 from pipeline.text.inline import markup_problems
 from pipeline.text.invisible import hidden_problem
@@ -65,34 +66,63 @@ class Screened:
 
 
 def screen(
-    catalog: Catalog, file: str, qa_context: QAContext | None, include_machine: bool
+    catalog: Catalog,
+    file: str,
+    qa_context: QAContext | None,
+    include_machine: bool,
+    plurals: PluralSources | None = None,
 ) -> Screened:
-    """The translated entries of ``catalog``; with ``qa_context``, each one shown is checked now."""
+    """The translated entries of ``catalog``; with ``qa_context``, each one shown is checked now.
+
+    ``plurals`` (see :func:`~pipeline.checks.plurals.plural_sources`) is the template's say
+    on plural messages: a plural entry's forms are compared with its English, not with
+    the ``msgid_plural`` the catalog claims, and one the template lacks is not used.
+    """
     candidates: dict[tuple[str | None, str], Candidate] = {}
     findings: list[Finding] = []
     for entry in catalog.active():
-        if not entry.has_translation or entry.is_header:
-            continue
-        forms = _plural_forms(entry.msgstr_plural) if entry.msgid_plural is not None else ()
-        text = forms[0] if forms else entry.msgstr
-        candidate = Candidate(
-            text,
-            entry.fuzzy,
-            f"{file}:{entry.lineno}",
-            plurals=forms,
-            plural_source=entry.msgid_plural,
-        )
-        if qa_context is not None and (include_machine or not entry.fuzzy):
-            found = check_entry(entry, qa_context)
-            findings += found
-            errors = [f for f in found if f.severity is Severity.ERROR]
-            candidate.problem = (
-                f"QA {errors[0].check}: {errors[0].message}"
-                if errors
-                else _unsafe_forms(entry.msgid, entry.msgid_plural, candidate)
+        if entry.has_translation and not entry.is_header:
+            candidates[entry.key] = _candidate(
+                entry, file, qa_context, include_machine, plurals, findings
             )
-        candidates[entry.key] = candidate
     return Screened(candidates, findings)
+
+
+def _candidate(
+    entry: Entry,
+    file: str,
+    qa_context: QAContext | None,
+    include_machine: bool,
+    plurals: PluralSources | None,
+    findings: list[Finding],
+) -> Candidate:
+    plural_problem = ""
+    if plurals is not None:
+        entry, plural_problem = as_in_template(entry, plurals)
+    forms = _plural_forms(entry.msgstr_plural) if entry.msgid_plural is not None else ()
+    candidate = Candidate(
+        forms[0] if forms else entry.msgstr,
+        entry.fuzzy,
+        f"{file}:{entry.lineno}",
+        plurals=forms,
+        plural_source=entry.msgid_plural,
+    )
+    if plural_problem:
+        candidate.problem = f"plurals: {plural_problem}"
+        findings.append(
+            Finding("plurals", Severity.ERROR, plural_problem, file, entry.lineno,
+                    qa_context.lang if qa_context else None,
+                    qa_context.domain if qa_context else None, entry.msgid)
+        )  # fmt: skip
+    if qa_context is not None and (include_machine or not entry.fuzzy):
+        found = check_entry(entry, qa_context)
+        findings += found
+        errors = [f for f in found if f.severity is Severity.ERROR]
+        if errors:
+            candidate.problem = candidate.problem or f"QA {errors[0].check}: {errors[0].message}"
+        elif not plural_problem:
+            candidate.problem = _unsafe_forms(entry.msgid, entry.msgid_plural, candidate)
+    return candidate
 
 
 def _plural_forms(msgstr_plural: Mapping[int, str]) -> tuple[str, ...]:

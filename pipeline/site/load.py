@@ -11,6 +11,7 @@ import hashlib
 from pathlib import Path
 
 from pipeline.checks.framework import QAContext
+from pipeline.checks.plurals import plural_sources
 from pipeline.config import Config
 from pipeline.files import read_bounded
 from pipeline.model import Catalog
@@ -32,7 +33,7 @@ def load_translations(
     """
     translations = Translations(lang, include_machine, config.source_language)
     errors: list[str] = []
-    settings = _screening_settings(config, include_machine)
+    settings = (*_screening_settings(config, include_machine), _templates_digest(config))
     cache_file = cache / f"translations-{lang}.pickle" if cache is not None else None
     cached = load_screened(cache_file, settings)
     screener = _Screener(config, lang, include_machine)
@@ -90,6 +91,7 @@ class _Screener:
     def screen(self, path: Path, data: bytes) -> Screened:
         config = self.config
         file = config.relative(path)
+        plurals = plural_sources(_template(config, path.stem))
         if self.glossary is None:
             self.glossary = _build_glossary(config)
         context = QAContext(
@@ -102,7 +104,26 @@ class _Screener:
             mt_policy=config.check.mt_policy,
             disabled=frozenset(config.check.disable),
         )
-        return screen(_parse(data, path, self.lang), file, context, self.include_machine)
+        return screen(_parse(data, path, self.lang), file, context, self.include_machine, plurals)
+
+
+def _template(config: Config, domain: str) -> Catalog | None:
+    """The domain's template, which says what the plural messages are; None if unreadable."""
+    try:
+        return read_catalog(config.template_path(domain), None, domain, root=config.root)
+    except (CatalogSyntaxError, OSError):
+        return None
+
+
+def _templates_digest(config: Config) -> str:
+    """The templates' bytes, on which the screening of plural entries depends."""
+    digest = hashlib.sha256()
+    for path in sorted((config.locales_path / "templates").glob("*.pot")):
+        try:
+            digest.update(path.name.encode() + read_bounded(path, MAX_CATALOG_BYTES, config.root))
+        except OSError:
+            continue
+    return digest.hexdigest()
 
 
 def _build_glossary(config: Config) -> Glossary:
