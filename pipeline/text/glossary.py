@@ -157,7 +157,8 @@ class Glossary:
         """Glossary terms in an English text, in order of first occurrence.
 
         Where matches overlap the longest wins, so "cytotoxic T cell" is
-        reported and the "T cell" inside it is not.
+        reported and the "T cell" inside it is not; a do-not-translate term is
+        reported wherever it is, inside a longer term too.
         """
         found: list[tuple[int, int, Term]] = []
         folded = source_text.casefold()
@@ -175,6 +176,10 @@ class Glossary:
         for start, end, term in found:
             if all(end <= s or start >= e for s, e in taken):
                 taken.append((start, end))
+                chosen.append((start, term))
+            elif term.do_not_translate:
+                # Inside a longer term ("CAR-T" in "CAR-T therapy") it must still be kept
+                # as written: the longer term's translation says nothing about it.
                 chosen.append((start, term))
         terms: list[Term] = []
         for _, term in sorted(chosen, key=lambda hit: hit[0]):
