@@ -75,7 +75,13 @@ class FixReport:
 def find_foreign(config: Config) -> list[ForeignText]:
     glossary = project_glossary(config)
     ident = identifier(config.all_languages, glossary.do_not_translate, config.source_language)
-    return [f for segment in read_segments(config) for f in foreign_text(segment, config, ident)]
+    # A fragment known only by its script has no language to translate from: check reports it.
+    return [
+        f
+        for segment in read_segments(config)
+        for f in foreign_text(segment, config, ident)
+        if f.verdict.found
+    ]
 
 
 def plan(

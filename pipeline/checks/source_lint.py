@@ -69,12 +69,14 @@ def check_sources(config: Config, ident: LanguageIdentifier) -> list[Finding]:
         ]
     pages = [(document, document_segments(document)) for document in documents]
     expected = base_language(config.source_language)
-    ident.prepare(
-        (text, expected)
+    texts = [
+        text
         for _, segments in pages
         for segment in segments
         for text in (segment.msgid, *ident.sentences(segment.msgid))
-    )
+    ]
+    ident.prepare((text, expected) for text in texts)
+    ident.prepare_wide(texts, expected)
     findings: list[Finding] = []
     for document, segments in pages:
         ignores, problems = _ignores(document)
