@@ -238,6 +238,13 @@ class _FrontMatterLoader(yaml.SafeLoader):
             ) from None
 
 
+def _unreadable_character(error: yaml.reader.ReaderError, raw: str, file: str) -> SourceError:
+    line = raw[: error.position].count("\n") + 2
+    return SourceError(
+        file, line, f"front matter: character U+{error.character:04X} is not allowed"
+    )
+
+
 def _load_front_matter(raw: str, file: str) -> Any:
     """The front matter's YAML as Python objects; a one-line error naming the line if not."""
     if not raw:
@@ -249,9 +256,14 @@ def _load_front_matter(raw: str, file: str) -> Any:
             2,
             f"front matter is {size:,} bytes, more than the limit of {MAX_FRONT_MATTER_BYTES:,}",
         )
-    loader = _FrontMatterLoader(raw)
+    try:
+        loader = _FrontMatterLoader(raw)
+    except yaml.reader.ReaderError as error:  # a control character, found before parsing
+        raise _unreadable_character(error, raw, file) from None
     try:
         return loader.get_single_data()
+    except yaml.reader.ReaderError as error:
+        raise _unreadable_character(error, raw, file) from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 2
