@@ -43,7 +43,7 @@ from pipeline import __version__
 from pipeline.catalogs.extract import ui_segments
 from pipeline.catalogs.update import UpdateReport, update_catalogs
 from pipeline.config import Config, ConfigError
-from pipeline.files import write_bytes_atomic
+from pipeline.files import read_bounded, remove_stray_temporaries, write_bytes_atomic
 from pipeline.memory.backends import open_memory
 from pipeline.memory.base import TranslationMemory
 from pipeline.memory.retire import Retirement, retire_catalogs
@@ -58,6 +58,7 @@ from pipeline.site.memo import RenderMemo, folder_digest
 from pipeline.site.write import BuildReport, render_site
 from pipeline.source.documents import Document, SkippedFile, SourceTree, read_source_tree
 from pipeline.source.redirects import record_redirects
+from pipeline.text.limits import MAX_CATALOG_BYTES
 
 STATE_DIR = Path(".l10n") / "build"
 
@@ -120,6 +121,7 @@ class BuildState:
     def load(cls, config: Config) -> BuildState:
         """The recorded state; an empty one when missing, unreadable or made by another pipeline."""
         state = cls(config.root / STATE_DIR)
+        remove_stray_temporaries(state.directory)
         try:
             recorded = json.loads((state.directory / "state.json").read_text("utf-8"))
             if recorded["version"] != pipeline_version():
@@ -338,9 +340,11 @@ def _catalogs_to_sync(
         for domain in domains:
             path = config.catalog_path(lang, domain)
             try:
-                digest = hashlib.sha256(path.read_bytes()).hexdigest()
+                digest = hashlib.sha256(
+                    read_bounded(path, MAX_CATALOG_BYTES, config.root)
+                ).hexdigest()
             except OSError:
-                continue
+                continue  # update_catalogs reported it
             if state is not None and state.synced.get(str(path)) == digest:
                 continue
             merged = update.merges.get(config.relative(path))
@@ -348,8 +352,8 @@ def _catalogs_to_sync(
                 catalogs.append(merged.catalog)
             else:  # not merged this time: unchanged since the last update
                 try:
-                    catalogs.append(read_catalog(path, lang, domain))
-                except CatalogSyntaxError:
+                    catalogs.append(read_catalog(path, lang, domain, root=config.root))
+                except (CatalogSyntaxError, OSError):
                     continue  # update_catalogs reported it
             digests[str(path)] = digest
     return catalogs, digests

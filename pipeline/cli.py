@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import click
 from rich.console import Console
@@ -19,10 +20,31 @@ from pipeline.config import Config, ConfigError, load_config
 from pipeline.memory.base import TranslationMemory
 from pipeline.memory.retire import Retirement
 from pipeline.model import PipelineError
+from pipeline.text.excerpt import escaped
+from pipeline.text.languages import parse_language_code
+
+
+class _Console(Console):
+    """A console that shows invisible characters of what it prints as escapes.
+
+    Messages repeat file names and file contents: a terminal escape or a bidi
+    override in them must not reach the terminal or the CI log as itself.
+    """
+
+    def print(self, *objects: Any, **options: Any) -> None:
+        super().print(*(escaped(o) if isinstance(o, str) else o for o in objects), **options)
+
 
 # soft_wrap: a line is never cut at the console width, so a CI log keeps URLs and paths whole.
-console = Console(highlight=False, soft_wrap=True)
-errors = Console(stderr=True, highlight=False, soft_wrap=True)
+console = _Console(highlight=False, soft_wrap=True)
+errors = _Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def _described(error: BaseException) -> str:
+    """An error's message: an operating-system error as "file: reason"."""
+    if isinstance(error, OSError) and error.filename and error.strerror:
+        return f"{error.filename}: {error.strerror}"
+    return str(error)
 
 
 class Context:
@@ -33,8 +55,19 @@ class Context:
     @property
     def config(self) -> Config:
         if self._config is None:
-            self._config = load_config(self.project)
+            config = load_config(self.project)
+            for code in config.all_languages:
+                _language_code(code, f"{config.root / 'pyproject.toml'}: [tool.l10n]: ")
+            self._config = config
         return self._config
+
+
+def _language_code(code: str, where: str = "") -> str:
+    """``code`` once checked against the strict grammar, before any path is built from it."""
+    try:
+        return parse_language_code(code)
+    except ValueError as error:
+        raise ConfigError(f"{where}{error}") from None
 
 
 pass_context = click.make_pass_decorator(Context)
@@ -56,7 +89,7 @@ class Commands(click.Group):
 
 def _print_errors(error: Exception) -> None:
     """One ``error:`` line per problem: an error may list several (every broken source page)."""
-    for line in str(error).splitlines() or [""]:
+    for line in _described(error).splitlines() or [""]:
         errors.print(f"[red]error:[/] {escape(line)}")
 
 
@@ -183,14 +216,10 @@ def init(obj: Context, lang: str) -> None:
     """
     from pipeline.catalogs.update import init_language
     from pipeline.config import add_language
-    from pipeline.text.languages import LanguageCodeError, parse_language_code
 
     config = obj.config
-    try:
-        code = parse_language_code(lang)
-    except LanguageCodeError as error:
-        errors.print(f"[red]error:[/] {escape(str(error))}")
-        sys.exit(2)
+    # The strict grammar, and a locale Babel knows: a ConfigError (exit 2) if not.
+    code = _language_code(lang)
     if code == config.source_language:
         errors.print(f"[red]error:[/] {code} is the source language")
         sys.exit(2)
@@ -329,8 +358,11 @@ def tm_import(obj: Context, file: Path) -> None:
     """Import a TMX 1.4 file (one transaction: all or nothing)."""
     from pipeline.memory.tmx import import_tmx
 
+    notes: list[str] = []
     with _memory(obj.config.memory_location) as memory:
-        added = import_tmx(memory, file, obj.config.source_language, obj.config.languages)
+        added = import_tmx(memory, file, obj.config.source_language, obj.config.languages, notes)
+    for note in notes:
+        errors.print(f"[yellow]note:[/] {escape(note)}")
     console.print(f"{file}: {added} new units")
 
 

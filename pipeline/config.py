@@ -193,6 +193,8 @@ class Config:
 
     def relative(self, path: Path) -> str:
         """A project-relative POSIX path for references and findings."""
+        if path.is_absolute() and ".." not in path.parts and path.is_relative_to(self.root):
+            return path.relative_to(self.root).as_posix()  # where it is, not where a link leads
         try:
             return path.resolve().relative_to(self.root.resolve()).as_posix()
         except ValueError:

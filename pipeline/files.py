@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
+import stat
 import tempfile
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +34,55 @@ def _mode_for_new_file() -> int:
             os.umask(umask)
             _default_mode = 0o666 & ~umask
     return _default_mode
+
+
+class UnsafeFileError(OSError):
+    """A project file that is not read: a link out of the project, not a file, or too large.
+
+    An ``OSError``, so every caller that reports an unreadable file reports this one
+    the same way: ``strerror`` says why, ``filename`` names the file.
+    """
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(reason)
+        self.strerror = reason
+        self.filename = str(path)
+
+
+def inside(path: Path, root: Path) -> Path:
+    """``path``, after checking that it leads to a regular file or folder inside ``root``.
+
+    A symbolic link (of the file or of a folder on the way) that leads out of
+    ``root`` is refused with :class:`UnsafeFileError`, and so is a device, a pipe or
+    a socket: reading one could print another file's contents (``/proc/self/environ``)
+    or never end (``/dev/zero``). A path that does not exist passes.
+    """
+    path = Path(path)
+    resolved = path.resolve()
+    if not resolved.is_relative_to(Path(root).resolve()):
+        raise UnsafeFileError(path, "a symbolic link that leads out of the project; not read")
+    try:
+        mode = resolved.stat().st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        return path
+    if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        raise UnsafeFileError(path, "not a regular file; not read")
+    return path
+
+
+def read_bounded(path: Path, limit: int, root: Path | None = None) -> bytes:
+    """The bytes of ``path``, a file of at most ``limit`` bytes (inside ``root`` if given).
+
+    A larger file is refused with :class:`UnsafeFileError` after reading no more
+    than ``limit + 1`` bytes, whatever its size claims to be.
+    """
+    if root is not None:
+        inside(path, root)
+    with open(path, "rb") as stream:
+        data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise UnsafeFileError(path, f"larger than the limit of {limit:,} bytes; not read")
+    return data
 
 
 def read_bytes_if_present(path: Path) -> bytes | None:
@@ -120,12 +172,32 @@ def write_bytes_atomic(path: Path, data: bytes, made_from: FileVersion | None = 
     if _unchanged(path, data):
         return False
     directory = path.parent
+    try:
+        _replace_with(path, data, made_from)
+    except FileChangedError:
+        raise
+    except OSError as error:
+        # The operating system names the temporary file, or nothing (a full disk):
+        # the file being written is the one to name.
+        if error.errno is None:
+            raise
+        raise OSError(error.errno, error.strerror, str(path)) from None
+    _fsync_directory(directory)
+    return True
+
+
+def _replace_with(path: Path, data: bytes, made_from: FileVersion | None) -> None:
+    directory = path.parent
     directory.mkdir(parents=True, exist_ok=True)
     try:
         mode = path.stat().st_mode & 0o7777
     except FileNotFoundError:
         mode = _mode_for_new_file()
-    fd, temp_name = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+    # The process id in the name tells a later run whether the writer is still alive
+    # (see remove_stray_temporaries).
+    fd, temp_name = tempfile.mkstemp(
+        dir=directory, prefix=f".{path.name}.{os.getpid()}-", suffix=TEMPORARY_SUFFIX
+    )
     try:
         with os.fdopen(fd, "wb") as stream:
             stream.write(data)
@@ -140,7 +212,54 @@ def write_bytes_atomic(path: Path, data: bytes, made_from: FileVersion | None = 
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temp_name)
         raise
-    _fsync_directory(directory)
+
+
+TEMPORARY_SUFFIX = ".tmp"
+_TEMPORARY = re.compile(r"\..+\.(?:(?P<pid>\d+)-)?[^.]+\.tmp")
+_STRAY_AFTER = 600.0  # seconds; a temporary file without a writer's id is stray after this
+
+
+def remove_stray_temporaries(folder: Path) -> list[Path]:
+    """Remove the temporary files a killed run left under ``folder``; return them.
+
+    A temporary file is stray when the process named in it is gone, or, for a
+    name without a process id, when it is older than any write takes. Links are
+    not followed.
+    """
+    removed: list[Path] = []
+    if not Path(folder).is_dir():
+        return removed
+    for directory, _folders, names in os.walk(folder):
+        for name in names:
+            found = _TEMPORARY.fullmatch(name)
+            if found is None:
+                continue
+            path = Path(directory) / name
+            if _is_stray(path, found.group("pid")):
+                with contextlib.suppress(OSError):
+                    path.unlink()
+                    removed.append(path)
+    return removed
+
+
+def _is_stray(path: Path, pid: str | None) -> bool:
+    if pid is not None:
+        return not _alive(int(pid))
+    try:
+        return time.time() - path.lstat().st_mtime > _STRAY_AFTER
+    except OSError:
+        return False
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True
     return True
 
 

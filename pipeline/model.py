@@ -38,16 +38,34 @@ class OriginKind(enum.StrEnum):
     SENTENCES = "sentences"  # rebuilt from aligned sentences of a reviewed block
 
 
+# Provenance is parsed from a fixed grammar: an origin is ``kind`` or ``kind:detail``; an
+# engine's name is a word; a date is ISO. Text that reaches a translator comment line
+# from a memory or a TMX file can then hold no line break (a forged "# reviewed" line),
+# no control character and nothing longer than a file name.
+ENGINE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")
+"""The name of a machine-translation engine: ``google``, ``libre``, ``deepl``."""
+_MAX_DETAIL = 200
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+"""A date as provenance records it: ``2026-11-28``."""
+
+
 @dataclass(frozen=True, slots=True)
 class Origin:
     """Where a translation came from, in the form stored in memory and comments.
 
     The text form is ``kind`` or ``kind:detail`` -- ``human``, ``mt:libre``,
-    ``tmx:omegat.tmx``, ``source:source/cost.md:12``.
+    ``tmx:omegat.tmx``, ``source:source/cost.md:12``, ``memory:mt:libre``. A machine
+    origin's detail is an engine name (:data:`ENGINE_NAME`); any other detail is at most
+    200 printable characters; anything else is refused with ValueError.
     """
 
     kind: OriginKind
     detail: str = ""
+
+    def __post_init__(self) -> None:
+        problem = _detail_problem(self.kind, self.detail)
+        if problem:
+            raise ValueError(problem)
 
     def __str__(self) -> str:
         return f"{self.kind.value}:{self.detail}" if self.detail else self.kind.value
@@ -56,13 +74,40 @@ class Origin:
     def parse(cls, text: str) -> Origin:
         kind, _, detail = text.partition(":")
         try:
-            return cls(OriginKind(kind), detail)
+            known = OriginKind(kind)
         except ValueError:
-            raise ValueError(f"unknown origin {text!r}") from None
+            raise ValueError(f"unknown origin '{_shown(text)}'") from None
+        return cls(known, detail)
+
+    @classmethod
+    def recorded(cls, text: str) -> Origin:
+        """An origin read back from a memory: one an older version stored that the grammar
+        now refuses counts as an unnamed machine's, the least trusted."""
+        try:
+            return cls.parse(text)
+        except ValueError:
+            return cls(OriginKind.MACHINE)
 
     @property
     def is_machine(self) -> bool:
         return self.kind is OriginKind.MACHINE
+
+
+def _detail_problem(kind: OriginKind, detail: str) -> str:
+    if not detail:
+        return ""
+    if kind is OriginKind.MACHINE:
+        ok = ENGINE_NAME.fullmatch(detail) is not None
+    else:
+        ok = len(detail) <= _MAX_DETAIL and detail.isprintable()
+    return "" if ok else f"'{_shown(detail)}' is not a valid detail of a {kind.value} origin"
+
+
+def _shown(text: str) -> str:
+    """Text of an origin for a message: 40 characters at most, every unprintable one escaped."""
+    cut = text[:40]
+    shown = "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in cut)
+    return shown + ("…" if len(text) > len(cut) else "")
 
 
 HUMAN = Origin(OriginKind.HUMAN)
@@ -176,15 +221,37 @@ def machine_comment(engine: str) -> str:
 
 
 def machine_engine(entry: Entry) -> str | None:
-    """The engine a translator comment says produced the text ("" if unnamed); None if none does."""
+    """The engine a translator comment says produced the text; None if none says so.
+
+    "" when the comment names no engine, or a name that is not one (:data:`ENGINE_NAME`).
+    """
     for line in entry.translator_comments:
         line = line.strip()
         if (comment := _MACHINE_COMMENT.match(line)) is not None:
-            return comment.group("engine").strip()
+            return _engine_name(comment.group("engine").strip())
         if _MACHINE_SUGGESTION.match(line):
             named = _FROM_MACHINE.search(line)
-            return named.group("engine") if named is not None else ""
+            return _engine_name(named.group("engine")) if named is not None else ""
     return None
+
+
+def _engine_name(text: str) -> str:
+    return text if ENGINE_NAME.fullmatch(text) else ""
+
+
+_PROVENANCE_LINE = ("suggestion:", "machine translation", REVIEWED_COMMENT)
+
+
+def provenance_problem(entry: Entry) -> str:
+    """Why the entry's provenance comments cannot be believed; "" when they can.
+
+    A comment line that records provenance may hold no control or invisible
+    character: one that did could pass for another line, or hide part of itself.
+    """
+    for line in entry.translator_comments:
+        if line.lstrip().startswith(_PROVENANCE_LINE) and not line.isprintable():
+            return f"a provenance comment holds an unprintable character: '{_shown(line)}'"
+    return ""
 
 
 def machine_origin(entry: Entry) -> bool:
@@ -331,7 +398,7 @@ class Match:
 
     def comment(self) -> str:
         """The translator comment that records this proposal in the PO file."""
-        date = f", {self.date[:10]}" if self.date else ""
+        date = f", {self.date[:10]}" if ISO_DATE.fullmatch(self.date[:10]) else ""
         # The memory ranks in-context matches at 101 so they sort first; shown, they are 100%.
         score = min(self.score, 100.0)
         return f"suggestion: {self.kind.value} {score:.0f}% from {self.origin}{date}"

@@ -29,7 +29,7 @@ from pipeline.checks.entry_checks import KEEP_PREFIX, contains_fragment
 from pipeline.checks.langid import identifier
 from pipeline.checks.source_language import ForeignText, foreign_text
 from pipeline.config import Config
-from pipeline.files import write_text_atomic
+from pipeline.files import inside, write_text_atomic
 from pipeline.machine.failures import MachineError
 from pipeline.machine.prefill import make_translator
 from pipeline.memory.base import TranslationMemory
@@ -75,7 +75,13 @@ class FixReport:
 def find_foreign(config: Config) -> list[ForeignText]:
     glossary = project_glossary(config)
     ident = identifier(config.all_languages, glossary.do_not_translate, config.source_language)
-    return [f for segment in read_segments(config) for f in foreign_text(segment, config, ident)]
+    # A fragment known only by its script has no language to translate from: check reports it.
+    return [
+        f
+        for segment in read_segments(config)
+        for f in foreign_text(segment, config, ident)
+        if f.verdict.found
+    ]
 
 
 def plan(
@@ -159,7 +165,7 @@ def apply(config: Config, memory: TranslationMemory, fixes: Sequence[Fix]) -> Fi
         if fix.lang not in config.languages:
             continue
         for domain, path in config.catalog_files(fix.lang).items():
-            catalog = read_catalog(path, fix.lang, domain)
+            catalog = read_catalog(path, fix.lang, domain, root=config.root)
             changed = False
             for entry in catalog.active():
                 if entry.is_header or entry.msgid != fix.msgid:
@@ -184,7 +190,7 @@ def apply(config: Config, memory: TranslationMemory, fixes: Sequence[Fix]) -> Fi
 
 def _rewrite_source(config: Config, file: str, fixes: Sequence[Fix]) -> None:
     """Replace each fragment in its block; list machine English in the front matter."""
-    path = config.root / file
+    path = inside(config.root / file, config.root)
     text = path.read_text("utf-8")
     for fix in sorted(fixes, key=lambda f: f.line, reverse=True):
         start = sum(len(line) for line in text.splitlines(keepends=True)[: fix.line - 1])

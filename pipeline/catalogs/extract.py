@@ -10,6 +10,7 @@ from babel.messages.extract import extract_from_file
 
 from pipeline.catalogs.headers import catalog_header
 from pipeline.config import PACKAGE_TEMPLATES, Config
+from pipeline.files import inside
 from pipeline.model import Catalog, Entry, Segment
 
 # Functions the page templates call for UI strings; the extractor knows them.
@@ -21,6 +22,7 @@ def ui_segments(config: Config) -> list[Segment]:
     segments: list[Segment] = []
     root = config.templates_path
     for path in sorted(root.rglob("*.html")):
+        inside(path, root)
         reference = config.relative(path)
         if Path(reference).is_absolute():  # the package's own templates, outside the project
             reference = path.relative_to(PACKAGE_TEMPLATES.parent.parent).as_posix()

@@ -21,7 +21,7 @@ from pipeline.catalogs.retire import RetiredDomain, find_retired
 from pipeline.catalogs.writing import write_if_changed
 from pipeline.collector import paused_cycle_collection
 from pipeline.config import Config
-from pipeline.files import FileVersion
+from pipeline.files import FileVersion, inside, remove_stray_temporaries
 from pipeline.model import Catalog, Entry, Segment, drop_proposal_comments, migrate_ignore_flags
 from pipeline.po.catalog_file import CatalogFile
 from pipeline.po.reader import read_catalog_file
@@ -81,6 +81,7 @@ def update_catalog(
     as_read: CatalogFile | None = None,
     read: bool = True,
     compendium: Compendium | None = None,
+    root: Path | None = None,
 ) -> tuple[MergeResult, bool]:
     """Merge the catalog at ``path`` from ``template``, and write it if its content changed.
 
@@ -101,9 +102,13 @@ def update_catalog(
     A reviewed entry loses the comments the pipeline wrote with its proposal
     (see :func:`~pipeline.model.drop_proposal_comments`); only such an entry
     is written anew.
+
+    With ``root``, a link that leads out of it is neither read nor written.
     """
+    if root is not None:
+        inside(path, root)
     if read:
-        as_read = read_catalog_file(path, blank.lang, blank.domain)
+        as_read = read_catalog_file(path, blank.lang, blank.domain, root)
     if as_read is None:
         result = merge(blank, template, threshold, leverage, compendium)
         no_file = FileVersion(path, None)  # nor may one appear before the write
@@ -140,6 +145,7 @@ def update_catalogs(
     merged nor written, and is absent from ``merges``.
     """
     stamp = revision_stamp()
+    remove_stray_temporaries(config.locales_path)  # left by a run that was killed
     templates = build_templates(segments, config)
     considered = list(languages if languages is not None else config.languages)
     run = _Run(config, stamp, leverage_for, recorded, _template_digests(config, segments))
@@ -197,7 +203,7 @@ class _Run:
             if self.current(path, domain):
                 continue
             try:
-                as_read = read_catalog_file(path, lang, domain)
+                as_read = read_catalog_file(path, lang, domain, self.config.root)
             except (CatalogSyntaxError, OSError) as error:
                 self.failed(path, error)  # never overwrite a translator's file we could not read
                 continue
@@ -219,6 +225,7 @@ class _Run:
                     as_read=as_read,
                     read=False,
                     compendium=compendium,
+                    root=self.config.root,
                 )
             except OSError as error:
                 self.failed(path, error)
@@ -258,9 +265,12 @@ def read_catalogs(config: Config, lang: str) -> tuple[list[CatalogFile], list[st
     unreadable: list[str] = []
     for domain, path in config.catalog_files(lang).items():
         try:
-            as_read = read_catalog_file(path, lang, domain)
+            as_read = read_catalog_file(path, lang, domain, config.root)
         except CatalogSyntaxError as error:
             unreadable.append(f"{config.relative(path)}:{error.line}: {error.reason}")
+            continue
+        except OSError as error:
+            unreadable.append(f"{config.relative(path)}: {error.strerror or error}")
             continue
         if as_read is not None:  # None: removed since the listing
             catalogs.append(as_read)
@@ -271,7 +281,7 @@ def init_language(config: Config, lang: str, segments: Sequence[Segment]) -> lis
     """Create the catalogs ``lang`` lacks, from the templates; existing ones are left alone."""
     created = []
     for domain, template in sorted(build_templates(segments, config).items()):
-        path = config.catalog_path(lang, domain)
+        path = inside(config.catalog_path(lang, domain), config.root)
         if not path.exists():
             write_if_changed(merge(new_catalog(config, lang, domain), template).catalog, path)
             created.append(path)

@@ -12,10 +12,10 @@ from pipeline.checks.langid import language_name, language_script, plain_text, s
 from pipeline.checks.punctuation import ending_punctuation
 from pipeline.checks.review import review_state
 from pipeline.checks.screening import screening_problems
-from pipeline.model import REVIEWED_COMMENT, Entry, Severity
+from pipeline.model import REVIEWED_COMMENT, Entry, Severity, provenance_problem
+from pipeline.text.excerpt import quoted
 from pipeline.text.inline import code_spans, inline_markup, markup_problems, markup_warnings
-from pipeline.text.numbers import number_differences
-from pipeline.text.patterns import quoted
+from pipeline.text.numbers import number_differences, numbers_in
 
 # ---------------------------------------------------------------------------
 # markup
@@ -74,7 +74,18 @@ def _emphasis_issues(source: Counter[str], target: Counter[str]) -> Iterator[Iss
 # ---------------------------------------------------------------------------
 
 
+# Comparing numbers takes time with the product of their counts; no text has more.
+MAX_NUMBERS = 500
+
+
 def check_numbers(pair: Pair, entry: Entry, context: QAContext) -> Iterator[Issue]:
+    counts = (
+        len(numbers_in(pair.source, context.source_language)),
+        len(numbers_in(pair.translation, context.lang)),
+    )
+    if max(counts) > MAX_NUMBERS:
+        yield Issue(f"more than {MAX_NUMBERS} numbers: too many to compare")
+        return
     for problem in number_differences(
         pair.source, pair.translation, context.source_language, context.lang,
         singular=pair.singular,
@@ -235,6 +246,11 @@ def check_provenance(entry: Entry, context: QAContext) -> Iterator[Issue]:
     # A fuzzy entry is not published, so it is fine; a translated one is fine when
     # its text is not what the machine sent (the memory knows), or once approved
     # (the "reviewed" line that `l10n review approve` writes).
+    # A provenance comment the pipeline cannot parse (a forged or broken line) is an
+    # error whatever the entry's state.
+    problem = provenance_problem(entry)
+    if problem:
+        yield Issue(problem)
     if not context.mt_policy or not entry.translated:
         return
     if review_state(entry, context.machine_sent) is ReviewState.PROPOSED:

@@ -6,7 +6,9 @@ import re
 from collections.abc import Sequence
 
 from pipeline.model import Entry, Finding, Severity
+from pipeline.text.excerpt import excerpt
 from pipeline.text.languages import base_language
+from pipeline.text.limits import MAX_PLURAL_FORMS
 
 _NPLURALS = re.compile(r"nplurals\s*=\s*(\d+)")
 _CHARSET = re.compile(r"charset\s*=\s*([\w.-]+)", re.IGNORECASE)
@@ -21,20 +23,33 @@ def check_header(
     if not charset:
         problems.append("Content-Type has no charset")
     elif charset.group(1).upper() not in ("UTF-8", "UTF8"):
-        problems.append(f"charset is {charset.group(1)}, expected UTF-8")
+        problems.append(f"charset is {excerpt(charset.group(1), 20)}, expected UTF-8")
     declared = metadata.get("Language", "")
     if not declared:
         problems.append("Language is missing")
     elif base_language(declared) != base_language(lang):
-        problems.append(f"Language is {declared}, but the catalog is for {lang}")
-    nplurals_match = _NPLURALS.search(metadata.get("Plural-Forms", ""))
-    if not nplurals_match or "plural=" not in metadata.get("Plural-Forms", ""):
-        problems.append("Plural-Forms is missing or has no nplurals/plural")
+        problems.append(f"Language is {excerpt(declared, 20)}, but the catalog is for {lang}")
+    nplurals = _nplurals(metadata.get("Plural-Forms", ""), problems)
     findings = [
         Finding("header", Severity.ERROR, f"header: {p}", file, line, lang, domain)
         for p in problems
     ]
-    return findings, int(nplurals_match.group(1)) if nplurals_match else None
+    return findings, nplurals
+
+
+def _nplurals(plural_forms: str, problems: list[str]) -> int | None:
+    """The header's nplurals, if it is a number of plural forms a language can have."""
+    found = _NPLURALS.search(plural_forms)
+    if not found or "plural=" not in plural_forms:
+        problems.append("Plural-Forms is missing or has no nplurals/plural")
+        return None
+    digits = found.group(1).lstrip("0")
+    if not digits or len(digits) > 1 or int(digits) > MAX_PLURAL_FORMS:
+        problems.append(
+            f"nplurals={excerpt(found.group(1), 12)} is not between 1 and {MAX_PLURAL_FORMS}"
+        )
+        return None
+    return int(digits)
 
 
 def check_plurals(
@@ -51,7 +66,7 @@ def check_plurals(
         if entry.msgid_plural is not None
         and not entry.obsolete
         and entry.msgstr_plural
-        and sorted(entry.msgstr_plural) != list(range(nplurals))
+        and sorted(entry.msgstr_plural) != list(range(min(nplurals, MAX_PLURAL_FORMS)))
     ]
     if not wrong:
         return []

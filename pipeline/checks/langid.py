@@ -33,6 +33,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from babel import Locale
+from babel.core import get_global
 from lingua import IsoCode639_1, Language, LanguageDetector, LanguageDetectorBuilder
 
 from pipeline.files import write_text_atomic
@@ -62,11 +63,35 @@ SCREEN_TRUST = 0.9
 MIN_JUDGED_LETTERS = 12
 
 _ALL_CODES = {language.iso_code_639_1.name.lower() for language in Language.all()}
+# The source gate asks of every language lingua knows (its quick models: all of them
+# load in about a second), except Latin: "in vivo" or "primum non nocere" in an
+# English text is English usage, not a fragment to translate.
+WIDE_EXCLUDED = frozenset({"la", "eo"})  # Esperanto: what the quick models call some Czech
+WIDE_CODES = tuple(sorted(_ALL_CODES - WIDE_EXCLUDED))
+# How likely the expected language may still be, by the full models of the few languages
+# in question, for the wide detector to call a text another language. (The source gate
+# asks it only of text without a word of English grammar.)
+WIDE_EXPECTED_AT_MOST = 0.25
+_WIDE_SUSPECT = 0.05  # the same for the quick models: below it, the full models are asked
+# Names that look like no language or like the wrong one, taken out before the wide
+# detector looks: a brand in parentheses, "(Kymriah)", and drug names by their INN
+# stems: tisagenlecleucel, nivolumab, imatinib, axicabtagene, bortezomib, cisplatin.
+_DRUG_OR_BRAND = re.compile(
+    r"\(\s*[A-Z][\w-]*\s*\)"
+    r"|(?i:\b\w{3,}(?:leucel|cel|mab|nib|parib|ciclib|lisib|degib|zomib|lidomide|vec|gene"
+    r"|cept|platin|taxel|rubicin|mustine|trexate)s?\b)"
+)
+# A line with inline code or an issue number ("Fix `<ul>` rendering. (#171)") is
+# technical: its few words are judged as a short text's are.
+_TECHNICAL = re.compile(r"`[^`]+`|\(#\d+\)|\b[a-z]+[A-Z]\w*\b")
 
 # Numbers and acronyms such as 20000, 70–90%, CAR-T, IL-2, PD-L1, CD19, HER2.
-_NEUTRAL = re.compile(r"\b(?=[\w-]*[A-Z0-9])[A-Z0-9][A-Z0-9-]*[A-Z0-9]?s?\b|\d+")
+_NEUTRAL = re.compile(r"\b[A-Z0-9][A-Z0-9-]*[A-Z0-9]?s?\b|\d+")
 # File names, paths and identifiers: flatpages/default.html, allow_empty, .po, :widths:
-_CODE_LIKE = re.compile(r"\S*[/\\_]\S*|\S*\w\.\w+\S*|(?<!\w)\.\w+|:\w+:")
+_CODE_LIKE = re.compile(r"(?<!\S)\S*[/\\_]\S*|(?<!\S)\S*\w\.\w+\S*|(?<!\w)\.\w+|:\w+:")
+# Longer than any word of any language (German compounds included): not prose. Dropped
+# first, so that no pattern below ever scans further than this from where it starts.
+MAX_WORD = 64
 _LETTER = re.compile(r"[^\W\d_]")
 
 
@@ -80,7 +105,7 @@ def plain_text(markdown: str, ignore_terms: tuple[str, ...] = ()) -> str:
                 parts.append(token.content)
             elif token.type in ("softbreak", "hardbreak"):
                 parts.append(" ")
-    text = "".join(parts)
+    text = " ".join(word for word in "".join(parts).split() if len(word) <= MAX_WORD)
     text = EMAIL.sub(" ", BARE_URL.sub(" ", text))
     text = PRINTF_VARIABLE.sub(" ", PLACEHOLDER.sub(" ", text))
     text = _CODE_LIKE.sub(" ", text)
@@ -107,8 +132,11 @@ class Verdict:
     found: str
     confidence: float
     expected: str
+    script: str = ""  # set when the verdict is of a script, not of a language
 
     def describe(self) -> str:
+        if self.script:
+            return f"in {self.script} script, expected {language_name(self.expected)}"
         return (
             f"{language_name(self.found)} ({self.confidence:.2f}), "
             f"expected {language_name(self.expected)}"
@@ -137,15 +165,20 @@ class LanguageIdentifier:
     _detectors: dict[str, LanguageDetector] = field(init=False, default_factory=dict, repr=False)
     _cache: dict[str, _Answer] = field(init=False, default_factory=dict, repr=False)
     _screen_cache: dict[str, _Answer] = field(init=False, default_factory=dict, repr=False)
+    # The wide detector's answer: (best code, its confidence, the expected's confidence)
+    _wide_cache: dict[str, tuple[str, float, float]] = field(
+        init=False, default_factory=dict, repr=False
+    )
     _lock: threading.Lock = field(init=False, default_factory=threading.Lock, repr=False)
 
     def _built(self, kind: str) -> LanguageDetector:
         # Built on first use: a run whose answers are all cached loads no model at all.
         with self._lock:
             if kind not in self._detectors:
-                codes = [IsoCode639_1.from_str(code) for code in self.languages]
+                languages = WIDE_CODES if kind == "wide" else self.languages
+                codes = [IsoCode639_1.from_str(code) for code in languages]
                 builder = LanguageDetectorBuilder.from_iso_codes_639_1(*codes)
-                if kind == "screen":
+                if kind in ("screen", "wide"):
                     builder = builder.with_low_accuracy_mode().with_preloaded_language_models()
                 self._detectors[kind] = builder.build()
             return self._detectors[kind]
@@ -164,6 +197,52 @@ class LanguageIdentifier:
     def screen(self, texts: Iterable[str]) -> None:
         """Run the quick detector over many texts at once (see the class docstring)."""
         self._run("screen", self._screen_cache, texts)
+
+    def _wide_prose(self, text: str) -> str:
+        return _DRUG_OR_BRAND.sub(" ", plain_text(text, self.ignore_terms))
+
+    def _wide_judgeable(self, text: str) -> bool:
+        letters = letter_count(self._wide_prose(text))
+        technical = _TECHNICAL.search(text) is not None
+        return letters >= (2 * MIN_LETTERS if technical else MIN_LETTERS)
+
+    def prepare_wide(self, texts: Iterable[str], expected: str) -> None:
+        """Run the wide detector (see :meth:`wide_mismatch`) over many texts at once.
+
+        The project's own quick detector is no screen here: it knows only the
+        project's languages and calls Dutch or Finnish English.
+        """
+        pending = [
+            t for t in dict.fromkeys(texts) if t not in self._wide_cache and self._wide_judgeable(t)
+        ]
+        if not pending:
+            return
+        prose = [self._wide_prose(text) for text in pending]
+        results = self._built("wide").compute_language_confidence_values_in_parallel(prose)
+        answers: dict[str, tuple[str, float, float]] = {}
+        for text, words, values in zip(pending, prose, results, strict=True):
+            ranked = [(v.language.iso_code_639_1.name.lower(), v.value) for v in values]
+            answers[text] = _answer(ranked, expected)
+            found, _, as_expected = answers[text]
+            if found and found != expected and as_expected <= _WIDE_SUSPECT:
+                # The quick models of seventy languages are often wrong on a short text:
+                # what they say is asked again of the full models of the few in question.
+                candidates = {expected, *(code for code, _ in ranked[:2])} - WIDE_EXCLUDED
+                confirmed = self._confirmer(
+                    frozenset(candidates)
+                ).compute_language_confidence_values(words)
+                ranked = [(v.language.iso_code_639_1.name.lower(), v.value) for v in confirmed]
+                answers[text] = _answer(ranked, expected)
+        with self._lock:
+            self._wide_cache.update(answers)
+
+    def _confirmer(self, codes: frozenset[str]) -> LanguageDetector:
+        key = "confirm:" + ",".join(sorted(codes))
+        with self._lock:
+            if key not in self._detectors:
+                isos = [IsoCode639_1.from_str(code) for code in sorted(codes)]
+                self._detectors[key] = LanguageDetectorBuilder.from_iso_codes_639_1(*isos).build()
+            return self._detectors[key]
 
     def _judgeable(self, text: str) -> bool:
         return letter_count(plain_text(text, self.ignore_terms)) >= MIN_JUDGED_LETTERS
@@ -217,6 +296,8 @@ class LanguageIdentifier:
             for name, cache in (("full", self._cache), ("screen", self._screen_cache)):
                 for text, (code, confidence) in stored.get(name, {}).items():
                     cache.setdefault(text, (str(code), float(confidence)))
+            for text, (code, confidence, expected) in stored.get("wide", {}).items():
+                self._wide_cache.setdefault(text, (str(code), float(confidence), float(expected)))
 
     def save_cache(self, path: Path) -> None:
         """Keep the full detector's answers for texts still in use (the cache never grows stale)."""
@@ -225,6 +306,7 @@ class LanguageIdentifier:
                 "key": self._cache_key(),
                 "full": dict(sorted(self._cache.items())),
                 "screen": dict(sorted(self._screen_cache.items())),
+                "wide": dict(sorted(self._wide_cache.items())),
             }
         write_text_atomic(path, json.dumps(data, ensure_ascii=False, indent=0) + "\n")
 
@@ -243,8 +325,9 @@ class LanguageIdentifier:
     def mismatch(self, text: str, expected: str, min_confidence: float) -> Verdict | None:
         """A verdict if ``text`` is confidently in another language than ``expected``.
 
-        Text with fewer than :data:`MIN_LETTERS` letters of prose needs
-        :data:`SHORT_CONFIDENCE`; text with only a handful of letters is never judged.
+        Text with fewer than :data:`MIN_LETTERS` letters of prose, or a technical
+        line with fewer than twice as many, needs :data:`SHORT_CONFIDENCE`; text with
+        only a handful of letters is never judged.
         """
         if not self._judgeable(text):
             return None
@@ -255,10 +338,39 @@ class LanguageIdentifier:
         found, confidence = self.identify(text)
         if not found or found == expected:
             return None
-        needed = min_confidence if letters >= MIN_LETTERS else max(min_confidence, SHORT_CONFIDENCE)
+        short = letters < MIN_LETTERS or (
+            letters < 2 * MIN_LETTERS and _TECHNICAL.search(text) is not None
+        )
+        needed = max(min_confidence, SHORT_CONFIDENCE) if short else min_confidence
         if confidence < needed or not _mostly_in_script_of(found, expected, text, self):
             return None
         return Verdict(found, confidence, expected)
+
+    def wide_mismatch(self, text: str, expected: str) -> Verdict | None:
+        """A verdict if ``text`` is, among every language lingua knows, surely another.
+
+        For the source gate: a fragment in a language the project does not use
+        is found too. Judged only on :data:`MIN_LETTERS` letters of prose or more
+        (twice as many on a technical line), and only when the project's own
+        detector does not place the text in ``expected``.
+        """
+        if not self._wide_judgeable(text):
+            return None
+        self.prepare_wide([text], expected)
+        found, _, as_expected = self._wide_cache[text]
+        if not found or found == expected or found in WIDE_EXCLUDED:
+            return None
+        if as_expected > WIDE_EXPECTED_AT_MOST:
+            return None
+        # Sure that it is not the expected language; the language named is the likeliest.
+        return Verdict(found, 1.0 - as_expected, expected)
+
+
+def _answer(ranked: list[tuple[str, float]], expected: str) -> tuple[str, float, float]:
+    """(best code, its confidence, the expected language's confidence) of a ranking."""
+    if not ranked:
+        return ("", 0.0, 0.0)
+    return (ranked[0][0], ranked[0][1], dict(ranked).get(expected, 0.0))
 
 
 def script_of(char: str) -> str:
@@ -333,3 +445,45 @@ def identify_sentences(
 ) -> list[tuple[str, str, float]]:
     """(sentence, code, confidence) per sentence of ``text`` among ``languages``."""
     return (identifier(languages) if languages else _default()).identify_sentences(text)
+
+
+# ---------------------------------------------------------------------------
+# Scripts
+# ---------------------------------------------------------------------------
+
+# The first word of the Unicode names of a script's letters, by ISO 15924 code; a script
+# whose code is missing here is known by its own name ("Thai" -> "THAI").
+_SCRIPT_NAMES: dict[str, tuple[str, ...]] = {
+    "Latn": ("LATIN",), "Cyrl": ("CYRILLIC",), "Grek": ("GREEK",), "Arab": ("ARABIC",),
+    "Hebr": ("HEBREW",), "Deva": ("DEVANAGARI",), "Hans": ("CJK",), "Hant": ("CJK",),
+    "Jpan": ("CJK", "HIRAGANA", "KATAKANA"), "Kore": ("HANGUL", "CJK"), "Beng": ("BENGALI",),
+    "Armn": ("ARMENIAN",), "Geor": ("GEORGIAN",), "Ethi": ("ETHIOPIC",), "Taml": ("TAMIL",),
+}  # fmt: skip
+# Letters of another script that make a fragment: a name or two in their own script
+# ("Москва", "北京") are fewer. Scripts that write a word in a character or two count sooner.
+MIN_SCRIPT_LETTERS = 12
+_DENSE_SCRIPTS = frozenset({"CJK", "HIRAGANA", "KATAKANA", "HANGUL", "THAI", "YI"})
+MIN_DENSE_LETTERS = 4
+
+
+@lru_cache(maxsize=64)
+def language_scripts(lang: str) -> frozenset[str]:
+    """The scripts ``lang`` is written in, as the first word of their letters' Unicode names."""
+    likely = str(get_global("likely_subtags").get(base_language(lang), ""))
+    parts = likely.split("_")
+    code = parts[1] if len(parts) > 1 else "Latn"
+    return frozenset(_SCRIPT_NAMES.get(code, (code.upper(),)))
+
+
+def foreign_script(text: str, expected: str, ignore_terms: tuple[str, ...] = ()) -> str:
+    """The name of a script, not ``expected``'s, in which ``text`` holds a fragment; "" if none."""
+    counts: dict[str, int] = {}
+    for letter in _LETTER.findall(plain_text(text, ignore_terms)):
+        script = unicodedata.name(letter, "").partition(" ")[0]
+        counts[script] = counts.get(script, 0) + 1
+    own = language_scripts(expected)
+    for script, count in sorted(counts.items(), key=lambda item: -item[1]):
+        needed = MIN_DENSE_LETTERS if script in _DENSE_SCRIPTS else MIN_SCRIPT_LETTERS
+        if script and script not in own and count >= needed:
+            return script.title()
+    return ""

@@ -23,6 +23,8 @@ Entry checks (run on translated and fuzzy entries):
 ``provenance``         error     machine output accepted as it came, without approval
 ``review``             error     below the review state the page group needs
                                  (``[tool.l10n.review]``, e.g. reviewed for medical pages)
+``invisible``          error     zero-width, tag, bidi or control characters the source lacks
+``lookalike``          error     a word mixing Latin, Cyrillic or Greek letters ("САR-T")
 ``unchanged``          warning   translation identical to the source (beyond names, numbers)
 ``whitespace``         warning   leading/trailing whitespace differs
 ``double-space``       warning   two spaces in a row that the source does not have
@@ -53,6 +55,7 @@ from pipeline.checks.entry_checks import (
     check_whitespace,
 )
 from pipeline.checks.framework import Check, Issue, Pair, QAContext, pairs
+from pipeline.checks.invisible import check_invisible, check_lookalike
 from pipeline.model import Entry, Finding, Severity, ignored_checks
 
 CHECKS: tuple[Check, ...] = (
@@ -62,6 +65,8 @@ CHECKS: tuple[Check, ...] = (
     Check("language", Severity.ERROR, run=check_language),
     Check("provenance", Severity.ERROR, run_entry=check_provenance),
     Check("review", Severity.ERROR, run_entry=check_review),
+    Check("invisible", Severity.ERROR, run=check_invisible),
+    Check("lookalike", Severity.ERROR, run=check_lookalike),
     Check("unchanged", Severity.WARNING, run=check_unchanged),
     Check("whitespace", Severity.WARNING, run=check_whitespace),
     Check("double-space", Severity.WARNING, run=check_double_space),
@@ -73,7 +78,9 @@ CHECK_NAMES = tuple(check.name for check in CHECKS)
 
 # Checks whose errors put a wrong number, link or unreviewed machine text in front
 # of patients: the catalog a translator edits cannot switch them off.
-SAFETY_CHECKS = frozenset({"markup", "numbers", "provenance", "review"})
+SAFETY_CHECKS = frozenset(
+    {"markup", "numbers", "provenance", "review", "invisible", "lookalike"}
+)
 # Checks with some such issues (terms: a missing do-not-translate term); those stay.
 _PARTLY_SAFETY_CHECKS = frozenset({"terms"})
 IGNORE_REFUSED = "ignore-refused"

@@ -8,6 +8,7 @@ commands, one annotation per finding and failed gate.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 
@@ -19,6 +20,8 @@ from pipeline.checks.gates import GateResult
 from pipeline.checks.langid import language_name
 from pipeline.checks.stats import LeftEntry, Stats
 from pipeline.model import Finding, Severity
+from pipeline.text.excerpt import escaped
+from pipeline.text.invisible import HIDDEN
 
 JSON_VERSION = 1
 
@@ -149,8 +152,8 @@ def _finding_line(finding: Finding) -> str:
     where = f"{finding.file}:{finding.line}" if finding.line else finding.file or "l10n"
     lang = f" [{finding.lang}]" if finding.lang else ""
     return (
-        f"{escape(where)}:{escape(lang)} [{style}]{finding.severity.value}[/{style}] "
-        f"{escape(finding.check)}: {escape(finding.message)}"
+        f"{escape(escaped(where))}:{escape(escaped(lang))} [{style}]{finding.severity.value}"
+        f"[/{style}] {escape(finding.check)}: {escape(escaped(finding.message))}"
     )
 
 
@@ -191,7 +194,19 @@ def format_json(report: CheckReport) -> str:
             for f in report.findings
         ],
     }
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    # json escapes the ASCII controls; the other invisible characters can only be inside
+    # strings, where they become \u escapes too: the same data, and a terminal showing the
+    # report is not driven by it.
+    return HIDDEN.sub(_json_escape, text)
+
+
+def _json_escape(found: re.Match[str]) -> str:
+    char = found.group()
+    if char.isascii():  # the newlines and indentation of the document itself
+        return char
+    encoded = char.encode("utf-16-be", "surrogatepass")
+    return "".join(f"\\u{encoded[i : i + 2].hex()}" for i in range(0, len(encoded), 2))
 
 
 # ---------------------------------------------------------------------------
@@ -223,7 +238,7 @@ def _annotation(finding: Finding) -> str:
 
 
 def _data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return escaped(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def _property(text: str) -> str:

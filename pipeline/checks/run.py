@@ -26,6 +26,7 @@ from pipeline.checks.gates import completeness_gates
 from pipeline.checks.headers import check_header, check_plurals
 from pipeline.checks.langid import LanguageIdentifier, identifier
 from pipeline.checks.msgfmt import msgfmt_missing, run_msgfmt
+from pipeline.checks.plurals import as_in_template, plural_sources
 from pipeline.checks.qa import check_entry
 from pipeline.checks.report import CheckReport
 from pipeline.checks.review import project_memory, required_state
@@ -246,7 +247,7 @@ def _read(
     if not path.is_file():
         return None
     try:
-        return read_catalog(path, lang, domain)
+        return read_catalog(path, lang, domain, root=config.root)
     except CatalogSyntaxError as error:
         reason = getattr(error, "reason", str(error))
         findings.append(
@@ -318,7 +319,9 @@ def _catalog_checks(
     findings = _outdated(item.catalog, template, file, item.lang, item.domain)
     if qa:
         findings.extend(
-            _catalog_findings(item.catalog, config, ident, glossary, waivers, memory, file)
+            _catalog_findings(
+                item.catalog, config, ident, glossary, waivers, memory, file, template
+            )
         )
     return findings
 
@@ -331,6 +334,7 @@ def _catalog_findings(
     waivers: Waivers,
     memory: TranslationMemory | None,
     file: str,
+    template: Catalog | None = None,
 ) -> list[Finding]:
     lang, domain = catalog.lang or "", catalog.domain
     header_line = catalog.header.lineno or 1
@@ -349,9 +353,16 @@ def _catalog_findings(
         sent_by_machine=machine_sent(memory, catalog.active(), config.source_language, lang),
     )
     context = replace(context, plural_forms=catalog.metadata.get("Plural-Forms", ""))
+    plurals = plural_sources(template) if template is not None else None
     for entry in catalog.active():
-        if not entry.is_header:
-            findings.extend(check_entry(entry, context))
+        if entry.is_header:
+            continue
+        if plurals is not None:  # compared with the template's English, never the catalog's
+            entry, problem = as_in_template(entry, plurals)
+            if problem:
+                findings.append(Finding("plurals", Severity.ERROR, problem, file, entry.lineno,
+                                        lang, domain, entry.msgid))  # fmt: skip
+        findings.extend(check_entry(entry, context))
     return findings
 
 

@@ -5,14 +5,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from pipeline.checks.langid import LanguageIdentifier, Verdict
+from pipeline.checks.langid import LanguageIdentifier, Verdict, foreign_script
 from pipeline.config import Config
 from pipeline.model import Segment
 from pipeline.text.languages import base_language
-
-_EXCERPT_CHARS = 30
 
 
 @dataclass(frozen=True)
@@ -29,25 +28,62 @@ def foreign_text(segment: Segment, config: Config, ident: LanguageIdentifier) ->
     """What the source-language gate rejects in ``segment``: the whole block or single sentences."""
     expected = base_language(config.source_language)
     threshold = config.check.language_confidence
-    verdict = ident.mismatch(segment.msgid, expected, threshold)
+    verdict = _verdict(segment.msgid, expected, threshold, ident, wide=False)
     if verdict is not None:
         return [ForeignText(segment, segment.msgid, 0, verdict)]
     sentences = ident.sentences(segment.msgid)
-    if len(sentences) < 2:
-        return []
     found = []
-    for number, sentence in enumerate(sentences, start=1):
-        verdict = ident.mismatch(sentence, expected, threshold)
-        if verdict is not None:
-            found.append(ForeignText(segment, sentence, number, verdict))
-    return found
+    if len(sentences) > 1:
+        for number, sentence in enumerate(sentences, start=1):
+            verdict = _verdict(sentence, expected, threshold, ident)
+            if verdict is not None:
+                found.append(ForeignText(segment, sentence, number, verdict))
+    if found:
+        return found
+    # Only then the whole block among every language and script: a sentence is the
+    # more precise thing to report.
+    verdict = _verdict(segment.msgid, expected, threshold, ident, narrow=False)
+    return [ForeignText(segment, segment.msgid, 0, verdict)] if verdict is not None else []
 
 
-def excerpt(text: str, limit: int = _EXCERPT_CHARS) -> str:
-    """The first words of ``text`` up to ``limit`` characters, with an ellipsis if cut."""
-    if len(text) <= limit:
-        return text
-    cut = text[:limit]
-    if not text[limit].isspace() and " " in cut:
-        cut = cut.rsplit(" ", 1)[0]
-    return cut.rstrip(" ,;:.-–—") + "…"
+# Words only English has among the languages lingua knows well. A sentence in which
+# every fourth word is one of them is English, whatever names it carries ("the
+# Bundesministerium für Gesundheit and the Gesundheitsamt regulate these clinics").
+_ENGLISH_GRAMMAR = frozenset((
+    "the", "and", "are", "were", "with", "this", "these", "those", "that", "which", "who",
+    "from", "has", "have", "not", "can", "would", "should", "their", "they", "them", "you",
+    "your", "our", "its", "than", "then", "there", "when", "where", "while", "into", "onto",
+    "about", "after", "before",
+))  # fmt: skip  (none of them a common word of Dutch, German or a Nordic language)
+_ENGLISH_SHARE = 0.25
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _english_share(text: str) -> float:
+    words = [word.lower() for word in _WORD.findall(text)]
+    return sum(w in _ENGLISH_GRAMMAR for w in words) / len(words) if words else 0.0
+
+
+def _verdict(
+    text: str,
+    expected: str,
+    threshold: float,
+    ident: LanguageIdentifier,
+    *,
+    narrow: bool = True,
+    wide: bool = True,
+) -> Verdict | None:
+    """Another of the project's languages (``narrow``), or another script or any other
+    language lingua knows (``wide``)."""
+    english = _english_share(text) if expected == "en" else None
+    if english is not None and english >= _ENGLISH_SHARE:
+        return None
+    verdict = ident.mismatch(text, expected, threshold) if narrow else None
+    if verdict is not None or not wide:
+        return verdict
+    script = foreign_script(text, expected, ident.ignore_terms)
+    if script:
+        return Verdict("", 1.0, expected, script)
+    if english:  # some English grammar: names, not a fragment, make the rest look foreign
+        return None
+    return ident.wide_mismatch(text, expected)

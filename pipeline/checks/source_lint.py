@@ -36,7 +36,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pipeline.checks.langid import LanguageIdentifier
 from pipeline.checks.links import link_findings, redirect_findings
 from pipeline.checks.punctuation import CLOSING_MARKS, ending_punctuation
-from pipeline.checks.source_language import excerpt, foreign_text
+from pipeline.checks.source_language import foreign_text
 from pipeline.checks.urls import url_problem
 from pipeline.config import Config
 from pipeline.model import Finding, Segment, Severity
@@ -44,6 +44,7 @@ from pipeline.segments.blocks import document_segments
 from pipeline.source.documents import Document, SourceError, read_source_tree
 from pipeline.source.links import SiteLinks
 from pipeline.source.redirects import read_redirects
+from pipeline.text.excerpt import excerpt
 from pipeline.text.inline import InlineMarkup, inline_markup
 from pipeline.text.languages import base_language
 from pipeline.text.markdown import markdown
@@ -76,12 +77,14 @@ def check_sources(config: Config, ident: LanguageIdentifier) -> list[Finding]:
         ]
     pages = [(document, document_segments(document)) for document in tree.documents]
     expected = base_language(config.source_language)
-    ident.prepare(
-        (text, expected)
+    texts = [
+        text
         for _, segments in pages
         for segment in segments
         for text in (segment.msgid, *ident.sentences(segment.msgid))
-    )
+    ]
+    ident.prepare((text, expected) for text in texts)
+    ident.prepare_wide(texts, expected)
     findings = [
         Finding("not-built", Severity.WARNING, f"not built: {skipped.reason}", skipped.file, 1)
         for skipped in tree.skipped
@@ -130,7 +133,7 @@ def _source_language(
     for foreign in foreign_text(segment, config, ident):
         found = foreign.verdict.describe()
         if foreign.sentence:
-            message = f"sentence {foreign.sentence} is {found}: «{excerpt(foreign.text)}»"
+            message = f"sentence {foreign.sentence} is {found}: «{excerpt(foreign.text, 30)}»"
         else:
             message = f"segment is {found}"
         yield ("source-language", Severity.ERROR, message)
@@ -145,7 +148,7 @@ def _url_messages(markup: InlineMarkup) -> Iterator[Message]:
 
 def _empty_links(markup: InlineMarkup) -> Iterator[Message]:
     for url in markup.textless_links:
-        yield ("empty-link", Severity.WARNING, f"link to {url or '(nothing)'} has no text")
+        yield ("empty-link", Severity.WARNING, f"link to {excerpt(url) or '(nothing)'} has no text")
     for href, _title in markup.links:
         if not href.strip():
             yield ("empty-link", Severity.WARNING, "link has no target")
@@ -153,7 +156,7 @@ def _empty_links(markup: InlineMarkup) -> Iterator[Message]:
 
 def _truncation(segment: Segment) -> Iterator[Message]:
     if segment.role in _PARAGRAPH_ROLES and _ends_mid_sentence(segment.msgid):
-        tail = segment.msgid[-40:].lstrip()
+        tail = excerpt(segment.msgid[-40:].lstrip(), 40)
         yield ("truncated", Severity.WARNING, f"{segment.role} ends mid-sentence: «…{tail}»")
 
 
@@ -166,7 +169,7 @@ def _ends_mid_sentence(msgid: str) -> bool:
 
 def _placeholder_text(msgid: str) -> Iterator[Message]:
     for match in PLACEHOLDER_TEXT.finditer(msgid):
-        message = f"placeholder or assistant text «{match.group()}»"
+        message = f"placeholder or assistant text «{excerpt(match.group(), 40)}»"
         yield ("placeholder-text", Severity.WARNING, message)
 
 
@@ -182,8 +185,9 @@ def _unconfirmed(document: Document) -> list[Finding]:
         Finding(
             "source-unconfirmed",
             Severity.ERROR,
-            f"machine-translated English ({item.get('origin', 'mt')}) awaits an editor: "
-            f"«{excerpt(str(item.get('text', '')))}»; confirm by removing it from 'unconfirmed'",
+            f"machine-translated English ({excerpt(str(item.get('origin', 'mt')), 30)}) awaits an"
+            f" editor: «{excerpt(str(item.get('text', '')), 30)}»; confirm by removing it from"
+            " 'unconfirmed'",
             document.file,
             line if isinstance(line := item.get("line"), int) else 1,
         )
@@ -238,7 +242,8 @@ def _ignores(document: Document) -> tuple[list[Ignore], list[Finding]]:
             Finding(
                 "source",
                 Severity.WARNING,
-                f"front matter ignore: {item!r} is not a check name or {{check, line}}",
+                f"front matter ignore: {excerpt(repr(item))}"
+                " is not a check name or {check, line}",
                 document.file,
                 1,
                 None,

@@ -6,6 +6,8 @@ import re
 import unicodedata
 from urllib.parse import SplitResult, unquote, urlsplit
 
+from pipeline.text.excerpt import excerpt
+
 
 def url_problem(url: str) -> str | None:
     """Why a link target looks wrong, or None.
@@ -23,12 +25,12 @@ def url_problem(url: str) -> str | None:
         parts = urlsplit(url)
         parts.port  # noqa: B018  (raises ValueError for a bad port)
     except ValueError as error:
-        return f"link {url} is malformed: {error}"
+        return f"link {excerpt(url)} is malformed: {error}"
     problem = _host_problem(url, decoded, parts)
     if problem is not None:
         return problem
     if re.search(r"%(?![0-9A-Fa-f]{2})", url):
-        return f"link {url} has a bad percent escape"
+        return f"link {excerpt(url)} has a bad percent escape"
     return None
 
 
@@ -41,9 +43,9 @@ def _character_problem(decoded: str) -> str | None:
         if lookalike is not None or unicodedata.category(char) in ("Cc", "Cf"):
             hint = f" (looks like “{lookalike}”)" if lookalike and lookalike.strip() else ""
             name = unicodedata.name(char, "control character")
-            return f"link {decoded} contains U+{ord(char):04X} {name}{hint}"
+            return f"link {excerpt(decoded)} contains U+{ord(char):04X} {name}{hint}"
     if any(c.isspace() for c in decoded):
-        return f"link {decoded} contains whitespace"
+        return f"link {excerpt(decoded)} contains whitespace"
     return None
 
 
@@ -61,10 +63,10 @@ def _host_problem(url: str, decoded: str, parts: SplitResult) -> str | None:
     """A host name with non-ASCII letters, a web link without a host, or "www." without scheme."""
     host = parts.hostname or ""
     if not host.isascii():
-        return f"link {decoded} has non-ASCII letters in its host name {host}"
+        return f"link {excerpt(decoded)} has non-ASCII letters in its host name {excerpt(host)}"
     if parts.scheme in ("http", "https"):
         if not host or ("." not in host and host != "localhost"):
-            return f"link {url} has no valid host"
+            return f"link {excerpt(url)} has no valid host"
     elif url.lower().startswith("www."):
-        return f"link {url} has no scheme (https://)"
+        return f"link {excerpt(url)} has no scheme (https://)"
     return None

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.model import Catalog, Entry, Finding, Severity
-from pipeline.text.patterns import quoted
+from pipeline.text.excerpt import quoted
 
 WAIVER_CHECK = "waiver"
 _REQUIRED = ("lang", "domain", "check", "source", "translation", "reason", "who", "date")

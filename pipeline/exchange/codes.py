@@ -22,7 +22,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from pipeline.text.patterns import quoted
+from pipeline.text.excerpt import quoted
 from pipeline.text.protected import EMPHASIS, markup_spans
 
 

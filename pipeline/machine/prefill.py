@@ -27,7 +27,7 @@ from pipeline.catalogs.headers import revision_stamp
 from pipeline.catalogs.update import read_catalogs
 from pipeline.catalogs.writing import write_if_changed
 from pipeline.config import Config
-from pipeline.files import FileChangedError
+from pipeline.files import FileChangedError, remove_stray_temporaries
 from pipeline.machine.failures import MachineError
 from pipeline.machine.translator import MachineResult, MachineTranslator
 from pipeline.memory.base import TranslationMemory
@@ -150,6 +150,7 @@ def prefill(
 ) -> PrefillReport:
     """Prefill the catalogs of ``languages``; ``translator`` None means memory only."""
     report = PrefillReport()
+    remove_stray_temporaries(config.locales_path)  # left by a run that was killed
     date = (today or dt.date.today()).isoformat()
     unavailable = translator is not None and not dry_run and _unavailable(translator, report)
     for lang in languages:

@@ -189,7 +189,7 @@ class TranslationMemory(abc.ABC):
                 level, created, updated,
             ) = row  # fmt: skip
             yield Unit(
-                source, target, slang, tlang, Origin.parse(origin), msgctxt, domain, prev, next_,
+                source, target, slang, tlang, Origin.recorded(origin), msgctxt, domain, prev, next_,
                 level, created, updated,
             )  # fmt: skip
 

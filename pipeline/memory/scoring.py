@@ -160,7 +160,7 @@ def _ranked_match(
         target=target,
         score=score,
         kind=kind,
-        origin=Origin.parse(origin),
+        origin=Origin.recorded(origin),
         source_lang=query.source_lang,
         target_lang=query.target_lang,
         date=created,

@@ -17,6 +17,7 @@ are slower, and it cannot prune by length inside the index.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import sqlite3
 from collections import Counter
@@ -54,6 +55,7 @@ MMAP_BYTES = 1 << 30
 LENGTH_BITS = 12  # postings pack (text id, length) into one integer
 LENGTH_MASK = (1 << LENGTH_BITS) - 1
 CACHE_KIB = 64 * 1024
+INSERT_BATCH = 2_000  # units whose trigram postings are written together
 
 _SCHEMA_V1 = """
 CREATE TABLE texts (
@@ -152,14 +154,30 @@ class SqliteMemory(TranslationMemory):
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
-        """``BEGIN IMMEDIATE`` … ``COMMIT``: writers queue up (busy timeout) instead of failing."""
-        self._db.execute("BEGIN IMMEDIATE")
+        """``BEGIN IMMEDIATE`` … ``COMMIT``: writers queue up (busy timeout) instead of failing.
+
+        A full disk or a file-size limit is a one-line :class:`TranslationMemoryError`
+        naming the memory, and nothing of the transaction is kept.
+        """
+        with self._errors():
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+                self._db.execute("COMMIT")
+            except BaseException:
+                # SQLite may have rolled back already (a full disk does): a failing ROLLBACK
+                # must not hide why.
+                with contextlib.suppress(sqlite3.Error):
+                    self._db.execute("ROLLBACK")
+                raise
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        """SQLite's errors as one line naming the memory."""
         try:
             yield
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
+        except sqlite3.Error as error:
+            raise TranslationMemoryError(f"{self.path}: {error}") from None
 
     # -- writing -------------------------------------------------------------
 
@@ -173,6 +191,14 @@ class SqliteMemory(TranslationMemory):
 
     def _insert(self, units: list[Unit]) -> int:
         now = utc_timestamp()
+        # In batches: the trigram postings of a large import would otherwise all be in
+        # memory at once, several times the size of its text.
+        return sum(
+            self._insert_batch(units[start : start + INSERT_BATCH], now)
+            for start in range(0, len(units), INSERT_BATCH)
+        )
+
+    def _insert_batch(self, units: list[Unit], now: str) -> int:
         new = 0
         text_ids: dict[tuple[str, str], int] = {}
         grams: list[tuple[str, str, int, int]] = []
@@ -232,6 +258,10 @@ class SqliteMemory(TranslationMemory):
     # -- reading -------------------------------------------------------------
 
     def _lookup(self, query: Query) -> list[Match]:
+        with self._errors():
+            return self._lookup_rows(query)
+
+    def _lookup_rows(self, query: Query) -> list[Match]:
         text_ids = [
             text_id
             for (text_id,) in self._db.execute(
@@ -335,10 +365,12 @@ class SqliteMemory(TranslationMemory):
         return chosen
 
     def _stream(self, query: str, params: Sequence[str]) -> Iterator[tuple[Any, ...]]:
-        yield from self._db.execute(query, params)
+        with self._errors():
+            yield from self._db.execute(query, params)
 
     def _fetch(self, query: str) -> list[tuple[Any, ...]]:
-        return self._db.execute(query).fetchall()
+        with self._errors():
+            return self._db.execute(query).fetchall()
 
     def close(self) -> None:
         self._db.close()

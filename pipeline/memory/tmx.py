@@ -17,7 +17,8 @@ units, by design; machine units stay machine units.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -28,7 +29,9 @@ from pipeline.files import write_bytes_atomic
 from pipeline.memory.base import TranslationMemory
 from pipeline.memory.units import LEVELS, Unit
 from pipeline.model import Origin, OriginKind, PipelineError
+from pipeline.text.excerpt import excerpt, quoted
 from pipeline.text.languages import normalise_lang
+from pipeline.text.limits import MAX_SEGMENT_CHARS, too_long
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 TMX_DATE = "%Y%m%dT%H%M%SZ"
@@ -86,7 +89,7 @@ def _iso_date(tmx: str | None, where: str) -> str:
         except ValueError:
             continue
         return moment.isoformat(timespec="seconds")
-    raise TMXError(f"{where}: date {tmx!r} is not in TMX form YYYYMMDDThhmmssZ")
+    raise TMXError(f"{where}: date '{excerpt(tmx, 40)}' is not in TMX form YYYYMMDDThhmmssZ")
 
 
 # ---------------------------------------------------------------------------
@@ -161,50 +164,114 @@ def import_tmx(
     path: Path | str,
     source_lang: str = "en",
     languages: Iterable[str] = (),
+    notes: list[str] | None = None,
 ) -> int:
     """Add a TMX file's translations to ``memory`` in one transaction; return how many were new.
 
     ``source_lang`` is the project's source language (used when the file says
     ``srclang="*all*"``); ``languages`` are the project's codes that the file's
-    codes are matched to. A malformed file raises :class:`TMXError` and adds nothing.
+    codes are matched to. A malformed file raises :class:`TMXError` and adds
+    nothing; a unit without a source-language side, or without another, is
+    skipped, and said in ``notes``.
     """
-    return memory.add(read_tmx(path, source_lang, languages))
+    return memory.add(iter_tmx(path, source_lang, languages, notes))
 
 
 def read_tmx(
-    path: Path | str, source_lang: str = "en", languages: Iterable[str] = ()
+    path: Path | str,
+    source_lang: str = "en",
+    languages: Iterable[str] = (),
+    notes: list[str] | None = None,
 ) -> list[Unit]:
     """The units of a TMX file (see :func:`import_tmx`)."""
+    return list(iter_tmx(path, source_lang, languages, notes))
+
+
+def iter_tmx(
+    path: Path | str,
+    source_lang: str = "en",
+    languages: Iterable[str] = (),
+    notes: list[str] | None = None,
+) -> Iterator[Unit]:
+    """The units of a TMX file as they are read, one ``<tu>`` in memory at a time.
+
+    The file may have a DOCTYPE but no entity declaration, internal or external
+    (the rule defusedxml applies), and no entity reference: the parser expands
+    none, and an unexpanded ``&name;`` is no translation.
+    """
     path = Path(path)
-    known = [source_lang, *languages]
-    parser = etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        remove_comments=True,
-        remove_pis=True,
-        huge_tree=True,
-    )
+    reader = _Reader(path, [source_lang, *languages], notes if notes is not None else [])
     try:
-        root = etree.parse(str(path), parser).getroot()
+        events = etree.iterparse(
+            str(path),
+            events=("start", "end"),
+            resolve_entities=False,
+            no_network=True,
+            load_dtd=False,
+            remove_comments=True,
+            remove_pis=True,
+            huge_tree=False,  # libxml2's own limits on depth and text size stay on
+        )
+        for event, element in events:
+            yield from reader.handle(event, element)
     except etree.XMLSyntaxError as error:
         line = error.lineno or (error.position[0] if error.position else 0)
-        raise TMXError(f"{path}:{line}: not well-formed XML: {error.msg}") from None
+        raise TMXError(f"{path}:{line}: not well-formed XML: {excerpt(error.msg)}") from None
     except OSError as error:
-        raise TMXError(f"{path}: cannot read: {error}") from None
-    if not isinstance(root.tag, str) or _local(root.tag) != "tmx":
-        raise TMXError(f"{path}:{root.sourceline}: the root element is <{root.tag}>, not <tmx>")
-    header = _child(root, "header")
-    body = _child(root, "body")
-    if body is None:
-        raise TMXError(f"{path}:{root.sourceline}: <tmx> has no <body>")
-    default_src = header.get("srclang", ALL_LANGUAGES) if header is not None else ALL_LANGUAGES
-    origin = Origin(OriginKind.TMX, path.name)
-    units: list[Unit] = []
-    for tu in body:
-        if isinstance(tu.tag, str) and _local(tu.tag) == "tu":
-            units += _tu_units(tu, path, known, default_src, origin)
-    return units
+        raise TMXError(f"{path}: cannot read: {error.strerror or error}") from None
+    reader.finish()
+
+
+class _Reader:
+    """Where a streaming read of one TMX file stands."""
+
+    def __init__(self, path: Path, known: list[str], notes: list[str]) -> None:
+        self.path = path
+        self.known = known
+        self.notes = notes
+        self.origin = Origin(OriginKind.TMX, path.name)
+        self.root_where = f"{path}:0"
+        self.default_src = ALL_LANGUAGES
+        self.depth = 0
+        self.has_body = False
+
+    def handle(self, event: str, element: etree._Element) -> Iterator[Unit]:
+        if event == "start":
+            self.depth += 1
+            if self.depth == 1:
+                self.start_root(element)
+            elif self.depth == 2 and _local(str(element.tag)) == "body":
+                self.has_body = True
+            return
+        self.depth -= 1
+        name = _local(str(element.tag)) if isinstance(element.tag, str) else ""
+        if self.depth == 1 and name == "header":
+            self.default_src = element.get("srclang", ALL_LANGUAGES)
+        elif self.depth == 2 and name == "tu":
+            yield from self.unit(element)
+            # Done with it: drop it and what came before, so memory stays one unit's worth.
+            element.clear()
+            parent = element.getparent()
+            while parent is not None and element.getprevious() is not None:
+                del parent[0]
+
+    def start_root(self, root: etree._Element) -> None:
+        where = self.root_where = f"{self.path}:{root.sourceline}"
+        dtd = root.getroottree().docinfo.internalDTD
+        if dtd is not None and any(True for _ in dtd.iterentities()):  # type: ignore[attr-defined]
+            raise TMXError(f"{where}: the file declares entities, which are not allowed")
+        if not isinstance(root.tag, str) or _local(root.tag) != "tmx":
+            raise TMXError(f"{where}: the root element is <{excerpt(str(root.tag))}>, not <tmx>")
+
+    def unit(self, tu: etree._Element) -> list[Unit]:
+        units, skipped = _tu_units(tu, self.path, self.known, self.default_src, self.origin)
+        if skipped:
+            self.notes.append(skipped)
+        return units
+
+    def finish(self) -> None:
+        if not self.has_body:
+            raise TMXError(f"{self.root_where}: <tmx> has no <body>")
 
 
 def _local(tag: str) -> str:
@@ -218,29 +285,51 @@ def _child(element: etree._Element, name: str) -> etree._Element | None:
     return None
 
 
-def _seg_text(seg: etree._Element) -> str:
+def _seg_text(seg: etree._Element, path: Path) -> str:
     """The text of a ``<seg>``, inline elements included.
 
     ``<bpt>``/``<ept>``/``<ph>``/``<it>`` hold the original's inline code and
     ``<hi>``/``<sub>`` hold text: both are part of the string the source had,
     so all text content is kept in document order.
     """
-    return "".join(str(text) for text in seg.itertext())
+    for node in seg.iter():
+        if isinstance(node, etree._Entity):
+            raise TMXError(
+                f"{path}:{node.sourceline or seg.sourceline}: entity reference"
+                f" {excerpt(str(node.text))} (entities are not allowed)"
+            )
+    text = "".join(str(text) for text in seg.itertext())
+    if len(text) > MAX_SEGMENT_CHARS:
+        raise TMXError(
+            f"{path}:{seg.sourceline}: {too_long('a segment', len(text), MAX_SEGMENT_CHARS)}"
+        )
+    return text
 
 
-def _imported_origin(claimed: str | None, file_origin: Origin) -> Origin:
+def _imported_origin(claimed: str | None, file_origin: Origin, where: str) -> Origin:
     """The origin of an imported unit: the file, unless the file says a machine wrote it.
 
     A TMX file cannot vouch for itself: whoever wrote it may call anything
     ``human``, and a human origin ranks first and may be accepted unreviewed.
     A claim that lowers trust is believed, so machine output exported by this
     project stays machine output (and keeps needing review) when imported again.
+    Another tool's word is no claim; a claim that is neither (a line break, a
+    control character, an engine that is no name) is refused with the unit's line.
     """
-    try:
-        origin = Origin.parse(claimed.strip()) if claimed else file_origin
-    except ValueError:  # another tool's vocabulary
+    if not claimed or not claimed.strip():
         return file_origin
+    claim = claimed.strip()
+    try:
+        origin = Origin.parse(claim)
+    except ValueError as error:
+        if _FOREIGN_WORD.fullmatch(claim) and not claim.startswith(_OUR_KINDS):
+            return file_origin  # another tool's vocabulary
+        raise TMXError(f"{where}: x-origin {quoted(claim)}: {error}") from None
     return origin if origin.is_machine else file_origin
+
+
+_FOREIGN_WORD = re.compile(r"[A-Za-z][\w.-]{0,63}")
+_OUR_KINDS = tuple(f"{kind.value}:" for kind in OriginKind)
 
 
 def _tu_units(
@@ -249,7 +338,8 @@ def _tu_units(
     known: list[str],
     default_src: str,
     default_origin: Origin,
-) -> list[Unit]:
+) -> tuple[list[Unit], str]:
+    """The units of one ``<tu>``, and the note if it has none to give (else "")."""
     where = f"{path}:{tu.sourceline}"
     src_code = tu.get("srclang", default_src)
     source_lang = known[0] if src_code == ALL_LANGUAGES else normalise_lang(src_code, known)
@@ -259,7 +349,9 @@ def _tu_units(
     segtype = tu.get("segtype", "block").strip().lower()
     level = _LEVEL_OF_SEGTYPE.get(segtype)
     if level is None:
-        raise TMXError(f"{where}: segtype {segtype!r} is not block, paragraph, sentence or phrase")
+        raise TMXError(
+            f"{where}: segtype {quoted(segtype)} is not block, paragraph, sentence or phrase"
+        )
     props: dict[str, str] = {}
     variants: list[tuple[str, str, etree._Element]] = []
     for child in tu:
@@ -273,20 +365,19 @@ def _tu_units(
             if not code:
                 raise TMXError(f"{path}:{child.sourceline}: <tuv> without xml:lang")
             seg = _child(child, "seg")
-            text = _seg_text(seg) if seg is not None else ""
+            text = _seg_text(seg, path) if seg is not None else ""
             variants.append((normalise_lang(code, known), text, child))
-    origin = _imported_origin(props.get(PROP_ORIGIN), default_origin)
+    origin = _imported_origin(props.get(PROP_ORIGIN), default_origin, where)
     sources = [text for lang, text, _ in variants if lang == source_lang and text]
     targets = [(lang, text, tuv) for lang, text, tuv in variants if lang != source_lang and text]
     if not sources or not targets:
         found = ", ".join(sorted({lang for lang, text, _ in variants if text})) or "none"
-        raise TMXError(
-            f"{where}: <tu> has no usable {source_lang}→other pair (languages with text: {found})"
-        )
+        side = "no text in another language" if sources else f"no {source_lang} text"
+        return [], f"{where}: <tu> skipped: {side} (languages with text: {excerpt(found)})"
     created = _iso_date(tu.get("creationdate"), where)
     updated = _iso_date(tu.get("changedate"), where) or created
     assert level in LEVELS
-    return [
+    units = [
         Unit(
             source=sources[0],
             target=text,
@@ -303,3 +394,4 @@ def _tu_units(
         )
         for lang, text, tuv in targets
     ]
+    return units, ""

@@ -17,6 +17,7 @@ from operator import attrgetter
 from pipeline.model import Entry
 from pipeline.po.line_reader import MSGSTR, MSGSTR_N, LineReader
 from pipeline.po.syntax import simple_value, split_flags
+from pipeline.text.excerpt import quoted
 
 # Matched loosely for speed; simple_value checks the strings.
 _SIMPLE_BLOCK = re.compile(
@@ -154,7 +155,7 @@ class BlockReader(LineReader):
             self.lineno = lineno
             raise self.error(
                 f"duplicate message definition (first defined at line {first}): "
-                f"{entry.msgid[:60]!r}"
+                f"{quoted(entry.msgid, 60)}"
             )
         if self.header is None and entry.is_header:
             self.header = entry

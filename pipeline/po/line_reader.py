@@ -11,6 +11,7 @@ import re
 
 from pipeline.model import Entry
 from pipeline.po.syntax import CatalogSyntaxError, decode_string, split_flags
+from pipeline.text.excerpt import quoted
 
 # What the string being read belongs to.
 NO_FIELD = 0
@@ -34,7 +35,8 @@ _PREVIOUS_KEYWORDS = {
     "msgid": PREV_MSGID,
     "msgid_plural": PREV_MSGID_PLURAL,
 }
-_PLURAL_KEYWORD = re.compile(r"msgstr\[(\d+)\]\Z")
+# A plural form's index has a digit or two (MAX_PLURAL_FORMS); a longer one is no keyword.
+_PLURAL_KEYWORD = re.compile(r"msgstr\[(\d{1,3})\]\Z")
 
 
 class LineReader:
@@ -117,7 +119,7 @@ class LineReader:
             self.lineno = entry.lineno
             raise self.error(
                 f"duplicate message definition (first defined at line {first}): "
-                f"{entry.msgid[:60]!r}"
+                f"{quoted(entry.msgid, 60)}"
             )
         self.seen[key] = entry.lineno
         if self.header is None and not entry.obsolete and entry.is_header:
@@ -131,7 +133,7 @@ class LineReader:
             keyword = line.split(None, 1)[0]
             if keyword in _KEYWORDS or _PLURAL_KEYWORD.match(keyword):
                 raise self.error(f"{keyword} without a string")
-            raise self.error(f"unknown keyword {keyword!r}")
+            raise self.error(f"unknown keyword {quoted(keyword)}")
         keyword = line[:quote].rstrip()
         value = decode_string(line[quote:].rstrip(), self.path, self.lineno)
         kind, index = self.keyword_kind(keyword)
@@ -152,7 +154,7 @@ class LineReader:
             return kind, 0
         match = _PLURAL_KEYWORD.match(keyword)
         if match is None:
-            raise self.error(f"unknown keyword {keyword!r}")
+            raise self.error(f"unknown keyword {quoted(keyword)}")
         return MSGSTR_N, int(match.group(1))
 
     def entry_for(self, kind: int, keyword: str, index: int) -> Entry:
@@ -209,7 +211,7 @@ class LineReader:
         keyword = line[:quote].rstrip() if quote >= 0 else line
         kind = _PREVIOUS_KEYWORDS.get(keyword)
         if kind is None or quote < 0:
-            raise self.error(f"unknown previous-message keyword {keyword!r}")
+            raise self.error(f"unknown previous-message keyword {quoted(keyword)}")
         self.current()
         self.store()
         self.field = kind

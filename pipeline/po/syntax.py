@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from pipeline.model import PipelineError
+from pipeline.text.excerpt import quoted
 
 
 class CatalogSyntaxError(PipelineError, ValueError):
@@ -71,7 +72,7 @@ class _StringDecoder:
             if pos == end:
                 break
             if text[pos] != '"':
-                raise self.error(f"unexpected text {text[pos:]!r} after string")
+                raise self.error(f"unexpected text {quoted(text[pos:])} after string")
             pos = self.literal(pos + 1)
         self.flush_bytes()
         return "".join(self.out)
@@ -119,7 +120,7 @@ class _StringDecoder:
             return self.byte_escape(pos, pos + 1, min(end, pos + 4), _OCTAL_DIGITS, 8)
         if code == "x" and pos + 2 < end and text[pos + 2] in _HEX_DIGITS:
             return self.byte_escape(pos, pos + 2, end, _HEX_DIGITS, 16)
-        raise self.error(f"invalid escape sequence '\\{code}'")
+        raise self.error(f"invalid escape sequence {quoted(chr(92) + code)}")
 
     def byte_escape(
         self, pos: int, first_digit: int, limit: int, digits: frozenset[str], base: int
@@ -131,7 +132,7 @@ class _StringDecoder:
             stop += 1
         value = int(text[first_digit:stop], base)
         if value > 0xFF:
-            raise self.error(f"invalid escape {text[pos:stop]!r}")
+            raise self.error(f"invalid escape {quoted(text[pos:stop])}")
         self.pending_bytes.append(value)
         return stop
 

@@ -17,7 +17,8 @@ from markdown_it.token import Token
 from pipeline.collector import paused_cycle_collection
 from pipeline.config import Config
 from pipeline.model import Segment
-from pipeline.source.documents import Document, front_matter_line, read_documents
+from pipeline.source.documents import Document, SourceError, front_matter_line, read_documents
+from pipeline.text.limits import MAX_SEGMENT_CHARS, too_long
 from pipeline.text.markdown import segmenter
 from pipeline.text.patterns import PLACEHOLDER
 
@@ -151,6 +152,11 @@ def document_segments(document: Document) -> list[Segment]:
     segments: list[Segment] = []
 
     def add(msgid: str, line: int, role: str, note: str) -> None:
+        if len(msgid) > MAX_SEGMENT_CHARS:
+            # Every later stage works per segment; none of its work may grow beyond this.
+            raise SourceError(
+                document.file, line, too_long(f"this {role}", len(msgid), MAX_SEGMENT_CHARS)
+            )
         segments.append(
             Segment(
                 msgid=msgid,

@@ -18,12 +18,14 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 
 from pipeline.checks.framework import QAContext
+from pipeline.checks.plurals import PluralSources, as_in_template
 from pipeline.checks.qa import check_entry
 from pipeline.checks.screening import screening_problems
 from pipeline.checks.stats import EntryState, entry_states
-from pipeline.model import Catalog, Finding, Severity
+from pipeline.model import Catalog, Entry, Finding, Severity
 from pipeline.source.documents import Document
 from pipeline.text.inline import markup_problems
+from pipeline.text.invisible import hidden_problem
 from pipeline.text.languages import plural_forms
 
 
@@ -67,33 +69,64 @@ class Screened:
 
 
 def screen(
-    catalog: Catalog, file: str, qa_context: QAContext | None, include_machine: bool
+    catalog: Catalog,
+    file: str,
+    qa_context: QAContext | None,
+    include_machine: bool,
+    plurals: PluralSources | None = None,
 ) -> Screened:
-    """The translated entries of ``catalog``; with ``qa_context``, each one shown is checked now."""
+    """The translated entries of ``catalog``; with ``qa_context``, each one shown is checked now.
+
+    ``plurals`` (see :func:`~pipeline.checks.plurals.plural_sources`) is the template's say
+    on plural messages: a plural entry's forms are compared with its English, not with
+    the ``msgid_plural`` the catalog claims, and one the template lacks is not used.
+    """
     candidates: dict[tuple[str | None, str], Candidate] = {}
     findings: list[Finding] = []
     plural_forms = catalog.metadata.get("Plural-Forms", "")
     context = replace(qa_context, plural_forms=plural_forms) if qa_context is not None else None
     for entry in catalog.active():
-        if not entry.has_translation or entry.is_header:
-            continue
-        forms = _plural_forms(entry.msgstr_plural) if entry.msgid_plural is not None else ()
-        text = forms[0] if forms else entry.msgstr
-        candidate = Candidate(
-            text,
-            entry.fuzzy,
-            f"{file}:{entry.lineno}",
-            plurals=forms,
-            plural_source=entry.msgid_plural,
-        )
-        if context is not None and (include_machine or not entry.fuzzy):
-            # The checks `l10n check` runs, the unsafe-markup screening among them.
-            found = check_entry(entry, context)
-            findings += found
-            errors = [f for f in found if f.severity is Severity.ERROR]
-            candidate.problem = f"QA {errors[0].check}: {errors[0].message}" if errors else ""
-        candidates[entry.key] = candidate
+        if entry.has_translation and not entry.is_header:
+            candidates[entry.key] = _candidate(
+                entry, file, context, include_machine, plurals, findings
+            )
     return Screened(candidates, findings, entry_states(catalog))
+
+
+def _candidate(
+    entry: Entry,
+    file: str,
+    qa_context: QAContext | None,
+    include_machine: bool,
+    plurals: PluralSources | None,
+    findings: list[Finding],
+) -> Candidate:
+    plural_problem = ""
+    if plurals is not None:
+        entry, plural_problem = as_in_template(entry, plurals)
+    forms = _plural_forms(entry.msgstr_plural) if entry.msgid_plural is not None else ()
+    candidate = Candidate(
+        forms[0] if forms else entry.msgstr,
+        entry.fuzzy,
+        f"{file}:{entry.lineno}",
+        plurals=forms,
+        plural_source=entry.msgid_plural,
+    )
+    if plural_problem:
+        candidate.problem = f"plurals: {plural_problem}"
+        findings.append(
+            Finding("plurals", Severity.ERROR, plural_problem, file, entry.lineno,
+                    qa_context.lang if qa_context else None,
+                    qa_context.domain if qa_context else None, entry.msgid)
+        )  # fmt: skip
+    if qa_context is not None and (include_machine or not entry.fuzzy):
+        # The checks `l10n check` runs, the unsafe-markup screening among them.
+        found = check_entry(entry, qa_context)
+        findings += found
+        errors = [f for f in found if f.severity is Severity.ERROR]
+        if not plural_problem:
+            candidate.problem = f"QA {errors[0].check}: {errors[0].message}" if errors else ""
+    return candidate
 
 
 def _plural_forms(msgstr_plural: Mapping[int, str]) -> tuple[str, ...]:
@@ -223,9 +256,14 @@ def unsafe_translation(
     Its markup must pass :func:`pipeline.text.inline.markup_problems` -- the rules
     the QA ``markup`` check applies, so a translator cannot add a link, change
     where one points (so no ``javascript:``/``data:`` URL and no new domain) or
-    smuggle markup -- and :func:`pipeline.checks.screening.screening_problems`:
-    no bidi overrides, template syntax or a text far longer than its source.
+    smuggle markup -- :func:`pipeline.text.invisible.hidden_problem` (no zero-width,
+    tag, bidi or control character the source lacks) and
+    :func:`pipeline.checks.screening.screening_problems`: no template syntax or a
+    text far longer than its source.
     """
     problems = markup_problems(source, translation, inline_tags)
+    hidden = hidden_problem(source, translation)  # zero-width, tag, bidi and control characters
+    if hidden:
+        problems.append(hidden)
     problems += screening_problems(source, translation)
     return problems[0] if problems else ""

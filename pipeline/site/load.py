@@ -11,10 +11,12 @@ import hashlib
 from pathlib import Path
 
 from pipeline.checks.langid import LanguageIdentifier
+from pipeline.checks.plurals import plural_sources
 from pipeline.checks.review import project_memory, required_state
 from pipeline.checks.run import langid_cache_path, project_identifier, project_waivers, qa_context
 from pipeline.checks.waivers import Waivers
 from pipeline.config import Config
+from pipeline.files import read_bounded
 from pipeline.memory.base import TranslationMemory
 from pipeline.memory.machine_sent import awaits_machine_knowledge, machine_sent
 from pipeline.model import Catalog
@@ -24,6 +26,7 @@ from pipeline.site.choose import Screened, Translations, screen
 from pipeline.site.memo import ScreenedFiles, load_screened, save_screened
 from pipeline.text.glossary import Glossary, GlossaryError, project_glossary
 from pipeline.text.languages import base_language
+from pipeline.text.limits import MAX_CATALOG_BYTES
 
 
 def load_translations(
@@ -36,13 +39,17 @@ def load_translations(
     """
     translations = Translations(lang, include_machine, config.source_language)
     errors: list[str] = []
-    settings = _screening_settings(config, include_machine)
+    settings = (*_screening_settings(config, include_machine), _templates_digest(config))
     cache_file = cache / f"translations-{lang}.pickle" if cache is not None else None
     cached = load_screened(cache_file, settings)
     screener = _Screener(config, lang, include_machine)
     kept: ScreenedFiles = {}
     for domain, path in config.catalog_files(lang).items():
-        data = path.read_bytes()
+        try:
+            data = read_bounded(path, MAX_CATALOG_BYTES, config.root)
+        except OSError as error:
+            errors.append(f"{config.relative(path)}: {error.strerror or error}")
+            continue
         digest = hashlib.sha256(data).hexdigest()
         known = cached.get(domain)
         if known is not None and known[0] == digest:
@@ -102,6 +109,7 @@ class _Screener:
     def screen(self, path: Path, domain: str, data: bytes) -> Screened:
         config = self.config
         file = config.relative(path)
+        plurals = plural_sources(_template(config, domain))
         if self.glossary is None:
             self.glossary = _build_glossary(config)
             self.waivers = project_waivers(config, [])  # a broken file: `l10n check` says so
@@ -127,7 +135,7 @@ class _Screener:
             required=required_state(config.review.publish_level(domain)),
             sent_by_machine=self.machine_sent(catalog),
         )
-        return screen(catalog, file, context, self.include_machine)
+        return screen(catalog, file, context, self.include_machine, plurals)
 
     def machine_sent(self, catalog: Catalog) -> dict[str, frozenset[str]]:
         """What the memory says the machine sent, asked only when an entry needs to know."""
@@ -143,6 +151,25 @@ class _Screener:
             self.identifier.save_cache(langid_cache_path(self.config))
         if self.memory is not None:
             self.memory.close()
+
+
+def _template(config: Config, domain: str) -> Catalog | None:
+    """The domain's template, which says what the plural messages are; None if unreadable."""
+    try:
+        return read_catalog(config.template_path(domain), None, domain, root=config.root)
+    except (CatalogSyntaxError, OSError):
+        return None
+
+
+def _templates_digest(config: Config) -> str:
+    """The templates' bytes, on which the screening of plural entries depends."""
+    digest = hashlib.sha256()
+    for domain, path in config.template_files().items():
+        try:
+            digest.update(domain.encode() + read_bounded(path, MAX_CATALOG_BYTES, config.root))
+        except OSError:
+            continue
+    return digest.hexdigest()
 
 
 def _build_glossary(config: Config) -> Glossary:

@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from pipeline.files import write_bytes_atomic
+from pipeline.files import inside, write_bytes_atomic
 
 MANIFEST = ".l10n-build.json"
 
@@ -32,12 +32,16 @@ class OutputFiles:
 
     def write(self, relative: str, content: str | bytes, fingerprint: str = "") -> None:
         data = content.encode("utf-8") if isinstance(content, str) else content
-        path = self.root / relative
+        path = inside(self.root / relative, self.root)
         self.made.add(relative)
         if write_bytes_atomic(path, data):
             self.written.append(path)
         if self.fingerprints is not None and fingerprint:
             self.fingerprints[relative] = self._record(path, fingerprint)
+
+    def made_before(self, folder: str) -> bool:
+        """Whether an earlier build left files in ``folder`` (a language's pages)."""
+        return any(relative.startswith(f"{folder}/") for relative in self.previous)
 
     def current(self, relative: str, fingerprint: str) -> bool:
         """Whether ``relative`` was made from inputs with this fingerprint and left untouched.

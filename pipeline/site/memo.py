@@ -12,8 +12,9 @@ import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.files import write_bytes_atomic
+from pipeline.files import read_bounded, write_bytes_atomic
 from pipeline.site.choose import Screened
+from pipeline.text.limits import MAX_TEMPLATE_BYTES
 
 # domain -> (SHA-256 of its catalog's bytes, what screening it gave)
 ScreenedFiles = dict[str, tuple[str, Screened]]
@@ -38,7 +39,10 @@ def folder_digest(folder: Path) -> str:
     files = sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
     return fingerprint(
         [
-            (p.relative_to(folder).as_posix(), hashlib.sha256(p.read_bytes()).hexdigest())
+            (
+                p.relative_to(folder).as_posix(),
+                hashlib.sha256(read_bounded(p, MAX_TEMPLATE_BYTES, folder)).hexdigest(),
+            )
             for p in files
         ]
     )

@@ -8,18 +8,33 @@ chosen; a translation that breaks the ``%(name)s`` variables falls back to Engli
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.loaders import split_template_path
 from markupsafe import Markup, escape
 
 from pipeline.config import Config
+from pipeline.files import inside
 from pipeline.site.choose import Choice, Status, Translations
+
+
+class _FolderLoader(jinja2.FileSystemLoader):
+    """Templates from one folder only: a link that leads out of it is refused, unread."""
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        pieces = split_template_path(template)
+        for folder in self.searchpath:
+            inside(Path(folder, *pieces), Path(folder))
+        return super().get_source(environment, template)
 
 
 def environment(config: Config) -> jinja2.Environment:
     return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(config.templates_path)),
+        loader=_FolderLoader(str(config.templates_path)),
         autoescape=True,
         extensions=["jinja2.ext.i18n"],
         keep_trailing_newline=True,

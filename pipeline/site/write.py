@@ -18,6 +18,7 @@ import jinja2
 from pipeline.catalogs.extract import build_templates, ui_segments
 from pipeline.checks.links import link_findings, redirect_findings
 from pipeline.config import Config
+from pipeline.files import read_bounded, remove_stray_temporaries
 from pipeline.model import Catalog, Segment, Severity
 from pipeline.segments.blocks import document_segments
 from pipeline.site.choose import Choice, Status, Translations, choose_segment
@@ -33,6 +34,7 @@ from pipeline.site.ui import environment
 from pipeline.source.documents import Document, read_documents
 from pipeline.source.links import SiteLinks
 from pipeline.source.redirects import Redirects, read_redirects
+from pipeline.text.limits import MAX_TEMPLATE_BYTES
 
 
 @dataclass
@@ -102,32 +104,46 @@ def render_site(
 
     The files go to ``directory`` (by default ``output/``). ``include_machine``
     makes a preview: fuzzy text shown and marked, every page ``noindex``, no
-    sitemap. ``languages`` limits the target languages this build considers; pages of the
-    others are left as they are. ``documents`` and ``segments`` (pages' and
+    sitemap. ``languages`` limits the target languages whose pages this build
+    writes; pages of the others are left as they are. The files of the whole site
+    (the chooser, the sitemap, the status page and the badges) are always made
+    from every language: one that is published and has its pages is listed
+    whether this build wrote them or not. ``documents`` and ``segments`` (pages' and
     UI's, as extracted) save reading the sources again. With a ``memo``, a page
     whose inputs have the fingerprint recorded when it was written, and which is
     still as it was left, is not rendered again.
     """
     report = BuildReport()
+    folder = directory if directory is not None else config.output_path
+    remove_stray_temporaries(folder)  # left by a build that was killed
     sources = _Sources.read(config, documents, segments)
     considered = list(languages if languages is not None else config.languages)
     cache = memo.directory if memo is not None else None
-    plans = _plan_languages(config, considered, sources, include_machine, cache, report)
-    published = [p for p in plans if p.published]
+    files = OutputFiles(folder, memo.outputs if memo is not None else None)
+    plans = _plan_languages(config, config.languages, sources, include_machine, cache)
+    for plan, errors in plans:
+        if plan.language.code in considered:
+            report.notes += errors
+            report.complete[plan.language.code] = plan.percent
+            if not plan.published:
+                report.withheld[plan.language.code] = plan.why_withheld
+    published = [p for p, _ in plans if p.published and p.language.code in considered]
+    listed = [
+        p
+        for p, _ in plans
+        if p.published and (p.language.code in considered or files.made_before(p.language.code))
+    ]
     redirects = read_redirects(config, sources.documents)
     links = SiteLinks(sources.documents, redirects, config.source_dir)
     _report_links(sources, links, redirects, report)
-    site = _published_site(config, sources.documents, published, include_machine, links)
-    report.published = [language.code for language in site.languages]
+    site = _published_site(config, sources.documents, listed, include_machine, links)
+    report.published = [site.source.code, *(p.language.code for p in published)]
     output = _Output(
         config,
         environment(config),
         site,
         sources,
-        OutputFiles(
-            directory if directory is not None else config.output_path,
-            memo.outputs if memo is not None else None,
-        ),
+        files,
         _site_key(config, site, include_machine, redirects),
         redirects,
     )
@@ -135,7 +151,7 @@ def render_site(
         report.pages += _write_language(output, translations)
         if translations is not None:
             report.notes += list(translations.rejected)
-    _write_site_files(output, plans)
+    _write_site_files(output, [plan for plan, _ in plans])
     others = set(config.languages) - set(considered)
     report.removed = output.files.finish(keep=lambda relative: relative.split("/")[0] in others)
     report.written = output.files.written
@@ -144,21 +160,16 @@ def render_site(
 
 def _plan_languages(
     config: Config,
-    considered: Sequence[str],
+    languages: Sequence[str],
     sources: _Sources,
     include_machine: bool,
     cache: Path | None,
-    report: BuildReport,
-) -> list[LanguagePlan]:
-    """Each considered language's plan; unreadable catalogs and withheld languages reported."""
-    plans: list[LanguagePlan] = []
-    for lang in considered:
+) -> list[tuple[LanguagePlan, list[str]]]:
+    """Each language's plan, with what could not be read of its catalogs."""
+    plans: list[tuple[LanguagePlan, list[str]]] = []
+    for lang in languages:
         plan, errors = plan_language(config, lang, sources.templates, include_machine, cache=cache)
-        report.notes += errors
-        report.complete[lang] = plan.percent
-        plans.append(plan)
-        if not plan.published:
-            report.withheld[lang] = plan.why_withheld
+        plans.append((plan, errors))
     return plans
 
 
@@ -279,7 +290,8 @@ def _write_assets(config: Config, files: OutputFiles) -> None:
     assets = config.templates_path / "assets"
     for source in sorted(assets.rglob("*")) if assets.is_dir() else []:
         if source.is_file():
-            files.write(f"assets/{source.relative_to(assets).as_posix()}", source.read_bytes())
+            data = read_bounded(source, MAX_TEMPLATE_BYTES, assets)
+            files.write(f"assets/{source.relative_to(assets).as_posix()}", data)
 
 
 def _digest_of(translations: Translations | None, domain: str) -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -10,9 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from babel.numbers import is_currency
 
 from pipeline.config import Config
+from pipeline.files import UnsafeFileError, read_bounded
 from pipeline.model import PipelineError
+from pipeline.text.excerpt import excerpt
+from pipeline.text.limits import MAX_FRONT_MATTER_BYTES, MAX_FRONT_MATTER_DEPTH, MAX_PAGE_BYTES
 
 REQUIRED_KEYS = ("title",)  # slug defaults to the file name, order to after the ordered pages
 
@@ -130,7 +135,7 @@ def read_source_tree(config: Config) -> SourceTree:
             continue
         folder = relative.parent.as_posix()
         try:
-            document = read_document(path, file, "" if folder == "." else folder)
+            document = read_document(path, file, "" if folder == "." else folder, config.root)
         except SourceError as error:
             errors.extend(getattr(error, "errors", [error]))
             continue
@@ -149,9 +154,9 @@ def _path_errors(documents: list[Document], ui_domain: str) -> list[SourceError]
     seen: dict[str, str] = {}
     for doc in documents:
         if doc.path == ui_domain:
-            problem = f"slug {doc.slug!r} is reserved for the UI domain"
+            problem = f"slug '{doc.slug}' is reserved for the UI domain"
         elif doc.path in seen:
-            problem = f"page {doc.path!r} is also made from {seen[doc.path]}"
+            problem = f"page '{doc.path}' is also made from {seen[doc.path]}"
         else:
             seen[doc.path] = doc.file
             continue
@@ -164,12 +169,21 @@ def navigation_order(document: Document) -> tuple[bool, int, str]:
     return (document.order is None, document.order or 0, document.path)
 
 
-def read_document(path: Path, file: str, folder: str = "") -> Document | None:
-    """The page in ``path``; None for Markdown without front matter, which is not a page."""
+def read_document(
+    path: Path, file: str, folder: str = "", root: Path | None = None
+) -> Document | None:
+    """The page in ``path``; None for Markdown without front matter, which is not a page.
+
+    With ``root``, a link that leads out of it is refused (see files.inside).
+    """
     try:
-        text = path.read_text("utf-8")
+        data = read_bounded(path, MAX_PAGE_BYTES, root)
+    except UnsafeFileError as error:
+        raise SourceError(file, 1, str(error.strerror)) from None
+    try:
+        text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        line = path.read_bytes()[: error.start].count(b"\n") + 1
+        line = data[: error.start].count(b"\n") + 1
         raise SourceError(file, line, "not UTF-8 text") from None
     if not text.startswith("---"):
         return None
@@ -206,7 +220,7 @@ def parse_document(text: str, file: str, folder: str = "") -> Document:
         problems.append(SourceError(file, front_matter_line(text, "title"), "no title"))
     slug = read_field("slug", _slug, Path(file).stem)
     if "slug" not in meta and not _SLUG.fullmatch(slug):
-        message = f"no slug, and the file name {slug!r} cannot be one: add 'slug:'"
+        message = f"no slug, and the file name '{excerpt(slug)}' cannot be one: add 'slug:'"
         problems.append(SourceError(file, 1, message))
     order = read_field("order", _order)
     contexts = read_field("contexts", _contexts, {})
@@ -243,12 +257,7 @@ def _front_matter(text: str, file: str) -> tuple[dict[str, Any], str, int]:
         raw_meta, body, body_line = split_front_matter(text)
     except ValueError as error:
         raise SourceError(file, 1, str(error)) from None
-    try:
-        meta = yaml.safe_load(raw_meta) if raw_meta else {}
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else 1
-        raise SourceError(file, line, f"front matter: {getattr(error, 'problem', error)}") from None
+    meta = _load_front_matter(raw_meta, file)
     if not isinstance(meta, dict):
         raise SourceError(file, 2, "front matter must be a mapping")
     return meta, body, body_line
@@ -258,13 +267,13 @@ def _slug(value: Any) -> str:
     slug = str(value)
     if not _SLUG.fullmatch(slug):
         # The slug names output and catalog files: it must never reach outside them.
-        raise ValueError(f"slug {slug!r}: use a-z, 0-9 and '-'")
+        raise ValueError(f"slug '{excerpt(slug)}': use a-z, 0-9 and '-'")
     return slug
 
 
 def _order(value: Any) -> int:
     if not isinstance(value, int) or isinstance(value, bool):
-        raise ValueError(f"order {value!r} is not a whole number")
+        raise ValueError(f"order '{excerpt(str(value))}' is not a whole number")
     return value
 
 
@@ -277,12 +286,14 @@ def _contexts(value: Any) -> dict[str, str]:
 
 
 def _date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
     if value is None or isinstance(value, dt.date):
         return value
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
-        raise ValueError(f"updated: {value!r} is not an ISO date") from None
+        raise ValueError(f"updated: '{excerpt(str(value))}' is not an ISO date") from None
 
 
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
@@ -294,7 +305,7 @@ REDIRECT_KEYS = ("redirect_from", "aliases")
 def _folder_problems(folder: str) -> list[str]:
     # A folder names output and catalog paths, as a slug does.
     return [
-        f"folder {name!r}: use a-z, 0-9, '-' and '_'"
+        f"folder '{excerpt(name)}': use a-z, 0-9, '-' and '_'"
         for name in (folder.split("/") if folder else ())
         if not _FOLDER.fullmatch(name)
     ]
@@ -323,6 +334,9 @@ def front_matter_line(text: str, key: str) -> int:
     return 1
 
 
+_MAX_AMOUNT = 1e15  # beyond this a float has no cents, and no price is this high
+
+
 def _values(raw: Any) -> dict[str, Value]:
     if raw is None:
         return {}
@@ -330,10 +344,93 @@ def _values(raw: Any) -> dict[str, Value]:
         raise ValueError("values must be a mapping")
     values: dict[str, Value] = {}
     for name, spec in raw.items():
-        if isinstance(spec, int | float):
-            values[str(name)] = Value(float(spec))
-        elif isinstance(spec, dict) and isinstance(spec.get("amount"), int | float):
-            values[str(name)] = Value(float(spec["amount"]), spec.get("currency"))
-        else:
-            raise ValueError(f"values.{name}: expected a number or {{amount, currency}}")
+        where = f"values.{excerpt(str(name), 40)}"
+        amount, currency = (
+            (spec, None)
+            if not isinstance(spec, dict)
+            else (spec.get("amount"), spec.get("currency"))
+        )
+        if not isinstance(amount, int | float) or isinstance(amount, bool):
+            raise ValueError(f"{where}: expected a number or {{amount, currency}}")
+        # The bound first: an integer of hundreds of digits is no float (math.isfinite fails).
+        if abs(amount) >= _MAX_AMOUNT or not math.isfinite(amount):
+            raise ValueError(f"{where}: {excerpt(str(amount), 30)} is not an amount")
+        if currency is not None and not (isinstance(currency, str) and is_currency(currency)):
+            raise ValueError(
+                f"{where}: currency '{excerpt(str(currency), 20)}' is not an ISO 4217 code"
+                " such as EUR"
+            )
+        values[str(name)] = Value(float(amount), currency)
     return values
+
+
+class _FrontMatterLoader(yaml.SafeLoader):
+    """YAML's safe loader without aliases, with bounded nesting, and whose every error is
+    a YAML error with its place in the file.
+
+    An alias repeats a node without repeating its text: a few hundred bytes of
+    aliases unfold into gigabytes. A page's front matter has no use for them.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+        if self.check_event(yaml.AliasEvent):
+            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed", mark)
+        if self.depth >= MAX_FRONT_MATTER_DEPTH:
+            raise yaml.composer.ComposerError(
+                None, None, f"nested more than {MAX_FRONT_MATTER_DEPTH} levels deep", mark
+            )
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+    def construct_object(self, node: Any, deep: bool = False) -> Any:
+        # A date such as 2026-13-45 or an integer of 5,000 digits raises ValueError, not
+        # a YAML error; said with its place, it is one.
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, TypeError, OverflowError) as error:
+            raise yaml.constructor.ConstructorError(
+                None, None, str(error), node.start_mark
+            ) from None
+
+
+def _unreadable_character(error: yaml.reader.ReaderError, raw: str, file: str) -> SourceError:
+    line = raw[: error.position].count("\n") + 2
+    return SourceError(
+        file, line, f"front matter: character U+{error.character:04X} is not allowed"
+    )
+
+
+def _load_front_matter(raw: str, file: str) -> Any:
+    """The front matter's YAML as Python objects; a one-line error naming the line if not."""
+    if not raw:
+        return {}
+    size = len(raw.encode("utf-8"))
+    if size > MAX_FRONT_MATTER_BYTES:
+        raise SourceError(
+            file,
+            2,
+            f"front matter is {size:,} bytes, more than the limit of {MAX_FRONT_MATTER_BYTES:,}",
+        )
+    try:
+        loader = _FrontMatterLoader(raw)
+    except yaml.reader.ReaderError as error:  # a control character, found before parsing
+        raise _unreadable_character(error, raw, file) from None
+    try:
+        return loader.get_single_data()
+    except yaml.reader.ReaderError as error:
+        raise _unreadable_character(error, raw, file) from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 2
+        problem = getattr(error, "problem", None) or str(error)
+        raise SourceError(file, line, f"front matter: {excerpt(str(problem))}") from None
+    finally:
+        loader.dispose()

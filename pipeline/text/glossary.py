@@ -24,13 +24,12 @@ Two questions are answered here:
 
 from __future__ import annotations
 
-import csv
 import functools
 import itertools
 import re
 import threading
 import unicodedata
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -39,21 +38,31 @@ import snowballstemmer  # type: ignore[import-untyped]
 from babel import Locale, UnknownLocaleError
 
 from pipeline.config import Config
-from pipeline.model import PipelineError
+from pipeline.text.glossary_file import (
+    DNT_COLUMN,
+    HYPHEN_CLASS,
+    NOTE_COLUMN,
+    SEPARATOR,
+    TERM_COLUMN,
+    VARIANT_SEPARATOR,
+    GlossaryError,
+    Term,
+    is_plain_word,
+    read_terms,
+)
 from pipeline.text.languages import base_language
 
-TERM_COLUMN = "term"
-DNT_COLUMN = "dnt"
-NOTE_COLUMN = "note"
-VARIANT_SEPARATOR = "|"
+__all__ = [
+    "DNT_COLUMN", "NOTE_COLUMN", "TERM_COLUMN", "VARIANT_SEPARATOR",
+    "Glossary", "GlossaryError", "Term", "project_glossary",
+]  # fmt: skip
 
-# Hyphen, non-breaking hyphen, Unicode hyphen: the same hyphen to a reader.
-_HYPHENS = r"\-" + "\u2010\u2011"  # for a regex character class
+_HYPHENS = HYPHEN_CLASS
 # Letters and digits (no underscore), as the edges of a word.
 _WORD_CHAR = r"[^\W_]"
 _BEFORE = rf"(?<!{_WORD_CHAR})"
 _AFTER = rf"(?!{_WORD_CHAR})"
-_SEPARATOR = rf"[\s{_HYPHENS}]+"
+_SEPARATOR = SEPARATOR
 # A word of a translation, read with its hyphenated parts joined or apart.
 _JOINED_WORD = re.compile(rf"{_WORD_CHAR}+(?:[{_HYPHENS}]{_WORD_CHAR}+)*")
 _SPLIT_WORD = re.compile(rf"{_WORD_CHAR}+")
@@ -83,30 +92,6 @@ _MIN_PREFIX_STEM = 4  # shorter stems must be equal; "ал" is a prefix of too m
 _MAX_STEM_SLACK = 2  # "синдр" (синдром) vs "синдром" (синдрома)
 
 
-class GlossaryError(PipelineError, ValueError):
-    """The glossary file is malformed; the message starts with ``file:line:``."""
-
-
-@dataclass(frozen=True)
-class Term:
-    source: str  # English term
-    translations: dict[str, tuple[str, ...]] = field(hash=False)  # approved form first
-    do_not_translate: bool
-    note: str
-    line: int  # line of the row in the CSV file, for findings
-
-    def forms(self, lang: str) -> tuple[str, ...]:
-        """The accepted forms in ``lang``: the term itself if it is not translated."""
-        if self.do_not_translate:
-            return (self.source,)
-        return self.translations.get(lang, ())
-
-    def approved(self, lang: str) -> str | None:
-        """The form a translator should use, or None if the glossary has none for ``lang``."""
-        forms = self.forms(lang)
-        return forms[0] if forms else None
-
-
 @dataclass(frozen=True)
 class Glossary:
     terms: tuple[Term, ...]
@@ -123,9 +108,14 @@ class Glossary:
         object.__setattr__(self, "_source_keys", keys)
 
     @classmethod
-    def load(cls, path: Path, languages: Collection[str] | None = None) -> Glossary:
-        """Read ``path``; with ``languages``, a column for any other language is an error."""
-        return cls(tuple(_read_terms(path, languages)))
+    def load(
+        cls, path: Path, languages: Collection[str] | None = None, root: Path | None = None
+    ) -> Glossary:
+        """Read ``path``; with ``languages``, a column for any other language is an error.
+
+        With ``root``, a link that leads out of it is refused.
+        """
+        return cls(tuple(read_terms(path, languages, root)))
 
     @classmethod
     def empty(cls) -> Glossary:
@@ -149,7 +139,8 @@ class Glossary:
         """Glossary terms in an English text, in order of first occurrence.
 
         Where matches overlap the longest wins, so "cytotoxic T cell" is
-        reported and the "T cell" inside it is not.
+        reported and the "T cell" inside it is not; a do-not-translate term is
+        reported wherever it is, inside a longer term too.
         """
         found: list[tuple[int, int, Term]] = []
         folded = source_text.casefold()
@@ -167,6 +158,10 @@ class Glossary:
         for start, end, term in found:
             if all(end <= s or start >= e for s, e in taken):
                 taken.append((start, end))
+                chosen.append((start, term))
+            elif term.do_not_translate:
+                # Inside a longer term ("CAR-T" in "CAR-T therapy") it must still be kept
+                # as written: the longer term's translation says nothing about it.
                 chosen.append((start, term))
         terms: list[Term] = []
         for _, term in sorted(chosen, key=lambda hit: hit[0]):
@@ -188,129 +183,8 @@ class Glossary:
 
 
 # ---------------------------------------------------------------------------
-# Reading the CSV file
-# ---------------------------------------------------------------------------
-
-
-def _read_terms(path: Path, languages: Collection[str] | None) -> Iterable[Term]:
-    name = str(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as error:
-        raise GlossaryError(f"{name}: cannot read the glossary: {error.strerror}") from None
-    except UnicodeDecodeError as error:
-        line = _line_of_byte(path.read_bytes(), error.start)
-        raise GlossaryError(f"{name}:{line}: not UTF-8 text") from None
-
-    reader = csv.reader(text.splitlines(keepends=True), strict=True)
-    try:
-        header = next(reader, None)
-    except csv.Error as error:
-        raise GlossaryError(f"{name}:1: {error}") from None
-    if header is None:
-        raise GlossaryError(f"{name}:1: empty file, expected a header row")
-    columns = [cell.strip() for cell in header]
-    language_columns = _check_header(name, columns, languages)
-
-    seen: dict[tuple[str, ...], int] = {}
-    end_of_previous = reader.line_num
-    while True:
-        try:
-            row = next(reader, None)
-        except csv.Error as error:
-            raise GlossaryError(f"{name}:{end_of_previous + 1}: {error}") from None
-        if row is None:
-            return
-        line = end_of_previous + 1
-        end_of_previous = reader.line_num
-        if not any(cell.strip() for cell in row):
-            continue
-        term = _parse_row(name, line, columns, language_columns, row)
-        key = _source_key(term.source)
-        if key in seen:
-            raise GlossaryError(
-                f"{name}:{line}: duplicate term {term.source!r} (first on line {seen[key]})"
-            )
-        seen[key] = line
-        yield term
-
-
-def _line_of_byte(data: bytes, offset: int) -> int:
-    return data.count(b"\n", 0, offset) + 1
-
-
-def _check_header(name: str, columns: list[str], languages: Collection[str] | None) -> list[str]:
-    where = f"{name}:1"
-    for required in (TERM_COLUMN, DNT_COLUMN):
-        if required not in columns:
-            raise GlossaryError(f"{where}: missing column {required!r}")
-    duplicates = sorted({c for c in columns if columns.count(c) > 1})
-    if duplicates:
-        raise GlossaryError(f"{where}: duplicate column(s) {', '.join(map(repr, duplicates))}")
-    language_columns = [c for c in columns if c not in (TERM_COLUMN, DNT_COLUMN, NOTE_COLUMN)]
-    for column in language_columns:
-        if not column:
-            raise GlossaryError(f"{where}: a column has no name")
-        try:
-            Locale.parse(column)
-        except (UnknownLocaleError, ValueError):
-            raise GlossaryError(f"{where}: unknown language column {column!r}") from None
-        if languages is not None and column not in languages:
-            raise GlossaryError(
-                f"{where}: column {column!r} is not one of the project's languages"
-                f" ({', '.join(languages)})"
-            )
-    if not language_columns:
-        raise GlossaryError(f"{where}: no language columns")
-    return language_columns
-
-
-def _parse_row(
-    name: str, line: int, columns: list[str], language_columns: list[str], row: list[str]
-) -> Term:
-    where = f"{name}:{line}"
-    if len(row) > len(columns):
-        raise GlossaryError(f"{where}: {len(row)} fields, but the header has {len(columns)}")
-    cells = {column: (row[i].strip() if i < len(row) else "") for i, column in enumerate(columns)}
-    if any("\n" in value or "\r" in value for value in cells.values()):
-        raise GlossaryError(f"{where}: a cell spans several lines")
-    source = " ".join(cells[TERM_COLUMN].split())
-    if not source:
-        raise GlossaryError(f"{where}: empty term")
-    dnt = cells[DNT_COLUMN].lower()
-    if dnt not in ("", "yes"):
-        raise GlossaryError(f"{where}: dnt must be 'yes' or empty, not {cells[DNT_COLUMN]!r}")
-    translations: dict[str, tuple[str, ...]] = {}
-    for lang in language_columns:
-        if not cells[lang]:
-            continue
-        forms = tuple(" ".join(form.split()) for form in cells[lang].split(VARIANT_SEPARATOR))
-        if not all(forms):
-            raise GlossaryError(f"{where}: empty variant in column {lang!r}")
-        translations[lang] = forms
-    if dnt and translations:
-        raise GlossaryError(
-            f"{where}: {source!r} is do-not-translate but has a translation in"
-            f" {', '.join(map(repr, translations))}"
-        )
-    if not dnt and not translations:
-        raise GlossaryError(f"{where}: {source!r} has no translation and is not marked dnt")
-    return Term(source, translations, bool(dnt), cells.get(NOTE_COLUMN, ""), line)
-
-
-# ---------------------------------------------------------------------------
 # English source side
 # ---------------------------------------------------------------------------
-
-
-def _is_plain_word(token: str) -> bool:
-    """An ordinary word ("cell", "Remission"), not an abbreviation or gene name."""
-    return len(token) > 1 and token.isalpha() and (token.islower() or token.istitle())
-
-
-def _source_key(source: str) -> tuple[str, ...]:
-    tokens = re.split(_SEPARATOR, source.strip())
-    return tuple(t.casefold() if _is_plain_word(t) else t for t in tokens)
 
 
 def _literal_key(source: str) -> tuple[str, bool]:
@@ -321,7 +195,7 @@ def _literal_key(source: str) -> tuple[str, bool]:
     """
     tokens = re.split(_SEPARATOR, source.strip())
     first = tokens[0]
-    if not _is_plain_word(first):
+    if not is_plain_word(first):
         return first, False
     if len(tokens) == 1 and first.endswith("y"):
         first = first[:-1]
@@ -333,7 +207,7 @@ def _english_pattern(source: str, plural: bool) -> re.Pattern[str]:
     tokens = re.split(_SEPARATOR, source.strip())
     parts: list[str] = []
     for index, token in enumerate(tokens):
-        if not _is_plain_word(token):
+        if not is_plain_word(token):
             parts.append(re.escape(token))
             continue
         if plural and index == len(tokens) - 1:
@@ -552,4 +426,4 @@ def project_glossary(config: Config) -> Glossary:
     path = config.glossary_path
     if path is None or not path.is_file():
         return Glossary.empty()
-    return Glossary.load(path)
+    return Glossary.load(path, root=config.root)

@@ -10,6 +10,7 @@ from functools import lru_cache
 
 from markdown_it.token import Token
 
+from pipeline.text.excerpt import excerpt, quoted
 from pipeline.text.markdown import inline_parser
 from pipeline.text.patterns import (
     BARE_URL,
@@ -21,7 +22,6 @@ from pipeline.text.patterns import (
     PRINTF_VARIABLE,
     TEX_QUOTE,
     UNSAFE_SCHEMES,
-    quoted,
 )
 from pipeline.text.tags import tag_problems
 
@@ -121,10 +121,10 @@ def _differences(what: str, source: Counter[str], target: Counter[str]) -> Itera
     """One message per item: a missing and an added item, one each, read as one changed."""
     missing, added = sorted((source - target).keys()), sorted((target - source).keys())
     if len(missing) == len(added) == 1:
-        yield f"{what} {missing[0]} is {added[0]} in the translation"
+        yield f"{what} {excerpt(missing[0])} is {excerpt(added[0])} in the translation"
         return
-    yield from (f"{what} {item} is missing" for item in missing)
-    yield from (f"{what} {item} is not in the source" for item in added)
+    yield from (f"{what} {excerpt(item)} is missing" for item in missing)
+    yield from (f"{what} {excerpt(item)} is not in the source" for item in added)
 
 
 def _url_problems(ours: InlineMarkup, theirs: InlineMarkup, translation: str) -> list[str]:
@@ -138,7 +138,7 @@ def _url_problems(ours: InlineMarkup, theirs: InlineMarkup, translation: str) ->
             source_urls[gone[0]] -= 1
     problems += _differences("URL", +source_urls, target_urls)
     problems += [
-        f"autolink <{url}> is not in the source"
+        f"autolink <{excerpt(url)}> is not in the source"
         for url in sorted((Counter(theirs.autolinks) - Counter(ours.autolinks)).keys())
     ]
     problems += _differences("link target", ours.link_targets, theirs.link_targets)

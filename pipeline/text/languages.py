@@ -15,14 +15,17 @@ from functools import cache
 from babel import Locale, UnknownLocaleError
 from babel.messages.plurals import get_plural
 
+from pipeline.text.excerpt import excerpt
+
 
 class LanguageCodeError(ValueError):
     """A language code that is malformed or that no locale data knows; the message says which."""
 
 
-# language, optional script, optional territory: "it", "pt_BR", "sr_Latn", "zh_Hant_TW", "es_419".
-# Only this form ever becomes a path: no separator, dot or case variant gets through.
-_CODE = re.compile(r"[a-z]{2,3}(?:_[A-Z][a-z]{3})?(?:_(?:[A-Z]{2}|\d{3}))?")
+# language, optional script, optional territory, optional gettext modifier: "it", "pt_BR",
+# "sr_Latn", "zh_Hant_TW", "es_419", "sr@latin". Only this form ever becomes a path (it
+# names locales/<code>/ and output/<code>/): no separator, dot or case variant gets through.
+_CODE = re.compile(r"[a-z]{2,3}(?:_[A-Z][a-z]{3})?(?:_(?:[A-Z]{2}|\d{3}))?(?:@[a-z0-9]{1,8})?")
 
 
 def parse_language_code(code: str) -> str:
@@ -34,10 +37,11 @@ def parse_language_code(code: str) -> str:
     """
     if not _CODE.fullmatch(code):
         raise LanguageCodeError(
-            f"{code!r} is not a language code (expected a form like 'it', 'pt_BR' or 'sr_Latn')"
+            f"'{excerpt(code, 40)}' is not a language code "
+            "(expected a form like 'it', 'pt_BR', 'sr_Latn' or 'sr@latin')"
         )
     try:
-        Locale.parse(code)
+        Locale.parse(code.partition("@")[0])
     except (UnknownLocaleError, ValueError):
         raise LanguageCodeError(f"unknown language code {code!r}") from None
     return code

@@ -197,10 +197,10 @@ def _numbers(text: str, lang: str) -> tuple[Number, ...]:
             end = percent.end()
         before = text[max(0, match.start() - 1) : match.start()]
         is_percent = end != match.end() or before in ("%", "٪")
+        written = text[match.start() : end]  # one string, however many numbers it holds
         for values in _readings(match.group(), lang):
             bare = not is_percent and _is_bare(digits, match.start(), match.end(), values)
-            number = Number(text[match.start() : end], values, is_percent, bare)
-            found.append((match.start(), end, number))
+            found.append((match.start(), end, Number(written, values, is_percent, bare)))
     numbers = [number for _, _, number in found]
     for index in range(len(found) - 1):
         (_, end, left), (start, _, right) = found[index], found[index + 1]

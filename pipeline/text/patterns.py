@@ -60,7 +60,3 @@ FUNCTION_NAME = re.compile(r"(?<![\w.])[A-Za-z_][\w.]*\(\)")
 TEX_QUOTE = re.compile(r"`(?P<name>[^`'\s][^`'\n]*?)'(?!\w)")
 """A name in TeX-style quotes, `name', as Sphinx and GNU tools write them: not a code span."""
 
-
-def quoted(text: str, limit: int = 40) -> str:
-    """``text`` in quotation marks for a message, shortened to ``limit`` characters."""
-    return f"“{text if len(text) <= limit else text[: limit - 1] + '…'}”"

@@ -31,16 +31,20 @@ _MASK = "\ue000"
 # comma, colon and semicolon (the English rules do not split there either).
 _NOT_TERMINAL: dict[str, frozenset[str]] = {"ar": frozenset("،:؛")}
 
+# Each span is bounded (no link text, URL or emphasis is longer), so that an
+# unclosed "**" or "![" repeated over a long text is not scanned to its end from
+# each of its starts.
 _PROTECTED = re.compile(
-    r"!?\[[^\]]*\]\([^)]*\)"  # [text](url), ![alt](src)
+    r"!?\[[^\[\]]{0,1000}\]\([^()]{0,2000}\)"  # [text](url), ![alt](src)
     r"|`[^`]+`"  # inline code
     r"|<https?://[^>\s]+>"  # autolinks
     rf"|{BARE_URL.pattern}"
     rf"|{PLACEHOLDER.pattern}"
-    r"|(\*\*|__)(?=\S).+?(?<=\S)\1"  # strong emphasis
-    r"|(?<![\w*])(\*|_)(?=\S).+?(?<=\S)\2(?![\w*])"  # emphasis, not snake_case
-    r"|~~(?=\S).+?(?<=\S)~~"  # strikethrough
+    r"|(\*\*|__)(?=\S).{1,1000}?(?<=\S)\1"  # strong emphasis
+    r"|(?<![\w*])(\*|_)(?=\S).{1,1000}?(?<=\S)\2(?![\w*])"  # emphasis, not snake_case
+    r"|~~(?=\S).{1,1000}?(?<=\S)~~"  # strikethrough
 )
+_SPACES = re.compile(r"\s*")
 
 # Abbreviations pysbd splits after, by language. "Never final" ones never end a
 # sentence; "maybe final" ones (etc., usw.) do, so they are protected only when
@@ -90,7 +94,8 @@ def _abbreviation_spans(text: str, lang: str) -> Iterator[tuple[int, int]]:
     never, maybe = _abbreviations(lang)
     yield from (m.span() for m in never.finditer(text))
     for found in maybe.finditer(text):
-        following = text[found.end() :].lstrip()[:1]
+        after = _SPACES.match(text, found.end()).end()  # type: ignore[union-attr]
+        following = text[after : after + 1]
         if following.islower() or following.isdigit():
             yield found.span()
 
@@ -145,7 +150,7 @@ def _split(text: str, lang: str) -> tuple[str, ...]:
         return (text.strip(),)  # no sentence end before the last: one sentence
     sentences: list[str] = []
     cursor = 0
-    for piece in _segmenter(lang).segment(masked):
+    for piece in _pieces(masked, lang):
         core = piece.strip()
         if not core:
             continue
@@ -157,17 +162,31 @@ def _split(text: str, lang: str) -> tuple[str, ...]:
     return tuple(sentences)
 
 
+# pysbd looks for each sentence it found from the start of the text again: work grows with
+# the square of the number of sentence marks. No prose has this many in one block; a text
+# that does is split after each mark followed by a space, in one pass.
+_MAX_SENTENCE_MARKS = 400
+_AFTER_MARK = re.compile(r"(?<=[.!?…؟。])\s+")
+
+
+def _pieces(masked: str, lang: str) -> list[str]:
+    if sum(masked.count(mark) for mark in _TERMINALS) > _MAX_SENTENCE_MARKS:
+        return _AFTER_MARK.split(masked)
+    pieces: list[str] = _segmenter(lang).segment(masked)
+    return pieces
+
+
 def _split_after_final_abbreviations(sentence: str, lang: str) -> list[str]:
     # pysbd never ends a sentence at "usw." or "и т. д."; they do end one before a capital.
     _never, maybe = _abbreviations(lang)
     pieces: list[str] = []
     start = 0
     for found in maybe.finditer(sentence):
-        rest = sentence[found.end() :]
-        following = rest.lstrip()[:1]
-        if following.isupper() and rest[:1].isspace():
+        after = _SPACES.match(sentence, found.end()).end()  # type: ignore[union-attr]
+        following = sentence[after : after + 1]
+        if following.isupper() and after > found.end():
             pieces.append(sentence[start : found.end()])
-            start = found.end() + len(rest) - len(rest.lstrip())
+            start = after
     pieces.append(sentence[start:])
     return [p for p in pieces if p]
 

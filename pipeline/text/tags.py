@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from pipeline.text.patterns import quoted
+from pipeline.text.excerpt import quoted
 
 _ELEMENT_NAMES = """
 a abbr address area article aside audio b base bdi bdo blockquote body br button canvas caption

@@ -67,7 +67,7 @@ def test_an_entry_check_fails_is_not_published_whatever_the_check(project: Path)
     assert ("language", "translation is English (1.00), expected German") in errors or any(
         check == "language" for check, _ in errors
     )
-    assert ("markup", "invisible control character U+202E") in errors
+    assert ("invisible", "invisible character U+202E (a bidi control)") in errors
     l10n(project, "build")
     page = html.parse(str(project / "output" / "de" / "cost.html")).getroot()
     fallback = [el for el in page.iter() if el.get("lang") == "en" and el.tag != "html"]

@@ -234,21 +234,22 @@ def test_a_function_name_is_code() -> None:
 
 
 @pytest.mark.parametrize(
-    "translation, expected",
+    "translation, check, expected",
     [
-        ("Стоимость \u202eзависит от протокола.", "invisible control character U+202E"),
-        ("Стоимость\x00 зависит от протокола.", "invisible control character U+0000"),
-        ("Стоимость зависит от протокола. " * 40, "characters for a 33-character source"),
-        ("Стоимость {{ config }} зависит.", "template syntax '{{'"),
+        ("Стоимость \u202eзависит от протокола.", "invisible", "U+202E (a bidi control)"),
+        ("Стоимость\x00 зависит от протокола.", "invisible", "U+0000 (a control character)"),
+        ("Стоимость зависит от протокола. " * 40, "markup", "characters for a 33-character"),
+        ("Стоимость {{ config }} зависит.", "markup", "template syntax '{{'"),
     ],
 )
-def test_check_fails_what_the_build_refuses(translation: str, expected: str) -> None:
-    found = errors("The cost depends on the protocol.", translation, "ru", "markup")
+def test_check_fails_what_the_build_refuses(translation: str, check: str, expected: str) -> None:
+    found = errors("The cost depends on the protocol.", translation, "ru", check)
     assert any(expected in message for message in found), found
 
 
 def test_an_arabic_embedding_mark_is_typography_not_an_attack() -> None:
     assert errors("Warning:", "تحذير\u202a:", "ar", "markup") == []
+    assert errors("Warning:", "تحذير\u202a:", "ar", "invisible") == []
 
 
 # -- language -------------------------------------------------------------------------------

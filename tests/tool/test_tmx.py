@@ -285,23 +285,6 @@ MALFORMED = {
         '<?xml version="1.0"?>\n\n<tmx version="1.4">\n<header srclang="en"/>\n</tmx>\n',
         r"broken\.tmx:3: <tmx> has no <body>",
     ),
-    "pair": (
-        '<?xml version="1.0"?>\n<tmx version="1.4">\n<header srclang="en"/>\n<body>\n'
-        '<tu><tuv xml:lang="en"><seg>Dose</seg></tuv>'
-        '<tuv xml:lang="de"><seg>Dosis</seg></tuv></tu>\n'
-        '<tu>\n<tuv xml:lang="de"><seg>Weg</seg></tuv>\n'
-        '<tuv xml:lang="fr"><seg>Voie</seg></tuv>\n</tu>\n'
-        "</body>\n</tmx>\n",
-        r"broken\.tmx:6: <tu> has no usable en→other pair",
-    ),
-    "empty target": (
-        '<?xml version="1.0"?>\n<tmx version="1.4">\n<header srclang="en"/>\n<body>\n'
-        '<tu><tuv xml:lang="en"><seg>Dose</seg></tuv>'
-        '<tuv xml:lang="de"><seg>Dosis</seg></tuv></tu>\n'
-        '<tu><tuv xml:lang="en"><seg>Route</seg></tuv><tuv xml:lang="de"><seg/></tuv></tu>\n'
-        "</body>\n</tmx>\n",
-        r"broken\.tmx:6: <tu> has no usable",
-    ),
     "not tmx": ('<?xml version="1.0"?>\n<html><body/></html>\n', r"broken\.tmx:2: .*not <tmx>"),
     "date": (
         '<?xml version="1.0"?>\n<tmx version="1.4">\n<header srclang="en"/>\n<body>\n'
@@ -326,3 +309,36 @@ def test_malformed_tmx_names_file_and_line_and_imports_nothing(
 def test_a_missing_file_is_a_tmx_error(tmp_path: Path) -> None:
     with pytest.raises(TMXError, match=r"missing\.tmx"):
         read_tmx(tmp_path / "missing.tmx")
+
+
+SKIPPED = {
+    "no source side": (
+        '<?xml version="1.0"?>\n<tmx version="1.4">\n<header srclang="*all*"/>\n<body>\n'
+        '<tu><tuv xml:lang="en"><seg>Dose</seg></tuv>'
+        '<tuv xml:lang="de"><seg>Dosis</seg></tuv></tu>\n'
+        '<tu>\n<tuv xml:lang="de"><seg>Weg</seg></tuv>\n'
+        '<tuv xml:lang="fr"><seg>Voie</seg></tuv>\n</tu>\n'
+        "</body>\n</tmx>\n",
+        "skipped.tmx:6: <tu> skipped: no en text (languages with text: de, fr)",
+    ),
+    "empty target": (
+        '<?xml version="1.0"?>\n<tmx version="1.4">\n<header srclang="en"/>\n<body>\n'
+        '<tu><tuv xml:lang="en"><seg>Dose</seg></tuv>'
+        '<tuv xml:lang="de"><seg>Dosis</seg></tuv></tu>\n'
+        '<tu><tuv xml:lang="en"><seg>Route</seg></tuv><tuv xml:lang="de"><seg/></tuv></tu>\n'
+        "</body>\n</tmx>\n",
+        "skipped.tmx:6: <tu> skipped: no text in another language (languages with text: en)",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(SKIPPED))
+def test_a_unit_without_both_sides_is_skipped_with_a_note(
+    case: str, tmp_path: Path, memory: SqliteMemory
+) -> None:
+    text, note = SKIPPED[case]
+    path = write(tmp_path / "skipped.tmx", text)
+    notes: list[str] = []
+    assert import_tmx(memory, path, "en", ["de", "fr"], notes) == 1
+    assert [n.rsplit("/", 1)[-1] for n in notes] == [note]
+    assert memory.lookup("Dose", "en", "de")[0].target == "Dosis"
