@@ -51,7 +51,10 @@ def large_project(root: Path, languages: tuple[str, ...], size: int, seed: int =
     (root / "source").mkdir()
     config = load_config(root)
     references = [f"src/module{n // 50}.py:{n % 50 + 1}" for n in range(len(ranked))]
-    header = "MIME-Version: 1.0\nContent-Type: text/plain; charset=UTF-8\nContent-Transfer-Encoding: 8bit\n"
+    header = (
+        "MIME-Version: 1.0\nContent-Type: text/plain; charset=UTF-8\n"
+        "Content-Transfer-Encoding: 8bit\n"
+    )
     template = Catalog(
         entries=[Entry(m, references=[r]) for m, r in zip(ranked, references, strict=True)],
         header=Entry(msgid="", msgstr=header),

@@ -1,10 +1,10 @@
 """Lookup speed and recall of the translation memory on real text.
 
-Builds a memory of real human translations (tests/corpus.py), looks up lightly
+Builds a memory of real human translations (bench/corpus.py, pinned), looks up lightly
 edited versions of stored sources, and compares each best match with a
 brute-force ``rapidfuzz`` scan over every source of the same language pair.
 
-    python bench/memory_lookup.py [--size 200000] [--queries 1000] [--single-pair]
+    python bench/memory_lookup.py [--size 200000] [--queries 1000]
                                   [--backend sqlite|postgresql]
 
 ``--backend postgresql`` starts a throwaway cluster (tests/pg_server.py) unless
@@ -25,16 +25,32 @@ import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 from rapidfuzz import fuzz, process
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.corpus import memory_units
 from pipeline.memory.base import TranslationMemory
 from pipeline.memory.scoring import normalise
 from pipeline.memory.sqlite import SqliteMemory
 from pipeline.memory.units import Unit
-from tests.corpus import large_corpus, lightly_edit
+from tests.corpus import lightly_edit
+
+
+def open_backend(backend: str, db: str | None, path: Path) -> tuple[TranslationMemory, Any]:
+    """The memory to measure, and the throwaway PostgreSQL server it runs on (or None)."""
+    if backend != "postgresql":
+        return SqliteMemory(path), None
+    from pipeline.memory.postgres import PostgresMemory
+    from tests.pg_server import start_server
+
+    server = None
+    if db is None:
+        server = start_server()
+        db = server.create_database()
+    return PostgresMemory(db), server
 
 
 def main() -> None:
@@ -42,30 +58,17 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=200_000)
     parser.add_argument("--queries", type=int, default=1000)
     parser.add_argument("--threshold", type=float, default=75.0)
-    parser.add_argument("--single-pair", action="store_true", help="all units in one language pair")
     parser.add_argument("--db", help="keep the database here (default: a temp dir)")
     parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
     args = parser.parse_args()
 
     started = time.perf_counter()
-    units = large_corpus(args.size, single_pair=args.single_pair)
+    units = memory_units(args.size)
     print(f"corpus: {len(units)} units in {time.perf_counter() - started:.1f}s")
 
     with tempfile.TemporaryDirectory() as scratch:
         path = Path(args.db or Path(scratch) / "memory.sqlite3")
-        server = None
-        memory: TranslationMemory
-        if args.backend == "postgresql":
-            from pipeline.memory.postgres import PostgresMemory
-            from tests.pg_server import start_server
-
-            url = args.db
-            if url is None:
-                server = start_server()
-                url = server.create_database()
-            memory = PostgresMemory(url)
-        else:
-            memory = SqliteMemory(path)
+        memory, server = open_backend(args.backend, args.db, path)
         started = time.perf_counter()
         if memory.stats()["units"] < len(units):  # a kept --db is reused
             for at in range(0, len(units), 20_000):
@@ -120,7 +123,8 @@ def main() -> None:
         times.sort()
         print(
             f"lookup: median {statistics.median(times):.2f} ms, "
-            f"p95 {times[int(len(times) * 0.95)]:.2f} ms, p99 {times[int(len(times) * 0.99)]:.2f} ms, "
+            f"p95 {times[int(len(times) * 0.95)]:.2f} ms, "
+            f"p99 {times[int(len(times) * 0.99)]:.2f} ms, "
             f"max {times[-1]:.2f} ms over {len(times)} queries"
         )
         print(

@@ -73,7 +73,8 @@ def memory_lookup(quick: bool) -> list[Record]:
     size, queries = (50_000, 300) if quick else (200_000, 1000)
     started = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, str(HERE / "memory_lookup.py"), "--size", str(size), "--queries", str(queries)],
+        [sys.executable, str(HERE / "memory_lookup.py"),
+         "--size", str(size), "--queries", str(queries)],
         capture_output=True, text=True, timeout=1200, check=True,
     )  # fmt: skip
     elapsed = time.perf_counter() - started
@@ -137,11 +138,13 @@ def _seconds(value: float | None, capped: bool = False) -> str:
 
 def table(records: list[dict[str, object]]) -> str:
     lines = [
-        "| bench | size | ours (median [min–max]) | reference | reference | ours/ref | quality | target | met |",
+        "| bench | size | ours (median [min–max]) | reference | reference | ours/ref | quality "
+        "| target | met |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
-    skip = {"name", "size", "ours_s", "ours_min_s", "ours_max_s", "runs", "reference", "reference_s",
-            "reference_min_s", "reference_max_s", "reference_runs", "reference_capped", "ratio",
+    skip = {"name", "size", "ours_s", "ours_min_s", "ours_max_s", "runs", "reference",
+            "reference_s", "reference_min_s", "reference_max_s", "reference_runs",
+            "reference_capped", "ratio",
             "target", "met", "notes"}  # fmt: skip
     for r in records:
         quality = ", ".join(f"{k} {v}" for k, v in r.items() if k not in skip and v is not None)

@@ -108,7 +108,8 @@ def measure(quick: bool) -> list[Record]:
                 records.append(
                     Record(
                         "segmentation: Markdown -> POT", f"{megabytes:.2f} MB", mine, "mdpo",
-                        theirs, notes=f"one run, mdpo capped at {cap:.0f} s or failed (includes interpreter start)",
+                        theirs, notes=f"one run, mdpo capped at {cap:.0f} s or failed "
+                        "(includes interpreter start)",
                     )
                 )  # fmt: skip
     throughput = [r for r in records if r.reference == "Translate Toolkit md2po"]
