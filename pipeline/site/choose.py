@@ -13,16 +13,17 @@ from __future__ import annotations
 
 import enum
 import gettext
+import hashlib
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 from babel.messages.plurals import get_plural
 
 from pipeline.checks.framework import QAContext
 from pipeline.checks.qa import check_entry
-from pipeline.model import Catalog, Finding, Severity
+from pipeline.model import Catalog, Entry, Finding, Severity
 from pipeline.source.documents import Document
 from pipeline.text.inline import markup_problems
 
@@ -56,20 +57,36 @@ class Candidate:
     plural_source: str | None = None  # a plural entry's msgid_plural
 
 
+# What screening found in one entry: why it is never shown ("" when fine), and its findings.
+Verdict = tuple[str, tuple[Finding, ...]]
+
+
 @dataclass
 class Screened:
     """One catalog's usable entries and QA findings: all rendering needs of the file."""
 
     candidates: dict[tuple[str | None, str], Candidate]
     findings: list[Finding]
+    # Each checked entry's verdict by the digest of what the checks read of it, so that the
+    # next version of the file checks only the entries that changed.
+    verdicts: dict[bytes, Verdict] = field(default_factory=dict)
 
 
 def screen(
-    catalog: Catalog, file: str, qa_context: QAContext | None, include_machine: bool
+    catalog: Catalog,
+    file: str,
+    qa_context: QAContext | None,
+    include_machine: bool,
+    earlier: Mapping[bytes, Verdict] | None = None,
 ) -> Screened:
-    """The translated entries of ``catalog``; with ``qa_context``, each one shown is checked now."""
+    """The translated entries of ``catalog``; with ``qa_context``, each one shown is checked now.
+
+    ``earlier``: the verdicts of the file's previous version, screened in the same
+    settings; an entry found there unchanged is not checked again.
+    """
     candidates: dict[tuple[str | None, str], Candidate] = {}
     findings: list[Finding] = []
+    verdicts: dict[bytes, Verdict] = {}
     for entry in catalog.active():
         if not entry.has_translation or entry.is_header:
             continue
@@ -83,16 +100,43 @@ def screen(
             plural_source=entry.msgid_plural,
         )
         if qa_context is not None and (include_machine or not entry.fuzzy):
-            found = check_entry(entry, qa_context)
-            findings += found
-            errors = [f for f in found if f.severity is Severity.ERROR]
-            candidate.problem = (
-                f"QA {errors[0].check}: {errors[0].message}"
-                if errors
-                else _unsafe_forms(entry.msgid, entry.msgid_plural, candidate)
+            digest = _checked_digest(entry)
+            verdict = earlier.get(digest) if earlier is not None else None
+            if verdict is None:
+                verdict = _verdict(entry, candidate, qa_context)
+            verdicts[digest] = verdict
+            candidate.problem = verdict[0]
+            findings += (
+                f if f.line == entry.lineno else replace(f, line=entry.lineno) for f in verdict[1]
             )
         candidates[entry.key] = candidate
-    return Screened(candidates, findings)
+    return Screened(candidates, findings, verdicts)
+
+
+def _verdict(entry: Entry, candidate: Candidate, qa_context: QAContext) -> Verdict:
+    found = check_entry(entry, qa_context)
+    errors = [f for f in found if f.severity is Severity.ERROR]
+    problem = (
+        f"QA {errors[0].check}: {errors[0].message}"
+        if errors
+        else _unsafe_forms(entry.msgid, entry.msgid_plural, candidate)
+    )
+    return problem, tuple(found)
+
+
+def _checked_digest(entry: Entry) -> bytes:
+    """What the checks read of an entry: not its line or references, which move with edits."""
+    read = (
+        entry.msgctxt,
+        entry.msgid,
+        entry.msgid_plural,
+        entry.msgstr,
+        sorted(entry.msgstr_plural.items()),
+        entry.flags,
+        entry.translator_comments,
+        entry.auto_comments,
+    )
+    return hashlib.blake2b(repr(read).encode("utf-8"), digest_size=16).digest()
 
 
 def _plural_forms(msgstr_plural: Mapping[int, str]) -> tuple[str, ...]:

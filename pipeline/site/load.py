@@ -1,8 +1,8 @@
 """A language's catalogs read and screened (:func:`load_translations`), unchanged files from cache.
 
 Each catalog's usable entries are kept by the digest of its bytes with the settings
-that screening depends on (:mod:`pipeline.site.memo`), so a rebuild parses and
-QA-checks only the files that changed.
+that screening depends on (:mod:`pipeline.site.memo`), so a rebuild parses only the
+files that changed, and QA-checks only the entries that changed in them.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ def load_translations(
             screened = known[1]
         else:
             try:
-                screened = screener.screen(path, data)
+                screened = screener.screen(path, data, known[1] if known is not None else None)
             except CatalogSyntaxError as error:
                 errors.append(str(error))
                 continue
@@ -81,7 +81,8 @@ class _Screener:
         self.include_machine = include_machine
         self.glossary: Glossary | None = None
 
-    def screen(self, path: Path, data: bytes) -> Screened:
+    def screen(self, path: Path, data: bytes, earlier: Screened | None = None) -> Screened:
+        """The file's entries screened; those unchanged since ``earlier`` are not checked again."""
         config = self.config
         file = config.relative(path)
         if self.glossary is None:
@@ -96,7 +97,8 @@ class _Screener:
             mt_policy=config.check.mt_policy,
             disabled=frozenset(config.check.disable),
         )
-        return screen(_parse(data, path, self.lang), file, context, self.include_machine)
+        verdicts = earlier.verdicts if earlier is not None else None
+        return screen(_parse(data, path, self.lang), file, context, self.include_machine, verdicts)
 
 
 def _build_glossary(config: Config) -> Glossary:
