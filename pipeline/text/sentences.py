@@ -83,12 +83,16 @@ _MAYBE_FINAL: dict[str, tuple[str, ...]] = {
 }
 
 # Before a plain sentence end: a word of letters, perhaps hyphenated (CAR-T) or closed by a
-# bracket ("(GMP)."), one mark, spaces, and a capital (any letter where a script has none).
-_PLAIN_END = re.compile(r"(?:^|(?<=\s))([^\W\d_]+(?:-[^\W\d_]+)*)\)?([.!?]) +(?=[^\W\d_])")
+# bracket ("(GMP)."), or a placeholder ({name}, %(name)s); one mark, spaces, and a capital
+# (any letter where a script has none).
+_PLAIN_END = re.compile(
+    r"(?:^|(?<=\s))([^\W\d_]+(?:-[^\W\d_]+)*|%\(\w+\)[sd]|\{\w+\})\)?([.!?]) +(?=[^\W\d_])"
+)
 # Quotes and brackets: pysbd does not split between a pair, so no plain end follows an open one.
 _PAIRS = (("(", ")"), ("[", "]"), ("{", "}"), ("«", "»"), ("‹", "›"), ("（", "）"), ("「", "」"))
 _QUOTES = frozenset('"“”„')
-_QUOTE = re.compile('["“”„]')
+# Where pysbd may cut at a quote: one opening the text, or one touching a sentence mark.
+_QUOTE_CUT = re.compile(r'\A\s*["“”„]|[.!?…]["“”„]|["“”„][.!?…]')
 # Japanese: a full stop between two letters, no space needed.
 _FULL_STOP_END = re.compile(r"(?<=[^\W\d_])[。！？](?=[^\W\d_])")
 # What may follow the last word of a stretch that pysbd keeps whole: closing marks, then one
@@ -145,7 +149,12 @@ def _rules(code: str) -> _Rules:
         marks,
         code in _CASELESS,
         code == "ja",
-        re.compile("[" + re.escape("".join(sorted(marks))) + "\n\r]"),
+        # pysbd never ends a sentence at a period between two ASCII letters or digits
+        # (its WithMultiplePeriodsAndEmailRule): example.com, {order.code}.
+        re.compile(
+            "[" + re.escape("".join(sorted(marks - {"."}))) + "\n\r]"
+            "|(?<![A-Za-z0-9_])\\.|\\.(?![A-Za-z0-9_])"
+        ),
     )
 
 
@@ -248,7 +257,7 @@ def _has_inner_mark(stretch: str, rules: _Rules) -> bool:
     if inner[-1:] in _TAIL_MARKS:
         inner = inner[:-1]
     inner = inner.rstrip(_CLOSERS)
-    return rules.inner_mark.search(inner) is not None or _QUOTE.search(stretch) is not None
+    return rules.inner_mark.search(inner) is not None or _QUOTE_CUT.search(stretch) is not None
 
 
 def _plain_ends(masked: str, rules: _Rules) -> Iterator[int]:
