@@ -16,12 +16,13 @@ masking of links, code and placeholders, so their agreement is a lower bound.
 from __future__ import annotations
 
 import importlib.util
+import itertools
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 from bench import Record, Timing, main_for
-from bench.corpus import POOL_LANGS, translation_pool
+from bench.corpus import translation_pool
 from pipeline.po.reader import read_catalog
 from pipeline.text.sentences import pysbd_sentences, split_sentences
 
@@ -73,7 +74,7 @@ def _icu() -> Splitter | None:
             it = iterators[lang] = icu.BreakIterator.createSentenceInstance(icu.Locale(lang))
         it.setText(text)  # type: ignore[attr-defined]
         cuts = [0, *it]  # type: ignore[misc]
-        pieces = [text[a:b].strip() for a, b in zip(cuts, cuts[1:], strict=False)]
+        pieces = [text[a:b].strip() for a, b in itertools.pairwise(cuts)]
         return [p for p in pieces if p]
 
     return split
