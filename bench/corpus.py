@@ -133,7 +133,7 @@ def short_messages() -> list[tuple[str, str]]:
     ]
 
 
-_SENTENCE = re.compile(r"^[A-Z][^\n]{20,240}[.?!]$")
+SENTENCE = re.compile(r"^[A-Z][^\n]{20,240}[.?!]$")
 
 
 def sentences(lang: str = "fr") -> list[tuple[str, str]]:
@@ -141,7 +141,7 @@ def sentences(lang: str = "fr") -> list[tuple[str, str]]:
     return [
         (msgid, translations[lang])
         for msgid, translations in sorted(translation_pool().items())
-        if lang in translations and _SENTENCE.match(msgid) and len(msgid.split()) >= 5
+        if lang in translations and SENTENCE.match(msgid) and len(msgid.split()) >= 5
     ]
 
 
