@@ -124,7 +124,7 @@ def disagreements(texts: list[tuple[str, str]], limit: int = 20) -> list[tuple[s
 def measure(quick: bool) -> list[Record]:
     return [
         *compare("shipped catalogs", shipped_texts()),
-        *compare("pinned pool, 10 languages", pool_texts(20_000 if quick else None)),
+        *compare("pinned pool, 10 languages", pool_texts(5_000 if quick else None)),
     ]
 
 
