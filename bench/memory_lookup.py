@@ -1,10 +1,10 @@
 """Lookup speed and recall of the translation memory on real text.
 
-Builds a memory of real human translations (tests/corpus.py), looks up lightly
+Builds a memory of real human translations (bench/corpus.py, pinned), looks up lightly
 edited versions of stored sources, and compares each best match with a
 brute-force ``rapidfuzz`` scan over every source of the same language pair.
 
-    python bench/memory_lookup.py [--size 200000] [--queries 1000] [--single-pair]
+    python bench/memory_lookup.py [--size 200000] [--queries 1000]
                                   [--backend sqlite|postgresql]
 
 ``--backend postgresql`` starts a throwaway cluster (tests/pg_server.py) unless
@@ -31,12 +31,13 @@ from rapidfuzz import fuzz, process
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.corpus import memory_units
 from pipeline.memory.base import TranslationMemory
 from pipeline.memory.scoring import normalise
 from pipeline.memory.sqlite import SqliteMemory
 from pipeline.memory.units import Unit
 from pipeline.model import Match
-from tests.corpus import large_corpus, lightly_edit
+from tests.corpus import lightly_edit
 
 if TYPE_CHECKING:
     from tests.pg_server import PostgresServer
@@ -50,7 +51,6 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--size", type=int, default=200_000)
     parser.add_argument("--queries", type=int, default=1000)
     parser.add_argument("--threshold", type=float, default=75.0)
-    parser.add_argument("--single-pair", action="store_true", help="all units in one language pair")
     parser.add_argument("--db", help="keep the database here (default: a temp dir)")
     parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
     return parser.parse_args()
@@ -140,7 +140,7 @@ def recall(
 def main() -> None:
     args = parse_arguments()
     started = time.perf_counter()
-    units = large_corpus(args.size, single_pair=args.single_pair)
+    units = memory_units(args.size)
     print(f"corpus: {len(units)} units in {time.perf_counter() - started:.1f}s")
 
     with tempfile.TemporaryDirectory() as scratch:

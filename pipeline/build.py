@@ -9,7 +9,8 @@ records, for every stage, digests of the inputs each file was made from:
   segments and of its bytes after the last update (see
   :func:`~pipeline.catalogs.update.update_catalogs`);
 - memory sync: the digest of each catalog's bytes when it was last put into
-  the memory, so only changed catalogs are synced (``l10n tm rebuild`` still
+  the memory, so only changed catalogs are synced, and the digest of each of
+  their entries, so only changed entries are (``l10n tm rebuild`` still
   rebuilds the memory from all of them);
 - render: each catalog's screened entries by the digest of its bytes, and each
   output file's fingerprint (see :class:`~pipeline.site.memo.RenderMemo`), kept
@@ -114,6 +115,8 @@ class BuildState:
     synced: dict[str, str] = field(default_factory=dict)  # catalog path -> digest when synced
     # output directory (project-relative) -> its files' records, see OutputFiles
     renders: dict[str, dict[str, str]] = field(default_factory=dict)
+    # "lang/domain" -> digests of the catalog's entries when synced (see remember_reviewed)
+    synced_entries: dict[str, frozenset[bytes]] = field(default_factory=dict)
     # source file -> (digest of its text, its segments); "" -> the UI strings
     sources: dict[str, tuple[str, list[Segment]]] = field(default_factory=dict)
 
@@ -138,6 +141,13 @@ class BuildState:
             state.sources = dict(pickle.loads((state.directory / "sources.pickle").read_bytes()))
         except Exception:  # a cache is never worth a failed build: it is simply rebuilt
             state.sources = {}
+        try:
+            synced_entries = pickle.loads((state.directory / "synced.pickle").read_bytes())
+            if synced_entries[0] != state.memory:
+                raise ValueError("recorded for another memory")
+            state.synced_entries = dict(synced_entries[1])
+        except Exception:  # without it, the next sync puts every entry of a changed catalog in
+            state.synced_entries = {}
         return state
 
     def save(self) -> None:
@@ -149,6 +159,9 @@ class BuildState:
             "renders": self.renders,
         }
         write_bytes_atomic(self.directory / "sources.pickle", pickle.dumps(self.sources))
+        write_bytes_atomic(
+            self.directory / "synced.pickle", pickle.dumps((self.memory, self.synced_entries))
+        )
         text = json.dumps(recorded, indent=0, sort_keys=True, ensure_ascii=False) + "\n"
         write_bytes_atomic(self.directory / "state.json", text.encode("utf-8"))
 
@@ -235,11 +248,13 @@ def update(
         )
         if memory is not None:
             if state is not None and (fresh_memory or state.memory != location):
-                state.memory, state.synced = location, {}
+                state.memory, state.synced, state.synced_entries = location, {}, {}
             domains = sorted({segment.domain for segment in segments})
             catalogs, digests = _catalogs_to_sync(config, report, considered, domains, state)
             try:
-                remembered = remember_reviewed(config, memory, catalogs)
+                remembered = remember_reviewed(
+                    config, memory, catalogs, state.synced_entries if state is not None else None
+                )
             except TranslationMemoryError as error:
                 memory_error = f"translation memory: {error}"
             else:

@@ -13,7 +13,7 @@ from pipeline.checks.punctuation import ending_punctuation
 from pipeline.checks.review import review_state
 from pipeline.checks.screening import screening_problems
 from pipeline.model import REVIEWED_COMMENT, Entry, Severity, provenance_problem
-from pipeline.text.excerpt import quoted
+from pipeline.text.excerpt import excerpt, quoted
 from pipeline.text.inline import code_spans, inline_markup, markup_problems, markup_warnings
 from pipeline.text.numbers import number_differences, numbers_in
 
@@ -49,14 +49,16 @@ def _code_issues(pair: Pair) -> Iterator[Issue]:
     source_code, target_code = code_spans(pair.source), code_spans(pair.translation)
     for item in sorted((source_code - target_code).keys()):
         if item.strip() in pair.translation:
-            yield Issue(f"code {item} is no longer marked as code", Severity.WARNING)
+            yield Issue(f"code {excerpt(item)} is no longer marked as code", Severity.WARNING)
         else:
-            yield Issue(f"code {item} is missing")
+            yield Issue(f"code {excerpt(item)} is missing")
     for item in sorted((target_code - source_code).keys()):
         if item.strip() in pair.source:
-            yield Issue(f"code {item} is marked as code in the translation only", Severity.WARNING)
+            yield Issue(
+                f"code {excerpt(item)} is marked as code in the translation only", Severity.WARNING
+            )
         else:
-            yield Issue(f"code {item} is not in the source")
+            yield Issue(f"code {excerpt(item)} is not in the source")
 
 
 def _emphasis_issues(source: Counter[str], target: Counter[str]) -> Iterator[Issue]:

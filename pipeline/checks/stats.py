@@ -16,13 +16,19 @@ from typing import Any
 
 from pipeline.model import Catalog, Entry
 from pipeline.text.inline import prose
+from pipeline.text.patterns import URL_START
 
 _WORD = re.compile(r"\w+(?:[-'’.]\w+)*")
 
 
+# Text without any of these holds no inline markup, URL or placeholder: its prose is itself,
+# and it is counted without being parsed (the status page counts every segment on every build).
+_MAY_HOLD_MARKUP = re.compile(rf"[\\`*_\[\]<>!&~{{}}\n]|{URL_START}", re.IGNORECASE)
+
+
 def word_count(text: str) -> int:
     """Words of a msgid as statistics count them (numbers and acronyms included)."""
-    return len(_WORD.findall(prose(text)))
+    return len(_WORD.findall(prose(text) if _MAY_HOLD_MARKUP.search(text) else text))
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
@@ -111,11 +111,14 @@ def align(
     return pairs
 
 
-def sentence_units(catalog: Catalog, source_lang: str) -> Iterator[Unit]:
-    """The aligned sentences of every reviewed entry of ``catalog`` as sentence-level units."""
+def sentence_units(
+    catalog: Catalog, source_lang: str, entries: Iterable[Entry] | None = None
+) -> Iterator[Unit]:
+    """The aligned sentences of every reviewed entry of ``catalog`` (or of ``entries`` of it)
+    as sentence-level units."""
     if catalog.lang is None:
         return
-    for entry in catalog.active():
+    for entry in catalog.active() if entries is None else entries:
         if entry.is_header or not entry.translated or entry.msgid_plural is not None:
             continue
         if entry_origin(entry).is_machine:  # unreviewed machine text is no sentence memory

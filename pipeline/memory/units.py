@@ -114,7 +114,17 @@ def catalog_units(
     """
     if catalog.lang is None:
         raise ValueError(f"{catalog.path or 'catalog'}: a template has no translations to remember")
-    for entry, context in placed_entries(catalog):
+    return placed_units(placed_entries(catalog), source_lang, catalog.lang, origin_for)
+
+
+def placed_units(
+    placed: Iterable[tuple[Entry, LookupContext]],
+    source_lang: str,
+    target_lang: str,
+    origin_for: Callable[[Entry], Origin] = entry_origin,
+) -> Iterator[Unit]:
+    """:func:`catalog_units` for some of a catalog's :func:`placed_entries`."""
+    for entry, context in placed:
         if not entry.translated:
             continue
         origin = origin_for(entry)
@@ -127,10 +137,29 @@ def catalog_units(
                 source,
                 target,
                 source_lang,
-                catalog.lang,
+                target_lang,
                 origin,
                 msgctxt=context.msgctxt,
                 domain=context.domain,
                 prev=context.prev,
                 next=context.next,
             )
+
+
+def unit_digest(entry: Entry, context: LookupContext | None) -> bytes:
+    """A digest of everything an entry's units are made from: its block units with the
+    ``context`` they are placed in, its sentence units (which hold no neighbours) with None.
+
+    An entry whose digest is unchanged since the last sync gives the same units
+    again: the build's sync skips it.
+    """
+    made_from = (
+        context,
+        entry.msgid,
+        entry.msgid_plural,
+        entry.msgstr,
+        sorted(entry.msgstr_plural.items()),
+        entry.flags,
+        entry.translator_comments,
+    )
+    return hashlib.blake2b(repr(made_from).encode("utf-8"), digest_size=12).digest()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import enum
 import gettext
+import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -58,6 +59,10 @@ class Candidate:
     plural_source: str | None = None  # a plural entry's msgid_plural
 
 
+# What screening found in one entry: why it is never shown ("" when fine), and its findings.
+Verdict = tuple[str, tuple[Finding, ...]]
+
+
 @dataclass
 class Screened:
     """One catalog's usable entries and QA findings: all rendering needs of the file;
@@ -66,6 +71,9 @@ class Screened:
     candidates: dict[tuple[str | None, str], Candidate]
     findings: list[Finding]
     states: list[EntryState] = field(default_factory=list)
+    # Each checked entry's verdict by the digest of what the checks read of it, so that the
+    # next version of the file checks only the entries that changed.
+    verdicts: dict[bytes, Verdict] = field(default_factory=dict)
 
 
 def screen(
@@ -74,23 +82,25 @@ def screen(
     qa_context: QAContext | None,
     include_machine: bool,
     plurals: PluralSources | None = None,
+    earlier: Mapping[bytes, Verdict] | None = None,
 ) -> Screened:
     """The translated entries of ``catalog``; with ``qa_context``, each one shown is checked now.
 
     ``plurals`` (see :func:`~pipeline.checks.plurals.plural_sources`) is the template's say
     on plural messages: a plural entry's forms are compared with its English, not with
     the ``msgid_plural`` the catalog claims, and one the template lacks is not used.
+    ``earlier``: the verdicts of the file's previous version, screened in the same
+    settings; an entry found there unchanged is not checked again.
     """
-    candidates: dict[tuple[str | None, str], Candidate] = {}
-    findings: list[Finding] = []
     plural_forms = catalog.metadata.get("Plural-Forms", "")
     context = replace(qa_context, plural_forms=plural_forms) if qa_context is not None else None
+    screened = Screened({}, [], entry_states(catalog))
     for entry in catalog.active():
         if entry.has_translation and not entry.is_header:
-            candidates[entry.key] = _candidate(
-                entry, file, context, include_machine, plurals, findings
+            screened.candidates[entry.key] = _candidate(
+                entry, file, context, include_machine, plurals, screened, earlier or {}
             )
-    return Screened(candidates, findings, entry_states(catalog))
+    return screened
 
 
 def _candidate(
@@ -99,7 +109,8 @@ def _candidate(
     qa_context: QAContext | None,
     include_machine: bool,
     plurals: PluralSources | None,
-    findings: list[Finding],
+    screened: Screened,
+    earlier: Mapping[bytes, Verdict],
 ) -> Candidate:
     plural_problem = ""
     if plurals is not None:
@@ -114,19 +125,43 @@ def _candidate(
     )
     if plural_problem:
         candidate.problem = f"plurals: {plural_problem}"
-        findings.append(
+        screened.findings.append(
             Finding("plurals", Severity.ERROR, plural_problem, file, entry.lineno,
                     qa_context.lang if qa_context else None,
                     qa_context.domain if qa_context else None, entry.msgid)
         )  # fmt: skip
     if qa_context is not None and (include_machine or not entry.fuzzy):
         # The checks `l10n check` runs, the unsafe-markup screening among them.
-        found = check_entry(entry, qa_context)
-        findings += found
-        errors = [f for f in found if f.severity is Severity.ERROR]
+        digest = _checked_digest(entry)
+        verdict = earlier.get(digest) or _verdict(entry, qa_context)
+        screened.verdicts[digest] = verdict
+        screened.findings += (
+            f if f.line == entry.lineno else replace(f, line=entry.lineno) for f in verdict[1]
+        )
         if not plural_problem:
-            candidate.problem = f"QA {errors[0].check}: {errors[0].message}" if errors else ""
+            candidate.problem = verdict[0]
     return candidate
+
+
+def _verdict(entry: Entry, qa_context: QAContext) -> Verdict:
+    found = check_entry(entry, qa_context)
+    errors = [f for f in found if f.severity is Severity.ERROR]
+    return (f"QA {errors[0].check}: {errors[0].message}" if errors else ""), tuple(found)
+
+
+def _checked_digest(entry: Entry) -> bytes:
+    """What the checks read of an entry: not its line or references, which move with edits."""
+    read = (
+        entry.msgctxt,
+        entry.msgid,
+        entry.msgid_plural,
+        entry.msgstr,
+        sorted(entry.msgstr_plural.items()),
+        entry.flags,
+        entry.translator_comments,
+        entry.auto_comments,
+    )
+    return hashlib.blake2b(repr(read).encode("utf-8"), digest_size=16).digest()
 
 
 def _plural_forms(msgstr_plural: Mapping[int, str]) -> tuple[str, ...]:

@@ -1,8 +1,8 @@
 """A language's catalogs read and screened (:func:`load_translations`), unchanged files from cache.
 
 Each catalog's usable entries are kept by the digest of its bytes with the settings
-that screening depends on (:mod:`pipeline.site.memo`), so a rebuild parses and
-QA-checks only the files that changed.
+that screening depends on (:mod:`pipeline.site.memo`), so a rebuild parses only the
+files that changed, and QA-checks only the entries that changed in them.
 """
 
 from __future__ import annotations
@@ -56,7 +56,9 @@ def load_translations(
             screened = known[1]
         else:
             try:
-                screened = screener.screen(path, domain, data)
+                screened = screener.screen(
+                    path, domain, data, known[1] if known is not None else None
+                )
             except CatalogSyntaxError as error:
                 # In the form the update reports it, so the build says it once.
                 errors.append(f"{config.relative(path)}:{error.line}: {error.reason}")
@@ -106,7 +108,10 @@ class _Screener:
         self.memory: TranslationMemory | None = None
         self.memory_opened = False
 
-    def screen(self, path: Path, domain: str, data: bytes) -> Screened:
+    def screen(
+        self, path: Path, domain: str, data: bytes, earlier: Screened | None = None
+    ) -> Screened:
+        """The file's entries screened; those unchanged since ``earlier`` are not checked again."""
         config = self.config
         file = config.relative(path)
         plurals = plural_sources(_template(config, domain))
@@ -135,7 +140,8 @@ class _Screener:
             required=required_state(config.review.publish_level(domain)),
             sent_by_machine=self.machine_sent(catalog),
         )
-        return screen(catalog, file, context, self.include_machine, plurals)
+        verdicts = earlier.verdicts if earlier is not None else None
+        return screen(catalog, file, context, self.include_machine, plurals, verdicts)
 
     def machine_sent(self, catalog: Catalog) -> dict[str, frozenset[str]]:
         """What the memory says the machine sent, asked only when an entry needs to know."""

@@ -1,12 +1,22 @@
 """Sentence splitting: the sentences of one block of inline Markdown, in any language.
 
-pysbd (rule-based, with en/ru/de/es/fr/ar rules) does the splitting. Before it
-runs, spans that must never be cut -- Markdown links and images, inline code,
-emphasis, URLs, ``{placeholders}`` -- and the abbreviations pysbd misses
+The boundaries are pysbd's (rule-based, with en/ru/de/es/fr/ar rules). Before
+splitting, spans that must never be cut -- Markdown links and images, inline
+code, emphasis, URLs, ``{placeholders}`` -- and the abbreviations pysbd misses
 (``approx.``, ``ca.``, ``т. е.``, ``p. ej.``, ``z. B.`` ...) have their sentence
-punctuation masked by a same-length private character, so the spans pysbd
-returns map back to the original text exactly. pysbd's Arabic rules end a
-sentence at every Arabic comma and colon, so those are masked too.
+punctuation masked by a same-length private character, so the spans found map
+back to the original text exactly. pysbd's Arabic rules end a sentence at every
+Arabic comma and colon, so those are masked too.
+
+pysbd costs milliseconds a block (hundreds of regular expressions, many built
+anew for every abbreviation it meets), and a build aligns every changed block in
+every language. Most boundaries in prose are plain: a word of letters that is no
+abbreviation, ``.``, ``!`` or ``?``, spaces, a capital, nothing open before it.
+:data:`_PLAIN_END` finds those with one expression compiled once, against
+pysbd's own abbreviation lists; a stretch between two plain ends that holds no
+other sentence mark is one sentence, and only the stretches that do are handed
+to pysbd. ``bench/sentence_split.py`` measures both ways on the shipped catalogs
+and on a multilingual corpus and counts the blocks where they disagree.
 """
 
 from __future__ import annotations
@@ -14,12 +24,15 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from functools import cache, lru_cache
 
 import pysbd
+from pysbd.exclamation_words import ExclamationWords
+from pysbd.languages import Language
 
 from pipeline.text.languages import base_language
-from pipeline.text.patterns import BARE_URL, PLACEHOLDER
+from pipeline.text.patterns import BARE_URL, PLACEHOLDER, URL_START
 
 # The languages pysbd has rules for; any other is split by its English rules, the most general.
 SEGMENTER_LANGUAGES = frozenset(pysbd.languages.LANGUAGE_CODES)
@@ -27,9 +40,10 @@ SEGMENTER_LANGUAGES = frozenset(pysbd.languages.LANGUAGE_CODES)
 # Masked inside protected spans so that no sentence can end there.
 _TERMINALS = frozenset(".!?;:…؟。")
 _MASK = "\ue000"
+_MASK_TERMINALS = str.maketrans(dict.fromkeys(_TERMINALS, _MASK))
 # Marks pysbd's rules take for sentence ends where they are not: the Arabic
 # comma, colon and semicolon (the English rules do not split there either).
-_NOT_TERMINAL: dict[str, frozenset[str]] = {"ar": frozenset("،:؛")}
+_NOT_TERMINAL: dict[str, dict[int, str]] = {"ar": str.maketrans(dict.fromkeys("،:؛", _MASK))}
 
 # Each span is bounded (no link text, URL or emphasis is longer), so that an
 # unclosed "**" or "![" repeated over a long text is not scanned to its end from
@@ -45,6 +59,10 @@ _PROTECTED = re.compile(
     r"|~~(?=\S).{1,1000}?(?<=\S)~~"  # strikethrough
 )
 _SPACES = re.compile(r"\s*")
+
+# Every protected span starts with one of these: a text without them has none (and is
+# not scanned by the slower expression above).
+_MAY_PROTECT = re.compile(rf"[\[`<{{*_~]|{URL_START}", re.IGNORECASE)
 
 # Abbreviations pysbd splits after, by language. "Never final" ones never end a
 # sentence; "maybe final" ones (etc., usw.) do, so they are protected only when
@@ -68,13 +86,80 @@ _MAYBE_FINAL: dict[str, tuple[str, ...]] = {
     "ar": (),
 }
 
+# Before a plain sentence end: a word of letters, perhaps hyphenated (CAR-T) or closed by a
+# bracket ("(GMP)."), or a placeholder ({name}, %(name)s); one mark, spaces, and a capital
+# (any letter where a script has none).
+_PLAIN_END = re.compile(
+    r"(?:^|(?<=\s))([^\W\d_]+(?:-[^\W\d_]+)*|%\(\w+\)[sd]|\{\w+\})\)?([.!?]) +(?=[^\W\d_])"
+)
+# Quotes and brackets: pysbd does not split between a pair, so no plain end follows an open one.
+_PAIRS = (("(", ")"), ("[", "]"), ("{", "}"), ("«", "»"), ("‹", "›"), ("（", "）"), ("「", "」"))
+_QUOTES = frozenset('"“”„')
+# Where pysbd may cut at a quote: one opening the text, or one touching a sentence mark.
+_QUOTE_CUT = re.compile(r'\A\s*["“”„]|[.!?…]["“”„]|["“”„][.!?…]')
+# Japanese: a full stop between two letters, no space needed.
+_FULL_STOP_END = re.compile(r"(?<=[^\W\d_])[。！？](?=[^\W\d_])")
+# What may follow the last word of a stretch that pysbd keeps whole: closing marks, then one
+# sentence mark at most (after several, or before a closing mark, pysbd may cut).
+_CLOSERS = "\"'»”)]*_"
+_TAIL_MARKS = frozenset(".!?…。！？؟")
+_PAIRED = re.compile("[()\\[\\]{}«»‹›（）「」\"“”„'‘’`]")
+_OPENING_SINGLE = re.compile(r"(?:^|(?<=\s))['‘’`]")
+_ROMAN = frozenset("ivxlcdm")
+_EXCLAMATION_WORDS = frozenset(ExclamationWords.EXCLAMATION_WORDS)
+_START_QUIRK = frozenset({"de", "ar", "fa"})
+_CASELESS = frozenset({"ar"})
+
+
+def _pysbd_code(lang: str) -> str:
+    code = base_language(lang)
+    return code if code in SEGMENTER_LANGUAGES else "en"  # English: pysbd's most general rules
+
 
 @cache
-def _segmenter(lang: str) -> pysbd.Segmenter:
-    code = base_language(lang)
-    if code not in SEGMENTER_LANGUAGES:
-        code = "en"  # pysbd's English rules are its most general ones
+def _segmenter(code: str) -> pysbd.Segmenter:
     return pysbd.Segmenter(language=code, clean=False)
+
+
+@dataclass(frozen=True)
+class _Rules:
+    """What of a language's pysbd rules decides whether a plain end is one."""
+
+    # pysbd matches each abbreviation as a pattern (its dots match any character),
+    # case-insensitively: a word it matches keeps its period.
+    abbreviation: re.Pattern[str]
+    # Each abbreviation alone, for pysbd's German and Arabic rules, which also keep the
+    # period after any word ending as the text starts, when it starts with an abbreviation.
+    starts: dict[str, tuple[re.Pattern[str], ...]]  # by the first letter, lower-cased
+    marks: frozenset[str]  # where pysbd may end a sentence
+    caseless: bool  # sentences start without a capital (Arabic)
+    full_stops: bool  # sentences end at a full stop with no space after it (Japanese)
+    inner_mark: re.Pattern[str]  # one of the marks, or a line break
+
+
+@cache
+def _rules(code: str) -> _Rules:
+    language = Language.get_language_code(code)
+    stripped = sorted({a.strip() for a in language.Abbreviation.ABBREVIATIONS}, key=len)
+    starts: dict[str, tuple[re.Pattern[str], ...]] = {}
+    if code in _START_QUIRK:
+        for a in stripped:
+            first = a[:1].lower()
+            starts[first] = (*starts.get(first, ()), re.compile(a, re.IGNORECASE))
+    marks = frozenset(language.Punctuations) | {"…"}
+    return _Rules(
+        re.compile("|".join(stripped) or "(?!)", re.IGNORECASE),
+        starts,
+        marks,
+        code in _CASELESS,
+        code == "ja",
+        # pysbd never ends a sentence at a period between two ASCII letters or digits
+        # (its WithMultiplePeriodsAndEmailRule): example.com, {order.code}.
+        re.compile(
+            "[" + re.escape("".join(sorted(marks - {"."}))) + "\n\r]"
+            "|(?<![A-Za-z0-9_])\\.|\\.(?![A-Za-z0-9_])"
+        ),
+    )
 
 
 @cache
@@ -101,15 +186,20 @@ def _abbreviation_spans(text: str, lang: str) -> Iterator[tuple[int, int]]:
 
 
 def _masked(text: str, lang: str) -> str:
-    chars = list(text)
-    spans = [m.span() for m in _PROTECTED.finditer(text)]
-    spans += _abbreviation_spans(text, lang)
+    protected = _PROTECTED.finditer(text) if _MAY_PROTECT.search(text) else ()
+    spans = sorted([m.span() for m in protected] + [*_abbreviation_spans(text, lang)])
+    pieces: list[str] = []
+    done = 0
     for start, end in spans:
-        for index in range(start, end):
-            if chars[index] in _TERMINALS:
-                chars[index] = _MASK
-    never_terminal = _NOT_TERMINAL.get(base_language(lang), frozenset())
-    return "".join(_MASK if c in never_terminal else c for c in chars)
+        if end <= done:
+            continue
+        start = max(start, done)
+        pieces += (text[done:start], text[start:end].translate(_MASK_TERMINALS))
+        done = end
+    pieces.append(text[done:])
+    masked = "".join(pieces)
+    never_terminal = _NOT_TERMINAL.get(base_language(lang))
+    return masked.translate(never_terminal) if never_terminal else masked
 
 
 def split_sentences(text: str, lang: str) -> list[str]:
@@ -141,25 +231,106 @@ def sentence_pieces(text: str, lang: str) -> list[str]:
 
 @lru_cache(maxsize=8192)
 def _split(text: str, lang: str) -> tuple[str, ...]:
-    # Cached: a build aligns every reviewed block in every language, and pysbd
-    # takes milliseconds a block.
+    # Cached: the update and the memory sync split the same blocks.
     if not text.strip():
         return ()
     masked = _masked(text, lang)
-    if not any(c in _TERMINALS for c in masked.rstrip().rstrip("".join(_TERMINALS) + "\"'»”)*_")):
-        return (text.strip(),)  # no sentence end before the last: one sentence
+    code = _pysbd_code(lang)
+    rules = _rules(code)
+    # pysbd reads a text line by line in places: lines are left to it whole.
+    ends = [] if "\n" in masked or "\r" in masked else list(_plain_ends(masked, rules))
     sentences: list[str] = []
+    start = 0
+    for cut in [*ends, len(masked)]:
+        stretch = masked[start:cut]
+        if _has_inner_mark(stretch, rules):
+            found = _pysbd_sentences(stretch, code)
+            if found is None:  # pysbd rewrote the text; keep the block whole rather than guess
+                return (text.strip(),)
+            pieces = [text[start + a : start + b] for a, b in found]
+        else:
+            pieces = [text[start:cut].strip()] if stretch.strip() else []
+        for piece in pieces:
+            sentences += _split_after_final_abbreviations(piece, lang)
+        start = cut
+    return tuple(sentences)
+
+
+def _has_inner_mark(stretch: str, rules: _Rules) -> bool:
+    """A sentence mark before the stretch's plain tail, or a quote: pysbd may cut there."""
+    inner = stretch.rstrip()
+    if inner[-1:] in _TAIL_MARKS:
+        inner = inner[:-1]
+    inner = inner.rstrip(_CLOSERS)
+    return rules.inner_mark.search(inner) is not None or _QUOTE_CUT.search(stretch) is not None
+
+
+def _plain_ends(masked: str, rules: _Rules) -> Iterator[int]:
+    """Where a sentence surely ends, as pysbd would end it: the offsets after the spaces."""
+    starts = rules.starts.get(masked[:1].lower(), ())
+    kept_after = [m.group() for p in starts if (m := p.match(masked))]
+    last = 0
+    if rules.full_stops:
+        for found in _FULL_STOP_END.finditer(masked):
+            if _closed(masked[last : found.end()]):
+                last = found.end()
+                yield last
+        return
+    for found in _PLAIN_END.finditer(masked):
+        word, mark = found.group(1), found.group(2)
+        if len(word) < 2:
+            continue  # an initial, or a list item: pysbd's rules for single letters decide
+        following = masked[found.end()]
+        if following.islower() or not (rules.caseless or following.isupper()):
+            continue  # pysbd weighs what follows: left to it
+        if mark == "!" and word + mark in _EXCLAMATION_WORDS:
+            continue
+        if mark == "." and (
+            rules.abbreviation.fullmatch(word)
+            or not set(word.lower()) - _ROMAN  # a list item, to pysbd
+            or any(word.endswith(k) for k in kept_after)
+        ):
+            continue
+        if _closed(masked[last : found.end()]):
+            last = found.end()
+            yield last
+
+
+def _closed(stretch: str) -> bool:
+    """No quote or bracket left open in ``stretch`` (pysbd keeps what is between a pair)."""
+    if _PAIRED.search(stretch) is None:
+        return True
+    if any(stretch.count(a) != stretch.count(b) for a, b in _PAIRS):
+        return False
+    if sum(stretch.count(q) for q in _QUOTES) % 2:
+        return False
+    return _OPENING_SINGLE.search(stretch) is None
+
+
+def _pysbd_sentences(masked: str, code: str) -> list[tuple[int, int]] | None:
+    """pysbd's sentences of ``masked`` as (start, end) offsets, stripped; None if it rewrote."""
+    spans: list[tuple[int, int]] = []
     cursor = 0
-    for piece in _pieces(masked, lang):
+    for piece in _pieces(masked, code):
         core = piece.strip()
         if not core:
             continue
         start = masked.find(core, cursor)
-        if start < 0:  # pysbd rewrote the text; keep the block whole rather than guess
-            return (text.strip(),)
+        if start < 0:
+            return None
         cursor = start + len(core)
-        sentences += _split_after_final_abbreviations(text[start:cursor], lang)
-    return tuple(sentences)
+        spans.append((start, cursor))
+    return spans
+
+
+def pysbd_sentences(text: str, lang: str) -> list[str]:
+    """:func:`split_sentences` with the whole block through pysbd: what the plain ends agree
+    with (``bench/sentence_split.py`` compares the two)."""
+    masked = _masked(text, lang)
+    found = _pysbd_sentences(masked, _pysbd_code(lang))
+    if found is None:
+        return [text.strip()]
+    return [s for a, b in found for s in _split_after_final_abbreviations(text[a:b], lang)]
 
 
 # pysbd looks for each sentence it found from the start of the text again: work grows with
@@ -169,10 +340,11 @@ _MAX_SENTENCE_MARKS = 400
 _AFTER_MARK = re.compile(r"(?<=[.!?…؟。])\s+")
 
 
-def _pieces(masked: str, lang: str) -> list[str]:
+def _pieces(masked: str, code: str) -> list[str]:
+    """pysbd's sentences of ``masked`` (``code`` one of its languages), bounded in work."""
     if sum(masked.count(mark) for mark in _TERMINALS) > _MAX_SENTENCE_MARKS:
         return _AFTER_MARK.split(masked)
-    pieces: list[str] = _segmenter(lang).segment(masked)
+    pieces: list[str] = _segmenter(code).segment(masked)
     return pieces
 
 
