@@ -2,75 +2,30 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import click
-from rich.console import Console
 from rich.markup import escape
 from rich.progress import Progress, TaskID
 
 from pipeline import build as build_stage
+from pipeline import cli_memory as memory_commands
 from pipeline import cli_translators as translators
-from pipeline.config import Config, ConfigError, load_config
-from pipeline.memory.base import TranslationMemory
+from pipeline.cli_common import (
+    Context,
+    console,
+    errors,
+    language_code,
+    pass_context,
+    print_errors,
+)
+from pipeline.cli_memory import opened_memory
+from pipeline.config import Config, ConfigError
 from pipeline.memory.retire import Retirement
 from pipeline.model import PipelineError
-from pipeline.text.excerpt import escaped
-from pipeline.text.languages import parse_language_code
-
-
-class _Console(Console):
-    """A console that shows invisible characters of what it prints as escapes.
-
-    Messages repeat file names and file contents: a terminal escape or a bidi
-    override in them must not reach the terminal or the CI log as itself.
-    """
-
-    def print(self, *objects: Any, **options: Any) -> None:
-        super().print(*(escaped(o) if isinstance(o, str) else o for o in objects), **options)
-
-
-# soft_wrap: a line is never cut at the console width, so a CI log keeps URLs and paths whole.
-console = _Console(highlight=False, soft_wrap=True)
-errors = _Console(stderr=True, highlight=False, soft_wrap=True)
-
-
-def _described(error: BaseException) -> str:
-    """An error's message: an operating-system error as "file: reason"."""
-    if isinstance(error, OSError) and error.filename and error.strerror:
-        return f"{error.filename}: {error.strerror}"
-    return str(error)
-
-
-class Context:
-    def __init__(self, project: Path | None) -> None:
-        self.project = project
-        self._config: Config | None = None
-
-    @property
-    def config(self) -> Config:
-        if self._config is None:
-            config = load_config(self.project)
-            for code in config.all_languages:
-                _language_code(code, f"{config.root / 'pyproject.toml'}: [tool.l10n]: ")
-            self._config = config
-        return self._config
-
-
-def _language_code(code: str, where: str = "") -> str:
-    """``code`` once checked against the strict grammar, before any path is built from it."""
-    try:
-        return parse_language_code(code)
-    except ValueError as error:
-        raise ConfigError(f"{where}{error}") from None
-
-
-pass_context = click.make_pass_decorator(Context)
 
 
 class Commands(click.Group):
@@ -80,17 +35,11 @@ class Commands(click.Group):
         try:
             return super().invoke(ctx)
         except ConfigError as error:
-            _print_errors(error)
+            print_errors(error)
             sys.exit(2)
         except (PipelineError, OSError) as error:
-            _print_errors(error)
+            print_errors(error)
             sys.exit(1)
-
-
-def _print_errors(error: Exception) -> None:
-    """One ``error:`` line per problem: an error may list several (every broken source page)."""
-    for line in _described(error).splitlines() or [""]:
-        errors.print(f"[red]error:[/] {escape(line)}")
 
 
 @click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
@@ -219,7 +168,7 @@ def init(obj: Context, lang: str) -> None:
 
     config = obj.config
     # The strict grammar, and a locale Babel knows: a ConfigError (exit 2) if not.
-    code = _language_code(lang)
+    code = language_code(lang)
     if code == config.source_language:
         errors.print(f"[red]error:[/] {code} is the source language")
         sys.exit(2)
@@ -267,7 +216,7 @@ def prefill(
         except MachineError as error:
             errors.print(f"[red]error:[/] {escape(str(error))}")
             sys.exit(2)
-    with _memory(config.memory_location) as memory, _progress() as progress:
+    with opened_memory(config.memory_location) as memory, _progress() as progress:
         report = run_prefill(
             config, memory, translator, languages, dry_run=dry_run, progress=progress
         )
@@ -332,119 +281,6 @@ def serve(obj: Context, host: str, port: int, include_machine: bool) -> None:
 
 
 @main.group()
-def tm() -> None:
-    """The translation memory: import, export, rebuild, stats."""
-
-
-@contextmanager
-def _memory(location: str) -> Iterator[TranslationMemory]:
-    """The memory at ``location`` (a SQLite path or a postgresql:// URL), open for the block."""
-    from pipeline.memory.backends import open_memory
-    from pipeline.memory.units import TranslationMemoryError
-
-    try:
-        memory = open_memory(location)
-    except TranslationMemoryError as error:
-        errors.print(f"[red]error:[/] translation memory: {escape(str(error))}")
-        sys.exit(2)
-    with memory:
-        yield memory
-
-
-@tm.command("import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@pass_context
-def tm_import(obj: Context, file: Path) -> None:
-    """Import a TMX 1.4 file (one transaction: all or nothing)."""
-    from pipeline.memory.tmx import import_tmx
-
-    notes: list[str] = []
-    with _memory(obj.config.memory_location) as memory:
-        added = import_tmx(memory, file, obj.config.source_language, obj.config.languages, notes)
-    for note in notes:
-        errors.print(f"[yellow]note:[/] {escape(note)}")
-    console.print(f"{file}: {added} new units")
-
-
-@tm.command("export")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--lang", multiple=True, help="Only these target languages.")
-@pass_context
-def tm_export(obj: Context, file: Path, lang: tuple[str, ...]) -> None:
-    """Export the memory as TMX 1.4b (for OmegaT, Trados, Weblate)."""
-    from pipeline.memory.tmx import export_tmx
-
-    config = obj.config
-    with _memory(config.memory_location) as memory:
-        count = export_tmx(memory, file, config.source_language, list(lang) or None)
-    console.print(f"{file}: {count} units")
-
-
-@tm.command("rebuild")
-@pass_context
-def tm_rebuild(obj: Context) -> None:
-    """Recreate the human units from the catalogs, the source of truth."""
-    from pipeline.catalogs.update import read_catalogs
-
-    config = obj.config
-    catalogs = []
-    for lang in config.languages:
-        readable, unreadable = read_catalogs(config, lang)
-        catalogs += [as_read.catalog for as_read in readable]
-        for line in unreadable:
-            errors.print(f"[yellow]warning:[/] {escape(line)}")
-    with _memory(config.memory_location) as memory:
-        count = memory.rebuild(catalogs, config.source_language)
-    console.print(f"{count} units from {len(catalogs)} catalogs")
-
-
-@tm.command("migrate")
-@click.option(
-    "--to",
-    "target",
-    required=True,
-    metavar="PATH_OR_URL",
-    help="The memory to copy into: a SQLite path or a postgresql:// URL.",
-)
-@pass_context
-def tm_migrate(obj: Context, target: str) -> None:
-    """Copy every unit of the project's memory into another memory (SQLite <-> PostgreSQL)."""
-    from pipeline.memory.backends import migrate
-    from pipeline.memory.postgres import redact
-
-    with _memory(obj.config.memory_location) as source, _memory(target) as destination:
-        added = migrate(source, destination)
-        total = destination.stats()["units"]
-    console.print(f"{escape(redact(target))}: {added} new units, {total} in all")
-
-
-@tm.command("stats")
-@click.option(
-    "--format", "output_format", type=click.Choice(["text", "json"]), default="text",
-    show_default=True,
-)  # fmt: skip
-@pass_context
-def tm_stats(obj: Context, output_format: str) -> None:
-    """Units per language pair, level and origin."""
-    from pipeline.checks.report import plain_table
-    from pipeline.memory.stats import MemoryStats, empty_memory_note
-
-    location = obj.config.memory_location
-    created_now = "://" not in location and not Path(location).exists()
-    with _memory(location) as memory:
-        stats = MemoryStats.of(memory)
-    if output_format == "json":
-        click.echo(json.dumps(stats.to_json(), ensure_ascii=False, indent=2))
-        return
-    if stats.counts:
-        for line in plain_table(*stats.table(), right=range(2, len(stats.table()[0]))):
-            console.print(line, markup=False)
-    console.print(f"{stats.units} units, {stats.texts} source texts", markup=False)
-    if not stats.units:
-        console.print(empty_memory_note(created_now), markup=False)
-
-
-@main.group()
 def source() -> None:
     """Source-side commands."""
 
@@ -462,7 +298,7 @@ def source_fix(
     from pipeline.sourcefix import apply, plan
 
     config = obj.config
-    with _memory(config.memory_location) as memory:
+    with opened_memory(config.memory_location) as memory:
         fixes = plan(config, memory, text=text, engine=engine, engine_url=engine_url)
         for fix in fixes:
             kind = "block" if fix.whole_block else "sentence"
@@ -505,6 +341,7 @@ def _progress() -> Iterator[Callable[[str, int, int], None]]:
         yield update
 
 
+main.add_command(memory_commands.tm)
 main.add_command(translators.xliff)
 main.add_command(translators.review)
 

@@ -10,13 +10,10 @@ import sys
 from pathlib import Path
 
 import click
-from rich.console import Console
 from rich.markup import escape
 
+from pipeline.cli_common import console, errors
 from pipeline.config import Config
-
-console = Console(stderr=False, highlight=False)
-errors = Console(stderr=True, highlight=False)
 
 
 def _config() -> Config:

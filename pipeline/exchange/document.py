@@ -21,6 +21,7 @@ from lxml import etree
 
 from pipeline.catalogs.review import ReviewState
 from pipeline.exchange.codes import Code, Piece, plain_text, target_text
+from pipeline.files import xml_events
 from pipeline.model import PipelineError
 
 XML_NS = "http://www.w3.org/XML/1998/namespace"
@@ -153,16 +154,7 @@ def namespace_of(element: etree._Element) -> str:
 
 def stream(path: Path) -> Iterator[tuple[str, etree._Element]]:
     """("start" | "end", element) events of a file, refusing DTD entities and bad XML."""
-    events = etree.iterparse(
-        str(path),
-        events=("start", "end"),
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-    )
+    events = xml_events(path)
     first = True
     try:
         for event, element in events:

@@ -25,7 +25,7 @@ from pathlib import Path
 from lxml import etree
 
 from pipeline import __version__
-from pipeline.files import write_bytes_atomic
+from pipeline.files import write_bytes_atomic, xml_events
 from pipeline.memory.base import TranslationMemory
 from pipeline.memory.units import LEVELS, Unit
 from pipeline.model import Origin, OriginKind, PipelineError
@@ -202,16 +202,7 @@ def iter_tmx(
     path = Path(path)
     reader = _Reader(path, [source_lang, *languages], notes if notes is not None else [])
     try:
-        events = etree.iterparse(
-            str(path),
-            events=("start", "end"),
-            resolve_entities=False,
-            no_network=True,
-            load_dtd=False,
-            remove_comments=True,
-            remove_pis=True,
-            huge_tree=False,  # libxml2's own limits on depth and text size stay on
-        )
+        events = xml_events(path)
         for event, element in events:
             yield from reader.handle(event, element)
     except etree.XMLSyntaxError as error:
