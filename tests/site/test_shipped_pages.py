@@ -13,28 +13,18 @@ from pipeline.config import load_config
 from pipeline.segments.blocks import read_segments
 from pipeline.text.markdown import markdown
 from tests.projects import REPO
-from tests.segmenting import blocks_for_segments, blocks_with_inline_parsing
+from tests.segmenting import (
+    assert_every_part_segmented,
+    blocks_for_segments,
+    blocks_with_inline_parsing,
+)
 
 SHIPPED_PAGES = sorted((REPO / "source").glob("*.md"))
 
 
 def test_shipped_source_segments_cover_every_part() -> None:
     segments = read_segments(load_config(REPO))
-    roles = {s.role for s in segments}
-    assert {
-        "title",
-        "heading",
-        "paragraph",
-        "list item",
-        "table header",
-        "table cell",
-        "FAQ question",
-        "FAQ answer",
-    } <= roles
-    assert sum(s.role == "FAQ question" for s in segments) == 10
-    cells = [s for s in segments if s.domain == "effectiveness" and s.role == "table cell"]
-    assert len(cells) == 8 * 6
-    assert all(s.line > 0 and s.file.startswith("source/") for s in segments)
+    assert_every_part_segmented(segments, questions=10, table="effectiveness", cells=8 * 6)
 
 
 def test_the_dialect_renders_the_shipped_pages_as_commonmark_with_html_off_does() -> None:

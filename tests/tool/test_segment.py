@@ -12,6 +12,7 @@ from pipeline.text.inline import inline_markup
 from pipeline.text.markdown import markdown
 from tests.hostile_translations import PAYLOADS
 from tests.projects import SAMPLE_PAGES, make_project
+from tests.segmenting import assert_every_part_segmented
 
 PAGE = """---
 title: Safety
@@ -119,21 +120,7 @@ def test_inline_markup_sees_links_html_and_placeholders() -> None:
 
 def test_a_projects_segments_cover_every_part_with_file_and_line(tmp_path: Path) -> None:
     segments = read_segments(load_config(make_project(tmp_path, SAMPLE_PAGES)))
-    roles = {s.role for s in segments}
-    assert {
-        "title",
-        "heading",
-        "paragraph",
-        "list item",
-        "table header",
-        "table cell",
-        "FAQ question",
-        "FAQ answer",
-    } <= roles
-    assert sum(s.role == "FAQ question" for s in segments) == 2
-    cells = [s for s in segments if s.domain == "effectiveness" and s.role == "table cell"]
-    assert len(cells) == 3 * 3
-    assert all(s.line > 0 and s.file.startswith("source/") for s in segments)
+    assert_every_part_segmented(segments, questions=2, table="effectiveness", cells=3 * 3)
 
 
 HTML_IN_MARKDOWN = [
