@@ -183,16 +183,19 @@ def _read_templates(config: Config, findings: list[Finding]) -> dict[str, Catalo
 def _live_domains(config: Config, templates: dict[str, Catalog]) -> set[str]:
     """The domains the source makes: its pages', and the UI's when it has strings.
 
-    Without a source folder, or when the source cannot be read (a source finding says why),
-    the templates on disk.
+    A project whose catalogs no page makes (no source folder, no page in it, or a source
+    that cannot be read, which a source finding reports) is checked on what is on disk:
+    its templates, or else its catalogs.
     """
-    if not config.source_path.is_dir():
-        return set(templates)
-    try:
-        tree = read_source_tree(config)
-    except SourceError:
-        return set(templates)
-    return {document.domain for document in tree.documents} | _ui_domain(config, templates)
+    if config.source_path.is_dir():
+        try:
+            pages = {document.domain for document in read_source_tree(config).documents}
+        except SourceError:
+            pages = set()
+        if pages:
+            return pages | _ui_domain(config, templates)
+    on_disk = {domain for lang in config.languages for domain in config.catalog_files(lang)}
+    return set(templates) or on_disk
 
 
 def _ui_domain(config: Config, templates: dict[str, Catalog]) -> set[str]:

@@ -246,3 +246,22 @@ def test_msgcat_drops_the_old_flag_which_update_migrates(project: Path, tmp_path
     assert strip(after) == strip(expected)
     l10n(project, "update")
     assert path.read_text("utf-8") == after
+
+
+def test_catalogs_that_no_page_makes_are_checked_as_they_are(tmp_path: Path) -> None:
+    """A team's existing gettext catalogs, with an empty source folder: check counts them."""
+    root = tmp_path / "site"
+    (root / "source").mkdir(parents=True)
+    (root / "pyproject.toml").write_text('[tool.l10n]\nlanguages = ["de"]\nglossary = ""\n')
+    catalog = root / "locales" / "de" / "LC_MESSAGES" / "admin.po"
+    catalog.parent.mkdir(parents=True)
+    catalog.write_text(
+        'msgid ""\nmsgstr ""\n"Language: de\\n"\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+        '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n\n'
+        'msgid "Delete 3 items"\nmsgstr "7 Einträge löschen"\n',
+        "utf-8",
+    )
+    result = CliRunner().invoke(main, ["--project", str(root), "check", "--format", "json"])
+    report = json.loads(result.output)
+    assert [(s["domain"], s["translated"]) for s in report["stats"]] == [("admin", 1)]
+    assert ("numbers", "error") in {(f["check"], f["severity"]) for f in report["findings"]}
