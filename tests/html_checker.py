@@ -25,22 +25,29 @@ def unavailable(reason: str) -> NoReturn:
     pytest.skip(reason)
 
 
-def vnu_command() -> list[str]:
-    java = shutil.which("java")
-    if java is None:
-        unavailable("java is not installed (needed by the Nu HTML Checker)")
-    if not VNU_JAR.is_file():
+def npm_installed(package: str, folder: Path, wanted: Path) -> Path:
+    """``wanted``, a file of the npm ``package`` installed into ``folder`` (outside the
+    repository, as `.ci/run` installs it), installing it first when it is missing."""
+    if not wanted.is_file():
         npm = shutil.which("npm")
         if npm is None:
-            unavailable("npm is not installed (needed to install vnu-jar)")
-        VNU_DIR.mkdir(parents=True, exist_ok=True)
+            unavailable(f"npm is not installed (needed to install {package})")
+        folder.mkdir(parents=True, exist_ok=True)
         subprocess.run(
-            [npm, "install", "--no-audit", "--no-fund", "--prefix", str(VNU_DIR), "vnu-jar"],
+            [npm, "install", "--no-audit", "--no-fund", "--prefix", str(folder), package],
             check=True,
             capture_output=True,
             timeout=300,
         )
-    return [str(java), "-jar", str(VNU_JAR), "--errors-only", "--format", "json"]
+    return wanted
+
+
+def vnu_command() -> list[str]:
+    java = shutil.which("java")
+    if java is None:
+        unavailable("java is not installed (needed by the Nu HTML Checker)")
+    jar = npm_installed("vnu-jar", VNU_DIR, VNU_JAR)
+    return [str(java), "-jar", str(jar), "--errors-only", "--format", "json"]
 
 
 def html_errors(pages: list[Path]) -> list[str]:

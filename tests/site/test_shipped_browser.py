@@ -8,8 +8,6 @@ fail instead. axe-core is installed outside the repository, as the Nu HTML Check
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,7 +15,7 @@ from typing import Any
 import pytest
 
 from tests.browser import chromium, new_tab, served
-from tests.html_checker import unavailable
+from tests.html_checker import npm_installed
 from tests.projects import copy_project, l10n
 
 pytestmark = pytest.mark.browser
@@ -104,18 +102,7 @@ def test_nothing_overflows_the_viewport_at_phone_and_desktop_width(
 
 def axe_script() -> Path:
     """axe-core's browser build, installed as the Nu HTML Checker is (outside the repository)."""
-    if not AXE_JS.is_file():
-        npm = shutil.which("npm")
-        if npm is None:
-            unavailable("npm is not installed (needed to install axe-core)")
-        AXE_DIR.mkdir(parents=True, exist_ok=True)
-        subprocess.run(
-            [npm, "install", "--no-audit", "--no-fund", "--prefix", str(AXE_DIR), "axe-core"],
-            check=True,
-            capture_output=True,
-            timeout=300,
-        )
-    return AXE_JS
+    return npm_installed("axe-core", AXE_DIR, AXE_JS)
 
 
 AXE_RUN = """async () => {
