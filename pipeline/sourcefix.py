@@ -22,6 +22,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from pipeline.build import extract
 from pipeline.catalogs.headers import revision_stamp
 from pipeline.catalogs.update import update_catalogs
 from pipeline.catalogs.writing import write_if_changed
@@ -156,10 +157,6 @@ def apply(config: Config, memory: TranslationMemory, fixes: Sequence[Fix]) -> Fi
         )
         for fix in fixes
     )
-    from pipeline.build import (
-        extract,  # the build stage owns extraction; imported late to avoid a cycle
-    )
-
     update_catalogs(config, extract(config))
     for fix in fixes:
         if fix.lang not in config.languages:
