@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import sqlite3
+import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -125,7 +126,7 @@ class SqliteMemory(TranslationMemory):
             raise TranslationMemoryError(f"{self.path}: cannot open the memory: {error}") from None
         try:
             self._db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
-            self._db.execute("PRAGMA journal_mode = WAL")
+            self._enable_wal(timeout)
             self._db.execute("PRAGMA synchronous = NORMAL")
             # Lookups read index pages all over the file: map it rather than copy page by page.
             self._db.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
@@ -138,6 +139,19 @@ class SqliteMemory(TranslationMemory):
         except BaseException:
             self._db.close()
             raise
+
+    def _enable_wal(self, timeout: float) -> None:
+        # Changing the journal mode needs a lock that SQLite does not wait for through the
+        # busy handler: two processes opening a new memory at once would fail at once.
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                self._db.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
 
     def _migrate(self) -> None:
         with self._transaction():

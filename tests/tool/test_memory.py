@@ -448,3 +448,17 @@ def test_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
     path.write_text("this is not SQLite\n" * 100)
     with pytest.raises(TranslationMemoryError, match=str(path)):
         SqliteMemory(path)
+
+
+def _open_and_close(path: str) -> int:
+    SqliteMemory(path).close()
+    return 1
+
+
+def test_processes_opening_a_new_memory_at_once_all_get_it(tmp_path: Path) -> None:
+    """Switching a new file to WAL takes a lock SQLite's busy handler does not wait for."""
+    fork = multiprocessing.get_context("fork")
+    with fork.Pool(6) as pool:
+        for round_ in range(15):
+            path = str(tmp_path / f"m{round_}" / "tm.sqlite3")
+            assert sum(pool.map(_open_and_close, [path] * 6)) == 6
