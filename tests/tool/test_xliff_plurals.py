@@ -39,7 +39,10 @@ PLURAL_ENTRIES = [
 def project(tmp_path: Path) -> Path:
     """A Russian project (three plural forms) whose interface catalog has plural entries."""
     root = make_project(
-        tmp_path / "site", {"cost": SAMPLE_PAGES["cost"]}, ("ru",), translations={"ru": tagged("ru")}
+        tmp_path / "site",
+        {"cost": SAMPLE_PAGES["cost"]},
+        ("ru",),
+        translations={"ru": tagged("ru")},
     )
     catalog = read_catalog(root / UI, "ru", "ui")
     catalog.entries += PLURAL_ENTRIES
