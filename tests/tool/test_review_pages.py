@@ -240,3 +240,21 @@ def test_a_withhold_setting_that_does_not_exist_is_a_configuration_error(project
     pyproject.write_text(text)
     result = l10n(project, "check", code=2)
     assert "interface.withhold: 'site' is not one of page, entry" in " ".join(result.output.split())
+
+
+def test_an_old_address_of_a_withheld_page_leads_nowhere_in_that_language(project: Path) -> None:
+    source = project / "source/safety.md"
+    source.write_text(
+        source.read_text().replace(
+            "slug: safety\n", "slug: safety\nredirect_from: [side-effects]\n"
+        )
+    )
+    l10n(project, "build")
+    assert (project / "output/fr/side-effects.html").is_file()
+    reword(project, SAFETY_PO, CONTACT, "Contactez notre médecin")
+    result = l10n(project, "build")
+    assert "removed stale output/fr/side-effects.html" in result.output
+    assert not (project / "output/fr/side-effects.html").exists()
+    assert (project / "output/de/side-effects.html").is_file()
+    netlify = (project / "output/_redirects").read_text()
+    assert "/de/side-effects.html /de/safety.html 301" in netlify and "/fr/" not in netlify
