@@ -15,10 +15,10 @@ Not one unit with a segment per form: in XLIFF 2 the segments of a unit are
 consecutive parts of one text, which a conforming tool joins (as our reader
 does) and may merge or split again (``canResegment``), and Translate Toolkit
 exposes each segment as a separate unit (``unitId::segmentId``). A group of
-units, one per form, is what ``po2xliff`` writes for XLIFF 1.2 (``<group
-restype="x-gettext-plurals">``) and how the XLIFF TC's Plural, Gender and
-Select module for 2.2 (``pgs:switch``/``pgs:case``) represents the variants of
-one message: each variant a unit of its own, translated and confirmed on its own.
+units, one per form, each translated and confirmed on its own, is what
+``po2xliff`` writes for XLIFF 1.2 (``<group restype="x-gettext-plurals">``);
+XLIFF 2.1 has no plural markup (2.2 adds a Plural, Gender and Select module,
+``pgs:switch``/``pgs:case``), so the group says what it is with its ``type``.
 
 Read as the specification says: a unit's segments and ignorables are joined
 (an ignorable without a target stands for itself), ``<sc>``/``<ec>`` pairs may
