@@ -97,6 +97,8 @@ def build(
         console.print(f"removed stale {config.relative(path)}")
     for code, why in outcome.site.withheld.items():
         console.print(f"{code}: not published: {why}")
+    for line in outcome.site.withheld_pages:
+        console.print(escape(line), soft_wrap=True)
     if outcome.site.complete:
         complete = ", ".join(f"{code} {pct:.1f}%" for code, pct in outcome.site.complete.items())
         console.print(f"Complete (as l10n check counts): {complete}.", soft_wrap=True)

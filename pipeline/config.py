@@ -65,22 +65,35 @@ class PublishConfig:
 REVIEW_LEVELS = ("translated", "reviewed")
 """What a review policy may require of an entry (see :mod:`pipeline.catalogs.review`)."""
 
+WITHHOLD = ("page", "entry")
+"""What an entry below the publish level keeps from a language: its whole page, or itself
+(English shown in its place, marked). The interface is on every page: it falls back per entry."""
+
 
 @dataclass(frozen=True)
 class ReviewGroup:
-    """Pages (domains, shell patterns allowed) that need their own review level."""
+    """Pages (domains, shell patterns allowed) that need their own review level.
+
+    A page of a group is published in a language only when every entry of it is
+    (``withhold = "page"``, the default: a medical page is never half English).
+    """
 
     domains: tuple[str, ...] = ()
     publish: str = "translated"
     check: str = "translated"
+    withhold: str = "page"
 
 
 @dataclass(frozen=True)
 class ReviewConfig:
-    """The review state an entry needs to be published, and to pass ``l10n check``."""
+    """The review state an entry needs to be published, and to pass ``l10n check``.
+
+    Pages in no group show an entry below the level in English (``withhold = "entry"``).
+    """
 
     publish: str = "translated"
     check: str = "translated"
+    withhold: str = "entry"
     groups: dict[str, ReviewGroup] = field(default_factory=dict)
 
     def group_of(self, domain: str) -> str | None:
@@ -96,6 +109,14 @@ class ReviewConfig:
     def check_level(self, domain: str) -> str:
         group = self.group_of(domain)
         return self.groups[group].check if group is not None else self.check
+
+    def withholds_page(self, domain: str) -> bool:
+        """Whether an entry below the publish level keeps the page ``domain`` from a language.
+
+        Only pages are withheld: the interface's domain falls back per entry whatever it says.
+        """
+        group = self.group_of(domain)
+        return (self.groups[group].withhold if group is not None else self.withhold) == "page"
 
 
 @dataclass(frozen=True)
@@ -317,11 +338,12 @@ def _review_section(value: Any, where: str) -> ReviewConfig:
                           groups=groups)  # fmt: skip
     levels = [("", review)] + [(f".groups.{name}", group) for name, group in groups.items()]
     for suffix, holder in levels:
-        for kind in ("publish", "check"):
-            level = getattr(holder, kind)
-            if level not in REVIEW_LEVELS:
+        for kind, allowed in (("publish", REVIEW_LEVELS), ("check", REVIEW_LEVELS),
+                              ("withhold", WITHHOLD)):  # fmt: skip
+            value = getattr(holder, kind)
+            if value not in allowed:
                 raise ConfigError(
-                    f"{where}{suffix}.{kind}: {level!r} is not one of {', '.join(REVIEW_LEVELS)}"
+                    f"{where}{suffix}.{kind}: {value!r} is not one of {', '.join(allowed)}"
                 )
     return review
 

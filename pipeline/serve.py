@@ -111,6 +111,8 @@ def _rebuild(
     preview.version += 1
     for line in dict.fromkeys(outcome.errors + outcome.site.notes):
         on_build(f"warning: {line}")
+    for line in outcome.site.withheld_pages:
+        on_build(line)
     on_build(f"rebuilt: {len(outcome.site.written)} files written (version {preview.version})")
     return outcome.update.written
 

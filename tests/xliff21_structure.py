@@ -2,7 +2,7 @@
 
 No package ships the OASIS schemas, so the rules the schema and the spec's
 processing requirements state for the core namespace are checked here: element
-order and cardinality, id uniqueness and syntax, the value lists of ``state``,
+order and cardinality (of groups too), id uniqueness and syntax, the value lists of ``state``,
 ``type``, ``canCopy``..., ``subState``/``subType`` syntax and dependencies,
 ``dataRef`` references, and target codes corresponding to source codes.
 """
@@ -51,9 +51,16 @@ def validate(root: etree._Element) -> list[str]:
         problems += order_problems(
             f"file {file.get('id')}", core_children(file), r"(skeleton )?(notes )?((unit|group) )+"
         )
-        unit_ids = [u.get("id", "") for u in file.iter(q("unit"))]
+        for group in file.iter(q("group")):
+            problems += order_problems(
+                f"group {group.get('id')}", core_children(group), r"(notes )?((unit|group) )*"
+            )
+            kind = group.get("type")
+            if kind is not None and (not PREFIXED.match(kind) or kind.startswith("xlf:")):
+                problems.append(f"group {group.get('id')}: type {kind}")
+        unit_ids = [u.get("id", "") for u in file.iter(q("unit"), q("group"))]
         if len(set(unit_ids)) != len(unit_ids) or not all(NMTOKEN.match(i) for i in unit_ids):
-            problems.append(f"file {file.get('id')}: unit ids not unique NMTOKENs")
+            problems.append(f"file {file.get('id')}: unit and group ids not unique NMTOKENs")
         for unit in file.iter(q("unit")):
             problems += unit_problems(unit, root.get("trgLang"))
     return problems

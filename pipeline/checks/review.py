@@ -10,11 +10,16 @@ One whose text is the machine's is still a *proposal* until someone approves
 it (``l10n review approve``, which writes the ``reviewed`` line).
 
 The policy (``[tool.l10n.review]``) gives the state an entry needs, per page
-group: to be published, and to pass ``l10n check``.
+group: to be published, and to pass ``l10n check``. A group's page is published
+in a language only when every entry of it may be shown (``withhold = "page"``);
+why one is not is said in the same words by ``l10n check`` (a ``withheld``
+warning), the build and the status page (:func:`withheld_reason`).
 """
 
 from __future__ import annotations
 
+import enum
+from collections import Counter
 from pathlib import Path
 
 from pipeline.catalogs.review import ReviewState, entry_state
@@ -36,6 +41,46 @@ def review_state(entry: Entry, sent: MachineSent) -> ReviewState:
 
 def required_state(level: str) -> ReviewState:
     return ReviewState.parse(level)
+
+
+def below_review(state: ReviewState, required: ReviewState) -> bool:
+    """A translation (not a proposal: those are never published) short of the review
+    its pages need."""
+    return ReviewState.PROPOSED < state < required
+
+
+class Shortfall(enum.Enum):
+    """Why an entry keeps its page from being published in a language."""
+
+    UNTRANSLATED = "untranslated"
+    PROPOSED = "proposed (fuzzy)"
+    REJECTED = "failing a check"
+    UNREVIEWED = "translated but not reviewed"
+
+
+def shortfall(
+    *, translated: bool, fuzzy: bool, rejected: bool, unreviewed: bool
+) -> Shortfall | None:
+    """How an entry falls short of being shown, in the order the site decides it; None if
+    it is shown. ``rejected``: an error other than ``review``; ``unreviewed``: a ``review``
+    error at the publish level."""
+    if not translated:
+        return Shortfall.UNTRANSLATED
+    if fuzzy:
+        return Shortfall.PROPOSED
+    if rejected:
+        return Shortfall.REJECTED
+    return Shortfall.UNREVIEWED if unreviewed else None
+
+
+def withheld_reason(found: Counter[Shortfall], level: str) -> str:
+    """Why a page is withheld: "1 entry translated but not reviewed (publish needs reviewed)"."""
+    parts = [
+        f"{found[kind]} {'entry' if found[kind] == 1 else 'entries'} {kind.value}"
+        for kind in Shortfall
+        if found[kind]
+    ]
+    return f"{', '.join(parts)} (publish needs {level})"
 
 
 def project_memory(config: Config) -> TranslationMemory | None:

@@ -39,6 +39,7 @@ from pipeline.checks.waivers import (
     load_waivers,
     waiver_findings,
 )
+from pipeline.checks.withheld import PageVerdict
 from pipeline.config import Config
 from pipeline.memory.base import TranslationMemory
 from pipeline.memory.machine_sent import machine_sent
@@ -357,16 +358,22 @@ def _catalog_findings(
     )
     context = replace(context, plural_forms=catalog.metadata.get("Plural-Forms", ""))
     plurals = plural_sources(template) if template is not None else None
+    page = PageVerdict.of(config, context)
     for entry in catalog.active():
         if entry.is_header:
             continue
+        found: list[Finding] = []
         if plurals is not None:  # compared with the template's English, never the catalog's
             entry, problem = as_in_template(entry, plurals)
             if problem:
-                findings.append(Finding("plurals", Severity.ERROR, problem, file, entry.lineno,
-                                        lang, domain, entry.msgid))  # fmt: skip
-        findings.extend(check_entry(entry, context))
-    return findings
+                found.append(Finding("plurals", Severity.ERROR, problem, file, entry.lineno,
+                                     lang, domain, entry.msgid))  # fmt: skip
+        found.extend(check_entry(entry, context))
+        if page is not None:
+            page.add(entry, found)
+        findings.extend(found)
+    withheld = page.finding(catalog, template) if page is not None else None
+    return [*findings, withheld] if withheld is not None else findings
 
 
 def qa_context(

@@ -6,6 +6,12 @@ Translate Toolkit's ``po2xliff``). Its translation comes back with the
 source's codes (:func:`~pipeline.exchange.codes.target_text`); one that lost,
 repeated, invented or misnested a code is refused, with the file and line.
 
+A plural entry comes back whole or not at all: every form the catalog's
+``Plural-Forms`` counts must have a translation, each checked against its own
+source's codes (the msgid for form 0, msgid_plural for the others), and the
+entry takes the state of its least confirmed form. A group that leaves a form
+out, or brings more forms than the catalog has, is refused with its line.
+
 What may change: a translation may replace a proposal or another
 translation; a higher state may replace a lower one for the same text; a
 reviewed entry is never overwritten by an unreviewed text, and a proposal
@@ -35,7 +41,7 @@ from pipeline.exchange.read import read_xliff
 from pipeline.files import FileChangedError, write_bytes_atomic
 from pipeline.model import Entry, machine_comment
 from pipeline.po.catalog_file import CatalogFile
-from pipeline.text.languages import normalise_lang
+from pipeline.text.languages import normalise_lang, plural_count
 
 
 @dataclass(frozen=True)
@@ -82,12 +88,18 @@ class ImportReport:
 
 @dataclass
 class _Target:
-    """Where one unit's translation goes, and what it says."""
+    """Where one unit's translation goes, and what it says: the text, or each plural form's."""
 
     as_read: CatalogFile
     entry: Entry
     unit: XliffUnit
-    text: str
+    texts: tuple[str, ...]
+
+    @property
+    def same_text(self) -> bool:
+        if self.entry.msgid_plural is not None:
+            return dict(enumerate(self.texts)) == self.entry.msgstr_plural
+        return self.texts == (self.entry.msgstr,)
 
 
 def import_xliff(
@@ -106,8 +118,8 @@ def import_xliff(
         for target in _targets(unit, index, report):
             key = (target.as_read.catalog.domain, *target.entry.key)
             earlier = planned.setdefault(key, target)
-            if earlier is not target and (earlier.text, earlier.unit.state) != (
-                target.text,
+            if earlier is not target and (earlier.texts, earlier.unit.state) != (
+                target.texts,
                 target.unit.state,
             ):
                 report.refused.append(
@@ -143,29 +155,35 @@ def _language(config: Config, document: XliffDocument, lang: str | None) -> str:
 
 
 class _Index:
-    """The language's entries by domain and unit id, and by source text."""
+    """The language's entries by domain and unit id, and by source text: singular and
+    plural entries apart, as a plural group only ever stands for a plural entry."""
 
     def __init__(self, readable: list[CatalogFile]) -> None:
         self.by_id: dict[tuple[str, str], tuple[CatalogFile, Entry]] = {}
-        self.by_msgid: dict[str, list[tuple[CatalogFile, Entry]]] = {}
+        self.by_msgid: dict[tuple[bool, str], list[tuple[CatalogFile, Entry]]] = {}
         self.domains = {as_read.catalog.domain for as_read in readable}
         for as_read in readable:
             for entry in as_read.catalog.active():
-                if entry.is_header or entry.msgid_plural is not None:
+                if entry.is_header:
                     continue
                 self.by_id[(as_read.catalog.domain, unit_id(entry))] = (as_read, entry)
-                self.by_msgid.setdefault(entry.msgid, []).append((as_read, entry))
+                key = (entry.msgid_plural is not None, entry.msgid)
+                self.by_msgid.setdefault(key, []).append((as_read, entry))
 
     def find(self, unit: XliffUnit) -> list[tuple[CatalogFile, Entry]]:
         domain = Path(unit.original.replace("\\", "/")).stem if unit.original else ""
         domain = domain if domain in self.domains else ""
-        if domain and (found := self.by_id.get((domain, unit.id))) is not None:
+        plural = bool(unit.forms)
+        found = self.by_id.get((domain, unit.id)) if domain else None
+        if found is not None and (found[1].msgid_plural is not None) == plural:
             return [found]
         candidates = [
             (as_read, entry)
-            for as_read, entry in self.by_msgid.get(unit.source_text, [])
+            for as_read, entry in self.by_msgid.get((plural, unit.source_text), [])
             if not domain or as_read.catalog.domain == domain
         ]
+        if (plural_source := unit.plural_source_text) is not None:
+            candidates = [(a, e) for a, e in candidates if e.msgid_plural == plural_source]
         if unit.msgctxt is not None:
             return [(a, e) for a, e in candidates if e.msgctxt == unit.msgctxt]
         exact = [(a, e) for a, e in candidates if e.msgctxt is None]
@@ -177,6 +195,8 @@ def _skip_reason(unit: XliffUnit) -> str | None:
         return "the gettext header"
     if not unit.translate:
         return "not for translation (translate=no)"
+    if unit.forms:  # a plural entry with some forms translated is whole or refused
+        return None if any(form.target is not None for form in unit.forms) else "no translation"
     if unit.incomplete:
         return "incomplete (a segment has no target)"
     if unit.target is None or unit.state is ReviewState.UNTRANSLATED:
@@ -193,6 +213,8 @@ def _targets(unit: XliffUnit, index: _Index, report: ImportReport) -> list[_Targ
     if not found:
         report.skipped["not in the catalogs (source changed since the export?)"] += 1
         return []
+    if unit.forms:
+        return _plural_targets(unit, found, report)
     try:
         text = unit.target_text()
     except CodeMismatch as error:
@@ -201,14 +223,65 @@ def _targets(unit: XliffUnit, index: _Index, report: ImportReport) -> list[_Targ
             return []
         report.refused.append(f"{report.path}:{unit.where}: {error}")
         return []
-    return [_Target(as_read, entry, unit, text) for as_read, entry in found]
+    return [_Target(as_read, entry, unit, (text,)) for as_read, entry in found]
+
+
+def _plural_targets(
+    unit: XliffUnit, found: list[tuple[CatalogFile, Entry]], report: ImportReport
+) -> list[_Target]:
+    targets = []
+    for as_read, entry in found:
+        nplurals = plural_count(as_read.catalog.metadata.get("Plural-Forms", ""), report.lang)
+        texts = _plural_texts(unit, nplurals, entry, report)
+        if texts is not None:
+            targets.append(_Target(as_read, entry, unit, texts))
+    return targets
+
+
+def _plural_texts(
+    unit: XliffUnit, nplurals: int, entry: Entry, report: ImportReport
+) -> tuple[str, ...] | None:
+    """Each form's translation, its codes checked against its own source; None when the
+    unit is refused (reported) or only says what the entry already has."""
+    forms = unit.forms
+    current = tuple(entry.msgstr_plural.get(index, "") for index in range(nplurals))
+    as_written = tuple(lenient_text(f.source, f.target or ()) for f in forms)
+    unchanged = as_written == current and unit.state <= entry_state(entry)
+    missing = [str(i) for i in range(nplurals) if i >= len(forms) or forms[i].target is None]
+    problem = ""
+    if len(forms) > nplurals:
+        problem = f"{len(forms)} plural forms, but the catalog's Plural-Forms has {nplurals}"
+    elif missing:
+        problem = (
+            f"plural form {', '.join(missing)} of {nplurals} has no translation; "
+            "a plural entry comes back with all its forms or none"
+        )
+    if problem:
+        if not unchanged:
+            _refuse(report, unit.line, problem)
+        return None
+    texts = []
+    for index, form in enumerate(forms):
+        try:
+            texts.append(form.target_text())
+        except CodeMismatch as error:
+            if not unchanged:
+                _refuse(report, form.where, f"plural form {index}: {error}")
+            return None
+    return tuple(texts)
+
+
+def _refuse(report: ImportReport, line: int, why: str) -> None:
+    refusal = f"{report.path}:{line}: {why}"
+    if refusal not in report.refused:  # a unit matched in several catalogs is refused once
+        report.refused.append(refusal)
 
 
 def _apply(target: _Target, report: ImportReport, config: Config, dry_run: bool) -> bool:
     """Change the entry if the unit may; whether it changed."""
     entry, unit = target.entry, target.unit
     before = entry_state(entry)
-    same_text = target.text == entry.msgstr
+    same_text = target.same_text
     catalog = config.relative(Path(target.as_read.catalog.path))
     if same_text and unit.state <= before:
         return False
@@ -224,7 +297,10 @@ def _apply(target: _Target, report: ImportReport, config: Config, dry_run: bool)
     )
     if dry_run:
         return False
-    entry.msgstr = target.text
+    if entry.msgid_plural is not None:
+        entry.msgstr_plural = dict(enumerate(target.texts))
+    else:
+        entry.msgstr = target.texts[0]
     if not same_text and unit.machine and unit.state is ReviewState.PROPOSED:
         entry.translator_comments.append(machine_comment(f"XLIFF {report.path.name}"))
     today = dt.date.today().isoformat()

@@ -4,6 +4,8 @@ Both readers (:mod:`~pipeline.exchange.xliff12`, :mod:`~pipeline.exchange.xliff2
 give an :class:`XliffDocument`: one :class:`XliffUnit` per translatable unit,
 its segments joined, its codes kept (:mod:`~pipeline.exchange.codes`) and its
 state said in the catalogs' terms (:class:`~pipeline.catalogs.review.ReviewState`).
+A gettext plural entry is one :class:`XliffUnit` too, made of the group of one
+unit per form that both versions write (:func:`plural_unit`).
 
 XLIFF comes from outside and is treated like TMX: parsed as a stream, no
 entity is expanded and nothing is fetched (no DTD, no network), a document
@@ -51,10 +53,18 @@ class XliffUnit:
     target_line: int = 0
     header: bool = False  # a gettext header carried as a unit (Translate Toolkit)
     incomplete: str = ""  # why the target is not whole (a segment without a target)
+    # A plural entry's forms, msgstr[0] first; then source is form 0's, target None and
+    # state the least confirmed form's.
+    forms: tuple[XliffUnit, ...] = ()
 
     @property
     def source_text(self) -> str:
         return plain_text(self.source)
+
+    @property
+    def plural_source_text(self) -> str | None:
+        """A plural entry's ``msgid_plural`` as the file has it: form 1's source."""
+        return plain_text(self.forms[1].source) if len(self.forms) > 1 else None
 
     @property
     def where(self) -> int:
@@ -65,6 +75,38 @@ class XliffUnit:
         return target_text(self.source, self.target or ())
 
 
+def group_entry(group: etree._Element, original: str, translate: str) -> XliffUnit:
+    """The entry a plural group's forms will make, as the group opens."""
+    return XliffUnit(
+        id=group.get("id", ""),
+        line=line_of(group),
+        original=original,
+        source=(),
+        target=None,
+        state=ReviewState.UNTRANSLATED,
+        translate=translate != "no",
+    )
+
+
+def plural_unit(group: XliffUnit, forms: list[XliffUnit]) -> XliffUnit:
+    """One plural entry from its group (id, line, notes, context) and its forms' units.
+
+    The entry is as far as its least confirmed form, and was written by a machine
+    if any form was.
+    """
+    group.forms = tuple(forms)
+    group.source = forms[0].source if forms else ()
+    group.target = None
+    group.state = min((form.state for form in forms), default=ReviewState.UNTRANSLATED)
+    group.state_detail = "; ".join(form.state_detail for form in forms if form.state_detail)
+    group.machine = any(form.machine for form in forms)
+    group.translate = group.translate and all(form.translate for form in forms)
+    if group.msgctxt is None:
+        group.msgctxt = next((f.msgctxt for f in forms if f.msgctxt is not None), None)
+    group.notes += tuple(note for form in forms for note in form.notes)
+    return group
+
+
 @dataclass(slots=True)
 class XliffDocument:
     path: Path
@@ -72,6 +114,49 @@ class XliffDocument:
     source_lang: str | None
     target_lang: str | None
     units: list[XliffUnit] = field(default_factory=list)
+
+
+class OpenGroups:
+    """The groups a reader is inside, each a plural entry being gathered or None.
+
+    A unit read inside a plural group is one of its forms; when the group
+    closes, the entry goes into the document in its place.
+    """
+
+    def __init__(self, document: XliffDocument) -> None:
+        self.document = document
+        self.stack: list[tuple[etree._Element, XliffUnit, list[XliffUnit]] | None] = []
+
+    def open(self, group: etree._Element, entry: XliffUnit | None) -> None:
+        self.stack.append((group, entry, []) if entry is not None else None)
+
+    @property
+    def plural(self) -> XliffUnit | None:
+        """The plural entry whose group the reader is directly in."""
+        return self.stack[-1][1] if self.stack and self.stack[-1] is not None else None
+
+    def owns(self, element: etree._Element) -> XliffUnit | None:
+        """The plural entry ``element`` (a note, a context) belongs to directly, if any."""
+        top = self.stack[-1] if self.stack else None
+        return top[1] if top is not None and element.getparent() is top[0] else None
+
+    def add(self, unit: XliffUnit) -> None:
+        top = self.stack[-1] if self.stack else None
+        (top[2] if top is not None else self.document.units).append(unit)
+
+    def close(self) -> None:
+        top = self.stack.pop()
+        if top is not None:
+            self.document.units.append(plural_unit(top[1], top[2]))
+
+
+@dataclass(frozen=True, slots=True)
+class ExportForm:
+    """One plural form of an entry: msgid (form 0) or msgid_plural, and msgstr[i]."""
+
+    id: str
+    source: tuple[Piece, ...]
+    target: tuple[Piece, ...] | None  # None: the form is not translated
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +172,7 @@ class ExportUnit:
     developer_notes: tuple[str, ...] = ()  # "#." comments
     translator_notes: tuple[str, ...] = ()  # "# " comments: provenance, review, remarks
     locations: tuple[str, ...] = ()  # "file:line"
+    forms: tuple[ExportForm, ...] = ()  # a plural entry's forms: one unit each, in a group
 
 
 @dataclass(frozen=True, slots=True)

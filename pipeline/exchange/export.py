@@ -13,10 +13,11 @@ from pipeline.catalogs.review import ReviewState, entry_state
 from pipeline.catalogs.update import read_catalogs
 from pipeline.config import Config
 from pipeline.exchange import xliff12, xliff21
-from pipeline.exchange.codes import aligned_codes, markup_codes
-from pipeline.exchange.document import ExportFile, ExportUnit, XliffError
+from pipeline.exchange.codes import Piece, aligned_codes, markup_codes
+from pipeline.exchange.document import ExportFile, ExportForm, ExportUnit, XliffError
 from pipeline.files import write_bytes_atomic
 from pipeline.model import Entry, machine_origin
+from pipeline.text.languages import plural_count
 
 VERSIONS = ("1.2", "2.1")
 
@@ -26,7 +27,7 @@ class ExportSummary:
     path: Path
     files: int = 0
     states: Counter[ReviewState] = field(default_factory=Counter)
-    plurals: int = 0  # plural entries, which stay in the .po
+    plurals: int = 0  # plural entries: a group of one unit per form
 
     @property
     def units(self) -> int:
@@ -35,10 +36,8 @@ class ExportSummary:
     def lines(self) -> list[str]:
         """What the export did, for the command's output."""
         states = ", ".join(f"{count} {state.label}" for state, count in sorted(self.states.items()))
-        lines = [f"{self.path}: {self.files} files, {self.units} units ({states})"]
-        if self.plurals:
-            lines.append(f"{self.plurals} plural entries stay in the .po files (not exported)")
-        return lines
+        plurals = f"; {self.plurals} plural entries, one unit per form" if self.plurals else ""
+        return [f"{self.path}: {self.files} files, {self.units} entries ({states}){plurals}"]
 
 
 def unit_id(entry: Entry) -> str:
@@ -47,10 +46,28 @@ def unit_id(entry: Entry) -> str:
     return "u" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
 
 
-def export_unit(entry: Entry) -> ExportUnit:
+def form_id(entry_id: str, index: int) -> str:
+    """The id of a plural form's trans-unit in XLIFF 1.2: ``u…[1]``, as Translate Toolkit's
+    ``po2xliff`` numbers forms (2.x ids are NMTOKENs: its writer says ``u…-1``)."""
+    return f"{entry_id}[{index}]"
+
+
+def export_unit(entry: Entry, nplurals: int = 2) -> ExportUnit:
+    """``entry`` as a unit; a plural entry as ``nplurals`` forms (the catalog's
+    ``Plural-Forms``), form 0 with the msgid as source, the others with msgid_plural."""
     source = tuple(markup_codes(entry.msgid))
     state = entry_state(entry)
-    target = tuple(aligned_codes(source, entry.msgstr)) if entry.has_translation else None
+    forms: tuple[ExportForm, ...] = ()
+    if entry.msgid_plural is not None:
+        plural = tuple(markup_codes(entry.msgid_plural))
+        forms = tuple(
+            _form(unit_id(entry), index, source if index == 0 else plural,
+                  entry.msgstr_plural.get(index, ""))
+            for index in range(nplurals)
+        )  # fmt: skip
+    target = (
+        tuple(aligned_codes(source, entry.msgstr)) if entry.has_translation and not forms else None
+    )
     return ExportUnit(
         id=unit_id(entry),
         msgctxt=entry.msgctxt,
@@ -61,7 +78,13 @@ def export_unit(entry: Entry) -> ExportUnit:
         developer_notes=tuple(entry.auto_comments),
         translator_notes=tuple(entry.translator_comments),
         locations=tuple(entry.references),
+        forms=forms,
     )
+
+
+def _form(entry_id: str, index: int, source: tuple[Piece, ...], text: str) -> ExportForm:
+    target = tuple(aligned_codes(source, text)) if text else None
+    return ExportForm(form_id(entry_id, index), source, target)
 
 
 def _origin(entry: Entry) -> str:
@@ -89,7 +112,8 @@ def export_xliff(
 
     Untranslated entries go out with no target, proposals as needing review,
     translations as translated, reviewed ones as signed off; obsolete entries
-    and the header stay in the catalogs, and so do plural entries.
+    and the header stay in the catalogs. A plural entry is a group of one unit
+    per form the catalog's ``Plural-Forms`` gives (each writer says how).
     """
     if version not in VERSIONS:
         raise XliffError(f"XLIFF version {version} is not one of {', '.join(VERSIONS)}")
@@ -106,9 +130,9 @@ def export_xliff(
         catalog = as_read.catalog
         if domains and catalog.domain not in domains:
             continue
-        entries = [e for e in catalog.active() if not e.is_header]
-        units = tuple(export_unit(e) for e in entries if e.msgid_plural is None)
-        summary.plurals += len(entries) - len(units)
+        nplurals = plural_count(catalog.metadata.get("Plural-Forms", ""), lang)
+        units = tuple(export_unit(e, nplurals) for e in catalog.active() if not e.is_header)
+        summary.plurals += sum(1 for unit in units if unit.forms)
         summary.states.update(unit.state for unit in units)
         relative = config.relative(config.catalog_path(lang, catalog.domain))
         files.append(ExportFile(_file_id(catalog.domain), relative, units))

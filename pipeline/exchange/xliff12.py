@@ -5,13 +5,21 @@ catalog, one ``<trans-unit>`` per entry, markup as ``<ph>``/``<bpt>``/``<ept>``
 holding the original text, ``#.`` notes as ``<note from="developer">``,
 translator comments as ``<note from="translator">``, locations and the
 ``msgctxt`` in Translate Toolkit's context groups, and the review state as the
-target's ``state`` and ``state-qualifier`` and the unit's ``approved``.
+target's ``state`` and ``state-qualifier`` and the unit's ``approved``. A plural
+entry is written as Translate Toolkit's ``po2xliff`` writes it: a ``<group
+restype="x-gettext-plurals">`` holding the entry's context groups and notes,
+then one ``<trans-unit>`` per form (ids ``…[0]``, ``…[1]``; the msgid is form
+0's source, msgid_plural the others').
 
 Read as the specification says, with the quirks of real tools: ``<mrk
-mtype="seg">`` segments are joined; a unit with ``translate="no"`` is not for
-translating; ``approved="yes"`` without a state is a signed-off translation but
-does not lift an explicit ``state="translated"`` (Translate Toolkit writes both
-for every translated entry); a state the specification does not define, or a
+mtype="seg">`` segments are joined; a ``x-gettext-plurals`` group is one entry
+whose forms are its trans-units in order (Translate Toolkit writes its notes
+after them, and leaves the first form's state as translated when the entry is
+fuzzy, so the entry is as far as its least confirmed form); a unit with
+``translate="no"`` is not for translating; ``approved="yes"`` without a state
+is a signed-off translation but does not lift an explicit
+``state="translated"`` (Translate Toolkit writes both for every translated
+entry); a state the specification does not define, or a
 ``state-qualifier`` without a state, says the text is a proposal. Trados
 (SDLXLIFF) and memoQ keep their confirmation levels in extensions, which are
 read when present: a unit is as far as its least confirmed segment.
@@ -31,11 +39,13 @@ from pipeline.exchange.document import (
     XML_SPACE,
     ExportFile,
     ExportUnit,
+    OpenGroups,
     XliffDocument,
     XliffError,
     XliffUnit,
     all_text,
     fill,
+    group_entry,
     indent,
     line_of,
     local_name,
@@ -49,6 +59,7 @@ NAMESPACES = frozenset(
 )
 SDL = "http://sdl.com/FileTypes/SdlXliff/1.0"
 MEMOQ = "MQXliff"
+PLURALS = "x-gettext-plurals"  # a group's restype for a gettext plural entry
 
 # ---------------------------------------------------------------------------
 # Writing
@@ -83,22 +94,50 @@ def write(files: list[ExportFile], source_lang: str, target_lang: str) -> bytes:
         )
         body = etree.SubElement(file_element, f"{{{NS}}}body")
         for unit in exported.units:
-            body.append(_unit_element(unit))
+            body.append(_plural_group(unit) if unit.forms else _unit_element(unit))
     indent(root)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8") + b"\n"
 
 
 def _unit_element(unit: ExportUnit) -> etree._Element:
-    element = etree.Element(f"{{{NS}}}trans-unit", id=unit.id)
+    element = _trans_unit(unit.id, unit.source, unit.target, unit)
+    _entry_context(element, unit)
+    return element
+
+
+def _plural_group(unit: ExportUnit) -> etree._Element:
+    """A plural entry: its context and notes on the group (the schema puts them before the
+    units), then one trans-unit per form, each with the entry's state when it has a target."""
+    group = etree.Element(f"{{{NS}}}group", id=unit.id, restype=PLURALS)
+    if any(form.target is not None for form in unit.forms):
+        group.set("approved", "yes" if unit.state >= ReviewState.TRANSLATED else "no")
+    _entry_context(group, unit)
+    for form in unit.forms:
+        group.append(_trans_unit(form.id, form.source, form.target, unit))
+    return group
+
+
+def _trans_unit(
+    unit_id: str,
+    source: tuple[Piece, ...],
+    target_pieces: tuple[Piece, ...] | None,
+    unit: ExportUnit,
+) -> etree._Element:
+    element = etree.Element(f"{{{NS}}}trans-unit", id=unit_id)
     element.set(XML_SPACE, "preserve")
-    if unit.target is not None:
+    if target_pieces is not None:
         element.set("approved", "yes" if unit.state >= ReviewState.TRANSLATED else "no")
-    fill(etree.SubElement(element, f"{{{NS}}}source"), unit.source, _code_element)
-    if unit.target is not None:
+    fill(etree.SubElement(element, f"{{{NS}}}source"), source, _code_element)
+    if target_pieces is not None:
         target = etree.SubElement(element, f"{{{NS}}}target", state=_STATE_OUT[unit.state])
         if unit.origin in _QUALIFIER_OUT:
             target.set("state-qualifier", _QUALIFIER_OUT[unit.origin])
-        fill(target, unit.target, _code_element)
+        fill(target, target_pieces, _code_element)
+    return element
+
+
+def _entry_context(element: etree._Element, unit: ExportUnit) -> None:
+    """Locations and msgctxt as Translate Toolkit's context groups, then the notes."""
     for location in unit.locations:
         file, _, line = location.rpartition(":")
         contexts = [("sourcefile", file), ("linenumber", line)] if file else [("sourcefile", line)]
@@ -109,7 +148,6 @@ def _unit_element(unit: ExportUnit) -> etree._Element:
     notes += [("translator", text) for text in unit.translator_notes]
     for origin, text in notes:
         etree.SubElement(element, f"{{{NS}}}note", {"from": origin}).text = text
-    return element
 
 
 def _context_group(
@@ -165,6 +203,7 @@ def read(
     document = XliffDocument(path, root.get("version", "1.2"), None, None)
     original = ""
     translate = ["yes"]
+    groups = OpenGroups(document)
     for event, element in events:
         name = local_name(element)
         if event == "start":
@@ -173,15 +212,32 @@ def read(
                 _languages(document, element)
             elif name == "group":
                 translate.append(element.get("translate", translate[-1]))
+                plural = element.get("restype") == PLURALS
+                groups.open(element, group_entry(element, original, translate[-1]) if plural
+                            else None)  # fmt: skip
             continue
         if name == "trans-unit":
-            document.units.append(_unit(element, original, translate[-1]))
+            groups.add(_unit(element, original, translate[-1]))
             release(element)
         elif name == "group":
             translate.pop()
+            groups.close()
+        elif (entry := groups.owns(element)) is not None:
+            _plural_context(entry, element, name)
         elif name in ("header", "skl"):
             release(element)
     return document
+
+
+def _plural_context(entry: XliffUnit, element: etree._Element, name: str) -> None:
+    """A plural group's own context group or note, read as it closes (its forms' units are
+    released as they are read, and with them what came before them)."""
+    if name == "note":
+        entry.notes += (all_text(element),)
+    elif name == "context-group":
+        for context in element:
+            if context.get("context-type") == "x-po-msgctxt":
+                entry.msgctxt = all_text(context)
 
 
 def _languages(document: XliffDocument, file: etree._Element) -> None:

@@ -8,11 +8,25 @@ catalog, one ``<unit>`` with one ``<segment>`` per entry; markup as ``<pc>``
 the segment's ``state`` (``initial`` for a proposal, with ``subState``
 ``l10n:machine``, ``l10n:memory`` or ``l10n:fuzzy``).
 
+A plural entry is a ``<group type="l10n:gettext-plurals">`` holding the entry's
+notes, then one ``<unit>`` per form (ids ``…-0``, ``…-1``: 2.x ids are NMTOKENs),
+each with one segment: the msgid is form 0's source, msgid_plural the others'.
+Not one unit with a segment per form: in XLIFF 2 the segments of a unit are
+consecutive parts of one text, which a conforming tool joins (as our reader
+does) and may merge or split again (``canResegment``), and Translate Toolkit
+exposes each segment as a separate unit (``unitId::segmentId``). A group of
+units, one per form, each translated and confirmed on its own, is what
+``po2xliff`` writes for XLIFF 1.2 (``<group restype="x-gettext-plurals">``);
+XLIFF 2.1 has no plural markup (2.2 adds a Plural, Gender and Select module,
+``pgs:switch``/``pgs:case``), so the group says what it is with its ``type``.
+
 Read as the specification says: a unit's segments and ignorables are joined
 (an ignorable without a target stands for itself), ``<sc>``/``<ec>`` pairs may
 span segments, ``translate`` is inherited from ``<file>`` and ``<group>``, a
 segment without ``state`` is ``initial``, and a unit is as far as its least
 advanced segment. A unit with a segment left without a target is incomplete.
+A group whose ``type`` names gettext plurals is one entry, its units the forms
+in order, as far as its least confirmed form.
 """
 
 from __future__ import annotations
@@ -28,9 +42,11 @@ from pipeline.exchange.document import (
     XML_SPACE,
     ExportFile,
     ExportUnit,
+    OpenGroups,
     XliffDocument,
     XliffUnit,
     fill,
+    group_entry,
     indent,
     line_of,
     local_name,
@@ -39,6 +55,7 @@ from pipeline.exchange.document import (
 
 NS = "urn:oasis:names:tc:xliff:document:2.0"
 SUBSTATE_PREFIX = "l10n"
+PLURALS = f"{SUBSTATE_PREFIX}:gettext-plurals"  # a group's type for a gettext plural entry
 
 # ---------------------------------------------------------------------------
 # Writing
@@ -67,13 +84,29 @@ def write(files: list[ExportFile], source_lang: str, target_lang: str) -> bytes:
             root, f"{{{NS}}}file", id=exported.id, original=exported.original
         )
         for unit in exported.units:
-            file_element.append(_unit_element(unit))
+            file_element.append(_plural_group(unit) if unit.forms else _unit_element(unit))
     indent(root)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8") + b"\n"
 
 
 def _unit_element(unit: ExportUnit) -> etree._Element:
     element = etree.Element(f"{{{NS}}}unit", id=unit.id)
+    _notes(element, unit)
+    _segment(element, unit, unit.source, unit.target)
+    return element
+
+
+def _plural_group(unit: ExportUnit) -> etree._Element:
+    """A plural entry: the group with the entry's notes, then a unit per form."""
+    group = etree.Element(f"{{{NS}}}group", id=unit.id, type=PLURALS)
+    _notes(group, unit)
+    for index, form in enumerate(unit.forms):
+        element = etree.SubElement(group, f"{{{NS}}}unit", id=f"{unit.id}-{index}")
+        _segment(element, unit, form.source, form.target)
+    return group
+
+
+def _notes(element: etree._Element, unit: ExportUnit) -> None:
     notes = [("msgctxt", unit.msgctxt)] if unit.msgctxt is not None else []
     notes += [("location", location) for location in unit.locations]
     notes += [("developer", text) for text in unit.developer_notes]
@@ -82,20 +115,29 @@ def _unit_element(unit: ExportUnit) -> etree._Element:
         holder = etree.SubElement(element, f"{{{NS}}}notes")
         for category, text in notes:
             etree.SubElement(holder, f"{{{NS}}}note", category=category).text = text
+
+
+def _segment(
+    element: etree._Element,
+    unit: ExportUnit,
+    source: tuple[Piece, ...],
+    target: tuple[Piece, ...] | None,
+) -> None:
+    """The unit's original data and its one segment, with the entry's state."""
     data = _DataRefs()
-    segment = etree.Element(f"{{{NS}}}segment", state=_STATE_OUT[unit.state])
-    sub_state = _sub_state(unit)
+    state = unit.state if target is not None else ReviewState.UNTRANSLATED
+    segment = etree.Element(f"{{{NS}}}segment", state=_STATE_OUT[state])
+    sub_state = _sub_state(unit) if target is not None else ""
     if sub_state:
         segment.set("subState", f"{SUBSTATE_PREFIX}:{sub_state}")
-    _content(segment, "source", unit.source, data)
-    if unit.target is not None:
-        _content(segment, "target", unit.target, data)
+    _content(segment, "source", source, data)
+    if target is not None:
+        _content(segment, "target", target, data)
     if data.refs:
         original = etree.SubElement(element, f"{{{NS}}}originalData")
         for text, ref in data.refs.items():
             etree.SubElement(original, f"{{{NS}}}data", id=ref).text = text
     element.append(segment)
-    return element
 
 
 def _sub_state(unit: ExportUnit) -> str:
@@ -194,22 +236,58 @@ def read(
                              root.get("trgLang"))  # fmt: skip
     original = ""
     translate = ["yes"]
+    groups = OpenGroups(document)
     for event, element in events:
         name = local_name(element)
         if event == "start":
             if name == "file":
                 original = element.get("original") or element.get("id") or ""
-            if name in ("file", "group"):
-                translate.append(element.get("translate", translate[-1]))
+            _opened(element, name, original, translate, groups)
             continue
         if name == "unit":
-            document.units.append(_unit(element, original, translate[-1]))
+            groups.add(_unit(element, original, translate[-1]))
             release(element)
-        elif name in ("file", "group"):
+        elif name == "group":
             translate.pop()
+            groups.close()
+        elif name == "file":
+            translate.pop()
+        elif name == "notes" and (entry := groups.owns(element)) is not None:
+            _group_notes(entry, element)
         elif name == "skeleton":
             release(element)
     return document
+
+
+def _opened(
+    element: etree._Element, name: str, original: str, translate: list[str], groups: OpenGroups
+) -> None:
+    """A ``<file>`` or ``<group>`` opened: what it says of translate, and whether a plural
+    entry starts."""
+    if name in ("file", "group"):
+        translate.append(element.get("translate", translate[-1]))
+    if name == "group":
+        groups.open(element, _plural_entry(element, original, translate[-1]))
+
+
+def _group_notes(entry: XliffUnit, holder: etree._Element) -> None:
+    notes = _notes_of(holder)
+    entry.msgctxt = next((text for text, category in notes if category == "msgctxt"), None)
+    entry.notes = tuple(text for text, category in notes if category != "msgctxt")
+
+
+def _plural_entry(group: etree._Element, original: str, translate: str) -> XliffUnit | None:
+    """The entry a group of gettext plural forms makes (our type, or one naming gettext
+    plurals as 1.2's ``restype`` does), or None for any other group."""
+    kind = group.get("type", "")
+    if kind != PLURALS and not kind.endswith("gettext-plurals"):
+        return None
+    return group_entry(group, original, translate)
+
+
+def _notes_of(holder: etree._Element) -> list[tuple[str, str]]:
+    """(text, category) of each note in a ``<notes>``."""
+    return [("".join(_text(note)), note.get("category", "")) for note in holder]
 
 
 def _unit(element: etree._Element, original: str, inherited: str) -> XliffUnit:
@@ -246,10 +324,8 @@ def _unit(element: etree._Element, original: str, inherited: str) -> XliffUnit:
             states.append(_STATE_IN.get(state, ReviewState.PROPOSED))
     has_target = len(missing) < len(states)
     notes = [
-        ("".join(_text(note)), note.get("category", ""))
-        for holder in element if local_name(holder) == "notes"
-        for note in holder
-    ]  # fmt: skip
+        note for holder in element if local_name(holder) == "notes" for note in _notes_of(holder)
+    ]
     return XliffUnit(
         id=element.get("id", ""),
         line=line_of(element),

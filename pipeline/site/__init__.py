@@ -8,7 +8,8 @@ Where to look:
 - ``write``: **where a page is written** (``render_site``): plans the languages, writes their
   pages, the chooser, the sitemap, assets, status page, and removes files no longer made.
 - ``load``: a language's catalogs read and QA-screened (``load_translations``).
-- ``plan``: what is published per language (``plan_language``, ``LanguagePlan``).
+- ``plan``: what is published per language, and which pages each withholds
+  (``plan_language``, ``LanguagePlan``).
 - ``render``: a page body in one language: blocks, values, right-to-left runs.
 - ``page``: a whole page in its template (``render_page``, ``Navigation``); the chooser.
 - ``ui``: the Jinja environment and the gettext callables for UI strings.

@@ -7,6 +7,12 @@ invisible controls and template syntax, numbers, terms, language and
 provenance, through the same :func:`~pipeline.checks.qa.check_entry`. Otherwise
 the English text is shown, marked ``lang="en"``, and the build says why. The
 security rules are :func:`unsafe_translation`, which the ``markup`` check applies.
+
+A translation below the review its pages need (the ``review`` check at the
+publish level) is shown only in a preview, marked ``unreviewed``; a published
+build shows English in its place, or, on a page whose group withholds whole
+pages, leaves the page out of the language (:mod:`pipeline.site.plan` decides,
+with :meth:`Translations.judge`, which says why without reporting anything).
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ from pipeline.text.languages import plural_forms
 class Status(enum.StrEnum):
     REVIEWED = "reviewed"
     MACHINE = "machine"  # fuzzy text shown in a preview build
+    UNREVIEWED = "unreviewed"  # translated, below the review its pages need: preview only
     FALLBACK = "fallback"  # English shown instead
 
 
@@ -57,6 +64,7 @@ class Candidate:
     problem: str | None = None  # why the text is never used ("" when fine); None: not screened yet
     plurals: tuple[str, ...] = ()  # a plural entry's forms, by gettext index; then text is form 0
     plural_source: str | None = None  # a plural entry's msgid_plural
+    unreviewed: str = ""  # the review check's message: below the review its pages need
 
 
 # What screening found in one entry: why it is never shown ("" when fine), and its findings.
@@ -140,12 +148,21 @@ def _candidate(
         )
         if not plural_problem:
             candidate.problem = verdict[0]
+        candidate.unreviewed = next(
+            (f.message for f in verdict[1] if f.check == REVIEW and f.severity is Severity.ERROR),
+            "",
+        )
     return candidate
 
 
+REVIEW = "review"  # the check that holds a translation below its pages' review level
+
+
 def _verdict(entry: Entry, qa_context: QAContext) -> Verdict:
+    """Why the entry is never shown ("" when fine: a review shortfall is not such a reason,
+    as a preview shows the text), and every finding."""
     found = check_entry(entry, qa_context)
-    errors = [f for f in found if f.severity is Severity.ERROR]
+    errors = [f for f in found if f.severity is Severity.ERROR and f.check != REVIEW]
     return (f"QA {errors[0].check}: {errors[0].message}" if errors else ""), tuple(found)
 
 
@@ -203,6 +220,9 @@ class Translations:
     findings: list[Finding] = field(default_factory=list)  # every QA finding, for the status page
     digests: dict[str, str] = field(default_factory=dict)  # domain -> SHA-256 of its .po bytes
     states: dict[str, list[EntryState]] = field(default_factory=dict)  # by domain, for statistics
+    # Domains whose page this language does not publish: their rejections are not reported
+    # as "English shown instead", since no page shows them.
+    withheld: set[str] = field(default_factory=set)
 
     def add(self, catalog: Catalog, file: str, qa_context: QAContext | None = None) -> None:
         self.absorb(catalog.domain, screen(catalog, file, qa_context, self.include_machine))
@@ -229,15 +249,28 @@ class Translations:
 
     def choose(self, domain: str, msgid: str, msgctxt: str | None = None) -> Choice:
         """The text to show for one source segment: its translation, or English with a reason."""
+        return self._choose(domain, msgid, msgctxt, report=True)
+
+    def judge(self, domain: str, msgid: str, msgctxt: str | None = None) -> Choice:
+        """What :meth:`choose` would show, without reporting a rejected translation."""
+        return self._choose(domain, msgid, msgctxt, report=False)
+
+    def _choose(self, domain: str, msgid: str, msgctxt: str | None, *, report: bool) -> Choice:
         candidate = self.table.get((domain, msgctxt, msgid))
         if candidate is not None and candidate.plurals:  # a plural entry: its form for one
-            return self.choose_plural(domain, msgid, candidate.plural_source or msgid, 1, msgctxt)
-        return self._decide(candidate, msgid, None, msgid, lambda c: c.text)
+            plural = candidate.plural_source or msgid
+            return self._plural(domain, msgid, plural, 1, msgctxt, report=report)
+        return self._decide(candidate, msgid, None, msgid, lambda c: c.text, domain, report)
 
     def choose_plural(
         self, domain: str, singular: str, plural: str, n: int, msgctxt: str | None = None
     ) -> Choice:
         """The form of a plural UI string to show for the number ``n``, or English with a reason."""
+        return self._plural(domain, singular, plural, n, msgctxt, report=True)
+
+    def _plural(
+        self, domain: str, singular: str, plural: str, n: int, msgctxt: str | None, *, report: bool
+    ) -> Choice:
         english = singular if n == 1 else plural
         candidate = self.table.get((domain, msgctxt, singular))
         if candidate is not None and not candidate.plurals:
@@ -247,7 +280,7 @@ class Translations:
         def form(chosen: Candidate) -> str:
             return chosen.plurals[index] if index < len(chosen.plurals) else ""
 
-        return self._decide(candidate, singular, plural, english, form)
+        return self._decide(candidate, singular, plural, english, form, domain, report)
 
     def _decide(
         self,
@@ -256,7 +289,11 @@ class Translations:
         plural: str | None,
         english: str,
         text_of: Callable[[Candidate], str],
+        domain: str,
+        report: bool,
     ) -> Choice:
+        """The choice for ``candidate``; with ``report``, a rejection shown on a page of
+        ``domain`` goes into the build's notes."""
         if candidate is None:
             return Choice(english, Status.FALLBACK, "not translated")
         if candidate.fuzzy and not self.include_machine:
@@ -264,15 +301,19 @@ class Translations:
         if candidate.problem is None:
             candidate.problem = _unsafe_forms(singular, plural, candidate)
         problem = candidate.problem
+        if not problem and candidate.unreviewed and not self.include_machine:
+            problem = f"QA {REVIEW}: {candidate.unreviewed}"
         if problem:
-            self.rejected[f"{candidate.where}: [{self.lang}] {problem}; English shown instead"] = (
-                None
-            )
+            if report and domain not in self.withheld:
+                note = f"{candidate.where}: [{self.lang}] {problem}; English shown instead"
+                self.rejected[note] = None
             return Choice(english, Status.FALLBACK, problem)
         text = text_of(candidate)
         if not text:
             return Choice(english, Status.FALLBACK, "plural form not translated")
-        return Choice(text, Status.MACHINE if candidate.fuzzy else Status.REVIEWED)
+        if candidate.fuzzy:
+            return Choice(text, Status.MACHINE)
+        return Choice(text, Status.UNREVIEWED if candidate.unreviewed else Status.REVIEWED)
 
 
 def choose_segment(translations: Translations | None, document: Document, msgid: str) -> Choice:

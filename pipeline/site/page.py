@@ -44,24 +44,34 @@ class Navigation:
     of the number of pages; a page only swaps in its own item, marked current.
     The links are relative, so the items are rendered once for each folder
     depth a page sits at, on first use: a rebuild with nothing to write needs
-    only the labels, for the fingerprint.
+    only the labels, for the fingerprint. A page the language leaves out
+    (withheld) is listed by its English title and leads to the English page.
     """
 
     def __init__(
         self, env: jinja2.Environment, site: Site, translations: Translations | None
     ) -> None:
-        self.labels = tuple(choose_segment(translations, d, d.title) for d in site.documents)
+        self.lang = translations.lang if translations is not None else site.source.code
+        self.labels = tuple(
+            choose_segment(translations, d, d.title)
+            if site.published(self.lang, d.path)
+            else Choice(d.title, Status.FALLBACK, "page withheld")
+            for d in site.documents
+        )
         self._template = env.get_template("nav_item.html")
         self._site = site
         self._positions = {d.path: number for number, d in enumerate(site.documents)}
         self._items: dict[int, list[str]] = {}  # by the depth of the page they are for
 
     def _item(self, number: int, current: bool, depth: int) -> str:
+        path = self._site.documents[number].path
+        published = self._site.published(self.lang, path)
+        source = self._site.source.code
         return self._template.render(
-            href=f"{up(depth)}{self._site.documents[number].path}.html",
+            href=f"{up(depth)}{path}.html" if published else f"{up(depth + 1)}{source}/{path}.html",
             label=self.labels[number],
             current=current,
-            source_language=self._site.source.code,
+            source_language=source,
         )
 
     def for_page(self, document: Document) -> Markup:
@@ -89,6 +99,7 @@ def render_page(
     with ``navigation``, the language's page list."""
     lang = translations.lang if translations is not None else site.source.code
     language = next(item for item in site.languages if item.code == lang)
+    languages = site.languages_of(document.path)
     body = render_body(document, translations, lang, lambda href: site.link(document, lang, href))
     title = choose_segment(translations, document, document.title)
     description = choose_segment(translations, document, document.description)
@@ -108,12 +119,12 @@ def render_page(
         "preview": site.preview,
         "updated": format_date(document.updated, "long", locale=lang) if document.updated else "",
         "updated_iso": document.updated.isoformat() if document.updated else "",
-        "languages": site.languages,
+        "languages": languages,
         "nav": navigation.for_page(document),
         "home": up(document.depth),  # the language's folder, relative to the page
         "root": up(document.depth + 1),  # the site's root, relative to the page
         "canonical": site.url(lang, document.path),
-        "alternates": [(item.code, site.url(item.code, document.path)) for item in site.languages],
+        "alternates": [(item.code, site.url(item.code, document.path)) for item in languages],
         "x_default": site.url(site.source.code, document.path),
         "source_language": site.source.code,
     }
@@ -123,14 +134,18 @@ def render_page(
 
 
 def render_chooser(env: jinja2.Environment, config: Config, site: Site) -> str:
-    """``output/index.html``: every published language, named in itself; no JavaScript needed."""
+    """``output/index.html``: every published language, named in itself; no JavaScript needed.
+
+    It leads to the first page, so a language that withholds that page is not offered.
+    """
     first = site.documents[0].path if site.documents else "index"
+    languages = site.languages_of(first)
     return env.get_template("index.html").render(
-        languages=site.languages,
+        languages=languages,
         first=first,
-        codes=[language.code for language in site.languages],
+        codes=[language.code for language in languages],
         source_language=site.source.code,
-        alternates=[(item.code, site.url(item.code, first)) for item in site.languages],
+        alternates=[(item.code, site.url(item.code, first)) for item in languages],
         x_default=f"{site.base_url}index.html",
         preview=site.preview,
         **ui_callables(None, config.ui_domain),

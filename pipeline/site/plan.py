@@ -1,13 +1,15 @@
 """What is published per language: each language's catalogs loaded, its completeness
-computed as ``l10n check`` computes it, and the publish threshold applied
-(:func:`plan_language`)."""
+computed as ``l10n check`` computes it, the publish threshold applied, and the pages
+of groups that withhold whole pages judged entry by entry (:func:`plan_language`)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline.checks.review import Shortfall, shortfall, withheld_reason
 from pipeline.checks.stats import Completeness, completeness, states_stats, word_count
 from pipeline.config import Config
 from pipeline.model import Catalog
@@ -26,10 +28,18 @@ class LanguagePlan:
     rejected_words: int  # reviewed words shown in English: their translation failed QA
     minimum: float
     published: bool = False
+    # Pages (domains) the language does not publish, with why: an entry of theirs is not
+    # shown, and their group withholds the whole page (``withhold = "page"``).
+    withheld_pages: dict[str, str] = field(default_factory=dict)
 
     @property
     def percent(self) -> float:
         return self.completeness.percent
+
+    def page_lines(self) -> list[str]:
+        """One line per page withheld: "fr: safety withheld: 1 entry translated but not …"."""
+        code = self.language.code
+        return [f"{code}: {page} withheld: {why}" for page, why in self.withheld_pages.items()]
 
     @property
     def why_withheld(self) -> str:
@@ -58,13 +68,52 @@ def plan_language(
     ]
     complete = completeness(lang, stats)
     minimum = config.publish.minimum(lang)
-    plan = LanguagePlan(
-        Language.of(lang), translations, complete, _rejected_words(translations, templates), minimum
-    )
+    plan = LanguagePlan(Language.of(lang), translations, complete, 0, minimum)
     # A preview shows proposals as text, so they count towards publishing it.
     judged = complete.with_fuzzy_as_translated() if include_machine else complete
     plan.published = judged.reaches(minimum)
+    if not include_machine:  # a preview shows every page, for the reviewers
+        plan.withheld_pages = _withheld_pages(config, translations, templates)
+        translations.withheld = set(plan.withheld_pages)
+    plan.rejected_words = _rejected_words(translations, templates)
     return plan, errors
+
+
+def _withheld_pages(
+    config: Config, translations: Translations, templates: Mapping[str, Catalog]
+) -> dict[str, str]:
+    """The pages whose group withholds a whole page, with an entry not shown: why each is."""
+    withheld: dict[str, str] = {}
+    for domain, template in sorted(templates.items()):
+        if domain == config.ui_domain or not config.review.withholds_page(domain):
+            continue
+        found = Counter(
+            kind
+            for entry in template.active()
+            if not entry.is_header
+            and (kind := _shortfall(translations, domain, entry.msgid, entry.msgctxt)) is not None
+        )
+        if found:
+            withheld[domain] = withheld_reason(found, config.review.publish_level(domain))
+    return withheld
+
+
+def _shortfall(
+    translations: Translations, domain: str, msgid: str, msgctxt: str | None
+) -> Shortfall | None:
+    """Why the entry is not shown, in the words ``l10n check`` uses; None if it is."""
+    if translations.judge(domain, msgid, msgctxt).status is not Status.FALLBACK:
+        return None
+    candidate = translations.table.get((domain, msgctxt, msgid))
+    if candidate is None:
+        return Shortfall.UNTRANSLATED
+    found = shortfall(
+        translated=bool(candidate.text),
+        fuzzy=candidate.fuzzy,
+        rejected=bool(candidate.problem),
+        unreviewed=bool(candidate.unreviewed),
+    )
+    return found or Shortfall.UNTRANSLATED  # a plural form left empty
 
 
 def _rejected_words(translations: Translations, templates: Mapping[str, Catalog]) -> int:

@@ -76,7 +76,7 @@ def server_redirects(site: Site, redirects: Sequence[Redirect]) -> tuple[bytes, 
     pairs = [
         (f"{root}{language.code}/{r.old}.html", f"{root}{language.code}/{r.new}.html")
         for r in redirects
-        for language in site.languages
+        for language in site.languages_of(r.new)
     ]
     netlify = "".join(f"{old} {new} 301\n" for old, new in pairs)
     nginx = (

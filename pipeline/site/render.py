@@ -70,6 +70,8 @@ def render_body(
             carrier.attrJoin("class", "untranslated")
         elif choice.status is Status.MACHINE:
             carrier.attrJoin("class", "machine")
+        elif choice.status is Status.UNREVIEWED:  # only a preview shows it
+            carrier.attrJoin("class", "unreviewed")
         _substitute_values(inline.children or [], document, lang)
         if link is not None:
             _point_links(inline.children or [], link)

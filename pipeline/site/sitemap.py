@@ -1,4 +1,5 @@
-"""``sitemap.xml``: every page of every published language, with its hreflang alternates."""
+"""``sitemap.xml``: every page of every published language that publishes it, with its
+hreflang alternates."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ def sitemap(site: Site) -> bytes:
     etree.register_namespace("xhtml", XHTML_NS)
     urlset = etree.Element(f"{{{SITEMAP_NS}}}urlset")
     for document in site.documents:
-        for language in site.languages:
+        languages = site.languages_of(document.path)
+        for language in languages:
             url = etree.SubElement(urlset, f"{{{SITEMAP_NS}}}url")
             etree.SubElement(url, f"{{{SITEMAP_NS}}}loc").text = site.url(
                 language.code, document.path
@@ -25,7 +27,7 @@ def sitemap(site: Site) -> bytes:
                 etree.SubElement(
                     url, f"{{{SITEMAP_NS}}}lastmod"
                 ).text = document.updated.isoformat()
-            targets = [(item.code, site.url(item.code, document.path)) for item in site.languages]
+            targets = [(item.code, site.url(item.code, document.path)) for item in languages]
             targets.append(("x-default", site.url(site.source.code, document.path)))
             for hreflang, href in targets:
                 etree.SubElement(

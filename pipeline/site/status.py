@@ -3,7 +3,8 @@
 Per language: how many source words are translated, fuzzy (machine or
 outdated, not reviewed), untranslated, or rejected (translated but failing QA
 or the security rules, so English is shown); the QA findings by check; and
-whether the language is published and why not. The percentage complete is
+whether the language is published and why not, and the pages it leaves out
+and why (a page of a group that withholds whole pages). The percentage complete is
 ``l10n check``'s (:mod:`pipeline.checks.stats`): translated and rejected words
 are both reviewed.
 """
@@ -34,6 +35,7 @@ class LanguageStatus:
     why: str  # why it is withheld; "" when published
     words: dict[str, int]  # by state, in STATES order
     findings: list[tuple[str, str, int]]  # (check, severity, count), most severe first
+    withheld_pages: tuple[tuple[str, str], ...] = ()  # (page, why) the language leaves out
 
     @property
     def total_words(self) -> int:
@@ -64,6 +66,7 @@ def language_status(plan: LanguagePlan) -> LanguageStatus:
             UNTRANSLATED: plan.completeness.untranslated_words,
         },
         findings=findings,
+        withheld_pages=tuple(plan.withheld_pages.items()) if plan.published else (),
     )
 
 

@@ -60,6 +60,8 @@ def ui_callables(
         if choice.status is Status.FALLBACK:
             assert translations is not None  # the source language never falls back
             return Markup('<span lang="%s">%s</span>') % (translations.source_language, text)
+        if choice.status is Status.UNREVIEWED:  # only a preview shows it
+            return Markup('<span class="unreviewed">%s</span>') % text
         return Markup(text)
 
     def pgettext(context: str | None, message: str, **variables: Any) -> Markup:

@@ -42,6 +42,8 @@ class BuildReport:
     published: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # "file:line: why": links to no page
     withheld: dict[str, str] = field(default_factory=dict)  # lang -> why
+    # "fr: safety withheld: why" for each page a published language leaves out
+    withheld_pages: list[str] = field(default_factory=list)
     complete: dict[str, float] = field(default_factory=dict)  # lang -> percent, as l10n check
     written: list[Path] = field(default_factory=list)
     removed: list[Path] = field(default_factory=list)  # stale pages of a withheld language
@@ -127,6 +129,8 @@ def render_site(
             report.complete[plan.language.code] = plan.percent
             if not plan.published:
                 report.withheld[plan.language.code] = plan.why_withheld
+            else:
+                report.withheld_pages += plan.page_lines()
     published = [p for p, _ in plans if p.published and p.language.code in considered]
     listed = [
         p
@@ -136,7 +140,7 @@ def render_site(
     redirects = read_redirects(config, sources.documents)
     links = SiteLinks(sources.documents, redirects, config.source_dir)
     _report_links(sources, links, redirects, report)
-    site = _published_site(config, sources.documents, listed, include_machine, links)
+    site = _published_site(config, sources, listed, include_machine, links)
     report.published = [site.source.code, *(p.language.code for p in published)]
     output = _Output(
         config,
@@ -185,19 +189,26 @@ def _report_links(
 
 def _published_site(
     config: Config,
-    documents: Sequence[Document],
+    sources: _Sources,
     published: Sequence[LanguagePlan],
     preview: bool,
     links: SiteLinks,
 ) -> Site:
     source = Language.of(config.source_language)
+    pages = {document.domain: document.path for document in sources.documents}
     return Site(
         base_url=config.base_url.rstrip("/") + "/",
         source=source,
         languages=(source, *(p.language for p in published)),
-        documents=tuple(documents),
+        documents=tuple(sources.documents),
         preview=preview,
         links=links,
+        withheld=frozenset(
+            (plan.language.code, pages[domain])
+            for plan in published
+            for domain in plan.withheld_pages
+            if domain in pages
+        ),
     )
 
 
@@ -212,13 +223,15 @@ def _site_key(config: Config, site: Site, include_machine: bool, redirects: Redi
         sorted(config.check.disable),
         include_machine,
         [language.code for language in site.languages],
+        sorted(site.withheld),
         [(d.file, d.path, d.title, d.order, d.updated) for d in site.documents],
         folder_digest(config.templates_path),
     )
 
 
 def _write_language(output: _Output, translations: Translations | None) -> int:
-    """Every page of one language (the source when ``translations`` is None); how many."""
+    """Every page of one language (the source when ``translations`` is None) but those it
+    withholds; how many."""
     config, site, files = output.config, output.site, output.files
     lang = translations.lang if translations is not None else site.source.code
     navigation = Navigation(output.env, site, translations)
@@ -230,14 +243,15 @@ def _write_language(output: _Output, translations: Translations | None) -> int:
         ui,
         _digest_of(translations, config.ui_domain),
     )
-    for document in site.documents:
+    documents = [d for d in site.documents if site.published(lang, d.path)]
+    for document in documents:
         relative = f"{lang}/{document.path}.html"
         key = _page_key(language_key, document, translations, output.sources)
         if not files.current(relative, key):
             page = render_page(output.env, config, site, document, translations, navigation)
             files.write(relative, page.html, key)
     _write_redirects(output, translations, lang, language_key)
-    return len(site.documents)
+    return len(documents)
 
 
 def _write_redirects(
@@ -246,6 +260,8 @@ def _write_redirects(
     """The page at each old address of the language, leading to where the page is now."""
     pages = {document.path: document for document in output.site.documents}
     for redirect in output.redirects.by_old.values():
+        if not output.site.published(lang, redirect.new):
+            continue  # the page the old address leads to is not in this language
         document = pages[redirect.new]
         title = choose_segment(translations, document, document.title)
         relative = redirect_file(lang, redirect)

@@ -16,6 +16,7 @@ from babel import Locale, UnknownLocaleError
 from babel.messages.plurals import get_plural
 
 from pipeline.text.excerpt import excerpt
+from pipeline.text.limits import MAX_PLURAL_FORMS
 
 
 class LanguageCodeError(ValueError):
@@ -129,3 +130,16 @@ def plural_forms(lang: str) -> PluralForms:
         return PluralForms(*known)
     rule = get_plural(lang)
     return PluralForms(rule.num_plurals, rule.plural_expr)
+
+
+_NPLURALS = re.compile(r"nplurals\s*=\s*(\d{1,2})\s*;")
+
+
+def plural_count(header: str, lang: str) -> int:
+    """How many plural forms a catalog of ``lang`` has: its ``Plural-Forms`` header's
+    ``nplurals`` when that is a count a language can have (1 to 6), else what a new
+    catalog of ``lang`` gets (:func:`plural_forms`)."""
+    found = _NPLURALS.search(header)
+    if found is not None and "plural=" in header and 1 <= int(found.group(1)) <= MAX_PLURAL_FORMS:
+        return int(found.group(1))
+    return plural_forms(lang).nplurals

@@ -179,9 +179,14 @@ def test_medical_pages_need_reviewed_text_and_the_interface_translated(tmp_path:
     assert {f["domain"] for f in review} == {"faq", "safety", "effectiveness"}
     assert "the medical pages need reviewed" in review[0]["message"]
 
-    l10n(project, "build", "--lang", "fr")
-    page = (project / "output/fr/faq.html").read_text()
-    assert "sans danger" not in page and "Is CAR-T therapy safe?" in page
+    # The medical pages are not published in French until every entry of theirs is reviewed.
+    result = l10n(project, "build", "--lang", "fr")
+    output = " ".join(result.output.split())
+    for page in ("faq", "safety", "effectiveness"):
+        assert f"fr: {page} withheld: " in output
+    assert "1 entry translated but not reviewed (publish needs reviewed)" in output
+    assert not (project / "output/fr/faq.html").exists()
+    page = (project / "output/fr/cost.html").read_text()
     ui_text = read_catalog(project / "locales/fr/LC_MESSAGES/ui.po", "fr", "ui")
     interface = next(e for e in ui_text.entries if e.msgid == "Contact our doctor")
     assert entry_state(interface) is ReviewState.TRANSLATED
