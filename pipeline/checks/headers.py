@@ -7,10 +7,9 @@ from collections.abc import Sequence
 
 from pipeline.model import Entry, Finding, Severity
 from pipeline.text.excerpt import excerpt
-from pipeline.text.languages import base_language
+from pipeline.text.languages import base_language, declared_nplurals, valid_nplurals
 from pipeline.text.limits import MAX_PLURAL_FORMS
 
-_NPLURALS = re.compile(r"nplurals\s*=\s*(\d+)")
 _CHARSET = re.compile(r"charset\s*=\s*([\w.-]+)", re.IGNORECASE)
 
 
@@ -39,17 +38,14 @@ def check_header(
 
 def _nplurals(plural_forms: str, problems: list[str]) -> int | None:
     """The header's nplurals, if it is a number of plural forms a language can have."""
-    found = _NPLURALS.search(plural_forms)
-    if not found or "plural=" not in plural_forms:
+    digits = declared_nplurals(plural_forms)
+    if digits is None:
         problems.append("Plural-Forms is missing or has no nplurals/plural")
         return None
-    digits = found.group(1).lstrip("0")
-    if not digits or len(digits) > 1 or int(digits) > MAX_PLURAL_FORMS:
-        problems.append(
-            f"nplurals={excerpt(found.group(1), 12)} is not between 1 and {MAX_PLURAL_FORMS}"
-        )
-        return None
-    return int(digits)
+    count = valid_nplurals(digits)
+    if count is None:
+        problems.append(f"nplurals={excerpt(digits, 12)} is not between 1 and {MAX_PLURAL_FORMS}")
+    return count
 
 
 def check_plurals(

@@ -132,14 +132,32 @@ def plural_forms(lang: str) -> PluralForms:
     return PluralForms(rule.num_plurals, rule.plural_expr)
 
 
-_NPLURALS = re.compile(r"nplurals\s*=\s*(\d{1,2})\s*;")
+_NPLURALS = re.compile(r"nplurals\s*=\s*(\d+)")
+
+
+def declared_nplurals(header: str) -> str | None:
+    """The digits of a ``Plural-Forms`` header's ``nplurals``, as written; None when the
+    header has no ``nplurals`` or no ``plural`` expression."""
+    found = _NPLURALS.search(header)
+    if found is None or "plural=" not in header:
+        return None
+    return found.group(1)
+
+
+def valid_nplurals(digits: str) -> int | None:
+    """``digits`` as a count of plural forms a language can have (1 to 6), else None.
+
+    Read without ``int`` on the whole string, which refuses thousands of digits."""
+    significant = digits.lstrip("0")
+    if len(significant) != 1 or int(significant) > MAX_PLURAL_FORMS:
+        return None
+    return int(significant)
 
 
 def plural_count(header: str, lang: str) -> int:
     """How many plural forms a catalog of ``lang`` has: its ``Plural-Forms`` header's
-    ``nplurals`` when that is a count a language can have (1 to 6), else what a new
-    catalog of ``lang`` gets (:func:`plural_forms`)."""
-    found = _NPLURALS.search(header)
-    if found is not None and "plural=" in header and 1 <= int(found.group(1)) <= MAX_PLURAL_FORMS:
-        return int(found.group(1))
-    return plural_forms(lang).nplurals
+    ``nplurals`` when that is a count a language can have, else what a new catalog of
+    ``lang`` gets (:func:`plural_forms`)."""
+    digits = declared_nplurals(header)
+    count = valid_nplurals(digits) if digits is not None else None
+    return count if count is not None else plural_forms(lang).nplurals
