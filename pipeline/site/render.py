@@ -21,6 +21,7 @@ from markupsafe import Markup
 from pipeline.segments.blocks import walk_blocks
 from pipeline.site.choose import Choice, Status, Translations, choose_segment
 from pipeline.source.documents import Document, Value
+from pipeline.text.languages import locale_data, text_direction
 from pipeline.text.markdown import markdown
 from pipeline.text.patterns import PLACEHOLDER_FIELD
 
@@ -30,6 +31,7 @@ TITLE_ID = "page-title"
 
 def format_value(value: Value, lang: str) -> str:
     """A source value in the locale's typography: "20.000 €", "20 000 €"."""
+    lang = locale_data(lang)
     if value.currency:
         pattern = Locale.parse(lang).currency_formats["standard"].pattern
         # Whole amounts are shown without cents.
@@ -130,7 +132,7 @@ def _substitute_values(children: list[Any], document: Document, lang: str) -> No
 
 @cache
 def _right_to_left(lang: str) -> bool:
-    return bool(Locale.parse(lang).text_direction == "rtl")
+    return text_direction(lang) == "rtl"
 
 
 # A left-to-right run whose order the bidi algorithm gets wrong inside right-to-left
