@@ -93,15 +93,31 @@ def chromium(executable: Path | None = None) -> Iterator[Any]:
                 timeout=LAUNCH_TIMEOUT_MS,
             )
         except Error as error:
-            first = str(error).strip().splitlines()[0] if str(error).strip() else "failed"
             raise BrowserUnavailable(
-                f"Chromium did not start ({first}); install Debian's chromium, or run "
-                "`playwright install chromium`, or name one with L10N_CHROMIUM"
+                f"Chromium did not start ({_first_line(error)}); install Debian's chromium, or "
+                "run `playwright install chromium`, or name one with L10N_CHROMIUM"
             ) from None
         try:
             yield launched
         finally:
             launched.close()
+
+
+@contextmanager
+def browser_errors(where: str) -> Iterator[None]:
+    """Playwright's errors inside (a page that does not load in time, a browser that died)
+    as one :class:`BrowserUnavailable` line naming ``where``."""
+    try:
+        yield
+    except Exception as error:
+        if not type(error).__module__.startswith("playwright."):
+            raise
+        raise BrowserUnavailable(f"{where}: {_first_line(error)}") from None
+
+
+def _first_line(error: Exception) -> str:
+    lines = str(error).strip().splitlines()
+    return lines[0] if lines else type(error).__name__
 
 
 def new_tab(browser: Any, width: int, height: int = 800, *, local: str | None = None) -> Any:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.files import write_bytes_atomic
-from pipeline.layout.browser import chromium, new_tab, served
+from pipeline.layout.browser import browser_errors, chromium, new_tab, served
 from pipeline.machine.pseudo import not_pseudo
 from pipeline.model import PipelineError
 from pipeline.text.linebreaks import BREAKS_AFTER, SHORTEST
@@ -137,9 +137,10 @@ def check_layout(
             tab = new_tab(chromium_browser, width, local=url)
             try:
                 for page in pages:
-                    tab.goto(url + page.path)
-                    found = list(_measure(tab, page, width, terms))
-                    report.findings += [crops.take(tab, finding) for finding in found]
+                    with browser_errors(f"{relative(folder)}/{page.path} at {width}px"):
+                        tab.goto(url + page.path)
+                        found = list(_measure(tab, page, width, terms))
+                        report.findings += [crops.take(tab, finding) for finding in found]
             finally:
                 tab.context.close()
     text = json.dumps(report.to_dict(), indent=1, ensure_ascii=False) + "\n"
