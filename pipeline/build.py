@@ -56,6 +56,7 @@ from pipeline.po.reader import read_catalog
 from pipeline.po.syntax import CatalogSyntaxError
 from pipeline.segments.blocks import document_segments
 from pipeline.site.memo import RenderMemo, folder_digest
+from pipeline.site.pseudo import pseudo_site_path, render_pseudo_site
 from pipeline.site.write import BuildReport, render_site
 from pipeline.source.documents import Document, SkippedFile, SourceTree, read_source_tree
 from pipeline.source.redirects import record_redirects
@@ -334,6 +335,30 @@ def build(
         updated.retired,
         updated.redirects_recorded,
     )
+
+
+def build_pseudo(
+    config: Config, locales: Sequence[str], *, incremental: bool = True
+) -> tuple[BuildReport, Path]:
+    """``l10n pseudo``: the source language and the pseudo-``locales`` into their folder of
+    the preview directory, and where that is. The translations are made from the source
+    in memory: no catalog is read or written, and ``output/`` is not touched."""
+    target = pseudo_site_path(config)
+    if _overlaps(target, config.output_path):
+        raise ConfigError(f"a preview may not be built into {config.output_dir}/: {target}")
+    state = BuildState.load(config) if incremental else None
+    tree, segments = read_sources(config, state)
+    site = render_pseudo_site(
+        config,
+        locales=locales,
+        directory=target,
+        documents=tree.documents,
+        segments=segments,
+        memo=state.render_memo(config, target) if state is not None else None,
+    )
+    if state is not None:
+        state.save()
+    return site, target
 
 
 def _overlaps(one: Path, other: Path) -> bool:

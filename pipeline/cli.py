@@ -12,6 +12,7 @@ from rich.markup import escape
 from rich.progress import Progress, TaskID
 
 from pipeline import build as build_stage
+from pipeline import cli_layout as layout_commands
 from pipeline import cli_memory as memory_commands
 from pipeline import cli_translators as translators
 from pipeline.cli_common import (
@@ -346,6 +347,8 @@ def _progress() -> Iterator[Callable[[str, int, int], None]]:
 main.add_command(memory_commands.tm)
 main.add_command(translators.xliff)
 main.add_command(translators.review)
+main.add_command(layout_commands.pseudo)
+main.add_command(layout_commands.layout)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

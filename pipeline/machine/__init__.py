@@ -7,4 +7,6 @@
 - ``protect``: :func:`protect` and :func:`restore`, masking what an engine must not touch.
 - ``failures``: :class:`MachineError` and one line for every way a request can fail.
 - ``transport``: deep-translator's requests through a per-worker session with a timeout.
+- ``pseudo``: :func:`pseudo_translate` into ``en-XA`` and ``ar-XB``, every protected token kept;
+  :func:`not_pseudo`, what of a page's text is not pseudo-translated.
 """

@@ -18,4 +18,6 @@ Where to look:
 - ``manifest``: the output files a build made, and removing stale ones (``OutputFiles``).
 - ``sitemap``: ``sitemap.xml``.
 - ``status``: the status page and badges (``write_status``).
+- ``pseudo``: the site in the pseudo-locales ``en-XA`` and ``ar-XB``, translated in memory, into
+  the preview directory (``render_pseudo_site``).
 """

@@ -15,6 +15,7 @@ from pipeline.site.published import Site
 from pipeline.site.render import TITLE_ID, render_body
 from pipeline.site.ui import ui_callables
 from pipeline.source.documents import Document
+from pipeline.text.languages import locale_data
 
 
 @dataclass(frozen=True)
@@ -117,7 +118,11 @@ def render_page(
         "has_fallback": any(c.status is Status.FALLBACK for c in content_choices),
         "machine": machine,
         "preview": site.preview,
-        "updated": format_date(document.updated, "long", locale=lang) if document.updated else "",
+        "updated": (
+            format_date(document.updated, "long", locale=locale_data(lang))
+            if document.updated
+            else ""
+        ),
         "updated_iso": document.updated.isoformat() if document.updated else "",
         "languages": languages,
         "nav": navigation.for_page(document),

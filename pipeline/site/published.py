@@ -8,6 +8,7 @@ from babel import Locale
 
 from pipeline.source.documents import Document
 from pipeline.source.links import SiteLinks, relative_href
+from pipeline.text.languages import pseudo_locale
 
 
 @dataclass
@@ -20,6 +21,9 @@ class Language:
 
     @classmethod
     def of(cls, code: str) -> Language:
+        pseudo = pseudo_locale(code)
+        if pseudo is not None:
+            return cls(pseudo.code, pseudo.name, pseudo.direction)
         locale = Locale.parse(code)
         name = locale.get_display_name(code) or code
         return cls(code, name[:1].upper() + name[1:], locale.text_direction)

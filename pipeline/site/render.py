@@ -21,6 +21,8 @@ from markupsafe import Markup
 from pipeline.segments.blocks import walk_blocks
 from pipeline.site.choose import Choice, Status, Translations, choose_segment
 from pipeline.source.documents import Document, Value
+from pipeline.text.languages import locale_data, text_direction
+from pipeline.text.linebreaks import BREAKS_AFTER, unbreakable_spans
 from pipeline.text.markdown import markdown
 from pipeline.text.patterns import PLACEHOLDER_FIELD
 
@@ -30,6 +32,7 @@ TITLE_ID = "page-title"
 
 def format_value(value: Value, lang: str) -> str:
     """A source value in the locale's typography: "20.000 €", "20 000 €"."""
+    lang = locale_data(lang)
     if value.currency:
         pattern = Locale.parse(lang).currency_formats["standard"].pattern
         # Whole amounts are shown without cents.
@@ -77,6 +80,8 @@ def render_body(
             _point_links(inline.children or [], link)
         if _right_to_left(lang):
             inline.children = isolate_ltr_runs(inline.children or [])
+        elif carrier.tag in ("td", "th"):
+            inline.children = keep_together(inline.children or [])
     html = md.renderer.render(scrollable_tables(tokens), md.options, {})
     return RenderedBody(Markup(html), tuple(choices))
 
@@ -132,7 +137,7 @@ def _substitute_values(children: list[Any], document: Document, lang: str) -> No
 
 @cache
 def _right_to_left(lang: str) -> bool:
-    return bool(Locale.parse(lang).text_direction == "rtl")
+    return text_direction(lang) == "rtl"
 
 
 # A left-to-right run whose order the bidi algorithm gets wrong inside right-to-left
@@ -166,6 +171,30 @@ def isolate_ltr_runs(children: list[Token]) -> list[Token]:
             position = run.end()
         isolated.append(_text_token(child.content[position:]))
     return [token for token in isolated if token.type != "text" or token.content]
+
+
+def keep_together(children: list[Token]) -> list[Token]:
+    """Wrap what a line of a table cell must not split ("CAR-T", "1–2", see
+    :func:`~pipeline.text.linebreaks.unbreakable_spans`) in ``<span class="nobr">``.
+
+    In a narrow column a browser breaks at every hyphen and dash it may; in running text
+    such a break is ordinary hyphenation. Right-to-left pages need none:
+    :func:`isolate_ltr_runs` keeps such runs whole.
+    """
+    kept: list[Token] = []
+    for child in children:
+        if child.type != "text" or not any(mark in child.content for mark in BREAKS_AFTER):
+            kept.append(child)
+            continue
+        position = 0
+        for start, end in unbreakable_spans(child.content):
+            kept.append(_text_token(child.content[position:start]))
+            kept.append(_html_token('<span class="nobr">'))
+            kept.append(_text_token(child.content[start:end]))
+            kept.append(_html_token("</span>"))
+            position = end
+        kept.append(_text_token(child.content[position:]))
+    return [token for token in kept if token.type != "text" or token.content]
 
 
 def _text_token(text: str) -> Token:

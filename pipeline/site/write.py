@@ -9,7 +9,7 @@ not made again.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,6 +35,9 @@ from pipeline.source.documents import Document, read_documents
 from pipeline.source.links import SiteLinks
 from pipeline.source.redirects import Redirects, read_redirects
 from pipeline.text.limits import MAX_TEMPLATE_BYTES
+
+Planner = Callable[[str, Mapping[str, Catalog]], tuple[LanguagePlan, list[str]]]
+"""``planner(lang, templates)``: a language's plan and what could not be read of its catalogs."""
 
 
 @dataclass
@@ -101,6 +104,7 @@ def render_site(
     documents: Sequence[Document] | None = None,
     segments: Sequence[Segment] | None = None,
     memo: RenderMemo | None = None,
+    planner: Planner | None = None,
 ) -> BuildReport:
     """Write every published language's pages, the chooser, sitemap, status page and badges.
 
@@ -113,7 +117,8 @@ def render_site(
     whether this build wrote them or not. ``documents`` and ``segments`` (pages' and
     UI's, as extracted) save reading the sources again. With a ``memo``, a page
     whose inputs have the fingerprint recorded when it was written, and which is
-    still as it was left, is not rendered again.
+    still as it was left, is not rendered again. ``planner`` plans each language instead of
+    its catalogs on disk (the pseudo-locales' translations are made in memory).
     """
     report = BuildReport()
     folder = directory if directory is not None else config.output_path
@@ -122,7 +127,10 @@ def render_site(
     considered = list(languages if languages is not None else config.languages)
     cache = memo.directory if memo is not None else None
     files = OutputFiles(folder, memo.outputs if memo is not None else None)
-    plans = _plan_languages(config, config.languages, sources, include_machine, cache)
+    if planner is None:
+        plans = _plan_languages(config, config.languages, sources, include_machine, cache)
+    else:
+        plans = [planner(lang, sources.templates) for lang in config.languages]
     for plan, errors in plans:
         if plan.language.code in considered:
             report.notes += errors

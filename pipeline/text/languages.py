@@ -2,7 +2,9 @@
 
 :func:`parse_language_code` is the gate a code passes before it names a
 directory or a file; :func:`plural_forms` is the ``Plural-Forms`` rule a new
-catalog gets, the one GNU gettext's ``msginit`` writes.
+catalog gets, the one GNU gettext's ``msginit`` writes. The pseudo-locales
+``en-XA`` and ``ar-XB`` (:data:`PSEUDO_LOCALES`) are no project language: the gate
+refuses them, and :func:`locale_data` gives the locale whose data they are shown with.
 """
 
 from __future__ import annotations
@@ -29,6 +31,47 @@ class LanguageCodeError(ValueError):
 _CODE = re.compile(r"[a-z]{2,3}(?:_[A-Z][a-z]{3})?(?:_(?:[A-Z]{2}|\d{3}))?(?:@[a-z0-9]{1,8})?")
 
 
+@dataclass(frozen=True)
+class PseudoLocale:
+    """A pseudo-locale as Chromium and Android name it: a test of layout, never a language."""
+
+    code: str  # the BCP 47 tag: the lang attribute and the folder of its pages
+    gettext: str  # the same in gettext's form
+    name: str
+    direction: str  # "ltr" or "rtl"
+    data: str = "en"  # the locale whose dates, numbers and plural rules it uses
+
+
+PSEUDO_LOCALES = {
+    locale.code: locale
+    for locale in (
+        PseudoLocale("en-XA", "en_XA", "English (pseudo-accents)", "ltr"),
+        PseudoLocale("ar-XB", "ar_XB", "Pseudo-bidi (mirrored)", "rtl"),
+    )
+}
+"""Accented and about a third longer (``en-XA``); mirrored and right-to-left (``ar-XB``)."""
+
+
+def pseudo_locale(code: str) -> PseudoLocale | None:
+    """The pseudo-locale ``code`` names, in either form (``en-XA``, ``en_XA``); else None."""
+    folded = code.replace("_", "-").lower()
+    return next((p for p in PSEUDO_LOCALES.values() if p.code.lower() == folded), None)
+
+
+def locale_data(lang: str) -> str:
+    """The Babel locale whose data (names, dates, numbers, direction) ``lang`` is shown with."""
+    pseudo = pseudo_locale(lang)
+    return pseudo.data if pseudo is not None else lang
+
+
+def text_direction(lang: str) -> str:
+    """``rtl`` or ``ltr``: a pseudo-locale's own, or its locale's."""
+    pseudo = pseudo_locale(lang)
+    if pseudo is not None:
+        return pseudo.direction
+    return str(Locale.parse(lang).text_direction)
+
+
 def parse_language_code(code: str) -> str:
     """``code`` if it is a language code in gettext's form that Babel knows; else
     :class:`LanguageCodeError`.
@@ -40,6 +83,10 @@ def parse_language_code(code: str) -> str:
         raise LanguageCodeError(
             f"'{excerpt(code, 40)}' is not a language code "
             "(expected a form like 'it', 'pt_BR', 'sr_Latn' or 'sr@latin')"
+        )
+    if pseudo_locale(code) is not None:
+        raise LanguageCodeError(
+            f"{code!r} is a pseudo-locale, not a language: `l10n pseudo` builds it"
         )
     try:
         Locale.parse(code.partition("@")[0])
@@ -125,6 +172,7 @@ def plural_forms(lang: str) -> PluralForms:
     msginit does the same: its own table first, then the CLDR's plural rules
     (Arabic: 6 forms) for the languages the table lacks.
     """
+    lang = locale_data(lang)
     known = _GETTEXT_TABLE.get(lang) or _GETTEXT_TABLE.get(base_language(lang))
     if known is not None:
         return PluralForms(*known)

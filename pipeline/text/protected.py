@@ -30,8 +30,9 @@ TOKEN_CLOSE = "⟧"
 
 _HYPHEN = rf"[{HYPHENS}]"
 # A number with the separators of times, ratios and dates too (10:30, 1:1, 12/2017), and
-# superscripts (10⁹/L): an engine must hand every digit back as it was.
-_NUMBER = rf"{NUMBER_RUN}(?:[:/]{NUMBER_RUN})*[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]*(?:\s?%)?"
+# superscripts (10⁹/L): an engine must hand every digit back as it was. Its percent sign is
+# not the start of a printf variable ("1–2 %(name)s").
+_NUMBER = rf"{NUMBER_RUN}(?:[:/]{NUMBER_RUN})*[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]*(?:\s?%(?![(\w]))?"
 
 INLINE_CODE = r"(?P<ticks>`+).+?(?P=ticks)"
 LINK_OPEN = r"!?\[(?=[^\[\]]*\]\()"  # opening bracket of an inline link or image

@@ -1,5 +1,6 @@
-"""The shipped clinic site in Chromium: no overflow at phone and desktop width, no axe-core
-violation on any page of any published language, and fallback marked as the public should see it.
+"""The shipped clinic site in Chromium: ``l10n layout`` finds nothing at phone and desktop width
+in any published language or pseudo-locale, no axe-core violation on any page of any
+published language, and fallback marked as the public should see it.
 
 Locally these skip with the reason when Chromium or npm are absent; under CI (``CI=true``) they
 fail instead. axe-core is installed outside the repository, as the Nu HTML Checker is.
@@ -8,12 +9,18 @@ fail instead. axe-core is installed outside the repository, as the Nu HTML Check
 from __future__ import annotations
 
 import os
+import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from pipeline.config import load_config
+from pipeline.layout.check import WIDTHS, check_layout, site_pages
+from pipeline.text.glossary import project_glossary
+from pipeline.text.languages import PSEUDO_LOCALES
 from tests.browser import chromium, new_tab, served
 from tests.html_checker import npm_installed
 from tests.projects import copy_project, l10n
@@ -55,49 +62,56 @@ def published_pages(output: Path) -> list[str]:
     return [*pages, "index.html#choose", "status.html"]
 
 
-# Every element, and every run of text, that reaches past either edge of the viewport, unless a
-# scrolling (or clipping) box of its own holds it.
-OVERFLOWING = """() => {
-  const width = document.documentElement.clientWidth;
-  const held = (element) => {
-    for (let box = element.parentElement; box && box !== document.body; box = box.parentElement) {
-      if (getComputedStyle(box).overflowX !== "visible") { return true; }
-    }
-    return false;
-  };
-  const outside = (rect) => rect.width > 0 && (rect.right > width + 0.5 || rect.left < -0.5);
-  const found = [];
-  for (const element of document.body.querySelectorAll("*")) {
-    if (outside(element.getBoundingClientRect()) && !held(element)) {
-      found.push(`<${element.tagName.toLowerCase()} class="${element.className}">`);
-    }
-  }
-  const texts = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-  for (let node = texts.nextNode(); node; node = texts.nextNode()) {
-    const range = document.createRange();
-    range.selectNodeContents(node);
-    if ([...range.getClientRects()].some(outside) && !held(node)) {
-      found.push(`text "${node.textContent.trim().slice(0, 40)}"`);
-    }
-  }
-  const scroll = document.documentElement.scrollWidth - width;
-  return scroll > 0 ? [`the page scrolls ${scroll}px sideways`, ...found] : found;
-}"""
-
-
-@pytest.mark.parametrize("width", [PHONE, DESKTOP])
-def test_nothing_overflows_the_viewport_at_phone_and_desktop_width(
-    browser: Any, shipped: Path, shipped_url: str, width: int
+def test_the_layout_check_finds_nothing_at_phone_and_desktop_width(
+    browser: Any, shipped: Path, tmp_path: Path
 ) -> None:
-    tab = new_tab(browser, width)
-    overflowing: dict[str, list[str]] = {}
-    for relative in published_pages(shipped / "output"):
-        tab.goto(f"{shipped_url}output/{relative}")
-        found = tab.evaluate(OVERFLOWING)
-        if found:
-            overflowing[relative] = found
-    tab.context.close()
-    assert overflowing == {}
+    """Nothing reaches past the viewport or overflows its box, and no table cell breaks a
+    short word ("CAR-" / "T"), on any page of any published language (``l10n layout``)."""
+    output = shipped / "output"
+    published = sorted(p.name for p in output.iterdir() if (p / "index.html").is_file())
+    pages = site_pages(output, published, source_language="en")
+    assert [p.path for p in pages if "/" not in p.path] == ["index.html#choose", "status.html"]
+    assert len(pages) == len(published_pages(output))
+    report = check_layout(output, pages, tmp_path / "report", widths=WIDTHS, launched=browser)
+    assert report.findings == []
+
+
+def test_the_pseudo_locales_of_the_shipped_site_pass_the_layout_check(
+    browser: Any, shipped: Path, tmp_path: Path
+) -> None:
+    """The site a third longer (en-XA) and mirrored (ar-XB): nothing overflows or breaks, and
+    every visible text came through the catalogs."""
+    l10n(shipped, "pseudo")
+    site = shipped / "output-preview" / "pseudo"
+    pages = site_pages(site, [], source_language="en", pseudo=list(PSEUDO_LOCALES))
+    assert len(pages) == 2 * 7
+    terms = project_glossary(load_config(shipped)).do_not_translate
+    report = check_layout(site, pages, tmp_path / "report", terms=terms, launched=browser)
+    assert report.findings == []
+
+
+def test_table_headers_break_car_t_when_the_page_does_not_keep_it_together(
+    browser: Any, shipped: Path, tmp_path: Path
+) -> None:
+    """The finding the check exists for, reproduced by turning off what fixed it.
+
+    Table cells keep "CAR-T" and "1–2" whole (``<span class="nobr">``). Without that rule,
+    on Debian's fonts (DejaVu Sans) the English header "Where CAR-T is Most Used" breaks
+    after "CAR-" at desktop width and the Spanish one at phone width; the French columns
+    are wide enough there.
+    """
+    output = tmp_path / "output"
+    shutil.copytree(shipped / "output", output)
+    with (output / "assets" / "site.css").open("a", encoding="utf-8") as css:
+        css.write(".nobr { white-space: normal; }\n")
+    languages = sorted(p.name for p in output.iterdir() if (p / "effectiveness.html").is_file())
+    pages = [p for p in site_pages(output, languages, source_language="en") if "effect" in p.path]
+    report = check_layout(output, pages, tmp_path / "report", launched=browser)
+    assert {f.kind for f in report.findings} == {"broken-word"}
+    assert all(re.search(r" > t[hd](:nth-of-type\(\d\))?$", f.element) for f in report.findings)
+    car_t = {(f.lang, f.width) for f in report.findings if f.message.startswith('"CAR-T" broken')}
+    assert car_t, report.findings
+    assert all(f.screenshot and (tmp_path / "report").is_dir() for f in report.findings)
 
 
 def axe_script() -> Path:
