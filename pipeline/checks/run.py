@@ -48,6 +48,7 @@ from pipeline.po.syntax import CatalogSyntaxError
 from pipeline.source.documents import SourceError, read_source_tree
 from pipeline.text.glossary import Glossary, GlossaryError, project_glossary
 from pipeline.text.languages import base_language
+from pipeline.text.tags import project_inline_tags
 
 
 @dataclass(frozen=True)
@@ -396,7 +397,7 @@ def qa_context(
         language_confidence=config.check.language_confidence,
         mt_policy=config.check.mt_policy,
         disabled=frozenset(config.check.disable),
-        inline_tags=frozenset(tag.lower() for tag in config.check.inline_tags),
+        inline_tags=project_inline_tags(config),
         waivers=waivers,
         required=required,
         group=config.review.group_of(domain) or "",

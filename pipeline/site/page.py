@@ -15,6 +15,7 @@ from pipeline.site.published import Site
 from pipeline.site.render import TITLE_ID, render_body
 from pipeline.site.ui import ui_callables
 from pipeline.source.documents import Document
+from pipeline.text.tags import project_inline_tags
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,13 @@ def render_page(
     with ``navigation``, the language's page list."""
     lang = translations.lang if translations is not None else site.source.code
     language = next(item for item in site.languages if item.code == lang)
-    body = render_body(document, translations, lang, lambda href: site.link(document, lang, href))
+    body = render_body(
+        document,
+        translations,
+        lang,
+        lambda href: site.link(document, lang, href),
+        project_inline_tags(config),
+    )
     title = choose_segment(translations, document, document.title)
     description = choose_segment(translations, document, document.description)
     content_choices = [title, description, *(c for _, c in body.choices)]

@@ -210,6 +210,7 @@ def _site_key(config: Config, site: Site, include_machine: bool, redirects: Redi
         config.ui_domain,
         config.check.mt_policy,
         sorted(config.check.disable),
+        sorted(config.check.inline_tags),
         include_machine,
         [language.code for language in site.languages],
         [(d.file, d.path, d.title, d.order, d.updated) for d in site.documents],

@@ -3,7 +3,9 @@
 A project lists the inline tags a translator may add (``inline_tags`` in
 ``[tool.l10n.check]``, e.g. ``sup`` for French ordinals "1<sup>er</sup>"); every
 other tag must be the source's, with the source's attributes. A changed ``href``
-is a changed link, reported as such. Something in angle brackets that is no HTML
+is a changed link, reported as such. The same list says what a page shows as
+HTML (:func:`shown_tag`): an allowed tag written bare, in the source or in a
+translation; every other tag is shown as the text it is. Something in angle brackets that is no HTML
 element and carries no attribute value ("<<original entry>>", "<entrée originale>")
 is text: no browser runs anything from it.
 """
@@ -15,6 +17,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from pipeline.config import Config, ConfigError
 from pipeline.text.excerpt import quoted
 
 _ELEMENT_NAMES = """
@@ -33,6 +36,61 @@ HTML_ELEMENTS = frozenset(_ELEMENT_NAMES.split())
 _TAG = re.compile(r"<\s*(?P<closing>/)?\s*(?P<name>[^\s/>]+)(?P<rest>[^>]*)>?")
 _ATTRIBUTE = re.compile(r"""(?P<name>[^\s"'>/=]+)(?:\s*=\s*(?P<value>"[^"]*"|'[^']*'|[^\s>]+))?""")
 LINK_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "poster", "cite"})
+
+INLINE_TAG_NAMES = frozenset({
+    "abbr", "b", "bdi", "bdo", "br", "cite", "code", "del", "dfn", "em", "i", "ins", "kbd",
+    "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var", "wbr",
+})  # fmt: skip
+"""What ``inline_tags`` may name: HTML's phrasing elements that run, load, embed and submit
+nothing, and that a browser parses as it parses text around them (no ``script``, ``style``,
+``a``, ``img``, ``iframe``, form controls, ``svg``, ``math``, ``template``, ``textarea``...)."""
+
+VOID_TAGS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+                       "wbr"})  # fmt: skip
+# An allowed tag as a page may show it: a name and nothing else, "<br/>" for a void one.
+_BARE = re.compile(r"<(?P<closing>/)?(?P<name>[A-Za-z][A-Za-z0-9]*)\s*(?P<void>/)?>\Z")
+
+
+class InlineTagError(ValueError):
+    """``inline_tags`` names a tag no page may show as HTML."""
+
+
+def inline_allowlist(names: Iterable[str]) -> frozenset[str]:
+    """The tags a translation may add and a page shows, lower case, from ``inline_tags``."""
+    allowed = frozenset(name.lower() for name in names)
+    refused = sorted(allowed - INLINE_TAG_NAMES)
+    if refused:
+        raise InlineTagError(
+            f"inline_tags: {', '.join(refused)} may not be allowed; "
+            f"one of {', '.join(sorted(INLINE_TAG_NAMES))}"
+        )
+    return allowed
+
+
+def project_inline_tags(config: Config) -> frozenset[str]:
+    """The project's ``inline_tags``: what the checks let a translation add and a page shows."""
+    try:
+        return inline_allowlist(config.check.inline_tags)
+    except InlineTagError as error:
+        where = config.root / "pyproject.toml"
+        raise ConfigError(f"{where}: [tool.l10n.check] {error}") from None
+
+
+def shown_tag(raw: str, allowed: frozenset[str]) -> str | None:
+    """``raw`` written anew when it is an allowed tag written bare (``<sup>``, ``</SUP >``,
+    ``<br/>``), which a page shows as HTML; None for anything else, which it shows as text.
+
+    Never an attribute, so no event handler, style or URL: the markup a page gets is
+    made from the tag's name, never copied from the translation.
+    """
+    match = _BARE.match(raw)
+    if match is None:
+        return None
+    name, closing, void = match["name"].lower(), bool(match["closing"]), bool(match["void"])
+    well_formed = not closing if name in VOID_TAGS else not void
+    if name not in allowed or not well_formed:
+        return None
+    return f"</{name}>" if closing else f"<{name}>"
 
 
 @dataclass(frozen=True)
@@ -111,7 +169,7 @@ def _added_tag_problem(
     counterpart = next((g for g in gone if g.name == tag.name and g.closing == tag.closing), None)
     if counterpart is not None:
         return _changed_tag(counterpart, tag)
-    if tag.name in allowed and not tag.attributes:
+    if shown_tag(tag.raw, allowed) is not None:
         return None
     if tag.closing and any(t.name == tag.name for t in ours):
         return None  # the tag's opening decides
@@ -146,12 +204,13 @@ def _changed_tag(before: Tag, after: Tag) -> tuple[str, bool] | None:
 
 
 def _unbalanced(tags: list[Tag]) -> set[str]:
+    """Names whose tags do not pair up: one left open, or one closed before it is opened."""
     opened: Counter[str] = Counter()
+    early: set[str] = set()
     for tag in tags:
-        if tag.name in _VOID:
+        if tag.name in VOID_TAGS:
             continue
         opened[tag.name] += -1 if tag.closing else 1
-    return {name for name, count in opened.items() if count}
-
-
-_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta"})
+        if opened[tag.name] < 0:
+            early.add(tag.name)
+    return early | {name for name, count in opened.items() if count}
