@@ -48,6 +48,11 @@ PAYLOADS: tuple[Payload, ...] = (
         lambda m: _retarget(m, _FIRST_URL.search(m).group(1) + ' "x\\" onmouseover=\\"alert(1)"'),  # type: ignore[union-attr]
         links=True,
     ),
+    Payload(
+        "language segment added",
+        lambda m: _retarget(m, _FIRST_URL.search(m).group(1).replace(".org/", ".org/de/", 1)),  # type: ignore[union-attr]
+        links=True,
+    ),
     Payload("added link", lambda m: m + " [more](https://evil.example/)"),
     Payload("autolink", lambda m: m + " <https://evil.example/>"),
     Payload("javascript autolink", lambda m: m + " <javascript:alert(1)>"),

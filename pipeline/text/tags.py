@@ -18,7 +18,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from pipeline.config import Config, ConfigError
-from pipeline.text.excerpt import quoted
+from pipeline.text.excerpt import excerpt, quoted
+from pipeline.text.localized import Languages, localized_url
 
 _ELEMENT_NAMES = """
 a abbr address area article aside audio b base bdi bdo blockquote body br button canvas caption
@@ -133,13 +134,17 @@ def real_tags(raws: Iterable[str]) -> list[Tag]:
 
 
 def tag_problems(
-    source: Iterable[str], translation: Iterable[str], allowed: frozenset[str]
+    source: Iterable[str],
+    translation: Iterable[str],
+    allowed: frozenset[str],
+    languages: Languages | None = None,
 ) -> list[tuple[str, bool]]:
     """(message, is an error) per problem with a translation's tags, never one per tag.
 
     Errors: a tag the source does not have (but a bare allowed one), an added
     attribute, a changed link, script or style, a tag left unclosed, a lost link.
-    Warnings: a lost presentational tag (``<em>``, ``<br>``) or a changed class.
+    Warnings: a lost presentational tag (``<em>``, ``<br>``) or a changed class; with
+    ``languages``, a link localized (:func:`pipeline.text.localized.localized_url`).
     """
     ours, theirs = real_tags(source), real_tags(translation)
     extra = Counter(t.raw for t in theirs) - Counter(t.raw for t in ours)
@@ -148,7 +153,7 @@ def tag_problems(
     problems: dict[str, tuple[str, bool]] = {}  # one per tag name
     for raw in extra:
         tag = by_raw[raw]
-        problem = _added_tag_problem(tag, [by_raw[r] for r in gone], allowed, ours)
+        problem = _added_tag_problem(tag, [by_raw[r] for r in gone], allowed, ours, languages)
         if problem is not None:
             problems.setdefault(tag.name, problem)
     unclosed = _unbalanced(theirs) - _unbalanced(ours)
@@ -164,11 +169,11 @@ def tag_problems(
 
 
 def _added_tag_problem(
-    tag: Tag, gone: list[Tag], allowed: frozenset[str], ours: list[Tag]
+    tag: Tag, gone: list[Tag], allowed: frozenset[str], ours: list[Tag], languages: Languages | None
 ) -> tuple[str, bool] | None:
     counterpart = next((g for g in gone if g.name == tag.name and g.closing == tag.closing), None)
     if counterpart is not None:
-        return _changed_tag(counterpart, tag)
+        return _changed_tag(counterpart, tag, languages)
     if shown_tag(tag.raw, allowed) is not None:
         return None
     if tag.closing and any(t.name == tag.name for t in ours):
@@ -179,12 +184,15 @@ def _added_tag_problem(
 _RISKY_ATTRIBUTES = frozenset({"style", "srcdoc", "formaction"})
 
 
-def _changed_tag(before: Tag, after: Tag) -> tuple[str, bool] | None:
+def _changed_tag(before: Tag, after: Tag, languages: Languages | None) -> tuple[str, bool] | None:
     """A tag the translation kept by name but changed: a moved link, or other attributes."""
+    localized: dict[str, tuple[str, str]] = {}  # attribute -> (source's URL, translation's)
     for name in sorted(LINK_ATTRIBUTES):
         old, new = before.attribute(name), after.attribute(name)
         if old is not None and new is not None and old != new:
-            return f"link {old} is {new} in the translation", True
+            if not localized_url(old, new, languages):
+                return f"link {old} is {new} in the translation", True
+            localized[name] = (old, new)
     old_names = {k for k, _ in before.attributes}
     new_names = {k for k, _ in after.attributes}
     added, removed = sorted(new_names - old_names), sorted(old_names - new_names)
@@ -196,8 +204,13 @@ def _changed_tag(before: Tag, after: Tag) -> tuple[str, bool] | None:
             f"HTML tag <{after.name}> has other attributes than the source: {'; '.join(parts)}"
         )
         return message, bool(added) or bool(set(removed) & LINK_ATTRIBUTES)
-    changed = sorted(k for k in new_names if before.attribute(k) != after.attribute(k))
+    changed = sorted(
+        k for k in new_names if before.attribute(k) != after.attribute(k) and k not in localized
+    )
     if not changed:
+        if localized:
+            old, new = next(iter(localized.values()))
+            return f"link {excerpt(old)} is localized: {excerpt(new)}", False
         return None
     risky = any(k in _RISKY_ATTRIBUTES or k.startswith("on") for k in changed)
     return f"HTML tag <{after.name}> changed {', '.join(changed)} from the source's", risky
