@@ -296,3 +296,34 @@ def test_the_english_source_left_in_a_language_of_another_script_is_an_error() -
     assert errors("Wagtail", "Wagtail", "ar", "language") == []
     assert errors("Common Weakness Enumeration; CWE %s", "Common Weakness Enumeration; CWE %s",
                   "ru", "language") == []  # fmt: skip
+
+
+# -- look-alike letters ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "source, translation",
+    [
+        (
+            "Already have an account? Then please %(link)ssign in%(end_link)s.",
+            "Уже есть аккаунт? Тогда %(link)sВойдите%(end_link)s.",
+        ),
+        ("Used %(usage_count)s time", "Использовано %(usage_count)sраз"),
+        (
+            "%(num_pages)d pages and %(num_others)d others",
+            "%(num_pages)d страниц и %(num_others)dдругих",
+        ),
+    ],
+)
+def test_a_format_variable_touching_a_word_is_no_look_alike_letter(
+    source: str, translation: str
+) -> None:
+    assert errors(source, translation, "ru", "lookalike") == []
+
+
+def test_a_latin_letter_in_a_cyrillic_word_is_still_caught() -> None:
+    # Wagtail's Russian catalog: "Cтраницы" begins with a Latin C.
+    assert errors("Page/Snippet ID", "ID Cтраницы/сниппета", "ru", "lookalike") == [
+        "“Cтраницы” mixes Latin, Cyrillic or Greek look-alike letters or holds a zero-width joiner"
+    ]
+    assert errors("%(count)s pages", "%(count)sСАR-T-терапия", "ru", "lookalike")
