@@ -345,7 +345,7 @@ def test_comments_written_after_the_obsolete_mark_are_read_as_gettext_reads_them
     # As django-oscar's catalogs ship them; msgfmt and msgcat accept them.
     text = (
         'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\n'
-        '#~ # a comment\n#~ #. auto\n#~ #, python-format\n'
+        "#~ # a comment\n#~ #. auto\n#~ #, python-format\n"
         '#~ msgid "%(n)d gone"\n#~ msgstr "%(n)d weg"\n'
     )
     (gone,) = parse_catalog(text).entries
