@@ -33,7 +33,7 @@ import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -120,6 +120,12 @@ def corpus_files(package: str) -> Iterator[tuple[str, str, Path]]:
 
 def build_project(root: Path, package: str) -> int:
     """A project holding ``package``'s catalogs as shipped; returns the number of files."""
+    files = ((lang, domain, path.read_bytes()) for lang, domain, path in corpus_files(package))
+    return write_project(root, files)
+
+
+def write_project(root: Path, files: Iterable[tuple[str, str, bytes]]) -> int:
+    """A project of these catalogs ((language, domain, the file's bytes)); how many there are."""
     (root / "source").mkdir(parents=True)
     (root / "pyproject.toml").write_text(
         PYPROJECT.format(
@@ -129,10 +135,10 @@ def build_project(root: Path, package: str) -> int:
         "utf-8",
     )
     count = 0
-    for lang, domain, path in corpus_files(package):
+    for lang, domain, data in files:
         target = root / "locales" / lang / "LC_MESSAGES" / f"{domain}.po"
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, target)
+        target.write_bytes(data)
         count += 1
     return count
 
@@ -180,6 +186,7 @@ class CorpusRun:
     reviewed: Counter[str] = field(default_factory=Counter)  # translated entries by language
     findings: list[Finding] = field(default_factory=list)
     msgid_lines: dict[str, list[tuple[int, str]]] = field(default_factory=dict)  # by file name
+    fuzzy_lines: dict[str, set[int]] = field(default_factory=dict)  # where fuzzy entries start
 
 
 def run_ours(root: Path, corpus: str, files: int) -> CorpusRun:
@@ -191,8 +198,17 @@ def run_ours(root: Path, corpus: str, files: int) -> CorpusRun:
         run.reviewed[stats.lang] += stats.translated
     for path in sorted((root / "locales").glob("*/LC_MESSAGES/*.po")):
         name = f"{path.parent.parent.name}/{path.name}"
-        run.msgid_lines[name] = sorted((e.linenum, e.msgid) for e in polib.pofile(str(path)))
+        entries = polib.pofile(str(path))
+        run.msgid_lines[name] = sorted((e.linenum, e.msgid) for e in entries)
+        run.fuzzy_lines[name] = {e.linenum for e in entries if "fuzzy" in e.flags}
     return run
+
+
+def on_fuzzy(run: CorpusRun, finding: Finding) -> bool:
+    """Whether a finding is about a fuzzy entry (a proposal, never published)."""
+    name = f"{finding.lang}/{finding.file.rsplit('/', 1)[-1]}"
+    lines = [line for line, _ in run.msgid_lines.get(name, []) if line <= finding.line]
+    return bool(lines) and lines[-1] in run.fuzzy_lines.get(name, set())
 
 
 def msgid_of(run: CorpusRun, finding: Finding) -> str:

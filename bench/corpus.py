@@ -56,10 +56,10 @@ HEADER = (
 )
 
 
-def _pinned() -> list[tuple[str, str, str]]:
-    """(name, version, sha256) of each pinned wheel, in file order."""
+def _pinned(listing: Path = WHEELS) -> list[tuple[str, str, str]]:
+    """(name, version, sha256) of each wheel ``listing`` pins, in file order."""
     found = []
-    for line in WHEELS.read_text("utf-8").splitlines():
+    for line in listing.read_text("utf-8").splitlines():
         if match := re.match(r"^([\w.-]+)==(\S+) --hash=sha256:([0-9a-f]{64})$", line.strip()):
             found.append((match[1], match[2], match[3]))
     return found
@@ -70,10 +70,10 @@ def corpus_digest() -> str:
     return hashlib.sha256(WHEELS.read_bytes()).hexdigest()[:12]
 
 
-def pinned_wheels() -> list[Path]:
-    """The pinned wheels, downloaded once with pip and checked against their hashes."""
+def pinned_wheels(listing: Path = WHEELS) -> list[Path]:
+    """The wheels ``listing`` pins, downloaded once with pip and checked against their hashes."""
     folder = CACHE / "wheels"
-    wanted = _pinned()
+    wanted = _pinned(listing)
     paths = []
     for name, version, digest in wanted:
         stem = f"{name.replace('-', '_').lower()}-{version}-"
@@ -81,7 +81,7 @@ def pinned_wheels() -> list[Path]:
         if not found or hashlib.sha256(found[0].read_bytes()).hexdigest() != digest:
             subprocess.run(
                 [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
-                 "--require-hashes", "--only-binary=:all:", "-d", str(folder), "-r", str(WHEELS)],
+                 "--require-hashes", "--only-binary=:all:", "-d", str(folder), "-r", str(listing)],
                 check=True,
             )  # fmt: skip
             found = [p for p in folder.glob("*.whl") if p.name.lower().startswith(stem)]

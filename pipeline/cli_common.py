@@ -12,6 +12,7 @@ from rich.markup import escape
 from pipeline.config import Config, ConfigError, load_config
 from pipeline.text.excerpt import escaped
 from pipeline.text.languages import parse_language_code
+from pipeline.text.tags import project_inline_tags
 
 
 class EscapingConsole(Console):
@@ -48,6 +49,7 @@ class Context:
             config = load_config(self.project)
             for code in config.all_languages:
                 language_code(code, f"{config.root / 'pyproject.toml'}: [tool.l10n]: ")
+            project_inline_tags(config)  # a tag no page may show is refused before any work
             self._config = config
         return self._config
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -95,6 +96,8 @@ class ReviewConfig:
     check: str = "translated"
     withhold: str = "entry"
     groups: dict[str, ReviewGroup] = field(default_factory=dict)
+    # Who may sign a waiver, as git writes an identity: "Name <email>".
+    reviewers: tuple[str, ...] = ()
 
     def group_of(self, domain: str) -> str | None:
         for name, group in self.groups.items():
@@ -336,6 +339,9 @@ def _review_section(value: Any, where: str) -> ReviewConfig:
     }
     review = ReviewConfig(**_coerce(ReviewConfig, raw, where, skip=frozenset({"groups"})),
                           groups=groups)  # fmt: skip
+    for reviewer in review.reviewers:
+        if not isinstance(reviewer, str) or reviewer_identity(reviewer) is None:
+            raise ConfigError(f"{where}.reviewers: {reviewer!r} is not 'Name <email>'")
     levels = [("", review)] + [(f".groups.{name}", group) for name, group in groups.items()]
     for suffix, holder in levels:
         for kind, allowed in (("publish", REVIEW_LEVELS), ("check", REVIEW_LEVELS),
@@ -346,6 +352,17 @@ def _review_section(value: Any, where: str) -> ReviewConfig:
                     f"{where}{suffix}.{kind}: {value!r} is not one of {', '.join(allowed)}"
                 )
     return review
+
+
+_IDENTITY = re.compile(r"\s*(?P<name>[^<>]*?)\s*<(?P<email>[^<>\s@]+@[^<>\s@]+)>\s*")
+
+
+def reviewer_identity(reviewer: str) -> tuple[str, str] | None:
+    """(name, email in lower case) of a ``reviewers`` entry "Name <email>"; None if not one."""
+    match = _IDENTITY.fullmatch(reviewer)
+    if match is None or not match["name"]:
+        return None
+    return match["name"], match["email"].lower()
 
 
 def _coerce(

@@ -3,7 +3,9 @@
 Each payload turns a source text into what a malicious or careless translator
 might submit. ``links=True`` payloads need a source text with a link.
 ``rejected=True`` ones must be refused by the build (English shown, reported);
-the others are rendered as inert text, which the tree assertions check.
+the others are rendered as inert text, which the tree assertions check. The
+project they go into allows ``<sup>`` (``inline_tags``): the ``allowlist`` payloads
+try to get more than a bare ``<sup>`` through it.
 """
 
 from __future__ import annotations
@@ -46,6 +48,11 @@ PAYLOADS: tuple[Payload, ...] = (
         lambda m: _retarget(m, _FIRST_URL.search(m).group(1) + ' "x\\" onmouseover=\\"alert(1)"'),  # type: ignore[union-attr]
         links=True,
     ),
+    Payload(
+        "language segment added",
+        lambda m: _retarget(m, _FIRST_URL.search(m).group(1).replace(".org/", ".org/de/", 1)),  # type: ignore[union-attr]
+        links=True,
+    ),
     Payload("added link", lambda m: m + " [more](https://evil.example/)"),
     Payload("autolink", lambda m: m + " <https://evil.example/>"),
     Payload("javascript autolink", lambda m: m + " <javascript:alert(1)>"),
@@ -71,5 +78,31 @@ PAYLOADS: tuple[Payload, ...] = (
     Payload("placeholder probe", lambda m: m + " {__class__}"),
     Payload("template expression", lambda m: m + " {{ 7*7 }} {{ config }}"),
     Payload("template statement", lambda m: m + " {% for x in range(3) %}loop{% endfor %}"),
+    # Around the allowlist: only a bare <sup>, opened and closed, may become HTML.
+    Payload("allowlist: event handler", lambda m: m + ' 1<sup onclick="alert(1)">er</sup>'),
+    Payload("allowlist: style", lambda m: m + ' 1<sup style="position:fixed;inset:0">er</sup>'),
+    Payload("allowlist: script inside", lambda m: m + " <sup><script>alert(1)</script></sup>"),
+    Payload(
+        "allowlist: link inside", lambda m: m + ' <sup><a href="https://evil.example/">x</a></sup>'
+    ),
+    Payload("allowlist: unclosed", lambda m: m + " 1<sup>er"),
+    Payload("allowlist: closed before opened", lambda m: m + " </sup>1<sup>"),
+    Payload("allowlist: slash for a space", lambda m: m + " <sup/onmouseover=alert(1)>x</sup>"),
+    Payload("allowlist: handler on a new line", lambda m: m + ' <sup\nonclick="alert(1)">x</sup>'),
+    Payload("allowlist: handler on the closing tag", lambda m: m + ' 1<sup>er</sup onclick="x">'),
+    Payload("allowlist: a tag not on it", lambda m: m + " H<sub>2</sub>O"),
+    Payload(
+        "allowlist: entity-encoded handler", lambda m: m + " &lt;sup onclick=x&gt;1&lt;/sup&gt;"
+    ),
+    Payload(
+        "allowlist: entity-encoded script inside",
+        lambda m: m + " <sup>&#60;script&#62;alert(1)&#60;/script&#62;</sup>",
+    ),
+    Payload("allowlist: capitals", lambda m: m + " M<SUP>lle</SUP>", rejected=False),
+    Payload("allowlist: nested", lambda m: m + " e<sup>x<sup>n</sup></sup>", rejected=False),
+    Payload("allowlist: across emphasis", lambda m: m + " *a<sup>b*</sup>", rejected=False),
+    Payload(
+        "allowlist: in a code span",
+        lambda m: m + ' `<sup onclick="alert(1)">x</sup>`',
+    ),
 )
-

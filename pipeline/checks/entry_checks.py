@@ -28,16 +28,18 @@ def check_markup(pair: Pair, entry: Entry, context: QAContext) -> Iterator[Issue
     # What may be published is decided by markup_problems and screening_problems,
     # which the build applies through this check; emphasis and code spans only
     # change how text looks, so they are warnings unless code text is lost.
+    languages = (context.source_language, context.lang)
     problems = markup_problems(
         pair.source,
         pair.translation,
         context.inline_tags,
         sources=pair.sources,
         required=pair.required,
+        languages=languages,
     )
     for problem in (*problems, *screening_problems(pair.source, pair.translation)):
         yield Issue(problem)
-    for warning in markup_warnings(pair.source, pair.translation, context.inline_tags):
+    for warning in markup_warnings(pair.source, pair.translation, context.inline_tags, languages):
         yield Issue(warning, Severity.WARNING)
     yield from _code_issues(pair)
     source, target = inline_markup(pair.source), inline_markup(pair.translation)

@@ -30,6 +30,7 @@ from pipeline.checks.plurals import as_in_template, plural_sources
 from pipeline.checks.qa import check_entry
 from pipeline.checks.report import CheckReport
 from pipeline.checks.review import project_memory, required_state
+from pipeline.checks.signers import signed_waivers
 from pipeline.checks.source_lint import check_sources
 from pipeline.checks.stats import catalog_stats, entries_left
 from pipeline.checks.waivers import (
@@ -49,6 +50,7 @@ from pipeline.po.syntax import CatalogSyntaxError
 from pipeline.source.documents import SourceError, read_source_tree
 from pipeline.text.glossary import Glossary, GlossaryError, project_glossary
 from pipeline.text.languages import base_language
+from pipeline.text.tags import project_inline_tags
 
 
 @dataclass(frozen=True)
@@ -92,9 +94,7 @@ def run_checks(
         ]
         for item in loaded:
             findings.extend(
-                _catalog_checks(
-                    item, config, templates, ident, glossary, waivers, memory, qa=qa
-                )
+                _catalog_checks(item, config, templates, ident, glossary, waivers, memory, qa=qa)
             )
         if source:
             assert ident is not None
@@ -149,15 +149,21 @@ def load_glossary(config: Config, findings: list[Finding]) -> Glossary:
 
 
 def project_waivers(config: Config, findings: list[Finding]) -> Waivers:
-    """The reviewers' waivers; a broken file is a finding, and nothing is waived."""
+    """The reviewers' waivers; a broken file is a finding, and nothing is waived. A waiver
+    no reviewer signed is a finding too, and waives nothing (:mod:`pipeline.checks.signers`)."""
     path = config.root / config.check.waivers
     try:
-        return load_waivers(path, config.relative(path))
+        waivers = load_waivers(path, config.relative(path))
     except WaiverError as error:
         where = re.match(r"(.*?):(\d+): (.*)", str(error), re.DOTALL)
         file, line, message = (where[1], int(where[2]), where[3]) if where else ("", 0, str(error))
         findings.append(Finding(WAIVER_CHECK, Severity.ERROR, message, file, line))
         return Waivers.empty()
+    if not waivers.by_entry:
+        return waivers
+    signed, problems = signed_waivers(waivers, path, config.review.reviewers)
+    findings.extend(problems)
+    return signed
 
 
 def project_identifier(config: Config, glossary: Glossary) -> LanguageIdentifier:
@@ -403,7 +409,7 @@ def qa_context(
         language_confidence=config.check.language_confidence,
         mt_policy=config.check.mt_policy,
         disabled=frozenset(config.check.disable),
-        inline_tags=frozenset(tag.lower() for tag in config.check.inline_tags),
+        inline_tags=project_inline_tags(config),
         waivers=waivers,
         required=required,
         group=config.review.group_of(domain) or "",

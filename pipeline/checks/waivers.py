@@ -2,8 +2,8 @@
 
 A translator cannot silence a safety check from the catalog. A reviewer can waive
 one, in a file outside the catalogs (``l10n-waivers.toml`` by default, ``waivers``
-in ``[tool.l10n.check]``), which the project's reviewers own (for example through a
-CODEOWNERS line, so that a change to it needs their approval)::
+in ``[tool.l10n.check]``); ``who`` must be one of the project's reviewers, and in
+git the reviewer must have made the waiver as it reads (:mod:`pipeline.checks.signers`)::
 
     [[waiver]]
     lang = "fr"
@@ -12,7 +12,7 @@ CODEOWNERS line, so that a change to it needs their approval)::
     source = "View <a href=\"https://docs.djangoproject.com/en/…\">release notes</a>"
     translation = "Afficher les <a href=\"https://docs.djangoproject.com/fr/…\">notes</a>"
     reason = "the French documentation is the right link"
-    who = "reviewer's name"
+    who = "Rita Reviewer"              # one of [tool.l10n.review] reviewers
     date = 2026-11-30
 
 ``source`` is the msgid (``context`` the msgctxt, if any) and ``translation`` the
@@ -63,6 +63,12 @@ class Waiver:
     def describe(self) -> str:
         return f"{self.check} on {quoted(self.source)} by {self.who}, {self.date}: {self.reason}"
 
+    @property
+    def text(self) -> tuple[str | tuple[str, ...] | None, ...]:
+        """What the waiver says, wherever it stands in the file: it changes with any field."""
+        return (self.lang, self.domain, self.context, self.source, self.translation,
+                self.check, self.reason, self.who, self.date)  # fmt: skip
+
 
 @dataclass(frozen=True)
 class Waivers:
@@ -77,6 +83,12 @@ class Waivers:
 
     def all(self) -> list[Waiver]:
         return [waiver for waivers in self.by_entry.values() for waiver in waivers]
+
+    def without(self, refused: Iterable[Waiver]) -> Waivers:
+        """These waivers but ``refused``: those waive nothing."""
+        gone = set(refused)
+        kept = {key: tuple(w for w in ws if w not in gone) for key, ws in self.by_entry.items()}
+        return Waivers({key: ws for key, ws in kept.items() if ws}, self.file)
 
     def waived(self, lang: str, domain: str, entry: Entry, check: str) -> Waiver | None:
         """The waiver that covers ``check`` on ``entry`` as it now reads, if any."""
@@ -98,6 +110,14 @@ def load_waivers(path: Path, file: str) -> Waivers:
         return Waivers.empty()
     except OSError as error:
         raise WaiverError(f"{file}:0: cannot read: {error.strerror}") from None
+    found: dict[Key, list[Waiver]] = {}
+    for waiver in waivers_in(data, file):
+        found.setdefault(waiver.key, []).append(waiver)
+    return Waivers({key: tuple(value) for key, value in found.items()}, file)
+
+
+def waivers_in(data: bytes, file: str) -> list[Waiver]:
+    """The waivers a waivers file's bytes hold, in file order."""
     try:
         table = tomllib.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
@@ -105,15 +125,13 @@ def load_waivers(path: Path, file: str) -> Waivers:
     starts = [
         n for n, line in enumerate(data.decode().splitlines(), 1) if line.strip() == "[[waiver]]"
     ]
-    found: dict[Key, list[Waiver]] = {}
     items = table.get("waiver", [])
     if not isinstance(items, list):
         raise WaiverError(f"{file}:1: waiver must be an array of tables ([[waiver]])")
-    for index, item in enumerate(items):
-        line = starts[index] if index < len(starts) else 0
-        waiver = _waiver(item, file, line)
-        found.setdefault(waiver.key, []).append(waiver)
-    return Waivers({key: tuple(value) for key, value in found.items()}, file)
+    return [
+        _waiver(item, file, starts[index] if index < len(starts) else 0)
+        for index, item in enumerate(items)
+    ]
 
 
 def _waiver(item: Any, file: str, line: int) -> Waiver:

@@ -248,6 +248,9 @@ class LineReader:
         """The text after ``#~`` and its blanks."""
         if rest.startswith("|"):
             self.previous_line(rest[1:])
+        elif rest.startswith("#"):
+            # "#~ #, python-format": gettext reads the comment as if "#~ " were not there.
+            self.comment_line(rest)
         elif rest.startswith('"'):
             if not self.obsolete_lines:
                 raise self.error("#~ string without #~ keyword before it")

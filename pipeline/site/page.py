@@ -16,6 +16,7 @@ from pipeline.site.render import TITLE_ID, render_body
 from pipeline.site.ui import ui_callables
 from pipeline.source.documents import Document
 from pipeline.text.languages import locale_data
+from pipeline.text.tags import project_inline_tags
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,13 @@ def render_page(
     lang = translations.lang if translations is not None else site.source.code
     language = next(item for item in site.languages if item.code == lang)
     languages = site.languages_of(document.path)
-    body = render_body(document, translations, lang, lambda href: site.link(document, lang, href))
+    body = render_body(
+        document,
+        translations,
+        lang,
+        lambda href: site.link(document, lang, href),
+        project_inline_tags(config),
+    )
     title = choose_segment(translations, document, document.title)
     description = choose_segment(translations, document, document.description)
     content_choices = [title, description, *(c for _, c in body.choices)]

@@ -23,8 +23,9 @@ from pipeline.site.choose import Choice, Status, Translations, choose_segment
 from pipeline.source.documents import Document, Value
 from pipeline.text.languages import locale_data, text_direction
 from pipeline.text.linebreaks import BREAKS_AFTER, unbreakable_spans
-from pipeline.text.markdown import markdown
+from pipeline.text.markdown import MADE, page_parser
 from pipeline.text.patterns import PLACEHOLDER_FIELD
+from pipeline.text.tags import VOID_TAGS, shown_tag
 
 TITLE_ID = "page-title"
 """The ``id`` of a page's ``<h1>``: what labels a table that no heading of the body precedes."""
@@ -55,11 +56,16 @@ def render_body(
     translations: Translations | None,
     lang: str,
     link: Callable[[str], str] | None = None,
+    inline_tags: frozenset[str] = frozenset(),
 ) -> RenderedBody:
     """The page body as HTML, each block in its chosen language; ``link`` gives where each
-    link points in this language."""
-    md = markdown()
+    link points in this language; ``inline_tags`` are the tags shown as HTML (the project's,
+    which the checks allow), written bare. Any other raw HTML is shown as text."""
+    md = page_parser()
     tokens = md.parse(document.body)
+    for token in tokens:
+        if token.type == "inline":
+            show_allowed_tags(token.children or [], inline_tags)
     choices: list[tuple[str, Choice]] = []
     for block in walk_blocks(tokens, document.layout):
         inline = tokens[block.inline]
@@ -67,14 +73,9 @@ def render_body(
         choices.append((block.msgid, choice))
         if choice.text != inline.content:
             inline.children = md.parseInline(choice.text)[0].children
+            show_allowed_tags(inline.children or [], inline_tags)
         carrier = tokens[block.carrier]
-        if choice.status is Status.FALLBACK:
-            carrier.attrSet("lang", translations.source_language if translations else lang)
-            carrier.attrJoin("class", "untranslated")
-        elif choice.status is Status.MACHINE:
-            carrier.attrJoin("class", "machine")
-        elif choice.status is Status.UNREVIEWED:  # only a preview shows it
-            carrier.attrJoin("class", "unreviewed")
+        _mark_status(carrier, choice.status, translations.source_language if translations else lang)
         _substitute_values(inline.children or [], document, lang)
         if link is not None:
             _point_links(inline.children or [], link)
@@ -84,6 +85,18 @@ def render_body(
             inline.children = keep_together(inline.children or [])
     html = md.renderer.render(scrollable_tables(tokens), md.options, {})
     return RenderedBody(Markup(html), tuple(choices))
+
+
+def _mark_status(carrier: Token, status: Status, source_language: str) -> None:
+    """A block not shown in the page's language says which it is in; a preview marks text
+    that awaits review."""
+    if status is Status.FALLBACK:
+        carrier.attrSet("lang", source_language)
+        carrier.attrJoin("class", "untranslated")
+    elif status is Status.MACHINE:
+        carrier.attrJoin("class", "machine")
+    elif status is Status.UNREVIEWED:  # only a preview shows it
+        carrier.attrJoin("class", "unreviewed")
 
 
 def scrollable_tables(tokens: list[Token]) -> list[Token]:
@@ -114,6 +127,36 @@ def scrollable_tables(tokens: list[Token]) -> list[Token]:
         if token.type == "table_close":
             wrapped.append(_html_block("</div>\n"))
     return wrapped
+
+
+def show_allowed_tags(children: list[Token], allowed: frozenset[str]) -> None:
+    """Mark the allowed tags a page shows as HTML: bare, each opened and closed inside the same
+    Markdown span (so "*a<sup>b*</sup>" stays text), every void one. The rest stays text."""
+    open_tags: list[tuple[Token, str] | None] = []  # None: a Markdown span (emphasis, a link)
+    for child in children:
+        if child.nesting == 1:
+            open_tags.append(None)
+        elif child.nesting == -1:
+            while open_tags and open_tags.pop() is not None:
+                pass  # a tag opened in the span and not closed there stays text
+        elif child.type == "html_inline":
+            tag = shown_tag(child.content, allowed)
+            if tag is None:
+                continue
+            if not tag.startswith("</"):
+                if tag[1:-1] in VOID_TAGS:
+                    _made(child, tag)
+                else:
+                    open_tags.append((child, tag))
+            elif (top := open_tags[-1] if open_tags else None) and top[1] == tag.replace("/", ""):
+                open_tags.pop()
+                _made(top[0], top[1])
+                _made(child, tag)
+
+
+def _made(token: Token, html: str) -> None:
+    token.content = html
+    token.meta[MADE] = True
 
 
 def _point_links(children: list[Token], link: Callable[[str], str]) -> None:
@@ -205,11 +248,11 @@ def _text_token(text: str) -> Token:
 
 def _html_block(html: str) -> Token:
     token = Token("html_block", "", 0)
-    token.content = html
+    _made(token, html)
     return token
 
 
 def _html_token(html: str) -> Token:
     token = Token("html_inline", "", 0)
-    token.content = html
+    _made(token, html)
     return token

@@ -229,6 +229,7 @@ def _site_key(config: Config, site: Site, include_machine: bool, redirects: Redi
         config.ui_domain,
         config.check.mt_policy,
         sorted(config.check.disable),
+        sorted(config.check.inline_tags),
         include_machine,
         [language.code for language in site.languages],
         sorted(site.withheld),

@@ -11,6 +11,7 @@ from functools import lru_cache
 from markdown_it.token import Token
 
 from pipeline.text.excerpt import excerpt, quoted
+from pipeline.text.localized import Languages, localized_pairs
 from pipeline.text.markdown import inline_parser
 from pipeline.text.patterns import (
     BARE_URL,
@@ -127,21 +128,50 @@ def _differences(what: str, source: Counter[str], target: Counter[str]) -> Itera
     yield from (f"{what} {excerpt(item)} is not in the source" for item in added)
 
 
-def _url_problems(ours: InlineMarkup, theirs: InlineMarkup, translation: str) -> list[str]:
+def _localized_links(
+    ours: InlineMarkup, theirs: InlineMarkup, languages: Languages | None
+) -> list[tuple[str, str]]:
+    """Links and URLs the translation points at the same page in its language (a warning)."""
+    kinds = [
+        (Counter(ours.bare_urls), Counter(theirs.bare_urls)),
+        (Counter(ours.autolinks), Counter(theirs.autolinks)),
+        (ours.link_targets, theirs.link_targets),
+    ]
+    return [pair for a, b in kinds for pair in localized_pairs(a - b, b - a, languages)]
+
+
+def _as_source(
+    source: Counter[str], target: Counter[str], languages: Languages | None
+) -> Counter[str]:
+    """``target``, each localized URL counted as the source's it stands for."""
+    counted = Counter(target)
+    for old, new in localized_pairs(source - target, target - source, languages):
+        counted[new] -= 1
+        counted[old] += 1
+    return +counted
+
+
+def _url_problems(
+    ours: InlineMarkup, theirs: InlineMarkup, translation: str, languages: Languages | None
+) -> list[str]:
     broken = [match.group() for match in BROKEN_URL.finditer(translation)]
     problems = [f"URL {quoted(url)} is broken by a space" for url in broken]
     source_urls = Counter(ours.bare_urls)
     target_urls = Counter(u for u in theirs.bare_urls if not any(u in b for b in broken))
+    target_urls = _as_source(source_urls, target_urls, languages)
     for _ in broken:  # the broken URL is one the source has: one problem, said once
         gone = sorted((source_urls - target_urls).keys())
         if gone:
             source_urls[gone[0]] -= 1
     problems += _differences("URL", +source_urls, target_urls)
+    autolinks = Counter(ours.autolinks)
     problems += [
         f"autolink <{excerpt(url)}> is not in the source"
-        for url in sorted((Counter(theirs.autolinks) - Counter(ours.autolinks)).keys())
-    ]
-    problems += _differences("link target", ours.link_targets, theirs.link_targets)
+        for url in sorted((_as_source(autolinks, Counter(theirs.autolinks), languages)
+                           - autolinks).keys())
+    ]  # fmt: skip
+    targets = _as_source(ours.link_targets, theirs.link_targets, languages)
+    problems += _differences("link target", ours.link_targets, targets)
     titles = Counter(t for _, t in theirs.links if t) - Counter(t for _, t in ours.links if t)
     problems += [f"link title {quoted(title)} is not in the source" for title in sorted(titles)]
     problems += _differences("image", Counter(ours.images), Counter(theirs.images))
@@ -197,6 +227,7 @@ def markup_problems(
     *,
     sources: tuple[str, ...] = (),
     required: bool = True,
+    languages: Languages | None = None,
 ) -> list[str]:
     """Why ``translation``'s markup may not stand in for ``source``'s; empty when it may.
 
@@ -206,6 +237,8 @@ def markup_problems(
     domain), drop or break one, or smuggle markup; only the ``inline_tags`` the
     project allows may be added, bare. Emphasis and code are the QA check's concern.
     ``sources`` and ``required``: a plural form's variables (:func:`variable_problems`).
+    With ``languages`` (source, translation), a link the translation points at the same page
+    in its language is no problem but a warning (:mod:`pipeline.text.localized`).
     """
     ours, theirs = inline_markup(source), inline_markup(translation)
     problems = [
@@ -215,21 +248,29 @@ def markup_problems(
     ]
     problems += [
         problem
-        for problem, error in tag_problems(ours.raw_html, theirs.raw_html, inline_tags)
+        for problem, error in tag_problems(ours.raw_html, theirs.raw_html, inline_tags, languages)
         if error
     ]
-    problems += _url_problems(ours, theirs, translation)
+    problems += _url_problems(ours, theirs, translation, languages)
     problems += variable_problems(sources or (source,), translation, required=required)
     return list(dict.fromkeys(problems))
 
 
 def markup_warnings(
-    source: str, translation: str, inline_tags: frozenset[str] = frozenset()
+    source: str,
+    translation: str,
+    inline_tags: frozenset[str] = frozenset(),
+    languages: Languages | None = None,
 ) -> list[str]:
-    """What :func:`markup_problems` lets through but a reviewer should see: a lost ``<em>``."""
+    """What :func:`markup_problems` lets through but a reviewer should see: a lost ``<em>``,
+    a link localized."""
     ours, theirs = inline_markup(source), inline_markup(translation)
-    tags = tag_problems(ours.raw_html, theirs.raw_html, inline_tags)
-    return [problem for problem, error in tags if not error]
+    tags = tag_problems(ours.raw_html, theirs.raw_html, inline_tags, languages)
+    warnings = [problem for problem, error in tags if not error]
+    return warnings + [
+        f"link {excerpt(old)} is localized: {excerpt(new)}"
+        for old, new in _localized_links(ours, theirs, languages)
+    ]
 
 
 def code_spans(text: str) -> Counter[str]:

@@ -15,6 +15,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from pipeline.text.patterns import PRINTF_VARIABLE
+
 _LOOKALIKE_SCRIPTS = frozenset({"LATIN", "CYRILLIC", "GREEK"})
 _JOINERS = "\u200c\u200d"
 _WORD = re.compile(rf"[^\W\d_]+(?:[{_JOINERS}]+[^\W\d_]+)*")
@@ -30,6 +32,8 @@ def _script(char: str) -> str:
 def spoofed_words(text: str) -> list[str]:
     """The words of ``text`` that mix Latin, Cyrillic and Greek letters or hide a joiner."""
     found: list[str] = []
+    # A format variable's letter is no letter of the word it touches: "%(link)sВойдите".
+    text = PRINTF_VARIABLE.sub(lambda variable: " " * len(variable.group()), text)
     for match in _WORD.finditer(text):
         word = match.group()
         if word.isascii() or _UNIT.fullmatch(word):

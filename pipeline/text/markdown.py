@@ -7,9 +7,14 @@ the same thing to each of them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
+from markdown_it.renderer import RendererHTML
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.admon import admon_plugin
 
 from pipeline.text.extensions import attribute_lists, directive_rule, render_directive
@@ -44,6 +49,39 @@ def _dialect() -> MarkdownIt:
 def markdown() -> MarkdownIt:
     """The one Markdown dialect of the project: CommonMark + GFM tables, raw HTML off."""
     return _dialect()
+
+
+MADE = "l10n_made"
+"""The ``meta`` key of a raw HTML token the renderer made itself; :func:`page_parser` shows
+no other raw HTML as HTML."""
+
+
+@cache
+def page_parser() -> MarkdownIt:
+    """:func:`markdown` with raw inline HTML as tokens of its own, for the page renderer.
+
+    The blocks are :func:`markdown`'s (HTML blocks stay off). A raw tag is shown as
+    text unless the renderer made the token itself and marked it with :data:`MADE`:
+    the allowed inline tags it writes anew (:func:`pipeline.text.tags.shown_tag`) and
+    its own wrappers. Whatever a renderer forgets to look at is still text.
+    """
+    md = _dialect()
+    md.options["html"] = True
+    md.enable("html_inline")
+    md.add_render_rule("html_inline", _made_html_only)
+    md.add_render_rule("html_block", _made_html_only)
+    return md
+
+
+def _made_html_only(
+    renderer: RendererHTML,
+    tokens: Sequence[Token],
+    index: int,
+    options: OptionsDict,
+    env: EnvType,
+) -> str:
+    token = tokens[index]
+    return token.content if token.meta.get(MADE) else escapeHtml(token.content)
 
 
 @cache

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import functools
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 
 from bench import catalog_update
+from bench.checks_heldout import HELD_OUT
+from bench.checks_precision import CORPORA, load_labels
 from bench.corpus import WHEELS, corpus_digest, markdown_text, paragraph_scenario, short_scenario
 
 needs_msgfmt = pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU msgfmt missing")
@@ -19,6 +22,18 @@ def test_the_corpus_is_pinned_by_version_and_hash() -> None:
     assert lines
     assert all(" --hash=sha256:" in line for line in lines)
     assert len(corpus_digest()) == 12
+
+
+def test_the_held_out_catalogs_are_pinned_and_none_was_tuned_on() -> None:
+    pinned = [line for line in HELD_OUT.read_text("utf-8").splitlines() if "==" in line]
+    names = {line.split("==")[0] for line in pinned}
+    assert len(pinned) == len(names) >= 4
+    assert all(re.search(r"==\S+ --hash=sha256:[0-9a-f]{64}$", line) for line in pinned)
+    tuned = {"django", "django-allauth", "wagtail", "sphinx"}
+    assert not names & tuned and not names & set(CORPORA)
+    # Every label names a corpus the benches run.
+    known = {*CORPORA, *(f"heldout:{name}" for name in names)}
+    assert {label.corpus.removeprefix("pofilter:") for label in load_labels()} <= known
 
 
 def test_the_same_call_gives_the_same_corpus() -> None:

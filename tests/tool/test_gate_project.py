@@ -86,8 +86,15 @@ def _waiver(lang: str, domain: str, check: str, source: str, translation: str) -
         f"source = {json.dumps(source, ensure_ascii=False)}\n"
         f"translation = {json.dumps(translation, ensure_ascii=False)}\n"
         'reason = "the localized documentation is the right link"\n'
-        'who = "a reviewer"\ndate = 2026-11-30\n'
+        'who = "A Reviewer"\ndate = 2026-11-30\n'
     )
+
+
+def _signable(project: Path) -> None:
+    """List the waivers' signer as the project's reviewer (the copy is not in git)."""
+    pyproject = project / "pyproject.toml"
+    reviewers = '\n[tool.l10n.review]\nreviewers = ["A Reviewer <reviewer@clinic.example>"]\n'
+    pyproject.write_text(pyproject.read_text() + reviewers)
 
 
 def test_a_signed_waiver_covers_exact_texts_and_goes_stale_when_one_changes(project: Path) -> None:
@@ -101,6 +108,7 @@ def test_a_signed_waiver_covers_exact_texts_and_goes_stale_when_one_changes(proj
     before = [f for f in findings(project, "--lang", "de") if f["msgid"] == source]
     assert [f["check"] for f in before if f["severity"] == "error"] == ["markup"]
 
+    _signable(project)
     (project / "l10n-waivers.toml").write_text(
         _waiver("de", "cost", "markup", source, localized), "utf-8"
     )
@@ -121,6 +129,7 @@ def test_a_signed_waiver_covers_exact_texts_and_goes_stale_when_one_changes(proj
 def test_the_build_publishes_what_a_waiver_covers(project: Path) -> None:
     english = set_translation(project, "de", "cost", PARAGRAPH, "")
     set_translation(project, "de", "cost", PARAGRAPH, english)
+    _signable(project)
     (project / "l10n-waivers.toml").write_text(
         _waiver("de", "cost", "language", english, english), "utf-8"
     )

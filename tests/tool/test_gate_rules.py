@@ -123,13 +123,47 @@ def test_an_allowed_inline_tag_passes_and_others_are_one_finding_each() -> None:
 
 def test_a_changed_href_is_reported_as_a_changed_link() -> None:
     source = 'View <a href="https://docs.djangoproject.com/en/%(version)s/releases/">notes</a>'
-    translation = (
-        'Afficher les <a href="https://docs.djangoproject.com/fr/%(version)s/releases/">notes</a>'
-    )
+    translation = 'Afficher les <a href="https://docs.example.fr/%(version)s/releases/">notes</a>'
     assert errors(source, translation, "fr", "markup") == [
         "link https://docs.djangoproject.com/en/%(version)s/releases/ is "
-        "https://docs.djangoproject.com/fr/%(version)s/releases/ in the translation"
+        "https://docs.example.fr/%(version)s/releases/ in the translation"
     ]
+
+
+DOCS = "https://docs.djangoproject.com/en/%(version)s/releases/"
+
+
+@pytest.mark.parametrize(
+    "source, translation",
+    [
+        (
+            f'View <a href="{DOCS}" rel="noopener">notes</a>',
+            'Afficher les <a href="{}" rel="noopener">notes</a>',
+        ),
+        (f"See [the notes]({DOCS}).", "Voir [les notes]({})."),
+        (f"See {DOCS} and <{DOCS}>.", "Voir {} et <{}>."),
+    ],
+)
+def test_a_link_to_the_same_page_in_the_translations_language_is_a_warning(
+    source: str, translation: str
+) -> None:
+    localized = DOCS.replace("/en/", "/fr/")
+    found = findings(source, translation.format(localized, localized), "fr")
+    assert [f.severity for f in found if f.check == "markup"] != []
+    assert all(f.severity is Severity.WARNING for f in found if f.check == "markup"), found
+    assert any("is localized: https://docs.djangoproject.com/fr/" in f.message for f in found)
+    # Anything else is a changed link: another host, a third language, another page, a query.
+    for moved in (
+        localized.replace("docs.djangoproject.com", "docs.djangoproject.com.evil.example"),
+        DOCS.replace("/en/", "/de/"),
+        localized.replace("releases/", "security/"),
+        localized + "?next=https://evil.example/",
+        localized.replace("https://", "http://"),
+    ):
+        assert errors(source, translation.format(moved, moved), "fr", "markup"), moved
+    # A region is allowed on either side; the language itself must be the catalog's.
+    region = DOCS.replace("/en/", "/fr-ca/")
+    assert errors(source, translation.format(region, region), "fr_CA", "markup") == []
 
 
 def test_tag_attributes_are_compared() -> None:
@@ -262,3 +296,34 @@ def test_the_english_source_left_in_a_language_of_another_script_is_an_error() -
     assert errors("Wagtail", "Wagtail", "ar", "language") == []
     assert errors("Common Weakness Enumeration; CWE %s", "Common Weakness Enumeration; CWE %s",
                   "ru", "language") == []  # fmt: skip
+
+
+# -- look-alike letters ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "source, translation",
+    [
+        (
+            "Already have an account? Then please %(link)ssign in%(end_link)s.",
+            "Уже есть аккаунт? Тогда %(link)sВойдите%(end_link)s.",
+        ),
+        ("Used %(usage_count)s time", "Использовано %(usage_count)sраз"),
+        (
+            "%(num_pages)d pages and %(num_others)d others",
+            "%(num_pages)d страниц и %(num_others)dдругих",
+        ),
+    ],
+)
+def test_a_format_variable_touching_a_word_is_no_look_alike_letter(
+    source: str, translation: str
+) -> None:
+    assert errors(source, translation, "ru", "lookalike") == []
+
+
+def test_a_latin_letter_in_a_cyrillic_word_is_still_caught() -> None:
+    # Wagtail's Russian catalog: "Cтраницы" begins with a Latin C.
+    assert errors("Page/Snippet ID", "ID Cтраницы/сниппета", "ru", "lookalike") == [
+        "“Cтраницы” mixes Latin, Cyrillic or Greek look-alike letters or holds a zero-width joiner"
+    ]
+    assert errors("%(count)s pages", "%(count)sСАR-T-терапия", "ru", "lookalike")

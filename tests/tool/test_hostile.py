@@ -10,6 +10,7 @@ from lxml import html
 from pipeline.config import load_config
 from pipeline.po.reader import read_catalog
 from tests.hostile_translations import PAYLOADS, Payload
+from tests.html_checker import html_errors
 from tests.projects import (
     SAMPLE_GLOSSARY,
     SAMPLE_PAGES,
@@ -37,7 +38,9 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, d
         tmp_path_factory.mktemp("hostile") / "site",
         SAMPLE_PAGES,
         ["ru", "de"],
-        settings='base_url = "https://clinic.example/"\n',
+        settings=(
+            'base_url = "https://clinic.example/"\n\n[tool.l10n.check]\ninline_tags = ["sup"]\n'
+        ),
         glossary=SAMPLE_GLOSSARY,
     )
     disable_checks(project, "language")  # stand-in translations are English
@@ -52,8 +55,14 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, d
     plain = [key for key in entries if "](" not in key[1].msgid and "{" not in key[1].msgid]
     assigned: dict[tuple[str, str], str] = {}  # (domain, msgid) -> payload name
     made: dict[tuple[str, str], str] = {}
+    # What a page shows of an allowed tag is seen in the body; a title is plain text.
+    body = [key for key in plain if not key[1].auto_comments[0].startswith("page ")]
     for payload in PAYLOADS:
-        domain, entry = (with_links if payload.links else plain).pop(0)
+        shown = not payload.rejected and payload.name.startswith("allowlist:")
+        domain, entry = (with_links if payload.links else body if shown else plain).pop(0)
+        for taken in (plain, body):
+            if (domain, entry) in taken:
+                taken.remove((domain, entry))
         assigned[(domain, entry.msgid)] = payload.name
         made[(domain, entry.msgid)] = payload.make(entry.msgid)
     # A UI string too: it goes through the templates' gettext, not the Markdown renderer.
@@ -116,6 +125,8 @@ def test_no_payload_reaches_any_page(hostile_site: tuple[Path, str, dict[str, st
                 continue
             handlers = [name for name in element.attrib if name.lower().startswith("on")]
             assert not handlers, (path, element.tag, handlers)
+            if element.tag == "sup":  # the allowed tag, only ever bare
+                assert not element.attrib and {e.tag for e in element.iter()} == {"sup"}, path
             for name in ("href", "src", "action", "formaction", "srcset"):
                 url = element.get(name)
                 if url is None:
@@ -127,3 +138,27 @@ def test_no_payload_reaches_any_page(hostile_site: tuple[Path, str, dict[str, st
         assert not BIDI & set(text), path
         assert "{{" not in text and "{%" not in text and "{__class__}" not in text, path
         assert "A" * 1000 not in text, path
+
+
+def test_the_allowed_tag_reaches_the_page_bare_and_nothing_with_it(
+    hostile_site: tuple[Path, str, dict[str, str]],
+) -> None:
+    project, _, where = hostile_site
+
+    def main_html(name: str) -> str:
+        page = project / "output" / "de" / f"{Path(where[name].split(':')[0]).stem}.html"
+        main = html.parse(str(page)).getroot().xpath("//main")[0]
+        return html.tostring(main, encoding="unicode")
+
+    assert "M<sup>lle</sup>" in main_html("allowlist: capitals")
+    assert "e<sup>x<sup>n</sup></sup>" in main_html("allowlist: nested")
+    # Misnested with the emphasis: both tags stay text, the page stays well-formed.
+    assert "<em>a&lt;sup&gt;b</em>&lt;/sup&gt;" in main_html("allowlist: across emphasis")
+
+
+def test_every_page_of_the_hostile_site_is_valid_html(
+    hostile_site: tuple[Path, str, dict[str, str]],
+) -> None:
+    project, _, _ = hostile_site
+    errors = html_errors(sorted((project / "output").rglob("*.html")))
+    assert errors == [], "\n".join(errors)

@@ -339,6 +339,21 @@ def test_parses_every_kind_of_line() -> None:
     assert gone.lineno == 22
 
 
+def test_comments_written_after_the_obsolete_mark_are_read_as_gettext_reads_them(
+    tmp_path: Path,
+) -> None:
+    # As django-oscar's catalogs ship them; msgfmt and msgcat accept them.
+    text = (
+        'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        "#~ # a comment\n#~ #. auto\n#~ #, python-format\n"
+        '#~ msgid "%(n)d gone"\n#~ msgstr "%(n)d weg"\n'
+    )
+    (gone,) = parse_catalog(text).entries
+    assert gone.obsolete and gone.flags == ["python-format"] and gone.msgstr == "%(n)d weg"
+    assert (gone.translator_comments, gone.auto_comments) == (["a comment"], ["auto"])
+    assert format_catalog(parse_catalog(text)) == msgcat_text(text, tmp_path)
+
+
 def test_header_goes_to_catalog_header() -> None:
     text = '# title\nmsgid ""\nmsgstr ""\n"Language: ru\\n"\n\nmsgctxt "x"\nmsgid ""\nmsgstr "y"\n'
     catalog = parse_catalog(text)

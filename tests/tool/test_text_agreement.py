@@ -19,11 +19,13 @@ from pipeline.checks.langid import plain_text
 from pipeline.machine.protect import protect
 from pipeline.model import Segment
 from pipeline.segments.blocks import document_segments
+from pipeline.site.render import show_allowed_tags
 from pipeline.source.documents import Document
 from pipeline.text.inline import inline_markup, markup_problems
-from pipeline.text.markdown import markdown
+from pipeline.text.markdown import page_parser
 from pipeline.text.numbers import number_keys, numbers_in
 from pipeline.text.sentences import split_sentences
+from pipeline.text.tags import real_tags, shown_tag
 
 CORPUS = [
     "See [the trial](https://www.nejm.org/doi/full/10.1056/NEJMoa1707447) for details.",
@@ -33,16 +35,20 @@ CORPUS = [
     "Use `l10n build --lang de` and *not* `make`.",
     "**CAR-T** cells target CD19; response rates are 70–90% at 1.5 × 10⁶ cells/kg.",
     "Mail <mailto:info@clinic.example> or <https://clinic.example/contact>.",
-    "~~Old price~~ New price: {cost_from} (see [terms](terms.html \"Terms\")).",
+    '~~Old price~~ New price: {cost_from} (see [terms](terms.html "Terms")).',
     "Dose 2.5 mg/kg, twice (10:30 and 22:30), ratio 1:1.",
     "A ![diagram](img/car-t.png) shows _how_ it works, with __two__ steps.",
     "Snake_case_words and file_names.txt are not emphasis; {a_b} is a placeholder.",
     "Bare www.example.com/page, then https://example.org/x?q=1&r=2.",
+    "The 1<sup>st</sup> dose, <b>kept</b> as text, `<sup>code</sup>` and <SUP>2</SUP>.",
 ]
+INLINE_TAGS = frozenset({"sup"})
 
 
 def _rendered(text: str) -> str:
-    return str(markdown().renderInline(text))
+    tokens = page_parser().parseInline(text)
+    show_allowed_tags(tokens[0].children or [], INLINE_TAGS)
+    return str(page_parser().renderer.render(tokens, page_parser().options, {}))
 
 
 def _rendered_hrefs(text: str) -> list[str]:
@@ -125,3 +131,17 @@ def test_trailing_punctuation_and_quotes_stay_outside_a_url() -> None:
     assert inline_markup("«https://example.org/»,").bare_urls == ("https://example.org/",)
     assert inline_markup("https://”.").bare_urls == ()
     assert markup_problems("See https://example.org.", "Voir https://example.org") == []
+
+
+@pytest.mark.parametrize("text", CORPUS)
+def test_the_tags_a_page_shows_are_the_allowed_tags_qa_lets_a_translation_add(text: str) -> None:
+    allowed = [shown_tag(tag.raw, INLINE_TAGS) for tag in real_tags(inline_markup(text).raw_html)]
+    shown = re.findall(r"</?[a-z]+[^>]*>", _rendered(text))
+    made_by_markdown = {"<a", "</a", "<em", "</em", "<strong", "</strong", "<s>", "</s>",
+                        "<code", "</code", "<img"}  # fmt: skip
+    assert [t for t in shown if not t.startswith(tuple(made_by_markdown))] == [
+        tag for tag in allowed if tag is not None
+    ]
+    assert markup_problems(text, text, INLINE_TAGS) == []
+    assert not markup_problems("The dose", "The <sup>1</sup> dose", INLINE_TAGS)
+    assert markup_problems("The dose", "The <b>1</b> dose", INLINE_TAGS)
