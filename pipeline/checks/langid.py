@@ -90,7 +90,8 @@ _NEUTRAL = re.compile(r"\b[A-Z0-9][A-Z0-9-]*[A-Z0-9]?s?\b|\d+")
 # File names, paths and identifiers: flatpages/default.html, allow_empty, .po, :widths:
 _CODE_LIKE = re.compile(r"(?<!\S)\S*[/\\_]\S*|(?<!\S)\S*\w\.\w+\S*|(?<!\w)\.\w+|:\w+:")
 # Longer than any word of any language (German compounds included): not prose. Dropped
-# first, so that no pattern below ever scans further than this from where it starts.
+# first (cut, in a script written without spaces), so that no pattern below ever scans
+# further than this from where it starts.
 MAX_WORD = 64
 _LETTER = re.compile(r"[^\W\d_]")
 # Words of three letters or more: shorter ones ("to", "in", "de") belong to too many languages.
