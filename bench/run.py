@@ -35,8 +35,10 @@ from bench import (
     po_io,
     segmentation,
     sentence_split,
+    source_gate,
 )
 from bench.corpus import corpus_digest
+from bench.gate_corpus import digest as gate_inputs_digest
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results.json"
@@ -135,13 +137,14 @@ BENCHES: dict[str, Callable[[bool], list[Record]]] = {
     "check": check.measure,
     "check precision": checks_precision.measure,
     "language check held out": checks_heldout.measure,
+    "source gate": source_gate.measure,
     "builds": builds.measure,
     "memory lookup": memory_lookup,
     "sentence leverage": sentence_leverage,
 }
 QUICK = (
     "edit build", "mkdocs compare", "sentence split", "catalog update", "po io", "segmentation",
-    "check", "check precision", "builds",
+    "check", "check precision", "source gate", "builds",
 )  # fmt: skip
 
 
@@ -188,6 +191,7 @@ def main() -> None:
         "cpu_count": os.cpu_count(),
         "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
         "corpus": corpus_digest(),
+        "source_gate_inputs": gate_inputs_digest(),
     }
     records: list[dict[str, object]] = []
     for name in chosen:

@@ -75,6 +75,7 @@ class BuildOutcome:
     skipped: list[SkippedFile] = field(default_factory=list)  # files under source/ not built
     retired: list[Retirement] = field(default_factory=list)
     redirects_recorded: list[tuple[str, str]] = field(default_factory=list)
+    record_error: str = ""  # .l10n/build/ could not be written
 
     @property
     def errors(self) -> list[str]:
@@ -83,6 +84,7 @@ class BuildOutcome:
             + ([self.memory_error] if self.memory_error else [])
             + [item.error for item in self.retired if item.error]
             + self.site.errors
+            + ([self.record_error] if self.record_error else [])
         )
 
 
@@ -323,9 +325,7 @@ def build(
         segments=updated.segments,
         memo=memo,
     )
-    if state is not None:
-        state.save()
-    return BuildOutcome(
+    outcome = BuildOutcome(
         updated.update,
         site,
         updated.remembered,
@@ -335,6 +335,15 @@ def build(
         updated.retired,
         updated.redirects_recorded,
     )
+    if state is not None:
+        try:
+            state.save()
+        except OSError as error:
+            # Everything is built; only the record is not kept (a read-only .l10n/, a full
+            # disk), and the next build redoes the work. Said beside the memory's error.
+            where = config.relative(Path(error.filename)) if error.filename else str(STATE_DIR)
+            outcome.record_error = f"{where}: {error.strerror}; the build record is not kept"
+    return outcome
 
 
 def build_pseudo(

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from pipeline.build import extract
 from pipeline.catalogs.headers import revision_stamp
@@ -143,9 +144,14 @@ def _english_for(
 def apply(config: Config, memory: TranslationMemory, fixes: Sequence[Fix]) -> FixReport:
     """Rewrite the sources, then give each original to its language's catalog."""
     report = FixReport(list(fixes))
-    for file in sorted({fix.file for fix in fixes}):
-        _rewrite_source(config, file, [fix for fix in fixes if fix.file == file])
-    # The memory first: the update below then finds the original as a proposal.
+    # Every page is rewritten before any is written: a fragment no longer where it was
+    # stops the fix with nothing changed.
+    pages = [
+        _rewritten_source(config, file, [fix for fix in fixes if fix.file == file])
+        for file in sorted({fix.file for fix in fixes})
+    ]
+    # The memory first: the update below then finds the original as a proposal, and a
+    # page that cannot be written (read-only, a full disk) loses no original.
     memory.add(
         Unit(
             fix.english,
@@ -157,6 +163,8 @@ def apply(config: Config, memory: TranslationMemory, fixes: Sequence[Fix]) -> Fi
         )
         for fix in fixes
     )
+    for path, text in pages:
+        write_text_atomic(path, text)
     update_catalogs(config, extract(config))
     for fix in fixes:
         if fix.lang not in config.languages:
@@ -185,8 +193,9 @@ def apply(config: Config, memory: TranslationMemory, fixes: Sequence[Fix]) -> Fi
     return report
 
 
-def _rewrite_source(config: Config, file: str, fixes: Sequence[Fix]) -> None:
-    """Replace each fragment in its block; list machine English in the front matter."""
+def _rewritten_source(config: Config, file: str, fixes: Sequence[Fix]) -> tuple[Path, str]:
+    """The page with each fragment replaced in its block and machine English listed in the
+    front matter."""
     path = inside(config.root / file, config.root)
     text = path.read_text("utf-8")
     for fix in sorted(fixes, key=lambda f: f.line, reverse=True):
@@ -203,7 +212,7 @@ def _rewrite_source(config: Config, file: str, fixes: Sequence[Fix]) -> None:
     unconfirmed = [fix for fix in fixes if not fix.confirmed]
     if unconfirmed:
         lines = _mark_unconfirmed(lines, file, unconfirmed)
-    write_text_atomic(path, "".join(lines))
+    return path, "".join(lines)
 
 
 def _mark_unconfirmed(lines: list[str], file: str, fixes: Sequence[Fix]) -> list[str]:

@@ -26,7 +26,7 @@ import re
 import threading
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.metadata import version
@@ -90,9 +90,12 @@ _NEUTRAL = re.compile(r"\b[A-Z0-9][A-Z0-9-]*[A-Z0-9]?s?\b|\d+")
 # File names, paths and identifiers: flatpages/default.html, allow_empty, .po, :widths:
 _CODE_LIKE = re.compile(r"(?<!\S)\S*[/\\_]\S*|(?<!\S)\S*\w\.\w+\S*|(?<!\w)\.\w+|:\w+:")
 # Longer than any word of any language (German compounds included): not prose. Dropped
-# first, so that no pattern below ever scans further than this from where it starts.
+# first (cut, in a script written without spaces), so that no pattern below ever scans
+# further than this from where it starts.
 MAX_WORD = 64
 _LETTER = re.compile(r"[^\W\d_]")
+# Words of three letters or more: shorter ones ("to", "in", "de") belong to too many languages.
+_PROSE_WORD = re.compile(r"[^\W\d_]{3,}")
 
 
 @lru_cache(maxsize=65536)
@@ -105,7 +108,7 @@ def plain_text(markdown: str, ignore_terms: tuple[str, ...] = ()) -> str:
                 parts.append(token.content)
             elif token.type in ("softbreak", "hardbreak"):
                 parts.append(" ")
-    text = " ".join(word for word in "".join(parts).split() if len(word) <= MAX_WORD)
+    text = " ".join(_bounded_words("".join(parts).split()))
     text = EMAIL.sub(" ", BARE_URL.sub(" ", text))
     text = PRINTF_VARIABLE.sub(" ", PLACEHOLDER.sub(" ", text))
     text = _CODE_LIKE.sub(" ", text)
@@ -113,6 +116,22 @@ def plain_text(markdown: str, ignore_terms: tuple[str, ...] = ()) -> str:
         text = re.sub(rf"(?<!\w){re.escape(term)}(?!\w)", " ", text)
     text = _NEUTRAL.sub(" ", text)
     return " ".join(text.split())
+
+
+# Scripts written without spaces between words: there a "word" is a phrase or a sentence.
+_UNSPACED = frozenset({"THAI", "LAO", "KHMER", "MYANMAR", "TIBETAN", "CJK", "HIRAGANA", "KATAKANA"})
+
+
+def _bounded_words(words: Iterable[str]) -> Iterator[str]:
+    """The words of at most :data:`MAX_WORD` characters; a longer run in a script written
+    without spaces (a Thai or Japanese sentence), cut into pieces of that length."""
+    for word in words:
+        if len(word) <= MAX_WORD:
+            yield word
+            continue
+        letters = _LETTER.findall(word[:MAX_WORD])
+        if sum(script_of(c) in _UNSPACED for c in letters) * 2 > len(letters) > 0:
+            yield from (word[i : i + MAX_WORD] for i in range(0, len(word), MAX_WORD))
 
 
 def letter_count(text: str) -> int:
@@ -235,6 +254,28 @@ class LanguageIdentifier:
                 answers[text] = _answer(ranked, expected)
         with self._lock:
             self._wide_cache.update(answers)
+
+    def word_share(self, text: str, found: str, expected: str) -> float:
+        """The share of the words of ``text``'s prose that ``found`` is likelier for than
+        ``expected``, each word asked of the full models of these two languages alone.
+
+        A real fragment is made of the other language's words; a short English line that
+        a detector calls Romanian or French ("Update colors to increase contrast") is not:
+        its words, one by one, are English. 1.0 when there is no word to ask.
+        """
+        words = _PROSE_WORD.findall(plain_text(text, self.ignore_terms))
+        if not words or found == expected:
+            return 1.0
+        detector = self._confirmer(frozenset({found, expected}))
+        wanted = IsoCode639_1.from_str(found)
+        likelier = 0
+        for word in words:
+            values = {
+                v.language.iso_code_639_1: v.value
+                for v in detector.compute_language_confidence_values(word)
+            }
+            likelier += values.get(wanted, 0.0) > 0.5
+        return likelier / len(words)
 
     def _confirmer(self, codes: frozenset[str]) -> LanguageDetector:
         key = "confirm:" + ",".join(sorted(codes))

@@ -12,6 +12,7 @@ finding; the other catalogs are still checked.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
 from collections.abc import Iterator, Mapping, Sequence
@@ -112,7 +113,7 @@ def run_checks(
     findings = [f for f in findings if f.check not in disabled]
     findings.sort(key=lambda f: (f.file, f.line, f.lang or "", f.check, f.message))
     if ident is not None:
-        ident.save_cache(langid_cache_path(config))
+        keep_langid_answers(config, ident)
     gates = completeness_gates(config, languages, stats)
     left = [
         entry
@@ -133,6 +134,16 @@ def langid_cache_path(config: Config) -> Path:
     location = config.memory_location
     base = config.root / ".l10n" if "://" in location else Path(location).parent
     return base / "langid-cache.json"
+
+
+def keep_langid_answers(config: Config, ident: LanguageIdentifier) -> None:
+    """Save the language answers for the next run, if the folder can be written.
+
+    Only a cache: a read-only checkout or a full disk costs the next run the
+    model loading, never this check or build its result.
+    """
+    with contextlib.suppress(OSError):
+        ident.save_cache(langid_cache_path(config))
 
 
 def load_glossary(config: Config, findings: list[Finding]) -> Glossary:

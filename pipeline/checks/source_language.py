@@ -8,7 +8,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pipeline.checks.langid import LanguageIdentifier, Verdict, foreign_script
+from pipeline.checks.langid import (
+    MIN_LETTERS,
+    LanguageIdentifier,
+    Verdict,
+    foreign_script,
+    letter_count,
+    plain_text,
+)
 from pipeline.config import Config
 from pipeline.model import Segment
 from pipeline.text.languages import base_language
@@ -56,6 +63,10 @@ _ENGLISH_GRAMMAR = frozenset((
     "about", "after", "before",
 ))  # fmt: skip  (none of them a common word of Dutch, German or a Nordic language)
 _ENGLISH_SHARE = 0.25
+# In a text of fewer letters of prose than this, more than this share of the words must be
+# likelier in the language found than in the source language (LanguageIdentifier.word_share).
+_SHORT_LETTERS = 2 * MIN_LETTERS
+_WORD_MAJORITY = 0.5
 _WORD = re.compile(r"[^\W\d_]+")
 
 
@@ -74,16 +85,35 @@ def _verdict(
     wide: bool = True,
 ) -> Verdict | None:
     """Another of the project's languages (``narrow``), or another script or any other
-    language lingua knows (``wide``)."""
+    language lingua knows (``wide``), in most of the words."""
     english = _english_share(text) if expected == "en" else None
     if english is not None and english >= _ENGLISH_SHARE:
         return None
     verdict = ident.mismatch(text, expected, threshold) if narrow else None
-    if verdict is not None or not wide:
+    if verdict is not None and _in_most_words(verdict, text, ident):
         return verdict
+    if not wide:
+        return None
     script = foreign_script(text, expected, ident.ignore_terms)
     if script:
         return Verdict("", 1.0, expected, script)
     if english:  # some English grammar: names, not a fragment, make the rest look foreign
         return None
-    return ident.wide_mismatch(text, expected)
+    verdict = ident.wide_mismatch(text, expected)
+    return verdict if verdict is not None and _in_most_words(verdict, text, ident) else None
+
+
+def _in_most_words(verdict: Verdict, text: str, ident: LanguageIdentifier) -> bool:
+    """Whether most words are likelier in the language found than in the expected one.
+
+    A short technical line the detectors place elsewhere ("Add official support for
+    Python version 3.5." as French) is made of English words, one by one; a fragment
+    in a language the project does not use, which the project's detector can only
+    call one of its own languages, is not made of that language's words either, and
+    goes on to the wide detector. Only short text is asked: on longer text the
+    detectors are reliable, and a fragment that runs on into an English sentence
+    (a missing full stop) is not outvoted by the English words around it.
+    """
+    if letter_count(plain_text(text, ident.ignore_terms)) >= _SHORT_LETTERS:
+        return True
+    return ident.word_share(text, verdict.found, verdict.expected) > _WORD_MAJORITY

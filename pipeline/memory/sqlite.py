@@ -18,7 +18,9 @@ are slower, and it cannot prune by length inside the index.
 from __future__ import annotations
 
 import contextlib
+import errno
 import itertools
+import os
 import sqlite3
 import time
 from collections import Counter
@@ -111,6 +113,21 @@ _MIGRATIONS: tuple[str, ...] = (_SCHEMA_V1,)
 SCHEMA_VERSION = len(_MIGRATIONS)
 
 
+def _check_writable(path: Path) -> None:
+    """Refuse a memory this process may not write, before SQLite opens it.
+
+    SQLite would open it and create its ``-wal`` and ``-shm`` files with the
+    database's permission bits, only for the first write to fail; a read-only
+    ``-shm`` left behind keeps the memory unwritable after its file is made
+    writable again.
+    """
+    for target, what in ((path, "the file"), (path.parent, "its folder")):
+        if target.exists() and not os.access(target, os.W_OK):
+            raise TranslationMemoryError(
+                f"{path}: cannot open the memory: {what} is read-only ({os.strerror(errno.EACCES)})"
+            )
+
+
 class SqliteMemory(TranslationMemory):
     """The memory in one SQLite file; safe for several processes writing at once."""
 
@@ -120,6 +137,10 @@ class SqliteMemory(TranslationMemory):
         self.path = Path(path)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise TranslationMemoryError(f"{self.path}: cannot open the memory: {error}") from None
+        _check_writable(self.path)
+        try:
             # Autocommit mode: every write batch opens its own BEGIN IMMEDIATE.
             self._db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
         except (sqlite3.Error, OSError) as error:

@@ -13,7 +13,7 @@ from pathlib import Path
 from pipeline.checks.langid import LanguageIdentifier
 from pipeline.checks.plurals import plural_sources
 from pipeline.checks.review import project_memory, required_state
-from pipeline.checks.run import langid_cache_path, project_identifier, project_waivers, qa_context
+from pipeline.checks.run import keep_langid_answers, project_identifier, project_waivers, qa_context
 from pipeline.checks.waivers import Waivers
 from pipeline.config import Config
 from pipeline.files import read_bounded
@@ -154,7 +154,7 @@ class _Screener:
     def finish(self) -> None:
         """Keep the language answers for the next build and ``l10n check``; close the memory."""
         if self.identifier is not None:
-            self.identifier.save_cache(langid_cache_path(self.config))
+            keep_langid_answers(self.config, self.identifier)
         if self.memory is not None:
             self.memory.close()
 

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import pickle
 from dataclasses import dataclass, field
@@ -60,5 +61,7 @@ def load_screened(cache_file: Path | None, settings: tuple[object, ...]) -> Scre
 
 
 def save_screened(cache_file: Path, settings: tuple[object, ...], kept: ScreenedFiles) -> None:
+    """Keep the screened catalogs, if ``.l10n/`` can be written: the next build screens again."""
     payload = pickle.dumps((settings, kept), protocol=pickle.HIGHEST_PROTOCOL)
-    write_bytes_atomic(cache_file, payload)
+    with contextlib.suppress(OSError):
+        write_bytes_atomic(cache_file, payload)

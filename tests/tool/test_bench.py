@@ -13,6 +13,7 @@ from bench import catalog_update
 from bench.checks_heldout import HELD_OUT
 from bench.checks_precision import CORPORA, load_labels
 from bench.corpus import WHEELS, corpus_digest, markdown_text, paragraph_scenario, short_scenario
+from bench.gate_corpus import mkdocs_pages, pinned
 
 needs_msgfmt = pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU msgfmt missing")
 
@@ -70,3 +71,58 @@ def test_a_reference_that_writes_an_invalid_catalog_is_a_finding(tmp_path: Path)
     assert record.quality["reference_valid"] is False
     assert "wrote an invalid catalog" in record.notes
     assert record.quality["ours_recall"] >= 90
+
+
+def test_the_source_gate_inputs_are_pinned_by_hash() -> None:
+    kinds = [kind for kind, _, digest in pinned() if len(digest) == 64]
+    assert sorted(kinds) == ["deb", "pypi"]
+
+
+def _deb(tmp_path: Path, files: dict[str, bytes]) -> Path:
+    """A .deb holding ``files`` (an ar archive with data.tar.gz), as dpkg-deb builds one."""
+    import io
+    import tarfile
+
+    payload = io.BytesIO()
+    with tarfile.open(fileobj=payload, mode="w:gz") as archive:
+        for name, data in files.items():
+            info = tarfile.TarInfo(f"./{name}")
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+    members = [("debian-binary", b"2.0\n"), ("data.tar.gz", payload.getvalue())]
+    body = b"".join(
+        f"{name:<16}{0:<12}{0:<6}{0:<6}{'100644':<8}{len(data):<10}`\n".encode()
+        + data
+        + b"\n" * (len(data) % 2)
+        for name, data in members
+    )
+    path = tmp_path / "doc.deb"
+    path.write_bytes(b"!<arch>\n" + body)
+    return path
+
+
+def test_built_mkdocs_pages_become_the_markdown_they_were_written_in(tmp_path: Path) -> None:
+    page = b"""<html><body><div class="nav">Menu</div><div class="col-md-9" role="main">
+<h1 id="t">Release Notes<a class="headerlink" href="#t">&para;</a></h1>
+<p>Use <code>mkdocs serve</code> and see <a href="cli.html">the *CLI*</a>.</p>
+<ul>
+<li><p>Bugfix: Fix <code>&lt;ul&gt;</code> rendering. (#171)</p>
+<div class="admonition tip"><p class="admonition-title">Tip</p><p>Upgrade.</p></div>
+<pre><code>pip install mkdocs
+mkdocs build</code></pre></li>
+<li>Tight item</li>
+</ul>
+<table><thead><tr><th>Name</th><th>Use</th></tr></thead>
+<tbody><tr><td><code>site_dir</code></td><td>output | folder</td></tr></tbody></table>
+</div></body></html>"""
+    deb = _deb(tmp_path, {"usr/share/doc/mkdocs/html/about/release-notes.html": page})
+    ((slug, title, body),) = mkdocs_pages(deb)
+    assert (slug, title) == ("mkdocs-about-release-notes", "Release Notes")
+    assert body == (
+        "Use `mkdocs serve` and see [the \\*CLI\\*](cli.html).\n\n"
+        "- Bugfix: Fix `<ul>` rendering. (#171)\n\n"
+        "  Upgrade.\n\n"
+        "  ```\n  pip install mkdocs\n  mkdocs build\n  ```\n\n"
+        "- Tight item\n\n"
+        "| Name | Use |\n| --- | --- |\n| `site_dir` | output \\| folder |\n"
+    )
