@@ -67,8 +67,8 @@ def test_numbers_that_change_form_are_understood(source: str, translation: str, 
         ("It costs 5 €", "Es kostet fünf €", "de", "number 5 is missing"),
         ("in 7% of cases", "в семи процентах случаев", "ru", "number 7% is missing"),
         ("2–3 days", "zwei bis drei Tage", "de", "number 2 is missing"),
-        # A wrong 24-hour time is still a wrong number.
-        ("6 p.m.", "6:00", "fr", "number 00 is not in the source"),
+        # A wrong 24-hour time is still a wrong time.
+        ("6 p.m.", "6:00", "fr", "time 6 p.m. is 6:00 in the translation"),
         ("Complete remission in 70–90% of patients.", "Полная ремиссия у 70–80 % пациентов.", "ru",
          "number 90% is 80 % in the translation"),
     ],
