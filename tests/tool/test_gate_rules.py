@@ -231,6 +231,19 @@ def test_printf_and_brace_variables_are_checked() -> None:
     assert errors("in 50% of cases", "dans 50 % des cas", "fr", "markup") == []
 
 
+def test_a_translation_may_number_the_automatic_brace_fields() -> None:
+    # Weblate's Russian and Spanish catalogs: "{}" written "{0}", the same to str.format.
+    assert errors("Unsupported state: {}", "Неподдерживаемое состояние: {0}", "ru", "markup") == []
+    assert errors("{} of {}", "{1} из {0}", "ru", "markup") == []
+    assert errors("{:.2f} mg", "{0:.2f} mg", "de", "markup") == []
+    # Numbered, they must still be the source's fields, each of them.
+    assert errors("{} of {}", "{0} из {0}", "ru", "markup") == [
+        "placeholder {0} is not in the source",
+        "variable {} is missing",
+    ]
+    assert errors("{} of {}", "{0} из {2}", "ru", "markup") != []
+
+
 def test_a_plural_form_for_many_numbers_needs_the_count_one_for_a_single_number_does_not() -> None:
     entry = Entry(
         msgid="Moved down 1 place.",
