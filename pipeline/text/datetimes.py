@@ -30,7 +30,9 @@ from babel.dates import get_date_format, get_day_names, get_month_names
 
 from pipeline.text.languages import regional_locales
 
-_SPACE = r"[\s\u00a0\u202f]*"
+# A few spaces at most, possessive: a date is short, and a long run of spaces must not make
+# every position of it a start that reads to its end.
+_SPACE = r"[\s\u00a0\u202f]{0,3}+"
 _MARKS = "\u200e\u200f\u061c"  # direction marks CLDR writes in Arabic and Hebrew dates
 
 
@@ -183,9 +185,9 @@ def _compiled(pattern: str, months: str, days: str) -> str | None:
             parts.append(field)
         elif text.startswith("'"):
             literal = text[1:-1].replace("''", "'").strip()
-            parts.append(f"(?:{re.escape(literal)})?{_SPACE}" if literal else _SPACE)
+            parts.append(f"(?:{re.escape(literal)}{_SPACE})?" if literal else _SPACE)
         elif text.isspace():
-            parts.append(_SPACE)
+            parts.append("" if parts and parts[-1].endswith(_SPACE) else _SPACE)
         elif text in _MARKS:
             parts.append(f"[{_MARKS}]?")
         else:
