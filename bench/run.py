@@ -136,7 +136,7 @@ BENCHES: dict[str, Callable[[bool], list[Record]]] = {
     "segmentation": segmentation.measure,
     "check": check.measure,
     "check precision": checks_precision.measure,
-    "language check held out": checks_heldout.measure,
+    "checks held out": checks_heldout.measure,
     "source gate": source_gate.measure,
     "builds": builds.measure,
     "memory lookup": memory_lookup,

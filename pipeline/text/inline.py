@@ -191,6 +191,24 @@ def _variables(markup: InlineMarkup, text: str) -> tuple[set[str], Counter[str]]
     return named, positional
 
 
+_NUMBERED_FIELD = re.compile(r"\{(\d+)(.*)\}", re.S)
+
+
+def _numbered_as_automatic(
+    named: set[str], positional: Counter[str], source_positional: Counter[str]
+) -> tuple[set[str], Counter[str]]:
+    """A translation's numbered ``str.format`` fields as the source's automatic ones when
+    they number exactly those: "{}" may be "{0}", "{} of {}" may be "{1} de {0}"."""
+    automatic = sum(n for field, n in source_positional.items() if field.startswith("{"))
+    numbered = {f: m for f in named if (m := _NUMBERED_FIELD.fullmatch(f))}
+    if not numbered or not automatic or any(f.startswith("{") for f in positional):
+        return named, positional
+    if {int(m.group(1)) for m in numbered.values()} != set(range(automatic)):
+        return named, positional
+    as_automatic = Counter("{" + m.group(2) + "}" for m in numbered.values())
+    return named - numbered.keys(), positional + as_automatic
+
+
 def variable_problems(
     sources: tuple[str, ...], translation: str, *, required: bool = True
 ) -> list[str]:
@@ -212,6 +230,7 @@ def variable_problems(
     if not required:
         needed, needed_positional = set(), Counter()
     found, found_positional = _variables(inline_markup(translation), translation)
+    found, found_positional = _numbered_as_automatic(found, found_positional, allowed_positional)
     problems = [f"placeholder {v} is missing" for v in sorted(needed - found)]
     problems += [f"placeholder {v} is not in the source" for v in sorted(found - allowed)]
     surplus = found_positional - allowed_positional

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from babel import Locale, UnknownLocaleError
+from babel.localedata import locale_identifiers
 from babel.messages.plurals import get_plural
 
 from pipeline.text.excerpt import excerpt
@@ -62,6 +63,21 @@ def locale_data(lang: str) -> str:
     """The Babel locale whose data (names, dates, numbers, direction) ``lang`` is shown with."""
     pseudo = pseudo_locale(lang)
     return pseudo.data if pseudo is not None else lang
+
+
+@cache
+def regional_locales(lang: str) -> tuple[Locale, ...]:
+    """``lang``'s locale and its language's regional variants (``en``: ``en_GB``, ``en_AU``…),
+    whose data a text in the language may follow too ("31 May 2017", "5 per cent")."""
+    for code in (locale_data(lang).replace("-", "_").partition("@")[0], base_language(lang)):
+        try:
+            own = Locale.parse(code)
+        except (UnknownLocaleError, ValueError):
+            continue
+        regional = re.compile(rf"{own.language}_(?:[A-Z]{{2}}|\d{{3}})")
+        others = [Locale.parse(c) for c in locale_identifiers() if regional.fullmatch(c)]
+        return (own, *(other for other in others if other != own))
+    return ()
 
 
 def text_direction(lang: str) -> str:

@@ -39,6 +39,10 @@ _ZERO_WORDS: dict[str, tuple[str, ...]] = {
 }
 # Arabic writes the article and some conjunctions and prepositions as part of the word.
 _ARABIC_PREFIX = "(?:وال|بال|فال|لل|ال|و|ب|ل|ف)?"
+# Arabic 3 to 10 take the ending ة or not by the counted noun's gender ("سبعة أيام",
+# "سبع ساعات"); CLDR's feminine and masculine rules both give the form with ة.
+_ARABIC_GENDER_PAIRS = range(3, 11)
+_TA_MARBUTA = "ة"
 
 
 @cache
@@ -65,9 +69,21 @@ def number_words(lang: str) -> dict[str, int]:
                     continue
                 for form in forms.values():
                     words.setdefault(_folded(form.replace("\u00ad", "")), value)
+                    if _other_gender(lang, form, value, purpose):
+                        words.setdefault(_folded(form[:-1]), value)
     for word in _ZERO_WORDS.get(base_language(lang), ()):
         words.setdefault(word, 0)
     return words
+
+
+def _other_gender(lang: str, form: str, value: int, purpose: FormatPurpose) -> bool:
+    """Whether ``form`` less its last letter is the number's other Arabic form."""
+    return (
+        base_language(lang) == "ar"
+        and purpose is FormatPurpose.CARDINAL
+        and value in _ARABIC_GENDER_PAIRS
+        and form.endswith(_TA_MARBUTA)
+    )
 
 
 def _folded(text: str) -> str:

@@ -67,8 +67,8 @@ def test_numbers_that_change_form_are_understood(source: str, translation: str, 
         ("It costs 5 €", "Es kostet fünf €", "de", "number 5 is missing"),
         ("in 7% of cases", "в семи процентах случаев", "ru", "number 7% is missing"),
         ("2–3 days", "zwei bis drei Tage", "de", "number 2 is missing"),
-        # A wrong 24-hour time is still a wrong number.
-        ("6 p.m.", "6:00", "fr", "number 00 is not in the source"),
+        # A wrong 24-hour time is still a wrong time.
+        ("6 p.m.", "6:00", "fr", "time 6 p.m. is 6:00 in the translation"),
         ("Complete remission in 70–90% of patients.", "Полная ремиссия у 70–80 % пациентов.", "ru",
          "number 90% is 80 % in the translation"),
     ],
@@ -229,6 +229,19 @@ def test_printf_and_brace_variables_are_checked() -> None:
     ]
     # "% d" is a percent sign before a word, not a variable.
     assert errors("in 50% of cases", "dans 50 % des cas", "fr", "markup") == []
+
+
+def test_a_translation_may_number_the_automatic_brace_fields() -> None:
+    # Weblate's Russian and Spanish catalogs: "{}" written "{0}", the same to str.format.
+    assert errors("Unsupported state: {}", "Неподдерживаемое состояние: {0}", "ru", "markup") == []
+    assert errors("{} of {}", "{1} из {0}", "ru", "markup") == []
+    assert errors("{:.2f} mg", "{0:.2f} mg", "de", "markup") == []
+    # Numbered, they must still be the source's fields, each of them.
+    assert errors("{} of {}", "{0} из {0}", "ru", "markup") == [
+        "placeholder {0} is not in the source",
+        "variable {} is missing",
+    ]
+    assert errors("{} of {}", "{0} из {2}", "ru", "markup") != []
 
 
 def test_a_plural_form_for_many_numbers_needs_the_count_one_for_a_single_number_does_not() -> None:
