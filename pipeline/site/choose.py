@@ -140,7 +140,7 @@ def _candidate(
         )  # fmt: skip
     if qa_context is not None and (include_machine or not entry.fuzzy):
         # The checks `l10n check` runs, the unsafe-markup screening among them.
-        digest = _checked_digest(entry)
+        digest = _checked_digest(entry, qa_context.plural_forms)
         verdict = earlier.get(digest) or _verdict(entry, qa_context)
         screened.verdicts[digest] = verdict
         screened.findings += (
@@ -166,9 +166,11 @@ def _verdict(entry: Entry, qa_context: QAContext) -> Verdict:
     return (f"QA {errors[0].check}: {errors[0].message}" if errors else ""), tuple(found)
 
 
-def _checked_digest(entry: Entry) -> bytes:
-    """What the checks read of an entry: not its line or references, which move with edits."""
+def _checked_digest(entry: Entry, plural_forms: str) -> bytes:
+    """What the checks read of an entry: not its line or references, which move with edits;
+    and its catalog's Plural-Forms, against which its plural forms are checked."""
     read = (
+        plural_forms,
         entry.msgctxt,
         entry.msgid,
         entry.msgid_plural,

@@ -39,7 +39,7 @@ def load_translations(
     """
     translations = Translations(lang, include_machine, config.source_language)
     errors: list[str] = []
-    settings = (*_screening_settings(config, include_machine), _templates_digest(config))
+    settings = _screening_settings(config, include_machine)
     cache_file = cache / f"translations-{lang}.pickle" if cache is not None else None
     cached = load_screened(cache_file, settings)
     screener = _Screener(config, lang, include_machine)
@@ -51,8 +51,11 @@ def load_translations(
             errors.append(f"{config.relative(path)}: {error.strerror or error}")
             continue
         digest = hashlib.sha256(data).hexdigest()
+        # The template says which entries are plural messages: a file is screened again
+        # when its own template changed, but its unchanged entries keep their verdicts.
+        key = f"{digest} {_template_digest(config, domain)}"
         known = cached.get(domain)
-        if known is not None and known[0] == digest:
+        if known is not None and known[0] == key:
             screened = known[1]
         else:
             try:
@@ -63,7 +66,7 @@ def load_translations(
                 # In the form the update reports it, so the build says it once.
                 errors.append(f"{config.relative(path)}:{error.line}: {error.reason}")
                 continue
-        kept[domain] = (digest, screened)
+        kept[domain] = (key, screened)
         translations.digests[domain] = digest
         translations.absorb(domain, screened)
     if cache_file is not None and kept != cached:
@@ -167,15 +170,13 @@ def _template(config: Config, domain: str) -> Catalog | None:
         return None
 
 
-def _templates_digest(config: Config) -> str:
-    """The templates' bytes, on which the screening of plural entries depends."""
-    digest = hashlib.sha256()
-    for domain, path in config.template_files().items():
-        try:
-            digest.update(domain.encode() + read_bounded(path, MAX_CATALOG_BYTES, config.root))
-        except OSError:
-            continue
-    return digest.hexdigest()
+def _template_digest(config: Config, domain: str) -> str:
+    """The bytes of the domain's template, on which the screening of plural entries depends."""
+    try:
+        data = read_bounded(config.template_path(domain), MAX_CATALOG_BYTES, config.root)
+    except OSError:
+        return ""
+    return hashlib.sha256(data).hexdigest()
 
 
 def _build_glossary(config: Config) -> Glossary:

@@ -1,0 +1,111 @@
+"""A whole ``l10n build`` after an edit does work in proportion to the edit, not to the site.
+
+The stage-level counts are in ``test_edit_cost.py``; here the real build runs on a
+project of several pages in two languages, one paragraph is edited, and what the
+build then screens, identifies and renders is counted. Every rebuild's output is
+also compared with a build from nothing.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from pipeline.build import STATE_DIR, build
+from pipeline.config import load_config
+from pipeline.model import Entry
+from pipeline.po.reader import read_catalog
+from pipeline.po.writer import write_catalog
+from pipeline.site import choose
+from tests.projects import make_project
+
+LANGUAGES = ("de", "fr")
+PAGES = {
+    f"page-{n}": "\n\n".join(
+        f"Paragraph {p} of page {n} says that patients rest for {p + 2} days." for p in range(6)
+    )
+    + "\n"
+    for n in range(4)
+}
+
+
+def outputs(root: Path) -> dict[str, bytes]:
+    folder = root / "output"
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def from_nothing(root: Path) -> dict[str, bytes]:
+    shutil.rmtree(root / STATE_DIR)
+    shutil.rmtree(root / "output")
+    build(load_config(root), incremental=False)
+    return outputs(root)
+
+
+def translate(root: Path, lang: str, domain: str | None = None) -> None:
+    config = load_config(root)
+    for name, path in config.catalog_files(lang).items():
+        if domain is not None and name != domain:
+            continue
+        catalog = read_catalog(path, lang, name)
+        for entry in catalog.entries:
+            if not entry.is_header and (not entry.msgstr or entry.fuzzy):
+                entry.msgstr = f"[{lang}] {entry.msgid}"
+                entry.fuzzy = False
+        write_catalog(catalog, path)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """Four pages of six paragraphs in German and French, all reviewed, built once."""
+    root = make_project(
+        tmp_path / "site",
+        PAGES,
+        LANGUAGES,
+        # The stand-in translations ("[de] Paragraph …") are English on purpose.
+        settings='[tool.l10n.check]\ndisable = ["language"]\n',
+    )
+    build(load_config(root))
+    for lang in LANGUAGES:
+        translate(root, lang)
+    build(load_config(root))
+    return root
+
+
+@pytest.fixture
+def checked(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """The msgid of every entry screening checks, in order."""
+    seen: list[str] = []
+    real = choose.check_entry
+
+    def spy(entry: Entry, context: choose.QAContext) -> list[choose.Finding]:
+        seen.append(entry.msgid)
+        return real(entry, context)
+
+    monkeypatch.setattr(choose, "check_entry", spy)
+    yield seen
+
+
+def edit_paragraph(root: Path, page: str, old: str, new: str) -> None:
+    path = root / "source" / f"{page}.md"
+    path.write_text(path.read_text("utf-8").replace(old, new), "utf-8")
+
+
+def test_after_a_source_edit_screening_checks_only_the_translation_that_changed(
+    project: Path, checked: list[str]
+) -> None:
+    # One page's template changes: the other entries of its catalogs keep their verdicts.
+    edit_paragraph(project, "page-1", "Paragraph 3 of page 1", "Paragraph 3 of page one")
+    build(load_config(project))
+    assert checked == []  # the edited paragraph is a proposal now: not shown, not checked
+    translate(project, "de", "page-1")
+    build(load_config(project))
+    assert checked == ["Paragraph 3 of page one says that patients rest for 5 days."]
+    checked.clear()
+    after = outputs(project)
+    assert from_nothing(project) == after
+    assert len(checked) > 40  # from nothing, every entry of both languages
