@@ -20,8 +20,10 @@ from pipeline.model import Entry
 from pipeline.po.reader import read_catalog
 from pipeline.po.writer import write_catalog
 from pipeline.site import choose
+from pipeline.text.inline import inline_markup, may_hold_link
 from tests.projects import make_project
 
+REPO = Path(__file__).resolve().parents[2]
 LANGUAGES = ("de", "fr")
 PAGES = {
     f"page-{n}": "\n\n".join(
@@ -109,3 +111,17 @@ def test_after_a_source_edit_screening_checks_only_the_translation_that_changed(
     after = outputs(project)
     assert from_nothing(project) == after
     assert len(checked) > 40  # from nothing, every entry of both languages
+
+
+def test_text_the_link_scan_skips_holds_no_link() -> None:
+    texts = [
+        "See page.md and www.example.com, then https://example.org/x.html.",
+        "Mail info@clinic.example (faq.html), or read faq.md#costs.",
+        "Costs {price}, `code.md` and *emphasis* _here_.",
+        "A [link](faq.md), ![image](a.png), <https://x.org> and [ref][faq].",
+    ]
+    texts += [entry.msgid for path in sorted(REPO.glob("locales/*/LC_MESSAGES/*.po"))
+              for entry in read_catalog(path, path.parent.parent.name).entries]  # fmt: skip
+    skipped = [text for text in texts if not may_hold_link(text)]
+    assert len(skipped) > 100 and len(skipped) < len(texts)
+    assert [t for t in skipped if inline_markup(t).links or inline_markup(t).images] == []
