@@ -91,6 +91,7 @@ def screen(
     include_machine: bool,
     plurals: PluralSources | None = None,
     earlier: Mapping[bytes, Verdict] | None = None,
+    words: Mapping[tuple[str | None, str], int] | None = None,
 ) -> Screened:
     """The translated entries of ``catalog``; with ``qa_context``, each one shown is checked now.
 
@@ -98,11 +99,12 @@ def screen(
     on plural messages: a plural entry's forms are compared with its English, not with
     the ``msgid_plural`` the catalog claims, and one the template lacks is not used.
     ``earlier``: the verdicts of the file's previous version, screened in the same
-    settings; an entry found there unchanged is not checked again.
+    settings; an entry found there unchanged is not checked again. ``words``: the
+    msgids' words as counted before, by entry key.
     """
     plural_forms = catalog.metadata.get("Plural-Forms", "")
     context = replace(qa_context, plural_forms=plural_forms) if qa_context is not None else None
-    screened = Screened({}, [], entry_states(catalog))
+    screened = Screened({}, [], entry_states(catalog, words))
     for entry in catalog.active():
         if entry.has_translation and not entry.is_header:
             screened.candidates[entry.key] = _candidate(

@@ -117,18 +117,23 @@ class _Screener:
         """The file's entries screened; those unchanged since ``earlier`` are not checked again."""
         config = self.config
         file = config.relative(path)
-        plurals = plural_sources(_template(config, domain))
         if self.glossary is None:
             self.glossary = _build_glossary(config)
             self.waivers = project_waivers(config, [])  # a broken file: `l10n check` says so
             if "language" not in config.check.disable:
                 self.identifier = project_identifier(config, self.glossary)
         catalog = _parse(data, path, self.lang, domain)
+        # Only plural messages are compared with the template: without any, it is not read.
+        has_plurals = any(entry.msgid_plural is not None for entry in catalog.active())
+        plurals = plural_sources(_template(config, domain) if has_plurals else None)
         if self.identifier is not None:
+            # The texts the checks will read (a proposal is not checked unless shown).
             self.identifier.prepare(
                 (text, base_language(self.lang))
                 for entry in catalog.active()
-                if not entry.is_header and entry.has_translation
+                if not entry.is_header
+                and entry.has_translation
+                and (self.include_machine or not entry.fuzzy)
                 for text in entry.translations
                 if text
             )
@@ -143,8 +148,12 @@ class _Screener:
             required=required_state(config.review.publish_level(domain)),
             sent_by_machine=self.machine_sent(catalog),
         )
-        verdicts = earlier.verdicts if earlier is not None else None
-        return screen(catalog, file, context, self.include_machine, plurals, verdicts)
+        if earlier is None:
+            return screen(catalog, file, context, self.include_machine, plurals)
+        words = {key: count for key, _, count in earlier.states}
+        return screen(
+            catalog, file, context, self.include_machine, plurals, earlier.verdicts, words
+        )
 
     def machine_sent(self, catalog: Catalog) -> dict[str, frozenset[str]]:
         """What the memory says the machine sent, asked only when an entry needs to know."""

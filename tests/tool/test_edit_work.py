@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.build import STATE_DIR, build
+from pipeline.checks import stats
 from pipeline.config import load_config
 from pipeline.model import Entry
 from pipeline.po.reader import read_catalog
@@ -111,6 +112,18 @@ def test_after_a_source_edit_screening_checks_only_the_translation_that_changed(
     after = outputs(project)
     assert from_nothing(project) == after
     assert len(checked) > 40  # from nothing, every entry of both languages
+
+
+def test_after_a_source_edit_only_the_new_paragraphs_words_are_counted(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    counted: list[str] = []
+    real = stats.word_count
+    monkeypatch.setattr(stats, "word_count", lambda text: counted.append(text) or real(text))
+    edit_paragraph(project, "page-1", "Paragraph 3 of page 1", "Paragraph 3 of page one")
+    build(load_config(project))
+    # Once in each language's catalog; the status page counts every other entry as before.
+    assert counted == ["Paragraph 3 of page one says that patients rest for 5 days."] * 2
 
 
 def test_text_the_link_scan_skips_holds_no_link() -> None:
