@@ -18,8 +18,9 @@ from pipeline.build import STATE_DIR, build
 from pipeline.checks import stats
 from pipeline.config import load_config
 from pipeline.model import Entry
+from pipeline.po import writer
 from pipeline.po.reader import read_catalog
-from pipeline.po.writer import write_catalog
+from pipeline.po.writer import format_catalog, write_catalog
 from pipeline.site import choose
 from pipeline.text.inline import inline_markup, may_hold_link
 from tests.projects import make_project
@@ -124,6 +125,25 @@ def test_after_a_source_edit_only_the_new_paragraphs_words_are_counted(
     build(load_config(project))
     # Once in each language's catalog; the status page counts every other entry as before.
     assert counted == ["Paragraph 3 of page one says that patients rest for 5 days."] * 2
+
+
+def test_a_paragraph_added_above_the_others_formats_only_the_new_entry(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    formatted: list[str] = []
+    real = writer._write_entry
+    monkeypatch.setattr(
+        writer, "_write_entry", lambda out, entry: formatted.append(entry.msgid) or real(out, entry)
+    )
+    edit_paragraph(
+        project, "page-1", "Paragraph 0 of page 1", "A new paragraph.\n\nParagraph 0 of page 1"
+    )
+    build(load_config(project))
+    # The other entries moved down two lines: only their references are written anew.
+    # Formatted: each file's header and new entry (the template, then each language's).
+    assert formatted == ["", "A new paragraph."] * (1 + len(LANGUAGES))
+    for path in sorted((project / "locales").rglob("*.po*")):
+        assert format_catalog(read_catalog(path)) == path.read_text("utf-8"), path
 
 
 def test_text_the_link_scan_skips_holds_no_link() -> None:
