@@ -28,6 +28,7 @@ from pipeline.site.page import Navigation, render_chooser, render_page
 from pipeline.site.plan import LanguagePlan, plan_language
 from pipeline.site.published import Language, Site
 from pipeline.site.redirects import redirect_file, redirect_page, server_redirects
+from pipeline.site.render import ParsedBody, parse_body
 from pipeline.site.sitemap import sitemap
 from pipeline.site.status import write_status
 from pipeline.site.ui import environment
@@ -93,6 +94,8 @@ class _Output:
     files: OutputFiles
     site_key: str  # fingerprints the templates, settings and published languages
     redirects: Redirects
+    # Each page body's blocks, parsed for the first language that renders the page.
+    bodies: dict[str, ParsedBody] = field(default_factory=dict)
 
 
 def render_site(
@@ -257,7 +260,12 @@ def _write_language(output: _Output, translations: Translations | None) -> int:
         relative = f"{lang}/{document.path}.html"
         key = _page_key(language_key, document, translations, output.sources)
         if not files.current(relative, key):
-            page = render_page(output.env, config, site, document, translations, navigation)
+            parsed = output.bodies.get(document.file)
+            if parsed is None:
+                parsed = output.bodies[document.file] = parse_body(document)
+            page = render_page(
+                output.env, config, site, document, translations, navigation, parsed
+            )
             files.write(relative, page.html, key)
     _write_redirects(output, translations, lang, language_key)
     return len(documents)

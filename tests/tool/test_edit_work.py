@@ -21,7 +21,7 @@ from pipeline.model import Entry
 from pipeline.po import writer
 from pipeline.po.reader import read_catalog
 from pipeline.po.writer import format_catalog, write_catalog
-from pipeline.site import choose
+from pipeline.site import choose, write
 from pipeline.text.inline import inline_markup, may_hold_link
 from tests.projects import make_project
 
@@ -144,6 +144,32 @@ def test_a_paragraph_added_above_the_others_formats_only_the_new_entry(
     assert formatted == ["", "A new paragraph."] * (1 + len(LANGUAGES))
     for path in sorted((project / "locales").rglob("*.po*")):
         assert format_catalog(read_catalog(path)) == path.read_text("utf-8"), path
+
+
+def test_a_page_is_parsed_once_for_all_its_languages_and_only_the_edited_one_is_rendered(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parsed: list[str] = []
+    rendered: list[tuple[str, str]] = []
+    real_parse, real_render = write.parse_body, write.render_page
+
+    def parse(document):  # type: ignore[no-untyped-def]
+        parsed.append(document.file)
+        return real_parse(document)
+
+    def render(env, config, site, document, translations, *rest):  # type: ignore[no-untyped-def]
+        rendered.append((translations.lang if translations else "en", document.file))
+        return real_render(env, config, site, document, translations, *rest)
+
+    monkeypatch.setattr(write, "parse_body", parse)
+    monkeypatch.setattr(write, "render_page", render)
+    edit_paragraph(project, "page-2", "Paragraph 4 of page 2", "Paragraph 4 of page two")
+    build(load_config(project))
+    assert parsed == ["source/page-2.md"]
+    assert rendered == [(lang, "source/page-2.md") for lang in ("en", *LANGUAGES)]
+    parsed.clear()
+    assert from_nothing(project)
+    assert sorted(parsed) == sorted(f"source/{page}.md" for page in PAGES)
 
 
 def test_text_the_link_scan_skips_holds_no_link() -> None:
