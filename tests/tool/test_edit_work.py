@@ -8,6 +8,7 @@ also compared with a build from nothing.
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -170,6 +171,24 @@ def test_a_page_is_parsed_once_for_all_its_languages_and_only_the_edited_one_is_
     parsed.clear()
     assert from_nothing(project)
     assert sorted(parsed) == sorted(f"source/{page}.md" for page in PAGES)
+
+
+def test_pages_are_written_without_fsync_and_catalogs_with_it(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    synced: list[str] = []
+    real = os.fsync
+
+    def fsync(fd: int) -> None:
+        synced.append(os.readlink(f"/proc/self/fd/{fd}"))
+        real(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    edit_paragraph(project, "page-1", "Paragraph 3 of page 1", "Paragraph 3 of page one")
+    outcome = build(load_config(project))
+    assert any(path.suffix == ".html" for path in outcome.site.written)
+    assert not [path for path in synced if "/output" in path]
+    assert any(".po." in path for path in synced)  # a catalog's temporary file
 
 
 def test_text_the_link_scan_skips_holds_no_link() -> None:
