@@ -18,6 +18,7 @@ import pytest
 from pipeline.build import STATE_DIR, build
 from pipeline.checks import stats
 from pipeline.config import load_config
+from pipeline.memory.base import TranslationMemory
 from pipeline.model import Entry
 from pipeline.po import writer
 from pipeline.po.reader import read_catalog
@@ -189,6 +190,24 @@ def test_pages_are_written_without_fsync_and_catalogs_with_it(
     assert any(path.suffix == ".html" for path in outcome.site.written)
     assert not [path for path in synced if "/output" in path]
     assert any(".po." in path for path in synced)  # a catalog's temporary file
+
+
+def test_a_new_site_goes_into_the_memory_in_one_transaction(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    batches: list[int] = []
+    real = TranslationMemory.add
+
+    def add(memory: TranslationMemory, units):  # type: ignore[no-untyped-def]
+        batch = list(units)
+        batches.append(len(batch))
+        return real(memory, batch)
+
+    monkeypatch.setattr(TranslationMemory, "add", add)
+    shutil.rmtree(project / ".l10n")
+    build(load_config(project))
+    # Every block of the eight catalogs (four pages, two languages), the titles included.
+    assert len(batches) == 1 and batches[0] >= 8 * 7
 
 
 def test_text_the_link_scan_skips_holds_no_link() -> None:
