@@ -116,8 +116,16 @@ def _pysbd_code(lang: str) -> str:
     return code if code in SEGMENTER_LANGUAGES else "en"  # English: pysbd's most general rules
 
 
+# pysbd passes patterns it makes for each abbreviation a text holds (several for each)
+# to re's module functions. Over the languages of a site there are more of them than re
+# keeps compiled (512), so each split compiled them again: most of the time pysbd took.
+_RE_CACHE_FOR_PYSBD = 4096
+
+
 @cache
 def _segmenter(code: str) -> pysbd.Segmenter:
+    if getattr(re, "_MAXCACHE", _RE_CACHE_FOR_PYSBD) < _RE_CACHE_FOR_PYSBD:
+        setattr(re, "_MAXCACHE", _RE_CACHE_FOR_PYSBD)  # noqa: B010 (not in re's stubs)
     return pysbd.Segmenter(language=code, clean=False)
 
 

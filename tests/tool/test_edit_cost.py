@@ -192,3 +192,17 @@ def test_pysbds_sentences_are_found_as_pysbd_finds_them_on_the_shipped_catalogs(
         code = sentences_module._pysbd_code(lang)
         segmenter = pysbd.Segmenter(language=code, clean=False)
         assert sentences_module._segmented(segmenter, text) == segmenter.segment(text), text
+
+
+def test_splitting_again_compiles_no_regular_expression(monkeypatch: pytest.MonkeyPatch) -> None:
+    import re._compiler
+
+    texts = shipped_texts()
+    sentences_module._split.cache_clear()
+    first = [split_sentences(*t) for t in texts]
+    compiled: list[object] = []
+    real = re._compiler.compile
+    monkeypatch.setattr(re._compiler, "compile", lambda *a: compiled.append(a) or real(*a))
+    sentences_module._split.cache_clear()
+    assert [split_sentences(*t) for t in texts] == first
+    assert compiled == []  # pysbd's patterns for all five languages stay compiled
