@@ -210,6 +210,32 @@ def test_a_new_site_goes_into_the_memory_in_one_transaction(
     assert len(batches) == 1 and batches[0] >= 8 * 7
 
 
+GERMAN = {
+    "Patients rest for a week after the infusion.": "Nach der Infusion ruhen die Patienten "
+    "eine Woche lang.",
+    "The doctors check the blood counts every day.": "Die Ärzte prüfen die Blutwerte jeden Tag.",
+    "Most patients go home after two weeks.": "Die meisten Patienten gehen nach zwei Wochen "
+    "nach Hause.",
+}
+
+
+def test_an_edit_that_brings_no_new_translation_leaves_the_language_answers_as_they_were(
+    tmp_path: Path,
+) -> None:
+    root = make_project(
+        tmp_path / "site", {"care": "\n\n".join(GERMAN) + "\n"}, translations={"de": GERMAN}
+    )
+    translate(root, "de")  # the title
+    build(load_config(root))
+    answers = root / ".l10n" / "langid-cache.json"
+    assert "Die Ärzte prüfen die Blutwerte jeden Tag." in answers.read_text("utf-8")
+    before = answers.stat().st_mtime_ns
+    edit_paragraph(root, "care", "every day", "each day")
+    outcome = build(load_config(root))
+    assert outcome.update.merges  # the catalog changed and was screened again
+    assert answers.stat().st_mtime_ns == before
+
+
 def test_text_the_link_scan_skips_holds_no_link() -> None:
     texts = [
         "See page.md and www.example.com, then https://example.org/x.html.",
