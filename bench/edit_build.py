@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench import L10N, Record, Timing, measured, timed
+from bench import L10N, Record, Timing, compile_package, measured, timed
 from bench.catalog_update import msgfmt_verdict, msgmerge
 from bench.corpus import sentences
 from pipeline.config import load_config
@@ -177,6 +177,7 @@ def quality(path: Path, scenario: EditScenario, ours: bool) -> dict[str, Any]:
 
 def measure_size(size: int, runs: int, with_msgmerge: bool) -> Record:
     """Ours and msgmerge in turn, ``runs`` times; ours on a fresh copy of the state each run."""
+    compile_package()
     scenario = edit_scenario(size)
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
