@@ -163,6 +163,8 @@ class Verdict:
 
 
 _Answer = tuple[str, float]
+# Every answer of an identifier: the full and the quick detector's, and the wide one's.
+Answers = tuple[dict[str, _Answer], dict[str, _Answer], dict[str, tuple[str, float, float]]]
 
 
 @dataclass
@@ -333,6 +335,21 @@ class LanguageIdentifier:
 
     def _answers(self) -> int:
         return len(self._cache) + len(self._screen_cache) + len(self._wide_cache)
+
+    def answers(self) -> Answers:
+        """A copy of every answer known, for another process's identifier to :meth:`absorb`."""
+        with self._lock:
+            return dict(self._cache), dict(self._screen_cache), dict(self._wide_cache)
+
+    def absorb(self, answers: Answers) -> None:
+        """Take in the answers of another identifier of the same languages."""
+        full, screen, wide = answers
+        with self._lock:
+            for cache, found in ((self._cache, full), (self._screen_cache, screen)):
+                for text, answer in found.items():
+                    cache.setdefault(text, answer)
+            for text, wide_answer in wide.items():
+                self._wide_cache.setdefault(text, wide_answer)
 
     def load_cache(self, path: Path) -> None:
         """Reuse answers of earlier runs: a pre-commit hook then costs no model loading.

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from pipeline.checks.langid import LanguageIdentifier
+from pipeline.checks.langid import Answers, LanguageIdentifier
 from pipeline.checks.plurals import plural_sources
 from pipeline.checks.review import project_memory, required_state
 from pipeline.checks.run import keep_langid_answers, project_identifier, project_waivers, qa_context
@@ -30,12 +30,19 @@ from pipeline.text.limits import MAX_CATALOG_BYTES
 
 
 def load_translations(
-    config: Config, lang: str, include_machine: bool = False, cache: Path | None = None
+    config: Config,
+    lang: str,
+    include_machine: bool = False,
+    cache: Path | None = None,
+    answers: list[Answers] | None = None,
 ) -> tuple[Translations, list[str]]:
     """Every catalog of ``lang``, QA-checked; unreadable ones are reported and fall back.
 
     With a ``cache`` folder, each file's screened entries are kept there by the
     digest of its bytes, and an unchanged file is neither parsed nor checked again.
+    The language identifier's answers are kept for the next run; with ``answers``,
+    they are put there instead, for :func:`keep_answers` (several processes screening
+    at once would each write the file over the others').
     """
     translations = Translations(lang, include_machine, config.source_language)
     errors: list[str] = []
@@ -44,6 +51,7 @@ def load_translations(
     cached = load_screened(cache_file, settings)
     screener = _Screener(config, lang, include_machine)
     kept: ScreenedFiles = {}
+    changed = False
     for domain, path in config.catalog_files(lang).items():
         try:
             data = read_bounded(path, MAX_CATALOG_BYTES, config.root)
@@ -66,13 +74,22 @@ def load_translations(
                 # In the form the update reports it, so the build says it once.
                 errors.append(f"{config.relative(path)}:{error.line}: {error.reason}")
                 continue
+            changed = True
         kept[domain] = (key, screened)
         translations.digests[domain] = digest
         translations.absorb(domain, screened)
-    if cache_file is not None and kept != cached:
+    if cache_file is not None and (changed or kept.keys() != cached.keys()):
         save_screened(cache_file, settings, kept)
-    screener.finish()
+    screener.finish(answers)
     return translations, errors
+
+
+def keep_answers(config: Config, answers: list[Answers]) -> None:
+    """The identifier answers other processes gave (see :func:`load_translations`), kept."""
+    kept = project_identifier(config, _build_glossary(config))
+    for found in answers:
+        kept.absorb(found)
+    keep_langid_answers(config, kept)
 
 
 def _digest(path: Path | None) -> str:
@@ -163,9 +180,12 @@ class _Screener:
             self.memory, self.memory_opened = project_memory(self.config), True
         return machine_sent(self.memory, catalog.active(), self.config.source_language, self.lang)
 
-    def finish(self) -> None:
-        """Keep the language answers for the next build and ``l10n check``; close the memory."""
-        if self.identifier is not None:
+    def finish(self, answers: list[Answers] | None = None) -> None:
+        """Keep the language answers for the next build and ``l10n check`` (or put them in
+        ``answers``); close the memory."""
+        if self.identifier is not None and answers is not None:
+            answers.append(self.identifier.answers())
+        elif self.identifier is not None:
             keep_langid_answers(self.config, self.identifier)
         if self.memory is not None:
             self.memory.close()

@@ -25,7 +25,7 @@ from pipeline.site.choose import Choice, Status, Translations, choose_segment
 from pipeline.site.manifest import OutputFiles
 from pipeline.site.memo import RenderMemo, fingerprint, folder_digest
 from pipeline.site.page import Navigation, render_chooser, render_page
-from pipeline.site.plan import LanguagePlan, plan_language
+from pipeline.site.plan import LanguagePlan, plan_languages
 from pipeline.site.published import Language, Site
 from pipeline.site.redirects import redirect_file, redirect_page, server_redirects
 from pipeline.site.render import ParsedBody, parse_body
@@ -131,7 +131,7 @@ def render_site(
     cache = memo.directory if memo is not None else None
     files = OutputFiles(folder, memo.outputs if memo is not None else None)
     if planner is None:
-        plans = _plan_languages(config, config.languages, sources, include_machine, cache)
+        plans = plan_languages(config, config.languages, sources.templates, include_machine, cache)
     else:
         plans = [planner(lang, sources.templates) for lang in config.languages]
     for plan, errors in plans:
@@ -171,21 +171,6 @@ def render_site(
     report.removed = output.files.finish(keep=lambda relative: relative.split("/")[0] in others)
     report.written = output.files.written
     return report
-
-
-def _plan_languages(
-    config: Config,
-    languages: Sequence[str],
-    sources: _Sources,
-    include_machine: bool,
-    cache: Path | None,
-) -> list[tuple[LanguagePlan, list[str]]]:
-    """Each language's plan, with what could not be read of its catalogs."""
-    plans: list[tuple[LanguagePlan, list[str]]] = []
-    for lang in languages:
-        plan, errors = plan_language(config, lang, sources.templates, include_machine, cache=cache)
-        plans.append((plan, errors))
-    return plans
 
 
 def _report_links(
