@@ -200,12 +200,29 @@ def _template(config: Config, domain: str) -> Catalog | None:
 
 
 def _template_digest(config: Config, domain: str) -> str:
-    """The bytes of the domain's template, on which the screening of plural entries depends."""
+    """The bytes of the domain's template, on which the screening of plural entries depends.
+
+    Each language asks: a template unchanged on disk since it was read is not read again.
+    """
+    path = config.template_path(domain)
     try:
-        data = read_bounded(config.template_path(domain), MAX_CATALOG_BYTES, config.root)
+        found = path.stat()
     except OSError:
         return ""
-    return hashlib.sha256(data).hexdigest()
+    version = (str(path), found.st_ino, found.st_size, found.st_mtime_ns)
+    if version not in _TEMPLATE_DIGESTS:
+        try:
+            data = read_bounded(path, MAX_CATALOG_BYTES, config.root)
+        except OSError:
+            return ""
+        if len(_TEMPLATE_DIGESTS) > 100_000:  # a long-lived process (l10n serve)
+            _TEMPLATE_DIGESTS.clear()
+        _TEMPLATE_DIGESTS[version] = hashlib.sha256(data).hexdigest()
+    return _TEMPLATE_DIGESTS[version]
+
+
+# (path, inode, size, mtime) -> SHA-256 of the template's bytes
+_TEMPLATE_DIGESTS: dict[tuple[str, int, int, int], str] = {}
 
 
 def _build_glossary(config: Config) -> Glossary:
