@@ -24,7 +24,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from bench import L10N, Record, Timing, measured, timed
+from bench import L10N, Record, Timing, compile_package, measured, timed
 from bench.corpus import POOL_LANGS, sentences
 from pipeline.build import extract
 from pipeline.catalogs.update import update_catalogs
@@ -86,6 +86,7 @@ def measure_site(
 ) -> list[Record]:
     """Full builds; then, with ``rebuilds``, no-change and one-page-edited rebuilds."""
     size = f"{pages} pages × {len(languages)} languages"
+    compile_package()
     with tempfile.TemporaryDirectory() as scratch:
         config = generate_site(Path(scratch) / "site", pages, languages)
         full = Timing()

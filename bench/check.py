@@ -21,7 +21,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from bench import L10N, Record, Timing, main_for, timed
+from bench import L10N, Record, Timing, compile_package, main_for, timed
 from bench.corpus import POOL_LANGS, translation_pool
 from pipeline.checks.run import langid_cache_path
 from pipeline.config import load_config
@@ -114,6 +114,7 @@ def measure(quick: bool) -> list[Record]:
     languages = POOL_LANGS[:2] if quick else POOL_LANGS
     size = 2_000 if quick else 20_000
     records: list[Record] = []
+    compile_package()
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch) / "large"
         translated = large_project(root, languages, size)

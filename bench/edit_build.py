@@ -4,6 +4,9 @@ One page of N paragraphs of real sentences (3-6 each, the pinned pool's English
 with its real German), German fully translated and built once, so that the
 memory and ``.l10n/`` hold what an editor's last build left. Then an edit:
 5% of the paragraphs get one word changed, 2% are removed and 2% are added.
+Above 3,000 paragraphs (a page holds at most 2 MiB, about 5,800 of them) the
+site is pages of 3,000 paragraphs each, every one edited so, and msgmerge is
+not run.
 Timed, alternately, on a fresh copy of that state each run:
 
 * ours: ``l10n build`` as a new process (extract, update the catalogs with
@@ -34,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench import L10N, Record, Timing, measured, timed
+from bench import L10N, Record, Timing, compile_package, measured, timed
 from bench.catalog_update import msgfmt_verdict, msgmerge
 from bench.corpus import sentences
 from pipeline.config import load_config
@@ -115,34 +118,71 @@ def edit_scenario(size: int, seed: int = 20240521) -> EditScenario:
     return scenario
 
 
-def _page(paragraphs: list[str]) -> str:
-    return FRONT + "\n\n".join(paragraphs) + "\n"
+# Paragraphs on one page: a page may hold 2 MiB, about 5,800 of these. A larger scenario is
+# a site of pages of this many paragraphs, each edited alike (msgmerge is timed on one page).
+PAGE_PARAGRAPHS = 3_000
 
 
-def prepare(root: Path, scenario: EditScenario) -> tuple[Path, Path]:
-    """The project as the editor's last build left it, with the edited page; (old .po, .pot)."""
+def site_scenario(size: int) -> dict[str, EditScenario]:
+    """By page slug: one page of ``size`` paragraphs, or pages of :data:`PAGE_PARAGRAPHS`."""
+    if size <= PAGE_PARAGRAPHS:
+        return {"page": edit_scenario(size)}
+    count = -(-size // PAGE_PARAGRAPHS)
+    return {
+        f"page-{number}": edit_scenario(size // count, seed=20240521 + number)
+        for number in range(1, count + 1)
+    }
+
+
+def merged(site: dict[str, EditScenario]) -> EditScenario:
+    """The pages' scenarios as one, for the quality figures."""
+    whole = EditScenario([], {})
+    for scenario in site.values():
+        whole.before += scenario.before
+        whole.german.update(scenario.german)
+        whole.after += scenario.after
+        whole.edited.update(scenario.edited)
+        whole.added |= scenario.added
+        whole.removed |= scenario.removed
+    return whole
+
+
+def _page(slug: str, paragraphs: list[str]) -> str:
+    front = FRONT
+    if slug != "page":  # page-N of a larger site
+        front = f"---\ntitle: Edited {slug}\nslug: {slug}\norder: {slug.split('-')[1]}\n---\n\n"
+    return front + "\n\n".join(paragraphs) + "\n"
+
+
+def prepare(root: Path, site: dict[str, EditScenario]) -> tuple[Path, Path]:
+    """The project as the editor's last build left it, with the edited pages; the first
+    page's old .po and new .pot (for msgmerge)."""
     (root / "source").mkdir(parents=True)
     (root / "pyproject.toml").write_text(PYPROJECT, "utf-8")
-    page = root / "source" / "page.md"
-    page.write_text(_page(scenario.before), "utf-8")
+    for slug, scenario in site.items():
+        (root / "source" / f"{slug}.md").write_text(_page(slug, scenario.before), "utf-8")
     _l10n(root, "update")
     config = load_config(root)
-    catalog_path = config.catalog_path("de", "page")
-    catalog = read_catalog(catalog_path, "de", "page")
-    for entry in catalog.entries:
-        entry.msgstr = scenario.german.get(entry.msgid, "Bearbeitete Seite")
-        entry.fuzzy = False
-    write_catalog(catalog, catalog_path)
+    german = merged(site).german
+    for slug in site:
+        catalog_path = config.catalog_path("de", slug)
+        catalog = read_catalog(catalog_path, "de", slug)
+        for entry in catalog.entries:
+            entry.msgstr = german.get(entry.msgid, "Bearbeitete Seite")
+            entry.fuzzy = False
+        write_catalog(catalog, catalog_path)
     _l10n(root, "build")
+    first = next(iter(site))
     old = root.parent / "old.po"
-    shutil.copyfile(catalog_path, old)
-    page.write_text(_page(scenario.after), "utf-8")
+    shutil.copyfile(config.catalog_path("de", first), old)
+    for slug, scenario in site.items():
+        (root / "source" / f"{slug}.md").write_text(_page(slug, scenario.after), "utf-8")
     # The new template, as the build writes it, for msgmerge; the probe is thrown away.
     probe = root.parent / "probe"
     shutil.copytree(root, probe)
     _l10n(probe, "update")
     template = root.parent / "new.pot"
-    shutil.copyfile(load_config(probe).template_path("page"), template)
+    shutil.copyfile(load_config(probe).template_path(first), template)
     shutil.rmtree(probe)
     return old, template
 
@@ -151,9 +191,9 @@ def _l10n(root: Path, *args: str) -> None:
     subprocess.run([*L10N, "--project", str(root), *args], check=True, capture_output=True)
 
 
-def quality(path: Path, scenario: EditScenario, ours: bool) -> dict[str, Any]:
+def quality(paths: list[Path], scenario: EditScenario, ours: bool) -> dict[str, Any]:
     """Edited paragraphs recovered (and carried over), new ones wrongly guessed."""
-    index = read_catalog(path, "de").index()
+    index = {k: entry for path in paths for k, entry in read_catalog(path, "de").index().items()}
     recovered = carried = wrong_new = 0
     for new, old in scenario.edited.items():
         entry = index.get((None, new))
@@ -168,7 +208,7 @@ def quality(path: Path, scenario: EditScenario, ours: bool) -> dict[str, Any]:
     figures = {
         "recovered": share(recovered, len(scenario.edited)),
         "wrong_new": share(wrong_new, len(scenario.added)),
-        "valid": msgfmt_verdict(path) is None,
+        "valid": all(msgfmt_verdict(path) is None for path in paths),
     }
     if ours:
         figures["carried"] = share(carried, len(scenario.edited))
@@ -177,12 +217,15 @@ def quality(path: Path, scenario: EditScenario, ours: bool) -> dict[str, Any]:
 
 def measure_size(size: int, runs: int, with_msgmerge: bool) -> Record:
     """Ours and msgmerge in turn, ``runs`` times; ours on a fresh copy of the state each run."""
-    scenario = edit_scenario(size)
+    compile_package()
+    site = site_scenario(size)
+    scenario = merged(site)
+    with_msgmerge = with_msgmerge and len(site) == 1
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
         state, work, theirs_out = folder / "state", folder / "work", folder / "theirs.po"
         # Built where it is timed: the build's record names the memory by its path.
-        old, template = prepare(work, scenario)
+        old, template = prepare(work, site)
         shutil.copytree(work, state)
         mine, theirs = Timing(), Timing()
         for _ in range(runs):
@@ -195,16 +238,16 @@ def measure_size(size: int, runs: int, with_msgmerge: bool) -> Record:
             "edit → build", f"{size:,} paragraphs", mine,
             "msgmerge --previous" if with_msgmerge else "", theirs if with_msgmerge else None,
         )  # fmt: skip
-        ours_catalog = load_config(work).catalog_path("de", "page")
+        ours_catalogs = [load_config(work).catalog_path("de", slug) for slug in site]
         record.quality = {
-            "edited": len(scenario.edited), "added": len(scenario.added),
+            "pages": len(site), "edited": len(scenario.edited), "added": len(scenario.added),
             "removed": len(scenario.removed),
-            **{f"ours_{k}": v for k, v in quality(ours_catalog, scenario, True).items()},
+            **{f"ours_{k}": v for k, v in quality(ours_catalogs, scenario, True).items()},
         }  # fmt: skip
         if with_msgmerge:
             verdict = msgfmt_verdict(theirs_out)
             if verdict is None:
-                found = quality(theirs_out, scenario, False)
+                found = quality([theirs_out], scenario, False)
                 record.quality.update({f"reference_{k}": v for k, v in found.items()})
             else:
                 record.quality["reference_valid"] = False

@@ -24,7 +24,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench import L10N, Record, Timing, measured, timed
+from bench import L10N, Record, Timing, compile_package, measured, timed
 from bench.corpus import SENTENCE, translation_pool
 from pipeline.config import load_config
 from pipeline.po.reader import read_catalog
@@ -139,6 +139,7 @@ def _ours(root: Path, state: Path) -> None:
 
 
 def measure_site(count: int, runs: int) -> Record:
+    compile_package()
     site = pages(count)
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)

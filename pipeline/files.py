@@ -62,11 +62,12 @@ def inside(path: Path, root: Path) -> Path:
     or never end (``/dev/zero``). A path that does not exist passes.
     """
     path = Path(path)
-    resolved = path.resolve()
-    if not resolved.is_relative_to(Path(root).resolve()):
+    # os.path rather than pathlib: a build checks every file it reads, thousands of them.
+    resolved, top = os.path.realpath(path), os.path.realpath(root)
+    if resolved != top and not resolved.startswith(top.rstrip(os.sep) + os.sep):
         raise UnsafeFileError(path, "a symbolic link that leads out of the project; not read")
     try:
-        mode = resolved.stat().st_mode
+        mode = os.stat(resolved).st_mode
     except (FileNotFoundError, NotADirectoryError):
         return path
     if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
@@ -159,7 +160,9 @@ def _fsync_directory(directory: Path) -> None:
         os.close(fd)
 
 
-def write_bytes_atomic(path: Path, data: bytes, made_from: FileVersion | None = None) -> bool:
+def write_bytes_atomic(
+    path: Path, data: bytes, made_from: FileVersion | None = None, *, durable: bool = True
+) -> bool:
     """Write ``data`` to ``path`` atomically; return False if the file already held it.
 
     The bytes go to a temporary file in the same directory, are fsynced, and the
@@ -169,6 +172,11 @@ def write_bytes_atomic(path: Path, data: bytes, made_from: FileVersion | None = 
     ``made_from`` is the version of ``path`` that ``data`` was made from: if the
     file is no longer that version, :class:`FileChangedError` is raised and the
     file is left as it is.
+
+    ``durable=False`` leaves out the fsyncs, for a file made again from its inputs
+    whenever it is lost (a built page): readers still see the old bytes or the new,
+    never a part, but a power cut may leave it empty, and the next build remakes it.
+    Two fsyncs a file were most of the time a build of many small pages spent writing.
     """
     path = Path(path)
     if made_from is not None and not made_from.is_current():
@@ -177,7 +185,7 @@ def write_bytes_atomic(path: Path, data: bytes, made_from: FileVersion | None = 
         return False
     directory = path.parent
     try:
-        _replace_with(path, data, made_from)
+        _replace_with(path, data, made_from, durable)
     except FileChangedError:
         raise
     except OSError as error:
@@ -186,11 +194,12 @@ def write_bytes_atomic(path: Path, data: bytes, made_from: FileVersion | None = 
         if error.errno is None:
             raise
         raise OSError(error.errno, error.strerror, str(path)) from None
-    _fsync_directory(directory)
+    if durable:
+        _fsync_directory(directory)
     return True
 
 
-def _replace_with(path: Path, data: bytes, made_from: FileVersion | None) -> None:
+def _replace_with(path: Path, data: bytes, made_from: FileVersion | None, durable: bool) -> None:
     directory = path.parent
     directory.mkdir(parents=True, exist_ok=True)
     try:
@@ -206,7 +215,8 @@ def _replace_with(path: Path, data: bytes, made_from: FileVersion | None) -> Non
         with os.fdopen(fd, "wb") as stream:
             stream.write(data)
             stream.flush()
-            os.fsync(stream.fileno())
+            if durable:
+                os.fsync(stream.fileno())
         os.chmod(temp_name, mode)
         # Checked again as late as possible: writing a large file takes a while.
         if made_from is not None and not made_from.is_current():

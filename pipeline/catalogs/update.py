@@ -185,7 +185,18 @@ class _Run:
         path = self.config.template_path(domain)
         if self.current(path, domain):
             return
-        if write_if_changed(template, path, stamp=self.stamp):
+        try:
+            as_read = read_catalog_file(path, None, domain)
+        except (CatalogSyntaxError, OSError):
+            as_read = None  # formatted anew, as a missing template is
+        if as_read is not None:
+            # An entry the template had is written with its lines, unformatted; the template
+            # is ours, so it is written whatever happened to the file since it was read.
+            as_read.version = None
+            written = write_if_changed(template, path, stamp=self.stamp, as_read=as_read)
+        else:
+            written = write_if_changed(template, path, stamp=self.stamp)
+        if written:
             self.report.written.append(path)
         self.record(path, domain)
 

@@ -163,6 +163,8 @@ class Verdict:
 
 
 _Answer = tuple[str, float]
+# Every answer of an identifier: the full and the quick detector's, and the wide one's.
+Answers = tuple[dict[str, _Answer], dict[str, _Answer], dict[str, tuple[str, float, float]]]
 
 
 @dataclass
@@ -189,6 +191,12 @@ class LanguageIdentifier:
         init=False, default_factory=dict, repr=False
     )
     _lock: threading.Lock = field(init=False, default_factory=threading.Lock, repr=False)
+    # The cache file as last read or written (path, size and mtime), and the number of
+    # answers held when it was last read or written.
+    _cache_file: tuple[Path, tuple[int, int] | None] | None = field(
+        init=False, default=None, repr=False
+    )
+    _saved: tuple[Path, int] | None = field(init=False, default=None, repr=False)
 
     def _built(self, kind: str) -> LanguageDetector:
         # Built on first use: a run whose answers are all cached loads no model at all.
@@ -325,8 +333,32 @@ class LanguageIdentifier:
     def _cache_key(self) -> str:
         return f"{version('lingua-language-detector')}:{','.join(sorted(self.languages))}"
 
+    def _answers(self) -> int:
+        return len(self._cache) + len(self._screen_cache) + len(self._wide_cache)
+
+    def answers(self) -> Answers:
+        """A copy of every answer known, for another process's identifier to :meth:`absorb`."""
+        with self._lock:
+            return dict(self._cache), dict(self._screen_cache), dict(self._wide_cache)
+
+    def absorb(self, answers: Answers) -> None:
+        """Take in the answers of another identifier of the same languages."""
+        full, screen, wide = answers
+        with self._lock:
+            for cache, found in ((self._cache, full), (self._screen_cache, screen)):
+                for text, answer in found.items():
+                    cache.setdefault(text, answer)
+            for text, wide_answer in wide.items():
+                self._wide_cache.setdefault(text, wide_answer)
+
     def load_cache(self, path: Path) -> None:
-        """Reuse answers of earlier runs: a pre-commit hook then costs no model loading."""
+        """Reuse answers of earlier runs: a pre-commit hook then costs no model loading.
+
+        A file this identifier read or wrote, unchanged since, is not read again.
+        """
+        if self._cache_file is not None and self._cache_file == (path, _stamp(path)):
+            return
+        stamp = _stamp(path)
         try:
             stored = json.loads(path.read_text("utf-8"))
         except (OSError, ValueError):
@@ -339,9 +371,18 @@ class LanguageIdentifier:
                     cache.setdefault(text, (str(code), float(confidence)))
             for text, (code, confidence, expected) in stored.get("wide", {}).items():
                 self._wide_cache.setdefault(text, (str(code), float(confidence), float(expected)))
+            self._cache_file = (path, stamp)
+            in_file = sum(len(stored.get(name, {})) for name in ("full", "screen", "wide"))
+            if self._answers() == in_file:  # the file holds every answer known
+                self._saved = (path, in_file)
 
     def save_cache(self, path: Path) -> None:
-        """Keep the full detector's answers for texts still in use (the cache never grows stale)."""
+        """Keep the full detector's answers for texts still in use (the cache never grows stale).
+
+        Nothing is written when no answer was added since this file was read or written.
+        """
+        if self._saved == (path, self._answers()) and self._cache_file == (path, _stamp(path)):
+            return
         with self._lock:
             data = {
                 "key": self._cache_key(),
@@ -349,7 +390,9 @@ class LanguageIdentifier:
                 "screen": dict(sorted(self._screen_cache.items())),
                 "wide": dict(sorted(self._wide_cache.items())),
             }
+            answers = self._answers()
         write_text_atomic(path, json.dumps(data, ensure_ascii=False, indent=0) + "\n")
+        self._saved, self._cache_file = (path, answers), (path, _stamp(path))
 
     def sentences(self, text: str) -> list[str]:
         """The sentences of a line of text (see :func:`pipeline.text.sentences.split_sentences`)."""
@@ -454,6 +497,14 @@ def detector_languages(languages: Iterable[str]) -> tuple[str, ...]:
 
 _IDENTIFIERS: dict[tuple[tuple[str, ...], tuple[str, ...], str], LanguageIdentifier] = {}
 _IDENTIFIERS_LOCK = threading.Lock()
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_size, stat.st_mtime_ns
 
 
 def identifier(

@@ -10,7 +10,7 @@ language's catalogs up.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
@@ -73,10 +73,16 @@ def _state(entry: Entry) -> str:
 EntryState = tuple[tuple[str | None, str], str, int]
 
 
-def entry_states(catalog: Catalog) -> list[EntryState]:
-    """Each entry of ``catalog`` (the header aside) with its state and words."""
+def entry_states(
+    catalog: Catalog, known: Mapping[tuple[str | None, str], int] | None = None
+) -> list[EntryState]:
+    """Each entry of ``catalog`` (the header aside) with its state and words.
+
+    ``known``: words already counted, by entry key (the words are the msgid's).
+    """
+    counted = known or {}
     return [
-        (entry.key, _state(entry), word_count(entry.msgid))
+        (entry.key, _state(entry), counted.get(entry.key) or word_count(entry.msgid))
         for entry in catalog.entries
         if not entry.is_header
     ]

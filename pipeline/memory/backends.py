@@ -8,9 +8,10 @@ default) or a ``postgresql://`` URL (:class:`PostgresMemory`, which needs the
 from __future__ import annotations
 
 from pipeline.memory.base import TranslationMemory
-from pipeline.memory.postgres import PostgresMemory, is_postgres_url
 from pipeline.memory.sqlite import SqliteMemory
 from pipeline.memory.units import TranslationMemoryError
+
+POSTGRES_SCHEMES = frozenset({"postgres", "postgresql"})
 
 
 def open_memory(location: str) -> TranslationMemory:
@@ -24,7 +25,12 @@ def open_memory(location: str) -> TranslationMemory:
         if not path:
             raise TranslationMemoryError(f"{location}: no database path in the URL")
         return SqliteMemory(path)
-    if is_postgres_url(location):
+    if scheme in POSTGRES_SCHEMES:
+        # Imported here, for start-up time only (no cycle): psycopg and what it brings
+        # (asyncio, ssl, the pool) are about a quarter of the imports of every command,
+        # and only a project whose memory is on a PostgreSQL server needs them.
+        from pipeline.memory.postgres import PostgresMemory
+
         return PostgresMemory(location)
     raise TranslationMemoryError(f"{location}: unknown memory URL scheme {scheme!r}")
 

@@ -81,6 +81,7 @@ class KeptLines:
         """Keep the lines of each entry of ``blocks`` (without the last newline) for
         what the entry says now."""
         self._kept: dict[EntryText, str] = {entry_text(entry): lines for entry, lines in blocks}
+        self._moved: dict[EntryText, str] | None = None
 
     def __len__(self) -> int:
         return len(self._kept)
@@ -88,6 +89,21 @@ class KeptLines:
     def lines_for(self, entry: Entry) -> str | None:
         """The lines kept for an entry saying exactly what ``entry`` says; None if none."""
         return self._kept.get(entry_text(entry))
+
+    def lines_moved(self, entry: Entry) -> str | None:
+        """The lines kept for an entry saying what ``entry`` says but for its references
+        (its text moved in the source); None if none."""
+        if self._moved is None:
+            self._moved = {_elsewhere(text): lines for text, lines in self._kept.items()}
+        return self._moved.get(_elsewhere(entry_text(entry)))
+
+
+_REFERENCES = 7  # where the references are in an EntryText
+
+
+def _elsewhere(text: EntryText) -> EntryText:
+    """``text`` with no references: what an entry says wherever its text is."""
+    return (*text[:_REFERENCES], (), *text[_REFERENCES + 1 :])  # type: ignore[return-value]
 
 
 @dataclass

@@ -263,12 +263,33 @@ def format_catalog(catalog: Catalog, kept_lines: KeptLines | None = None) -> str
         if number:
             out.append("\n")
         lines = None if kept_lines is None else kept_lines.lines_for(entry)
+        if lines is None and kept_lines is not None:
+            lines = _with_references(kept_lines.lines_moved(entry), entry.references)
         if lines is None:
             _write_entry(out, entry)
         else:
             out.append(lines)
             out.append("\n")
     return "".join(out)
+
+
+def _with_references(lines: str | None, references: list[str]) -> str | None:
+    """An entry's kept ``lines`` with its reference lines (one run of ``#:`` lines) written
+    anew for ``references``; None when there is no such run to replace.
+
+    Only the references of an entry change when text above it in the source was added or
+    removed: the rest of its lines, its strings among them, are kept as they were.
+    """
+    if lines is None or not references:
+        return None
+    split = lines.split("\n")
+    at = [number for number, line in enumerate(split) if line.startswith("#:")]
+    if not at or at[-1] - at[0] != len(at) - 1:
+        return None
+    written: list[str] = []
+    _write_references(written, references)
+    new = "".join(written).rstrip("\n").split("\n")
+    return "\n".join([*split[: at[0]], *new, *split[at[-1] + 1 :]])
 
 
 def write_catalog(catalog: Catalog, path: Path) -> bool:

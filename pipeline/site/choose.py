@@ -91,6 +91,7 @@ def screen(
     include_machine: bool,
     plurals: PluralSources | None = None,
     earlier: Mapping[bytes, Verdict] | None = None,
+    words: Mapping[tuple[str | None, str], int] | None = None,
 ) -> Screened:
     """The translated entries of ``catalog``; with ``qa_context``, each one shown is checked now.
 
@@ -98,11 +99,12 @@ def screen(
     on plural messages: a plural entry's forms are compared with its English, not with
     the ``msgid_plural`` the catalog claims, and one the template lacks is not used.
     ``earlier``: the verdicts of the file's previous version, screened in the same
-    settings; an entry found there unchanged is not checked again.
+    settings; an entry found there unchanged is not checked again. ``words``: the
+    msgids' words as counted before, by entry key.
     """
     plural_forms = catalog.metadata.get("Plural-Forms", "")
     context = replace(qa_context, plural_forms=plural_forms) if qa_context is not None else None
-    screened = Screened({}, [], entry_states(catalog))
+    screened = Screened({}, [], entry_states(catalog, words))
     for entry in catalog.active():
         if entry.has_translation and not entry.is_header:
             screened.candidates[entry.key] = _candidate(
@@ -140,7 +142,7 @@ def _candidate(
         )  # fmt: skip
     if qa_context is not None and (include_machine or not entry.fuzzy):
         # The checks `l10n check` runs, the unsafe-markup screening among them.
-        digest = _checked_digest(entry)
+        digest = _checked_digest(entry, qa_context.plural_forms)
         verdict = earlier.get(digest) or _verdict(entry, qa_context)
         screened.verdicts[digest] = verdict
         screened.findings += (
@@ -166,9 +168,11 @@ def _verdict(entry: Entry, qa_context: QAContext) -> Verdict:
     return (f"QA {errors[0].check}: {errors[0].message}" if errors else ""), tuple(found)
 
 
-def _checked_digest(entry: Entry) -> bytes:
-    """What the checks read of an entry: not its line or references, which move with edits."""
+def _checked_digest(entry: Entry, plural_forms: str) -> bytes:
+    """What the checks read of an entry: not its line or references, which move with edits;
+    and its catalog's Plural-Forms, against which its plural forms are checked."""
     read = (
+        plural_forms,
         entry.msgctxt,
         entry.msgid,
         entry.msgid_plural,

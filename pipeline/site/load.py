@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from pipeline.checks.langid import LanguageIdentifier
+from pipeline.checks.langid import Answers, LanguageIdentifier
 from pipeline.checks.plurals import plural_sources
 from pipeline.checks.review import project_memory, required_state
 from pipeline.checks.run import keep_langid_answers, project_identifier, project_waivers, qa_context
@@ -30,20 +30,28 @@ from pipeline.text.limits import MAX_CATALOG_BYTES
 
 
 def load_translations(
-    config: Config, lang: str, include_machine: bool = False, cache: Path | None = None
+    config: Config,
+    lang: str,
+    include_machine: bool = False,
+    cache: Path | None = None,
+    answers: list[Answers] | None = None,
 ) -> tuple[Translations, list[str]]:
     """Every catalog of ``lang``, QA-checked; unreadable ones are reported and fall back.
 
     With a ``cache`` folder, each file's screened entries are kept there by the
     digest of its bytes, and an unchanged file is neither parsed nor checked again.
+    The language identifier's answers are kept for the next run; with ``answers``,
+    they are put there instead, for :func:`keep_answers` (several processes screening
+    at once would each write the file over the others').
     """
     translations = Translations(lang, include_machine, config.source_language)
     errors: list[str] = []
-    settings = (*_screening_settings(config, include_machine), _templates_digest(config))
+    settings = _screening_settings(config, include_machine)
     cache_file = cache / f"translations-{lang}.pickle" if cache is not None else None
     cached = load_screened(cache_file, settings)
     screener = _Screener(config, lang, include_machine)
     kept: ScreenedFiles = {}
+    changed = False
     for domain, path in config.catalog_files(lang).items():
         try:
             data = read_bounded(path, MAX_CATALOG_BYTES, config.root)
@@ -51,8 +59,11 @@ def load_translations(
             errors.append(f"{config.relative(path)}: {error.strerror or error}")
             continue
         digest = hashlib.sha256(data).hexdigest()
+        # The template says which entries are plural messages: a file is screened again
+        # when its own template changed, but its unchanged entries keep their verdicts.
+        key = f"{digest} {_template_digest(config, domain)}"
         known = cached.get(domain)
-        if known is not None and known[0] == digest:
+        if known is not None and known[0] == key:
             screened = known[1]
         else:
             try:
@@ -63,13 +74,22 @@ def load_translations(
                 # In the form the update reports it, so the build says it once.
                 errors.append(f"{config.relative(path)}:{error.line}: {error.reason}")
                 continue
-        kept[domain] = (digest, screened)
+            changed = True
+        kept[domain] = (key, screened)
         translations.digests[domain] = digest
         translations.absorb(domain, screened)
-    if cache_file is not None and kept != cached:
+    if cache_file is not None and (changed or kept.keys() != cached.keys()):
         save_screened(cache_file, settings, kept)
-    screener.finish()
+    screener.finish(answers)
     return translations, errors
+
+
+def keep_answers(config: Config, answers: list[Answers]) -> None:
+    """The identifier answers other processes gave (see :func:`load_translations`), kept."""
+    kept = project_identifier(config, _build_glossary(config))
+    for found in answers:
+        kept.absorb(found)
+    keep_langid_answers(config, kept)
 
 
 def _digest(path: Path | None) -> str:
@@ -114,18 +134,23 @@ class _Screener:
         """The file's entries screened; those unchanged since ``earlier`` are not checked again."""
         config = self.config
         file = config.relative(path)
-        plurals = plural_sources(_template(config, domain))
         if self.glossary is None:
             self.glossary = _build_glossary(config)
             self.waivers = project_waivers(config, [])  # a broken file: `l10n check` says so
             if "language" not in config.check.disable:
                 self.identifier = project_identifier(config, self.glossary)
         catalog = _parse(data, path, self.lang, domain)
+        # Only plural messages are compared with the template: without any, it is not read.
+        has_plurals = any(entry.msgid_plural is not None for entry in catalog.active())
+        plurals = plural_sources(_template(config, domain) if has_plurals else None)
         if self.identifier is not None:
+            # The texts the checks will read (a proposal is not checked unless shown).
             self.identifier.prepare(
                 (text, base_language(self.lang))
                 for entry in catalog.active()
-                if not entry.is_header and entry.has_translation
+                if not entry.is_header
+                and entry.has_translation
+                and (self.include_machine or not entry.fuzzy)
                 for text in entry.translations
                 if text
             )
@@ -140,8 +165,12 @@ class _Screener:
             required=required_state(config.review.publish_level(domain)),
             sent_by_machine=self.machine_sent(catalog),
         )
-        verdicts = earlier.verdicts if earlier is not None else None
-        return screen(catalog, file, context, self.include_machine, plurals, verdicts)
+        if earlier is None:
+            return screen(catalog, file, context, self.include_machine, plurals)
+        words = {key: count for key, _, count in earlier.states}
+        return screen(
+            catalog, file, context, self.include_machine, plurals, earlier.verdicts, words
+        )
 
     def machine_sent(self, catalog: Catalog) -> dict[str, frozenset[str]]:
         """What the memory says the machine sent, asked only when an entry needs to know."""
@@ -151,9 +180,12 @@ class _Screener:
             self.memory, self.memory_opened = project_memory(self.config), True
         return machine_sent(self.memory, catalog.active(), self.config.source_language, self.lang)
 
-    def finish(self) -> None:
-        """Keep the language answers for the next build and ``l10n check``; close the memory."""
-        if self.identifier is not None:
+    def finish(self, answers: list[Answers] | None = None) -> None:
+        """Keep the language answers for the next build and ``l10n check`` (or put them in
+        ``answers``); close the memory."""
+        if self.identifier is not None and answers is not None:
+            answers.append(self.identifier.answers())
+        elif self.identifier is not None:
             keep_langid_answers(self.config, self.identifier)
         if self.memory is not None:
             self.memory.close()
@@ -167,15 +199,30 @@ def _template(config: Config, domain: str) -> Catalog | None:
         return None
 
 
-def _templates_digest(config: Config) -> str:
-    """The templates' bytes, on which the screening of plural entries depends."""
-    digest = hashlib.sha256()
-    for domain, path in config.template_files().items():
+def _template_digest(config: Config, domain: str) -> str:
+    """The bytes of the domain's template, on which the screening of plural entries depends.
+
+    Each language asks: a template unchanged on disk since it was read is not read again.
+    """
+    path = config.template_path(domain)
+    try:
+        found = path.stat()
+    except OSError:
+        return ""
+    version = (str(path), found.st_ino, found.st_size, found.st_mtime_ns)
+    if version not in _TEMPLATE_DIGESTS:
         try:
-            digest.update(domain.encode() + read_bounded(path, MAX_CATALOG_BYTES, config.root))
+            data = read_bounded(path, MAX_CATALOG_BYTES, config.root)
         except OSError:
-            continue
-    return digest.hexdigest()
+            return ""
+        if len(_TEMPLATE_DIGESTS) > 100_000:  # a long-lived process (l10n serve)
+            _TEMPLATE_DIGESTS.clear()
+        _TEMPLATE_DIGESTS[version] = hashlib.sha256(data).hexdigest()
+    return _TEMPLATE_DIGESTS[version]
+
+
+# (path, inode, size, mtime) -> SHA-256 of the template's bytes
+_TEMPLATE_DIGESTS: dict[tuple[str, int, int, int], str] = {}
 
 
 def _build_glossary(config: Config) -> Glossary:

@@ -15,6 +15,9 @@ MANIFEST = ".l10n-build.json"
 class OutputFiles:
     """The files of ``output/`` that builds wrote; nothing else there is ever touched.
 
+    Each is written atomically but not fsynced: a file a power cut empties has another
+    size than recorded, so the next build makes it again (see :meth:`current`).
+
     ``fingerprints`` (kept by an incremental build) maps a file to the
     fingerprint of its inputs and the size and mtime it was left with: a file
     still as it was left, whose inputs have the same fingerprint, is not made again.
@@ -34,7 +37,7 @@ class OutputFiles:
         data = content.encode("utf-8") if isinstance(content, str) else content
         path = inside(self.root / relative, self.root)
         self.made.add(relative)
-        if write_bytes_atomic(path, data):
+        if write_bytes_atomic(path, data, durable=False):
             self.written.append(path)
         if self.fingerprints is not None and fingerprint:
             self.fingerprints[relative] = self._record(path, fingerprint)
@@ -76,7 +79,7 @@ class OutputFiles:
                 removed.append(path)
             _remove_empty_parents(path.parent, self.root)
         manifest = json.dumps({"files": sorted(self.made)}, indent=1) + "\n"
-        write_bytes_atomic(self.root / MANIFEST, manifest.encode("utf-8"))
+        write_bytes_atomic(self.root / MANIFEST, manifest.encode("utf-8"), durable=False)
         if self.fingerprints is not None:
             for relative in set(self.fingerprints) - self.made:
                 del self.fingerprints[relative]

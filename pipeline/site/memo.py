@@ -17,7 +17,7 @@ from pipeline.files import read_bounded, write_bytes_atomic
 from pipeline.site.choose import Screened
 from pipeline.text.limits import MAX_TEMPLATE_BYTES
 
-# domain -> (SHA-256 of its catalog's bytes, what screening it gave)
+# domain -> (SHA-256 of its catalog's bytes and of its template's, what screening it gave)
 ScreenedFiles = dict[str, tuple[str, Screened]]
 
 

@@ -12,7 +12,7 @@ from markupsafe import Markup
 from pipeline.config import Config
 from pipeline.site.choose import Choice, Status, Translations, choose_segment
 from pipeline.site.published import Site
-from pipeline.site.render import TITLE_ID, render_body
+from pipeline.site.render import TITLE_ID, ParsedBody, render_body
 from pipeline.site.ui import ui_callables
 from pipeline.source.documents import Document
 from pipeline.text.languages import locale_data
@@ -96,9 +96,11 @@ def render_page(
     document: Document,
     translations: Translations | None,
     navigation: Navigation,
+    parsed: ParsedBody | None = None,
 ) -> RenderedPage:
     """One page in one language (the source language when ``translations`` is None),
-    with ``navigation``, the language's page list."""
+    with ``navigation``, the language's page list; ``parsed``: the body's
+    :func:`~pipeline.site.render.parse_body`, if made before."""
     lang = translations.lang if translations is not None else site.source.code
     language = next(item for item in site.languages if item.code == lang)
     languages = site.languages_of(document.path)
@@ -108,6 +110,7 @@ def render_page(
         lang,
         lambda href: site.link(document, lang, href),
         project_inline_tags(config),
+        parsed,
     )
     title = choose_segment(translations, document, document.title)
     description = choose_segment(translations, document, document.description)

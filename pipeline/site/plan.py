@@ -4,18 +4,21 @@ of groups that withhold whole pages judged entry by entry (:func:`plan_language`
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline.checks.langid import Answers
 from pipeline.checks.review import Shortfall, shortfall, withheld_reason
 from pipeline.checks.stats import Completeness, completeness, states_stats, word_count
 from pipeline.config import Config
 from pipeline.model import Catalog
 from pipeline.site.choose import Status, Translations
-from pipeline.site.load import load_translations
+from pipeline.site.load import keep_answers, load_translations
 from pipeline.site.published import Language
+from pipeline.workers import in_processes
 
 
 @dataclass
@@ -46,6 +49,50 @@ class LanguagePlan:
         return f"{self.percent:.1f}% translated, below the publish threshold of {self.minimum:g}%"
 
 
+def plan_languages(
+    config: Config,
+    languages: Sequence[str],
+    templates: Mapping[str, Catalog],
+    include_machine: bool,
+    cache: Path | None = None,
+) -> list[tuple[LanguagePlan, list[str]]]:
+    """:func:`plan_language` for each of ``languages``, in their order.
+
+    When two or more languages have no catalog screened before (a first build, or
+    ``.l10n/`` deleted), each is screened in a worker process of its own
+    (:func:`~pipeline.workers.in_processes`): screening is most of such a build.
+    The language identifier's answers of every process are kept.
+    """
+    unscreened = sum(1 for lang in languages if _unscreened(cache, lang))
+    planned = in_processes(
+        functools.partial(_planned, config, templates, include_machine, cache),
+        list(languages),
+        worth_it=unscreened >= 2,
+    )
+    found = [answers for _, _, given in planned for answers in given]
+    if found:  # screened in other processes, which left their answers to be kept here
+        keep_answers(config, found)
+    return [(plan, errors) for plan, errors, _ in planned]
+
+
+def _unscreened(cache: Path | None, lang: str) -> bool:
+    return cache is None or not (cache / f"translations-{lang}.pickle").is_file()
+
+
+def _planned(
+    config: Config,
+    templates: Mapping[str, Catalog],
+    include_machine: bool,
+    cache: Path | None,
+    lang: str,
+) -> tuple[LanguagePlan, list[str], list[Answers]]:
+    answers: list[Answers] = []
+    plan, errors = plan_language(
+        config, lang, templates, include_machine, cache=cache, answers=answers
+    )
+    return plan, errors, answers
+
+
 def plan_language(
     config: Config,
     lang: str,
@@ -53,15 +100,16 @@ def plan_language(
     include_machine: bool,
     *,
     cache: Path | None = None,
+    answers: list[Answers] | None = None,
 ) -> tuple[LanguagePlan, list[str]]:
     """Load, QA-check and measure one language; published when it is complete enough.
 
     ``templates`` are the live domains' templates, as the update wrote them;
     completeness counts their entries as ``l10n check`` does
-    (:func:`~pipeline.checks.stats.states_stats`). ``cache`` is
+    (:func:`~pipeline.checks.stats.states_stats`). ``cache`` and ``answers`` are
     :func:`~pipeline.site.load.load_translations`'s.
     """
-    translations, errors = load_translations(config, lang, include_machine, cache)
+    translations, errors = load_translations(config, lang, include_machine, cache, answers)
     stats = [
         states_stats(lang, domain, translations.states.get(domain, ()), template)
         for domain, template in sorted(templates.items())

@@ -15,15 +15,17 @@ from typing import Any
 
 from babel import Locale
 from babel.numbers import format_currency, format_decimal
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from markupsafe import Markup
 
-from pipeline.segments.blocks import walk_blocks
+from pipeline.segments.blocks import Block, walk_blocks
 from pipeline.site.choose import Choice, Status, Translations, choose_segment
 from pipeline.source.documents import Document, Value
 from pipeline.text.languages import locale_data, text_direction
 from pipeline.text.linebreaks import BREAKS_AFTER, unbreakable_spans
-from pipeline.text.markdown import MADE, page_parser
+from pipeline.text.markdown import MADE, page_parser, segmenter
 from pipeline.text.patterns import PLACEHOLDER_FIELD
 from pipeline.text.tags import VOID_TAGS, shown_tag
 
@@ -51,29 +53,59 @@ class RenderedBody:
     choices: tuple[tuple[str, Choice], ...]  # (msgid, choice) per block
 
 
+@dataclass(frozen=True)
+class ParsedBody:
+    """A page body's block structure, parsed once for every language it is rendered in.
+
+    Rendering sets the inline tokens' children and the attributes of the tokens that
+    carry a block's or a heading's; each render first puts those back as parsed.
+    """
+
+    tokens: list[Token]  # the block tokens, shared by the renders of the page
+    env: dict[str, Any]  # what the block parse found for the inline parse (link references)
+    blocks: dict[int, Block]  # the translatable blocks, by the index of their inline token
+    # The attributes and meta, as parsed, of each token a render changes, by index.
+    parsed: dict[int, tuple[dict[str, Any], dict[Any, Any]]]
+
+    def reset(self) -> list[Token]:
+        """The tokens as parsed, for one render (their inline children are to be set)."""
+        for index, (attrs, meta) in self.parsed.items():
+            self.tokens[index].attrs = dict(attrs)
+            self.tokens[index].meta = dict(meta)
+        return self.tokens
+
+
+def parse_body(document: Document) -> ParsedBody:
+    """The body's blocks: :func:`~pipeline.text.markdown.page_parser`'s, whose blocks are the
+    segmenter's (it differs in inline HTML only)."""
+    env: dict[str, Any] = {}
+    tokens = segmenter().parse(document.body, env)
+    blocks = {block.inline: block for block in walk_blocks(tokens, document.layout)}
+    changed = {block.carrier for block in blocks.values()}
+    changed |= {index for index, token in enumerate(tokens) if token.type == "heading_open"}
+    parsed = {index: (dict(tokens[index].attrs), dict(tokens[index].meta)) for index in changed}
+    return ParsedBody(tokens, env, blocks, parsed)
+
+
 def render_body(
     document: Document,
     translations: Translations | None,
     lang: str,
     link: Callable[[str], str] | None = None,
     inline_tags: frozenset[str] = frozenset(),
+    parsed: ParsedBody | None = None,
 ) -> RenderedBody:
     """The page body as HTML, each block in its chosen language; ``link`` gives where each
     link points in this language; ``inline_tags`` are the tags shown as HTML (the project's,
-    which the checks allow), written bare. Any other raw HTML is shown as text."""
+    which the checks allow), written bare. Any other raw HTML is shown as text.
+    ``parsed``: the body's :func:`parse_body`, if made before."""
     md = page_parser()
-    tokens = md.parse(document.body)
-    for token in tokens:
-        if token.type == "inline":
-            show_allowed_tags(token.children or [], inline_tags)
+    body = parsed or parse_body(document)
+    tokens, chosen = _parsed_inline(document, translations, body, inline_tags)
     choices: list[tuple[str, Choice]] = []
-    for block in walk_blocks(tokens, document.layout):
-        inline = tokens[block.inline]
-        choice = choose_segment(translations, document, block.msgid)
+    for index, (block, choice) in chosen.items():
+        inline = tokens[index]
         choices.append((block.msgid, choice))
-        if choice.text != inline.content:
-            inline.children = md.parseInline(choice.text)[0].children
-            show_allowed_tags(inline.children or [], inline_tags)
         carrier = tokens[block.carrier]
         _mark_status(carrier, choice.status, translations.source_language if translations else lang)
         _substitute_values(inline.children or [], document, lang)
@@ -85,6 +117,52 @@ def render_body(
             inline.children = keep_together(inline.children or [])
     html = md.renderer.render(scrollable_tables(tokens), md.options, {})
     return RenderedBody(Markup(html), tuple(choices))
+
+
+def _parsed_inline(
+    document: Document,
+    translations: Translations | None,
+    parsed: ParsedBody,
+    inline_tags: frozenset[str],
+) -> tuple[list[Token], dict[int, tuple[Block, Choice]]]:
+    """The body's tokens with each inline token's children, as the page parser's full parse
+    gives them, but for a block shown in another text: that text's own inline parse; the
+    allowed tags marked in each. And each block's choice, by the index of its inline token.
+
+    The English of a translated block is not parsed: only the text shown is.
+    """
+    md = page_parser()
+    tokens = parsed.reset()
+    chosen: dict[int, tuple[Block, Choice]] = {}
+    for index, token in enumerate(tokens):
+        if token.type != "inline":
+            continue
+        block = parsed.blocks.get(index)
+        choice = choose_segment(translations, document, block.msgid) if block else None
+        if block is not None and choice is not None:
+            chosen[index] = (block, choice)
+        if choice is not None and choice.text != token.content:
+            token.children = md.parseInline(choice.text)[0].children
+        else:
+            token.children = []
+            md.inline.parse(token.content, md, parsed.env, token.children)
+    # The core rules that follow the inline parse (text_join), on the whole body as a full
+    # parse runs them; on a translated block's children, which its own parse ran them on,
+    # they change nothing.
+    state = StateCore(document.body, md, parsed.env, tokens)
+    for rule in _after_inline(md):
+        rule(state)
+    for token in tokens:
+        if token.type == "inline":
+            show_allowed_tags(token.children or [], inline_tags)
+    return tokens, chosen
+
+
+@cache
+def _after_inline(md: MarkdownIt) -> tuple[Callable[[StateCore], None], ...]:
+    names = md.core.ruler.get_active_rules()
+    rules = md.core.ruler.getRules("")
+    return tuple(rules[names.index("inline") + 1 :])
 
 
 def _mark_status(carrier: Token, status: Status, source_language: str) -> None:

@@ -25,9 +25,10 @@ from pipeline.site.choose import Choice, Status, Translations, choose_segment
 from pipeline.site.manifest import OutputFiles
 from pipeline.site.memo import RenderMemo, fingerprint, folder_digest
 from pipeline.site.page import Navigation, render_chooser, render_page
-from pipeline.site.plan import LanguagePlan, plan_language
+from pipeline.site.plan import LanguagePlan, plan_languages
 from pipeline.site.published import Language, Site
 from pipeline.site.redirects import redirect_file, redirect_page, server_redirects
+from pipeline.site.render import ParsedBody, parse_body
 from pipeline.site.sitemap import sitemap
 from pipeline.site.status import write_status
 from pipeline.site.ui import environment
@@ -93,6 +94,8 @@ class _Output:
     files: OutputFiles
     site_key: str  # fingerprints the templates, settings and published languages
     redirects: Redirects
+    # Each page body's blocks, parsed for the first language that renders the page.
+    bodies: dict[str, ParsedBody] = field(default_factory=dict)
 
 
 def render_site(
@@ -128,7 +131,7 @@ def render_site(
     cache = memo.directory if memo is not None else None
     files = OutputFiles(folder, memo.outputs if memo is not None else None)
     if planner is None:
-        plans = _plan_languages(config, config.languages, sources, include_machine, cache)
+        plans = plan_languages(config, config.languages, sources.templates, include_machine, cache)
     else:
         plans = [planner(lang, sources.templates) for lang in config.languages]
     for plan, errors in plans:
@@ -168,21 +171,6 @@ def render_site(
     report.removed = output.files.finish(keep=lambda relative: relative.split("/")[0] in others)
     report.written = output.files.written
     return report
-
-
-def _plan_languages(
-    config: Config,
-    languages: Sequence[str],
-    sources: _Sources,
-    include_machine: bool,
-    cache: Path | None,
-) -> list[tuple[LanguagePlan, list[str]]]:
-    """Each language's plan, with what could not be read of its catalogs."""
-    plans: list[tuple[LanguagePlan, list[str]]] = []
-    for lang in languages:
-        plan, errors = plan_language(config, lang, sources.templates, include_machine, cache=cache)
-        plans.append((plan, errors))
-    return plans
 
 
 def _report_links(
@@ -257,7 +245,12 @@ def _write_language(output: _Output, translations: Translations | None) -> int:
         relative = f"{lang}/{document.path}.html"
         key = _page_key(language_key, document, translations, output.sources)
         if not files.current(relative, key):
-            page = render_page(output.env, config, site, document, translations, navigation)
+            parsed = output.bodies.get(document.file)
+            if parsed is None:
+                parsed = output.bodies[document.file] = parse_body(document)
+            page = render_page(
+                output.env, config, site, document, translations, navigation, parsed
+            )
             files.write(relative, page.html, key)
     _write_redirects(output, translations, lang, language_key)
     return len(documents)

@@ -25,7 +25,7 @@ from urllib.parse import unquote, urlsplit
 from pipeline.model import Segment
 from pipeline.source.documents import Document
 from pipeline.source.redirects import Redirects
-from pipeline.text.inline import inline_markup
+from pipeline.text.inline import inline_markup, may_hold_link
 
 _PAGE_SUFFIXES = (".md", ".html")
 
@@ -92,7 +92,7 @@ class SiteLinks:
     def links(self, document: Document, segments: Iterable[Segment]) -> Iterator[PageLink]:
         """Every link to a page in ``segments`` of ``document``, in order."""
         lines = document.text.splitlines()
-        for segment in segments:
+        for segment in (s for s in segments if may_hold_link(s.msgid)):
             for href, _title in inline_markup(segment.msgid).links:
                 resolved = self.resolve(document, href)
                 if resolved is None:

@@ -87,6 +87,16 @@ class _Found:
         self.html += HTML_LIKE.findall(content)
 
 
+def may_hold_link(text: str) -> bool:
+    """Whether :func:`inline_markup` may find a link or an image in ``text``.
+
+    Each starts at a bracket (``[text](url)``, ``![alt](src)``) or is an autolink
+    (``<https://…>``): linkify is off, so text without either has none, and need
+    not be parsed to know it.
+    """
+    return "[" in text or "<" in text
+
+
 @lru_cache(maxsize=65536)
 def inline_markup(text: str) -> InlineMarkup:
     found = _Found()

@@ -116,8 +116,16 @@ def _pysbd_code(lang: str) -> str:
     return code if code in SEGMENTER_LANGUAGES else "en"  # English: pysbd's most general rules
 
 
+# pysbd passes patterns it makes for each abbreviation a text holds (several for each)
+# to re's module functions. Over the languages of a site there are more of them than re
+# keeps compiled (512), so each split compiled them again: most of the time pysbd took.
+_RE_CACHE_FOR_PYSBD = 4096
+
+
 @cache
 def _segmenter(code: str) -> pysbd.Segmenter:
+    if getattr(re, "_MAXCACHE", _RE_CACHE_FOR_PYSBD) < _RE_CACHE_FOR_PYSBD:
+        setattr(re, "_MAXCACHE", _RE_CACHE_FOR_PYSBD)  # noqa: B010 (not in re's stubs)
     return pysbd.Segmenter(language=code, clean=False)
 
 
@@ -344,7 +352,33 @@ def _pieces(masked: str, code: str) -> list[str]:
     """pysbd's sentences of ``masked`` (``code`` one of its languages), bounded in work."""
     if sum(masked.count(mark) for mark in _TERMINALS) > _MAX_SENTENCE_MARKS:
         return _AFTER_MARK.split(masked)
-    pieces: list[str] = _segmenter(code).segment(masked)
+    return _segmented(_segmenter(code), masked)
+
+
+def _segmented(segmenter: pysbd.Segmenter, text: str) -> list[str]:
+    """``segmenter.segment(text)`` (``clean=False``), each sentence found in the text by
+    ``str.find``: pysbd finds each with a regular expression of its own, and the compiled
+    patterns, one per sentence ever split, pushed pysbd's own out of ``re``'s cache."""
+    if not text:
+        return []
+    sentences: list[str] = segmenter.processor(text).process()
+    pieces: list[str] = []
+    done = 0
+    for sentence in sentences:
+        if not sentence:
+            return list(segmenter.segment(text))  # pysbd's pattern then matches spaces alone
+        # The first occurrence, among those re.finditer gives (they do not overlap), that
+        # ends after the previous piece; with the whitespace after it, as ``\s*`` takes it.
+        start = text.find(sentence)
+        while start >= 0:
+            end = start + len(sentence)
+            while end < len(text) and text[end].isspace():
+                end += 1
+            if end > done:
+                pieces.append(text[start:end])
+                done = end
+                break
+            start = text.find(sentence, end)
     return pieces
 
 

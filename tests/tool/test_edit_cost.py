@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import pysbd
 import pytest
 
 from pipeline.checks.framework import QAContext
@@ -26,6 +27,7 @@ from pipeline.model import Catalog, Entry
 from pipeline.po.reader import read_catalog
 from pipeline.site import choose
 from pipeline.site.choose import screen
+from pipeline.text import sentences as sentences_module
 from pipeline.text.inline import prose
 from pipeline.text.sentences import pysbd_sentences, split_sentences
 
@@ -169,3 +171,38 @@ def test_a_word_count_without_markup_is_the_parsed_one() -> None:
     texts = [text for text, _ in shipped_texts()]
     texts += ["Plain words, 3.5 of them.", "A [link](https://x.org) and `code`.", "{price} now"]
     assert all(word_count(t) == len(_WORD.findall(prose(t))) for t in texts)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Rest now. Rest now. Rest now."),  # one sentence thrice: each piece found anew
+        ("en", "Go.\u00a0Then rest.\u2003 Done!  \n Fine."),  # Unicode spaces follow a piece
+        ("de", "Das ist z. B. gut. Dann (wie hier.) ruhen. „Zitat. Ende.“ Weiter."),
+        ("en", "a. b. a. b."),
+    ],
+)
+def test_pysbds_sentences_are_found_in_the_text_as_pysbd_finds_them(lang: str, text: str) -> None:
+    segmenter = pysbd.Segmenter(language=lang, clean=False)
+    assert sentences_module._segmented(segmenter, text) == segmenter.segment(text)
+
+
+def test_pysbds_sentences_are_found_as_pysbd_finds_them_on_the_shipped_catalogs() -> None:
+    for text, lang in shipped_texts():
+        code = sentences_module._pysbd_code(lang)
+        segmenter = pysbd.Segmenter(language=code, clean=False)
+        assert sentences_module._segmented(segmenter, text) == segmenter.segment(text), text
+
+
+def test_splitting_again_compiles_no_regular_expression(monkeypatch: pytest.MonkeyPatch) -> None:
+    import re._compiler
+
+    texts = shipped_texts()
+    sentences_module._split.cache_clear()
+    first = [split_sentences(*t) for t in texts]
+    compiled: list[object] = []
+    real = re._compiler.compile
+    monkeypatch.setattr(re._compiler, "compile", lambda *a: compiled.append(a) or real(*a))
+    sentences_module._split.cache_clear()
+    assert [split_sentences(*t) for t in texts] == first
+    assert compiled == []  # pysbd's patterns for all five languages stay compiled

@@ -600,7 +600,22 @@ def test_an_entry_changed_after_reading_is_written_anew() -> None:
         if entry.msgid in kept:
             assert block.rstrip("\n") == original[entry.msgid]
             assert format_entry(entry).rstrip("\n") != original[entry.msgid]
+        elif entry.msgid == "Reference":  # moved in the source: only its references are new
+            assert block.rstrip("\n") == original[entry.msgid].replace("a.md:1", "a.md:1 b.md:2")
         else:
             assert block.rstrip("\n") == format_entry(entry).rstrip("\n"), entry.msgid
     assert written[-1] == '#~ msgid "Gone"\n#~ msgstr "Weg"\n'
     assert format_catalog(parse_catalog("\n\n".join(written))) == format_catalog(catalog)
+
+
+def test_an_entry_whose_references_alone_changed_keeps_its_other_lines() -> None:
+    as_read = parse_catalog_file(EDITED_ELSEWHERE.encode("utf-8"), "edited.po")
+    catalog = as_read.catalog
+    entry = catalog.index()[None, "Reference"]
+    entry.references[:] = [f"source/a-long-page-name-{n}.md:{n}" for n in range(3)]
+    block = format_catalog(catalog, as_read.lines).split("\n\n")[4]
+    # The references as msgcat wraps them, then the strings laid out as they were.
+    kept = 'msgid "Reference"\nmsgstr ""\n"Verweis"'
+    assert block == format_entry(entry).split("msgid")[0] + kept
+    entry.references.clear()  # no references left: nothing to put them in place of
+    assert format_catalog(catalog, as_read.lines).split("\n\n")[4] == format_entry(entry).rstrip()

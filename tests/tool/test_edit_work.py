@@ -1,0 +1,361 @@
+"""A whole ``l10n build`` after an edit does work in proportion to the edit, not to the site.
+
+The stage-level counts are in ``test_edit_cost.py``; here the real build runs on a
+project of several pages in two languages, one paragraph is edited, and what the
+build then screens, identifies and renders is counted. Every rebuild's output is
+also compared with a build from nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from pipeline import workers
+from pipeline.build import STATE_DIR, build
+from pipeline.checks import stats
+from pipeline.config import load_config
+from pipeline.memory.backends import open_memory
+from pipeline.memory.base import TranslationMemory
+from pipeline.model import Entry
+from pipeline.po import writer
+from pipeline.po.reader import read_catalog
+from pipeline.po.writer import format_catalog, write_catalog
+from pipeline.site import choose, write
+from pipeline.text.inline import inline_markup, may_hold_link
+from tests.projects import make_project
+
+REPO = Path(__file__).resolve().parents[2]
+LANGUAGES = ("de", "fr")
+PAGES = {
+    f"page-{n}": "\n\n".join(
+        f"Paragraph {p} of page {n} says that patients rest for {p + 2} days." for p in range(6)
+    )
+    + "\n"
+    for n in range(4)
+}
+
+
+def outputs(root: Path) -> dict[str, bytes]:
+    folder = root / "output"
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def from_nothing(root: Path) -> dict[str, bytes]:
+    shutil.rmtree(root / STATE_DIR)
+    shutil.rmtree(root / "output")
+    build(load_config(root), incremental=False)
+    return outputs(root)
+
+
+def translate(root: Path, lang: str, domain: str | None = None) -> None:
+    config = load_config(root)
+    for name, path in config.catalog_files(lang).items():
+        if domain is not None and name != domain:
+            continue
+        catalog = read_catalog(path, lang, name)
+        for entry in catalog.entries:
+            if not entry.is_header and (not entry.msgstr or entry.fuzzy):
+                entry.msgstr = f"[{lang}] {entry.msgid}"
+                entry.fuzzy = False
+        write_catalog(catalog, path)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """Four pages of six paragraphs in German and French, all reviewed, built once."""
+    root = make_project(
+        tmp_path / "site",
+        PAGES,
+        LANGUAGES,
+        # The stand-in translations ("[de] Paragraph …") are English on purpose.
+        settings='[tool.l10n.check]\ndisable = ["language"]\n',
+    )
+    build(load_config(root))
+    for lang in LANGUAGES:
+        translate(root, lang)
+    build(load_config(root))
+    return root
+
+
+@pytest.fixture
+def checked(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """The msgid of every entry screening checks, in order."""
+    seen: list[str] = []
+    real = choose.check_entry
+
+    def spy(entry: Entry, context: choose.QAContext) -> list[choose.Finding]:
+        seen.append(entry.msgid)
+        return real(entry, context)
+
+    monkeypatch.setattr(choose, "check_entry", spy)
+    yield seen
+
+
+def edit_paragraph(root: Path, page: str, old: str, new: str) -> None:
+    path = root / "source" / f"{page}.md"
+    path.write_text(path.read_text("utf-8").replace(old, new), "utf-8")
+
+
+def test_after_a_source_edit_screening_checks_only_the_translation_that_changed(
+    project: Path, checked: list[str]
+) -> None:
+    # One page's template changes: the other entries of its catalogs keep their verdicts.
+    edit_paragraph(project, "page-1", "Paragraph 3 of page 1", "Paragraph 3 of page one")
+    build(load_config(project))
+    assert checked == []  # the edited paragraph is a proposal now: not shown, not checked
+    translate(project, "de", "page-1")
+    build(load_config(project))
+    assert checked == ["Paragraph 3 of page one says that patients rest for 5 days."]
+    after = outputs(project)
+    assert from_nothing(project) == after
+
+
+def test_after_a_source_edit_only_the_new_paragraphs_words_are_counted(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    counted: list[str] = []
+    real = stats.word_count
+    monkeypatch.setattr(stats, "word_count", lambda text: counted.append(text) or real(text))
+    edit_paragraph(project, "page-1", "Paragraph 3 of page 1", "Paragraph 3 of page one")
+    build(load_config(project))
+    # Once in each language's catalog; the status page counts every other entry as before.
+    assert counted == ["Paragraph 3 of page one says that patients rest for 5 days."] * 2
+
+
+def test_a_paragraph_added_above_the_others_formats_only_the_new_entry(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    formatted: list[str] = []
+    real = writer._write_entry
+    monkeypatch.setattr(
+        writer, "_write_entry", lambda out, entry: formatted.append(entry.msgid) or real(out, entry)
+    )
+    edit_paragraph(
+        project, "page-1", "Paragraph 0 of page 1", "A new paragraph.\n\nParagraph 0 of page 1"
+    )
+    build(load_config(project))
+    # The other entries moved down two lines: only their references are written anew.
+    # Formatted: each file's header and new entry (the template, then each language's).
+    assert formatted == ["", "A new paragraph."] * (1 + len(LANGUAGES))
+    for path in sorted((project / "locales").rglob("*.po*")):
+        assert format_catalog(read_catalog(path)) == path.read_text("utf-8"), path
+
+
+def test_a_page_is_parsed_once_for_all_its_languages_and_only_the_edited_one_is_rendered(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parsed: list[str] = []
+    rendered: list[tuple[str, str]] = []
+    real_parse, real_render = write.parse_body, write.render_page
+
+    def parse(document):  # type: ignore[no-untyped-def]
+        parsed.append(document.file)
+        return real_parse(document)
+
+    def render(env, config, site, document, translations, *rest):  # type: ignore[no-untyped-def]
+        rendered.append((translations.lang if translations else "en", document.file))
+        return real_render(env, config, site, document, translations, *rest)
+
+    monkeypatch.setattr(write, "parse_body", parse)
+    monkeypatch.setattr(write, "render_page", render)
+    edit_paragraph(project, "page-2", "Paragraph 4 of page 2", "Paragraph 4 of page two")
+    build(load_config(project))
+    assert parsed == ["source/page-2.md"]
+    assert rendered == [(lang, "source/page-2.md") for lang in ("en", *LANGUAGES)]
+    parsed.clear()
+    assert from_nothing(project)
+    assert sorted(parsed) == sorted(f"source/{page}.md" for page in PAGES)
+
+
+def test_pages_are_written_without_fsync_and_catalogs_with_it(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    synced: list[str] = []
+    real = os.fsync
+
+    def fsync(fd: int) -> None:
+        synced.append(os.readlink(f"/proc/self/fd/{fd}"))
+        real(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    edit_paragraph(project, "page-1", "Paragraph 3 of page 1", "Paragraph 3 of page one")
+    outcome = build(load_config(project))
+    assert any(path.suffix == ".html" for path in outcome.site.written)
+    assert not [path for path in synced if "/output" in path]
+    assert any(".po." in path for path in synced)  # a catalog's temporary file
+
+
+def test_a_new_site_goes_into_the_memory_in_one_transaction(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    batches: list[int] = []
+    real = TranslationMemory.add
+
+    def add(memory: TranslationMemory, units):  # type: ignore[no-untyped-def]
+        batch = list(units)
+        batches.append(len(batch))
+        return real(memory, batch)
+
+    monkeypatch.setattr(TranslationMemory, "add", add)
+    shutil.rmtree(project / ".l10n")
+    build(load_config(project))
+    # Every block of the eight catalogs (four pages, two languages), the titles included.
+    assert len(batches) == 1 and batches[0] >= 8 * 7
+
+
+GERMAN = {
+    "Patients rest for a week after the infusion.": "Nach der Infusion ruhen die Patienten "
+    "eine Woche lang.",
+    "The doctors check the blood counts every day.": "Die Ärzte prüfen die Blutwerte jeden Tag.",
+    "Most patients go home after two weeks.": "Die meisten Patienten gehen nach zwei Wochen "
+    "nach Hause.",
+}
+
+
+def test_an_edit_that_brings_no_new_translation_leaves_the_language_answers_as_they_were(
+    tmp_path: Path,
+) -> None:
+    root = make_project(
+        tmp_path / "site", {"care": "\n\n".join(GERMAN) + "\n"}, translations={"de": GERMAN}
+    )
+    translate(root, "de")  # the title
+    build(load_config(root))
+    answers = root / ".l10n" / "langid-cache.json"
+    assert "Die Ärzte prüfen die Blutwerte jeden Tag." in answers.read_text("utf-8")
+    before = answers.stat().st_mtime_ns
+    edit_paragraph(root, "care", "every day", "each day")
+    outcome = build(load_config(root))
+    assert outcome.update.merges  # the catalog changed and was screened again
+    assert answers.stat().st_mtime_ns == before
+
+
+FRENCH = {
+    "Patients rest for a week after the infusion.": "Après la perfusion, les patients se "
+    "reposent pendant une semaine.",
+    "The doctors check the blood counts every day.": "Les médecins contrôlent la formule "
+    "sanguine chaque jour.",
+    "Most patients go home after two weeks.": "La plupart des patients rentrent chez eux "
+    "après deux semaines.",
+}
+
+# A new process builds the project with the languages screened in worker processes.
+IN_WORKERS = """
+import sys
+from pathlib import Path
+from concurrent.futures import ProcessPoolExecutor
+from pipeline import workers
+from pipeline.build import build
+from pipeline.config import load_config
+
+mapped = []
+
+class Counted(ProcessPoolExecutor):
+    def map(self, work, jobs):
+        mapped.append(" ".join(map(str, jobs)))
+        return super().map(work, jobs)
+
+workers.ProcessPoolExecutor = Counted
+outcome = build(load_config(Path(sys.argv[1])))
+print(" / ".join(mapped))
+print("\\n".join(outcome.site.notes))
+"""
+
+
+def test_languages_screened_in_worker_processes_give_the_serial_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    left = "The translators left this whole sentence in English, which nobody should publish."
+    pages = {"care": "\n\n".join([*GERMAN, left]) + "\n"}
+    root = make_project(
+        tmp_path / "site", pages, ("de", "fr"), translations={"de": GERMAN, "fr": FRENCH}
+    )
+    translate(root, "de")  # the paragraph left alone and the UI strings: English, rejected
+    translate(root, "fr")
+    shutil.copytree(root, tmp_path / "serial")
+    done = subprocess.run(
+        [sys.executable, "-c", IN_WORKERS, str(root)], capture_output=True, text=True, check=True
+    )
+    mapped, *notes = done.stdout.splitlines()
+    assert mapped.endswith("de fr")  # the languages, after the catalogs the memory aligns
+    monkeypatch.setattr(workers, "can_fork", lambda: False)
+    serial = build(load_config(tmp_path / "serial"))
+    assert notes == serial.site.notes
+    assert any("de/LC_MESSAGES/care.po" in note and "QA language" in note for note in notes)
+    assert outputs(root) == outputs(tmp_path / "serial")
+    # Every answer is kept, the other process's too; lingua's last digits vary from run to run.
+    answers, serial_answers = (rounded(folder / ".l10n" / "langid-cache.json")
+                               for folder in (root, tmp_path / "serial"))  # fmt: skip
+    assert answers == serial_answers
+    assert FRENCH["Most patients go home after two weeks."] in answers["screen"]
+
+
+ALIGN_IN_WORKERS = """
+import sys
+from pathlib import Path
+from pipeline.build import build
+from pipeline.config import load_config
+from pipeline.memory import sync
+from pipeline.workers import can_fork, in_processes
+
+sync.ALIGN_IN_PROCESSES = 1  # this small site's sentences aligned in worker processes
+forked = []
+sync.in_processes = lambda *args, **kwargs: forked.append(1) or in_processes(*args, **kwargs)
+build(load_config(Path(sys.argv[1])))
+print(len(forked), can_fork())
+"""
+
+
+def test_sentences_aligned_in_worker_processes_go_into_the_memory_as_in_a_serial_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pages = {"care": "\n\n".join(GERMAN) + "\n", "more": "\n\n".join(GERMAN) + "\n"}
+    both = {"de": GERMAN, "fr": FRENCH}
+    root = make_project(tmp_path / "site", pages, ("de", "fr"), translations=both)
+    shutil.copytree(root, tmp_path / "serial")
+    done = subprocess.run(
+        [sys.executable, "-c", ALIGN_IN_WORKERS, str(root)], capture_output=True, text=True
+    )
+    assert done.stdout.split() == ["1", "True"], done.stderr
+    monkeypatch.setattr(workers, "can_fork", lambda: False)
+    build(load_config(tmp_path / "serial"))
+
+    def stored(project: Path) -> list[tuple[str, str, str, str]]:
+        with open_memory(str(project / ".l10n" / "memory.sqlite3")) as memory:
+            return [(u.source, u.target, u.target_lang, u.level) for u in memory.units()]
+
+    units = stored(root)
+    assert ("Die Ärzte prüfen die Blutwerte jeden Tag." in {u[1] for u in units})
+    assert units == stored(tmp_path / "serial")
+
+
+def rounded(path: Path) -> dict[str, dict[str, tuple[str, float]]]:
+    answers = json.loads(path.read_text("utf-8"))
+    return {
+        kind: {text: (code, round(confidence, 6)) for text, (code, confidence) in found.items()}
+        for kind, found in answers.items()
+        if kind in ("full", "screen")
+    }
+
+
+def test_text_the_link_scan_skips_holds_no_link() -> None:
+    texts = [
+        "See page.md and www.example.com, then https://example.org/x.html.",
+        "Mail info@clinic.example (faq.html), or read faq.md#costs.",
+        "Costs {price}, `code.md` and *emphasis* _here_.",
+        "A [link](faq.md), ![image](a.png), <https://x.org> and [ref][faq].",
+    ]
+    texts += [entry.msgid for path in sorted(REPO.glob("locales/*/LC_MESSAGES/*.po"))
+              for entry in read_catalog(path, path.parent.parent.name).entries]  # fmt: skip
+    skipped = [text for text in texts if not may_hold_link(text)]
+    assert len(skipped) > 100 and len(skipped) < len(texts)
+    assert [t for t in skipped if inline_markup(t).links or inline_markup(t).images] == []
