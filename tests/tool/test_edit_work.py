@@ -334,7 +334,7 @@ def test_sentences_aligned_in_worker_processes_go_into_the_memory_as_in_a_serial
             return [(u.source, u.target, u.target_lang, u.level) for u in memory.units()]
 
     units = stored(root)
-    assert ("Die Ärzte prüfen die Blutwerte jeden Tag." in {u[1] for u in units})
+    assert "Die Ärzte prüfen die Blutwerte jeden Tag." in {u[1] for u in units}
     assert units == stored(tmp_path / "serial")
 
 
