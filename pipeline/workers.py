@@ -14,6 +14,7 @@ import multiprocessing
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
 
 Job = TypeVar("Job")
@@ -48,10 +49,14 @@ def in_processes(
     Serial with one job, one core, ``worth_it`` False (too little work to pay for
     the processes) or a process that may not fork. ``work`` and the results go
     between processes by pickle; an exception in a job is raised here as it was.
+    A worker that died (killed, out of memory) leaves the jobs to this process.
     """
     workers = min(cores(), len(jobs))
     if workers < 2 or not worth_it or not can_fork():
         return [work(job) for job in jobs]
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        return list(pool.map(work, jobs))
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            return list(pool.map(work, jobs))
+    except BrokenProcessPool:
+        return [work(job) for job in jobs]

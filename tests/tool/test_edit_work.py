@@ -334,8 +334,31 @@ def test_sentences_aligned_in_worker_processes_go_into_the_memory_as_in_a_serial
             return [(u.source, u.target, u.target_lang, u.level) for u in memory.units()]
 
     units = stored(root)
-    assert ("Die Ärzte prüfen die Blutwerte jeden Tag." in {u[1] for u in units})
+    assert "Die Ärzte prüfen die Blutwerte jeden Tag." in {u[1] for u in units}
     assert units == stored(tmp_path / "serial")
+
+
+def test_jobs_of_a_worker_that_died_are_done_in_the_building_process() -> None:
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLED_WORKER], capture_output=True, text=True, check=True
+    )
+    assert killed.stdout.split() == ["True", "[1,", "4,", "9]"]
+
+
+# A new process (one thread: it may fork) whose first worker kills itself.
+KILLED_WORKER = """
+import os
+from pipeline import workers
+
+parent = os.getpid()
+
+def square(n):
+    if os.getpid() != parent and n == 2:
+        os._exit(9)
+    return n * n
+
+print(workers.can_fork(), workers.in_processes(square, [1, 2, 3]))
+"""
 
 
 def rounded(path: Path) -> dict[str, dict[str, tuple[str, float]]]:
