@@ -16,8 +16,7 @@ from __future__ import annotations
 import heapq
 import itertools
 from collections import Counter
-from collections.abc import Mapping, Sequence
-from operator import itemgetter
+from collections.abc import Iterable, Mapping, Sequence
 
 from rapidfuzz import fuzz, process
 
@@ -27,6 +26,7 @@ MAX_QUERY_GRAMS = 8
 MIN_QUERY_GRAMS = 6
 POSTINGS_BUDGET = 3_000
 CANDIDATES = 40
+SPREAD = True
 
 LENGTH_BITS = 12
 LENGTH_MASK = (1 << LENGTH_BITS) - 1  # longer texts are recorded as this long
@@ -48,10 +48,15 @@ def gram_positions(norm: str) -> dict[str, int]:
 def rarest_grams(positions: dict[str, int], counts: Sequence[tuple[int, str]]) -> list[str]:
     """The trigrams a lookup reads, from ``counts``: (texts holding it, trigram), rarest first.
 
-    Trigrams no stored text holds are not in ``counts``: they find nothing.
+    At most one from each of :data:`MAX_QUERY_GRAMS` stretches of the query, so that
+    texts sharing one stretch of it (a clause, a phrase) share only some of them, and
+    none overlapping another, so that one edit cannot hide several. Trigrams no stored
+    text holds are not in ``counts``: they find nothing.
     """
     chosen: list[str] = []
     taken: set[int] = set()
+    stretches: set[int] = set()
+    span = max(positions.values()) + 1
     postings = 0
     for count, gram in counts:
         if len(chosen) >= MAX_QUERY_GRAMS or (
@@ -59,9 +64,11 @@ def rarest_grams(positions: dict[str, int], counts: Sequence[tuple[int, str]]) -
         ):
             break
         at = positions[gram]
-        if taken.isdisjoint(range(at, at + 3)):
+        stretch = at * MAX_QUERY_GRAMS // span if SPREAD else 0
+        if taken.isdisjoint(range(at, at + 3)) and (not SPREAD or stretch not in stretches):
             chosen.append(gram)
             taken.update(range(at, at + 3))
+            stretches.add(stretch)
             postings += count
     # A short query has few disjoint trigrams: let overlapping ones make up the minimum.
     spare = (gram for _, gram in counts if gram not in chosen)
@@ -70,36 +77,40 @@ def rarest_grams(positions: dict[str, int], counts: Sequence[tuple[int, str]]) -
 
 
 def best_candidates(
-    shared: Mapping[int, int], length: int, bounds: tuple[int, int], room: int
+    shared: Mapping[int, int] | Mapping[str, int], length: int, room: int
 ) -> list[int]:
-    """Ids of the ``room`` texts sharing the most trigrams with the query, among those
-    whose length is within ``bounds``.
+    """Ids of the ``room`` texts sharing the most trigrams with the query.
 
-    ``shared`` maps postings to how many of the query's trigrams list them. Among
+    ``shared`` maps the postings (as integers, or their decimal strings) of texts
+    whose length may match to how many of the query's trigrams list them. Among
     texts sharing as many trigrams, the closest in length to the query's ``length``
     comes first, then the oldest (lowest id).
     """
-    shortest, longest = min(bounds[0], LENGTH_MASK), bounds[1]
-    listed = [item for item in shared.items() if shortest <= item[0] & LENGTH_MASK <= longest]
-    if room <= 0 or not listed:
+    if room <= 0 or not shared:
         return []
     # The fewest trigrams a text must share to be kept: found from how many texts share
     # how many, rather than by sorting them all.
-    histogram = Counter(map(itemgetter(1), listed))
+    histogram = Counter(shared.values())
     above = 0
     for least in sorted(histogram, reverse=True):
         if above + histogram[least] >= room:
             break
         above += histogram[least]
     else:
-        return [packed >> LENGTH_BITS for packed, _ in listed]
-    kept = [packed for packed, count in listed if count > least]
-    tied = [packed for packed, count in listed if count == least]
+        least = 0
+    kept = [int(packed) for packed, count in shared.items() if count > least]
+    tied = [int(packed) for packed, count in shared.items() if count == least]
     if len(tied) > room - len(kept):
         distances = [abs((packed & LENGTH_MASK) - length) for packed in tied]
         closest = heapq.nsmallest(room - len(kept), zip(distances, tied, strict=True))
         tied = [packed for _, packed in closest]
     return [packed >> LENGTH_BITS for packed in kept + tied]
+
+
+def in_length(postings: Iterable[int], bounds: tuple[int, int]) -> list[int]:
+    """The postings of texts whose length is within ``bounds`` (as a posting records it)."""
+    shortest, longest = min(bounds[0], LENGTH_MASK), bounds[1]
+    return [packed for packed in postings if shortest <= packed & LENGTH_MASK <= longest]
 
 
 def best_short(norm: str, short: Mapping[int, str], threshold: float) -> list[int]:

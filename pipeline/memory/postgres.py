@@ -42,6 +42,7 @@ from pipeline.memory.candidates import (
     best_candidates,
     best_short,
     gram_positions,
+    in_length,
     length_class,
     rarest_grams,
 )
@@ -303,15 +304,21 @@ class PostgresMemory(TranslationMemory):
         grams = rarest_grams(positions, self._gram_counts(connection, lang, positions))
         if not grams:
             return found
+        low, high = length_class(shortest), length_class(longest)
         rows = connection.execute(
             POSTINGS,
-            {"lang": lang, "grams": grams, "low": length_class(shortest),
-             "high": length_class(longest)},
+            {"lang": lang, "grams": grams, "low": low, "high": high},
             prepare=True,
             binary=True,
-        ).fetchall()  # fmt: skip
-        shared = Counter(itertools.chain.from_iterable(postings for (postings,) in rows))
-        return found + best_candidates(shared, len(query.norm), bounds, CANDIDATES - len(found))
+        ).fetchall()
+        # Only the first and the last length class can hold texts too short or too long.
+        shared = Counter(
+            itertools.chain.from_iterable(
+                in_length(postings, bounds) if klass in (low, high) else postings
+                for klass, postings in rows
+            )
+        )
+        return found + best_candidates(shared, len(query.norm), CANDIDATES - len(found))
 
     def _gram_counts(
         self, connection: psycopg.Connection[Any], lang: str, positions: dict[str, int]

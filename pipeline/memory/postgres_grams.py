@@ -77,6 +77,8 @@ class GramWriter:
         small = self._flush(keys)
         self._pending.clear()
         if small <= MERGE_UP_TO:
+            # Key by key through the index, never a scan of every posting row.
+            self._cursor.execute("SET LOCAL enable_seqscan = off")
             self._cursor.execute(MERGE_SMALL_CHUNKS)
             self._cursor.execute(ADD_MERGED_GRAMS)
         self._cursor.execute(CLEAR_GRAM_STAGING)

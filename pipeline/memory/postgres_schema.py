@@ -216,7 +216,7 @@ GRAM_COUNTS = """
 SELECT gram, texts FROM gram_counts WHERE lang = %(lang)s AND gram = ANY(%(grams)s::text[])
 """
 POSTINGS = """
-SELECT postings FROM grams
+SELECT class, postings FROM grams
 WHERE lang = %(lang)s AND gram = ANY(%(grams)s::text[]) AND class BETWEEN %(low)s AND %(high)s
 """
 LOOKUP = """

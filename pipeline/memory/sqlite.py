@@ -315,12 +315,7 @@ class SqliteMemory(TranslationMemory):
             (lang, *grams, shortest, longest),
         ).fetchone()
         shared = Counter(joined.split(",") if joined else ())
-        return found + best_candidates(
-            {int(packed): count for packed, count in shared.items()},
-            len(norm),
-            (shortest, longest),
-            CANDIDATES - len(found),
-        )
+        return found + best_candidates(shared, len(norm), CANDIDATES - len(found))
 
     def _short_candidates(
         self, norm: str, lang: str, threshold: float, shortest: int, longest: int

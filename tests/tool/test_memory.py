@@ -18,7 +18,7 @@ from rapidfuzz import fuzz
 
 from pipeline.memory.backends import open_memory
 from pipeline.memory.base import TranslationMemory
-from pipeline.memory.candidates import best_candidates, posting
+from pipeline.memory.candidates import best_candidates, in_length, posting
 from pipeline.memory.scoring import IN_CONTEXT_SCORE, normalise
 from pipeline.memory.sqlite import SCHEMA_VERSION, SqliteMemory
 from pipeline.memory.units import (
@@ -251,10 +251,13 @@ def test_candidates_share_the_most_trigrams_then_the_closest_length() -> None:
         bounds = (rng.randint(1, length), rng.randint(length, 5_000))
         room = rng.randint(0, 60)
         listed = [p for p in shared if min(bounds[0], 4095) <= p & 4095 <= bounds[1]]
+        assert in_length(shared, bounds) == listed
         ranked = sorted(listed, key=lambda p: (-shared[p], abs((p & 4095) - length), p >> 12))
         expected = {p >> 12 for p in ranked[:room]}
-        chosen = best_candidates(shared, length, bounds, room)
+        chosen = best_candidates({p: shared[p] for p in listed}, length, room)
         assert len(chosen) == len(expected) and set(chosen) == expected
+        # SQLite counts postings as the decimal strings it concatenates them into.
+        assert best_candidates({str(p): shared[p] for p in listed}, length, room) == chosen
 
 
 def test_re_adding_is_idempotent(memory: TranslationMemory, corpus: list[Unit]) -> None:
