@@ -341,14 +341,21 @@ def markdown_text(size: int, seed: int = 20240503) -> str:
 MEMORY_LANGS = ("ru", "de", "es", "ar", "fr", "it")
 
 
+REVISED = 0.25  # share of generated units that are a revision of one generated before
+
+
 def memory_units(size: int, seed: int = 0) -> list[Unit]:
     """``size`` distinct en→ru/de/es/ar/fr/it units of real text (the shape of a memory
     where one English text has up to six translations).
 
-    The pool's own pairs come first; past them, each unit joins two real pairs of
-    one language, source to source and translation to translation, as a memory
-    holding both a sentence and the paragraph it sits in does. Fixed seed: the
-    same ``size`` gives the same units everywhere.
+    The pool's own pairs come first (63,870 of them); past them, each unit either
+    joins two real pairs of one language, source to source and translation to
+    translation, as a memory holding both a sentence and the paragraph it sits in
+    does, or (one in four) is a light revision of a unit made before: its source
+    lightly edited (a typo, a word dropped, added or swapped, case, punctuation:
+    :func:`tests.corpus.lightly_edit`) and its translation kept, as a memory
+    holding every revision of a text does. Fixed seed: the same ``size`` gives the
+    same units everywhere, and a smaller memory is the start of a larger one.
     """
     origin = Origin(OriginKind.TMX, "corpus")
     pool = translation_pool()
@@ -358,11 +365,18 @@ def memory_units(size: int, seed: int = 0) -> list[Unit]:
     rng = random.Random(seed)
     rng.shuffle(units)
     seen = {(u.target_lang, u.source) for u in units}
+    made: list[Unit] = []
     while len(units) < size:
         lang = rng.choice(MEMORY_LANGS)
-        (s1, t1), (s2, t2) = rng.sample(pairs[lang], 2)
-        source = f"{s1} {s2}"
+        if made and rng.random() < REVISED:
+            revised = rng.choice(made)
+            lang, source = revised.target_lang, lightly_edit(revised.source, rng)
+            target = revised.target
+        else:
+            (s1, t1), (s2, t2) = rng.sample(pairs[lang], 2)
+            source, target = f"{s1} {s2}", f"{t1} {t2}"
         if (lang, source) not in seen:
             seen.add((lang, source))
-            units.append(Unit(source, f"{t1} {t2}", "en", lang, origin))
+            made.append(Unit(source, target, "en", lang, origin))
+            units.append(made[-1])
     return units[:size]

@@ -12,7 +12,6 @@ import datetime as dt
 import json
 import os
 import platform
-import re
 import subprocess
 import sys
 import tempfile
@@ -31,6 +30,7 @@ from bench import (
     checks_precision,
     edit_build,
     measured,
+    memory_lookup,
     mkdocs_compare,
     po_io,
     segmentation,
@@ -67,44 +67,6 @@ def po_parse_write(quick: bool) -> list[Record]:
     return records
 
 
-_LOOKUP = {
-    "median_ms": r"median ([\d.]+) ms",
-    "p95_ms": r"p95 ([\d.]+) ms",
-    "recall": r"recall of the best match: \d+/\d+ = ([\d.]+)%",
-    "db_mb": r"database: ([\d.]+) MB",
-    "peak_rss_mb": r"peak RSS: (\d+) MB",
-    "build_s": r"build: ([\d.]+)s",
-}
-
-
-def memory_lookup(quick: bool) -> list[Record]:
-    size, queries = (50_000, 300) if quick else (200_000, 1000)
-    started = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, str(HERE / "memory_lookup.py"),
-         "--size", str(size), "--queries", str(queries)],
-        capture_output=True, text=True, timeout=1200, check=True,
-    )  # fmt: skip
-    elapsed = time.perf_counter() - started
-    figures = {
-        name: float(found.group(1))
-        for name, pattern in _LOOKUP.items()
-        if (found := re.search(pattern, done.stdout))
-    }
-    record = Record(
-        "memory lookup", f"{size:,} units, {queries} queries", Timing([elapsed]),
-        "brute-force rapidfuzz (recall)", quality=figures,
-        target="median ≤2 ms, p95 ≤10 ms, recall ≥99%",
-        notes="ours_s is the whole bench/memory_lookup.py run; see median_ms/p95_ms",
-    )  # fmt: skip
-    record.met = (
-        figures.get("median_ms", 1e9) <= 2
-        and figures.get("p95_ms", 1e9) <= 10
-        and figures.get("recall", 0) >= 99
-    )
-    return [record]
-
-
 def sentence_leverage(quick: bool) -> list[Record]:
     started = time.perf_counter()
     try:
@@ -139,12 +101,12 @@ BENCHES: dict[str, Callable[[bool], list[Record]]] = {
     "checks held out": checks_heldout.measure,
     "source gate": source_gate.measure,
     "builds": builds.measure,
-    "memory lookup": memory_lookup,
+    "memory lookup": memory_lookup.measure,
     "sentence leverage": sentence_leverage,
 }
 QUICK = (
     "edit build", "mkdocs compare", "sentence split", "catalog update", "po io", "segmentation",
-    "check", "check precision", "source gate", "builds",
+    "check", "check precision", "source gate", "builds", "memory lookup",
 )  # fmt: skip
 
 

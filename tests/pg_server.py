@@ -1,8 +1,7 @@
 """A throwaway PostgreSQL cluster for tests and benchmarks.
 
 ``initdb`` into a fresh directory under /tmp, ``pg_ctl start`` listening on a
-unix socket in that directory and on 127.0.0.1 at a free port, ``pg_trgm`` in
-``template1`` so that every test database has it, and a password-protected
+unix socket in that directory and on 127.0.0.1 at a free port, and a password-protected
 login role for the memory (TCP connections need the password; the socket is
 for the harness). PostgreSQL refuses to run as root, so as root the cluster
 runs as the ``postgres`` user that Debian's package creates.
@@ -137,8 +136,9 @@ def _run(
     return result
 
 
-def start_server() -> PostgresServer:
-    """Start a new throwaway cluster (the caller stops it)."""
+def start_server(settings: dict[str, str] | None = None) -> PostgresServer:
+    """Start a new throwaway cluster (the caller stops it), with ``settings`` beside
+    :data:`SETTINGS`."""
     try:
         import psycopg  # noqa: F401
     except ImportError:
@@ -176,7 +176,8 @@ def start_server() -> PostgresServer:
                 f"--pwfile={password_file}",
             ]
         )
-        options = " ".join(f"-c {name}={value}" for name, value in SETTINGS.items())
+        chosen = {**SETTINGS, **(settings or {})}
+        options = " ".join(f"-c {name}={value}" for name, value in chosen.items())
         options += f" -p {server.port} -k {server.socket_dir}"
         server._run(
             [
@@ -194,7 +195,6 @@ def start_server() -> PostgresServer:
             ]
         )
         server.admin(f"CREATE ROLE {ROLE} LOGIN PASSWORD '{PASSWORD}'")
-        server.admin("CREATE EXTENSION IF NOT EXISTS pg_trgm", database="template1")
     except BaseException as error:
         log = root / "server.log"
         server.stop()

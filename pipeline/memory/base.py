@@ -22,7 +22,14 @@ from types import TracebackType
 from typing import Any, ClassVar, Self
 
 from pipeline.memory.scoring import ORIGIN_RANK, Query, normalise
-from pipeline.memory.units import LEVELS, LookupContext, Unit, catalog_units, check_levels
+from pipeline.memory.units import (
+    LEVELS,
+    LookupContext,
+    Unit,
+    catalog_units,
+    check_levels,
+    valid_levels,
+)
 from pipeline.model import Catalog, Entry, Match, Origin, OriginKind, entry_origin
 
 _UNIT_COLUMNS = """
@@ -77,11 +84,12 @@ class TranslationMemory(abc.ABC):
         """Store ``units`` in one transaction; return how many were new.
 
         Re-adding a unit is a no-op, except that a better origin (a human
-        confirming a machine translation) replaces the stored one.
+        confirming a machine translation) replaces the stored one. ``units`` is
+        read as it is written, a batch at a time (a TMX import of millions of
+        units never holds them all); a unit of unknown level, or an error while
+        ``units`` is read, rolls the whole transaction back.
         """
-        batch = list(units)
-        check_levels(batch)
-        return self._write(batch, replace_human_blocks=False)
+        return self._write(valid_levels(units), replace_human_blocks=False)
 
     def sync_catalog(
         self,
@@ -107,7 +115,7 @@ class TranslationMemory(abc.ABC):
         return self._write(units, replace_human_blocks=True)
 
     @abc.abstractmethod
-    def _write(self, units: list[Unit], replace_human_blocks: bool) -> int:
+    def _write(self, units: Iterable[Unit], replace_human_blocks: bool) -> int:
         """Store ``units`` (of valid levels) in one transaction; return how many were new.
 
         With ``replace_human_blocks``, all human block units are dropped first, in

@@ -1,10 +1,12 @@
 """The translation memory in PostgreSQL, shared by a team: ``memory = "postgresql://…"``.
 
-Same interface, same scoring and same ranking as :class:`~pipeline.memory.sqlite.SqliteMemory`
-(both use :mod:`pipeline.memory.scoring`); only candidate retrieval differs: a
-``pg_trgm`` GIN index on the normalised text proposes the texts most similar by
-trigrams within the length bounds a ratio ≥ threshold allows, and rapidfuzz
-gives the final score. The SQL is in :mod:`pipeline.memory.postgres_schema`.
+Same interface, same candidates, same scoring and same ranking as
+:class:`~pipeline.memory.sqlite.SqliteMemory` (both use :mod:`pipeline.memory.candidates`
+and :mod:`pipeline.memory.scoring`): trigram postings, kept in chunks
+(:mod:`pipeline.memory.postgres_grams`), propose the texts sharing the most of the
+query's rarest trigrams within the length bounds a ratio ≥ threshold allows, and
+rapidfuzz gives the final score. A lookup is two statements on one connection. The
+SQL is in :mod:`pipeline.memory.postgres_schema`.
 
 Schema: created on first use and upgraded by numbered migrations in code, each
 in its own transaction, under an advisory lock so that several processes
@@ -26,19 +28,34 @@ what to install.
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
-from collections.abc import Iterator, Sequence
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 from pipeline.memory.base import TranslationMemory
+from pipeline.memory.candidates import (
+    CANDIDATES,
+    best_candidates,
+    best_short,
+    gram_positions,
+    in_length,
+    length_class,
+    rarest_grams,
+)
+from pipeline.memory.postgres_grams import GramWriter
 from pipeline.memory.postgres_schema import (
+    GRAM_COUNTS,
     LOOKUP,
     MERGE_TEXTS,
     MERGE_UNITS,
     MIGRATIONS,
+    POSTINGS,
     SCHEMA_VERSION,
+    SHORT_TEXTS,
     STAGED_COLUMNS,
     STAGING,
     staging_rows,
@@ -62,15 +79,9 @@ try:
 except ImportError:  # pragma: no cover - depends on the installed extras
     psycopg = None  # type: ignore[assignment]
 
-# Candidate retrieval: texts at least this similar by pg_trgm's trigram similarity are
-# candidates, the most similar first. A low cut-off makes pg_trgm recheck thousands of rows
-# (it recomputes each text's trigrams), so lookups start strict and widen only when the strict
-# pass found nothing close. Tuned with bench/memory_lookup.py --backend postgresql.
-STRICT_SIMILARITY = 0.5
-LOOSE_SIMILARITY = 0.3
-WIDEN_BELOW = 90.0  # best fuzzy score under which the loose pass runs
-CANDIDATES = 40
-ANALYZE_AFTER = 5_000  # new units in one batch
+ANALYZE_AFTER = 5_000  # new units in one write
+COUNTS_KEPT = 500_000  # trigram counts a process keeps (about 60 MB)
+WRITE_BATCH = 50_000  # units staged and merged at a time (a write is one transaction still)
 
 CONNECT_TIMEOUT = 10  # seconds
 POOL_MAX = 4
@@ -141,6 +152,7 @@ class PostgresMemory(TranslationMemory):
             raise TranslationMemoryError(
                 f"{redact(url)}: not a valid PostgreSQL URL: {_reason(error, None)}"
             ) from None
+        self._counts: dict[tuple[str, str], int] = {}
         self._secret = str(params.get("password") or os.environ.get("PGPASSWORD") or "") or None
         self.name = server_name(params)
         params.setdefault("connect_timeout", CONNECT_TIMEOUT)
@@ -194,9 +206,8 @@ class PostgresMemory(TranslationMemory):
 
     @staticmethod
     def _configure(connection: psycopg.Connection[Any]) -> None:
-        _set_similarity(connection, STRICT_SIMILARITY)
-        # The planner prices pg_trgm's per-row similarity as nearly free and would rather scan
-        # the whole table than the trigram index; every query here is meant to use an index.
+        # Every query here is meant to use an index: a scan of a table of millions of rows
+        # would cost a lookup seconds, whatever the planner's estimates say.
         connection.execute("SET enable_seqscan = off")
 
     @contextmanager
@@ -209,19 +220,20 @@ class PostgresMemory(TranslationMemory):
 
     # -- writing -------------------------------------------------------------
 
-    def _write(self, units: list[Unit], replace_human_blocks: bool) -> int:
-        staged = staging_rows(units)
+    def _write(self, units: Iterable[Unit], replace_human_blocks: bool) -> int:
+        self._counts.clear()
         with self._driver_errors():
-            new = self._merge(staged, replace_human_blocks)
+            new = self._merge(units, replace_human_blocks)
             if new >= ANALYZE_AFTER:
-                # The planner picks the trigram index only with fresh statistics; autovacuum
+                # The planner needs fresh statistics for the new rows at once; autovacuum
                 # would refresh them a minute or more after a large import.
                 with self._pool.connection() as connection:
-                    connection.execute("ANALYZE texts, units")
+                    connection.execute("ANALYZE texts, units, grams, gram_counts")
         return new
 
-    def _merge(self, staged: list[tuple[Any, ...]], replace_human_blocks: bool) -> int:
-        """Copy the staged rows in and merge them, in one transaction; how many units were new."""
+    def _merge(self, units: Iterable[Unit], replace_human_blocks: bool) -> int:
+        """Copy the units in and merge them, batch by batch, in one transaction; how many
+        units were new."""
         with self._pool.connection() as connection, connection.transaction():
             connection.execute("SELECT pg_advisory_xact_lock(%s)", (WRITER_LOCK,))
             # Merging joins the unindexed staging table: let the planner scan it.
@@ -230,44 +242,107 @@ class PostgresMemory(TranslationMemory):
                 connection.execute(
                     "DELETE FROM units WHERE origin = %s AND level = 'block'", (str(HUMAN),)
                 )
-            if not staged:
-                return 0
-            connection.execute(STAGING)
+            new = 0
             with connection.cursor() as cursor:
-                with cursor.copy(f"COPY incoming ({STAGED_COLUMNS}) FROM STDIN") as copy:
-                    for row in staged:
-                        copy.write_row(row)
-                cursor.execute(MERGE_TEXTS)
-                cursor.execute(MERGE_UNITS)
-                return sum(1 for (inserted,) in cursor.fetchall() if inserted)
+                grams = GramWriter(cursor)
+                staged_table = False
+                for batch in _batches(units, WRITE_BATCH):
+                    staged = staging_rows(batch)
+                    if not staged_table:
+                        cursor.execute(STAGING)
+                        staged_table = True
+                    new += self._merge_batch(cursor, staged, grams)
+                grams.finish()
+            return new
+
+    @staticmethod
+    def _merge_batch(cursor: Any, staged: list[tuple[Any, ...]], grams: GramWriter) -> int:
+        cursor.execute("TRUNCATE incoming")
+        with cursor.copy(f"COPY incoming ({STAGED_COLUMNS}) FROM STDIN") as copy:
+            for row in staged:
+                copy.write_row(row)
+        cursor.execute(MERGE_TEXTS)
+        added = cursor.fetchall()
+        if added:
+            norms = {(row[1], row[2]): row[5] for row in staged}
+            for text_id, lang, key in added:
+                grams.add(text_id, lang, norms[(lang, key)])
+        cursor.execute(MERGE_UNITS)
+        return sum(1 for (inserted,) in cursor.fetchall() if inserted)
 
     # -- reading -------------------------------------------------------------
 
     def _lookup(self, query: Query) -> list[Match]:
-        shortest, longest = length_bounds(len(query.norm), query.threshold)
-        params = {
-            "lang": query.source_lang,
-            "norm_key": text_key(query.norm),
-            "fuzzy": query.fuzzy,
-            "norm": query.norm,
-            "shortest": shortest,
-            "longest": longest,
-            "short_longest": min(longest, SHORT_TEXT - 1),
-            "candidates": CANDIDATES,
-            "target_lang": query.target_lang,
-            "level": query.level,
-        }
+        bounds = length_bounds(len(query.norm), query.threshold)
+        lang = query.source_lang
         with self._driver_errors(), self._pool.connection() as connection:
-            rows: list[CandidateRow] = connection.execute(LOOKUP, params).fetchall()
-            scores = score_candidates(query, rows)
-            if query.fuzzy and max(scores.values(), default=0.0) < WIDEN_BELOW:
-                _set_similarity(connection, LOOSE_SIMILARITY)
-                try:
-                    rows = connection.execute(LOOKUP, params).fetchall()
-                finally:
-                    _set_similarity(connection, STRICT_SIMILARITY)
-                scores = score_candidates(query, rows)
-        return rank_matches(query, rows, scores)
+            candidates = self._fuzzy_candidates(connection, query, bounds) if query.fuzzy else []
+            rows: list[CandidateRow] = connection.execute(
+                LOOKUP,
+                {"lang": lang, "norm_key": text_key(query.norm), "candidates": candidates,
+                 "target_lang": query.target_lang, "level": query.level},
+                prepare=True,
+            ).fetchall()  # fmt: skip
+        return rank_matches(query, rows, score_candidates(query, rows))
+
+    def _fuzzy_candidates(
+        self, connection: psycopg.Connection[Any], query: Query, bounds: tuple[int, int]
+    ) -> list[int]:
+        """Ids of the texts most likely to be the best fuzzy matches (as SQLite finds them)."""
+        lang, (shortest, longest) = query.source_lang, bounds
+        found: list[int] = []
+        if shortest < SHORT_TEXT:
+            short = connection.execute(
+                SHORT_TEXTS,
+                {"lang": lang, "shortest": shortest, "longest": min(longest, SHORT_TEXT - 1)},
+                prepare=True,
+            ).fetchall()
+            found += best_short(query.norm, dict(short), query.threshold)
+        positions = gram_positions(query.norm)
+        if not positions:
+            return found
+        grams = rarest_grams(positions, self._gram_counts(connection, lang, positions))
+        if not grams:
+            return found
+        low, high = length_class(shortest), length_class(longest)
+        rows = connection.execute(
+            POSTINGS,
+            {"lang": lang, "grams": grams, "low": low, "high": high},
+            prepare=True,
+            binary=True,
+        ).fetchall()
+        # Only the first and the last length class can hold texts too short or too long.
+        shared = Counter(
+            itertools.chain.from_iterable(
+                in_length(postings, bounds) if klass in (low, high) else postings
+                for klass, postings in rows
+            )
+        )
+        return found + best_candidates(shared, len(query.norm), CANDIDATES - len(found))
+
+    def _gram_counts(
+        self, connection: psycopg.Connection[Any], lang: str, positions: dict[str, int]
+    ) -> list[tuple[int, str]]:
+        """(texts holding it, trigram) for the trigrams of ``positions`` some text holds,
+        rarest first, ties in code point order (as SQLite orders them).
+
+        Counts come from the server once per process and trigram: they only rank trigrams
+        by rarity, so those another process has raised since serve as well. This process's
+        own writes clear them.
+        """
+        known = {gram: self._counts.get((lang, gram)) for gram in positions}
+        missing = [gram for gram, count in known.items() if count is None]
+        if missing:
+            if len(self._counts) > COUNTS_KEPT:
+                self._counts.clear()
+            found = dict(
+                connection.execute(
+                    GRAM_COUNTS, {"lang": lang, "grams": missing}, prepare=True
+                ).fetchall()
+            )
+            for gram in missing:
+                known[gram] = self._counts[(lang, gram)] = found.get(gram, 0)
+        return sorted((count, gram) for gram, count in known.items() if count)
 
     def _stream(self, query: str, params: Sequence[str]) -> Iterator[tuple[Any, ...]]:
         # A server-side cursor streams the rows; its transaction gives one consistent view.
@@ -293,7 +368,7 @@ class PostgresMemory(TranslationMemory):
         return int(
             self._fetch(
                 "SELECT sum(pg_total_relation_size(c)) FROM unnest(ARRAY['texts', 'units',"
-                " 'schema_version']::regclass[]) AS c"
+                " 'grams', 'gram_counts', 'schema_version']::regclass[]) AS c"
             )[0][0]
         )
 
@@ -301,11 +376,10 @@ class PostgresMemory(TranslationMemory):
         self._pool.close()
 
 
-def _set_similarity(connection: psycopg.Connection[Any], cut_off: float) -> None:
-    # pg_trgm's % operator keeps the texts at least this similar.
-    connection.execute(
-        "SELECT set_config('pg_trgm.similarity_threshold', %s, false)", (str(cut_off),)
-    )
+def _batches(units: Iterable[Unit], size: int) -> Iterator[list[Unit]]:
+    iterator = iter(units)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
 
 
 __all__ = [

@@ -15,13 +15,25 @@ from __future__ import annotations
 from typing import Any
 
 from pipeline.memory.base import stored_values
+from pipeline.memory.candidates import LENGTH_BITS, LENGTH_MASK
 from pipeline.memory.scoring import ORIGIN_RANK, normalise, text_key, utc_timestamp
 from pipeline.memory.units import Unit
+
+CHUNK = 200  # postings per row: a row stays under 2 kB, stored inline and never compressed
+
+# Bit length of a positive integer n, in SQL; with it, candidates.length_class in SQL.
+_BITS = "length(ltrim(({n})::bit(32)::text, '0'))"
+_CLASS = "(8 * {bits} + (((({n}) << 3) >> ({bits} - 1)) & 7))"
+
+
+def length_class_sql(n: str) -> str:
+    """:func:`pipeline.memory.candidates.length_class` of the SQL expression ``n`` (≥ 1)."""
+    return _CLASS.format(n=n, bits=_BITS.format(n=n))
+
 
 # Index i upgrades a database from version i to i + 1. Each runs in one transaction.
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
     (
-        "CREATE EXTENSION IF NOT EXISTS pg_trgm",
         """CREATE TABLE texts (
            id bigserial PRIMARY KEY,
            lang text NOT NULL,
@@ -34,9 +46,6 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
        )""",
         "CREATE INDEX texts_by_norm ON texts (lang, norm_key)",
         "CREATE INDEX texts_by_length ON texts (lang, length)",
-        # fastupdate off: a pending list of fresh entries would be scanned by every lookup
-        "CREATE INDEX texts_by_trigram ON texts USING gin (norm gin_trgm_ops)"
-        " WITH (fastupdate = off)",
         """CREATE TABLE units (
            id bigserial PRIMARY KEY,
            hash text NOT NULL UNIQUE,
@@ -55,6 +64,39 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
        )""",
         "CREATE INDEX units_by_text ON units (text_id, target_lang, level)",
         "CREATE INDEX units_by_origin ON units (origin, level)",
+    ),
+    (
+        # Fuzzy candidates come from trigram postings, as in SQLite (pipeline.memory.candidates),
+        # kept in chunks: a lookup reads a few rows per trigram, never the texts themselves.
+        """CREATE TABLE grams (
+           lang text NOT NULL,
+           gram text NOT NULL,
+           class smallint NOT NULL,    -- length class of the texts (candidates.length_class)
+           first bigint NOT NULL,      -- the chunk's first posting: chunks of a key never share one
+           postings bigint[] NOT NULL, -- candidates.posting(text id, length), ascending
+           PRIMARY KEY (lang, gram, class, first)
+       )""",
+        """CREATE TABLE gram_counts (
+           lang text NOT NULL,
+           gram text NOT NULL,
+           texts integer NOT NULL,     -- document frequency: rare trigrams are read first
+           PRIMARY KEY (lang, gram)
+       )""",
+        f"""INSERT INTO grams (lang, gram, class, first, postings)
+        SELECT lang, gram, class, min(posting), array_agg(posting ORDER BY posting)
+        FROM (SELECT *, (row_number() OVER (PARTITION BY lang, gram, class ORDER BY posting) - 1)
+                        / {CHUNK} AS chunk
+              FROM (SELECT DISTINCT t.lang, substr(t.norm, i, 3) AS gram,
+                           {length_class_sql("t.length")} AS class,
+                           t.id << {LENGTH_BITS} | least(t.length, {LENGTH_MASK}) AS posting
+                    FROM texts t, generate_series(1, char_length(t.norm) - 2) AS i) AS postings
+             ) AS numbered
+        GROUP BY lang, gram, class, chunk""",
+        """INSERT INTO gram_counts (lang, gram, texts)
+        SELECT lang, gram, sum(cardinality(postings)) FROM grams GROUP BY lang, gram""",
+        # Databases made before version 2 had a pg_trgm index in place of the postings.
+        "DROP INDEX IF EXISTS texts_by_trigram",
+        "ANALYZE texts, grams, gram_counts",
     ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -94,6 +136,7 @@ SELECT lang, key, norm_key, text, norm, length
 FROM (SELECT DISTINCT ON (lang, key) * FROM incoming ORDER BY lang, key, seq) AS first_seen
 ORDER BY seq
 ON CONFLICT (lang, key) DO NOTHING
+RETURNING id, lang, key
 """
 MERGE_UNITS = """
 INSERT INTO units (hash, text_id, target, target_lang, msgctxt, domain, prev, next, level,
@@ -110,23 +153,77 @@ ON CONFLICT (hash) DO UPDATE
 RETURNING xmax = 0
 """
 
+# A write's new trigram postings are staged in chunks, then added; a key whose small chunks
+# have become too many (one per write that touched it) gets them merged.
+SMALL_CHUNK = CHUNK // 2
+MOST_SMALL_CHUNKS = 8
+GRAM_STAGING = """
+CREATE TEMPORARY TABLE IF NOT EXISTS incoming_grams (
+    lang text NOT NULL,
+    gram text NOT NULL,
+    class smallint NOT NULL,
+    first bigint NOT NULL,
+    postings bigint[] NOT NULL
+) ON COMMIT DELETE ROWS
+"""
+MERGE_STAGING = """
+CREATE TEMPORARY TABLE IF NOT EXISTS merged_grams (
+    lang text NOT NULL,
+    gram text NOT NULL,
+    class smallint NOT NULL,
+    postings bigint[] NOT NULL
+) ON COMMIT DELETE ROWS
+"""
+ADD_GRAMS = "INSERT INTO grams SELECT * FROM incoming_grams"
+MERGE_SMALL_CHUNKS = f"""
+WITH crowded AS (
+    SELECT DISTINCT i.lang, i.gram, i.class FROM incoming_grams i
+    WHERE cardinality(i.postings) < {SMALL_CHUNK}
+      AND (SELECT count(*) FROM grams g
+           WHERE g.lang = i.lang AND g.gram = i.gram AND g.class = i.class
+             AND cardinality(g.postings) < {SMALL_CHUNK}) > {MOST_SMALL_CHUNKS}
+), gone AS (
+    DELETE FROM grams g USING crowded c
+    WHERE g.lang = c.lang AND g.gram = c.gram AND g.class = c.class
+      AND cardinality(g.postings) < {SMALL_CHUNK}
+    RETURNING g.lang, g.gram, g.class, g.postings
+)
+INSERT INTO merged_grams
+SELECT lang, gram, class, array_agg(posting ORDER BY posting)
+FROM gone, unnest(gone.postings) AS posting
+GROUP BY lang, gram, class
+"""
+ADD_MERGED_GRAMS = f"""
+INSERT INTO grams (lang, gram, class, first, postings)
+SELECT lang, gram, class, postings[at], postings[at : at + {CHUNK - 1}]
+FROM merged_grams, generate_series(1, cardinality(postings), {CHUNK}) AS at
+"""
+CLEAR_GRAM_STAGING = "TRUNCATE incoming_grams, merged_grams"
+ADD_GRAM_COUNTS = """
+INSERT INTO gram_counts (lang, gram, texts)
+SELECT * FROM unnest(%(langs)s::text[], %(grams)s::text[], %(counts)s::integer[])
+ON CONFLICT (lang, gram) DO UPDATE SET texts = gram_counts.texts + excluded.texts
+"""
+
+# A lookup: texts shorter than a trigram, which none finds (they are few: the short queries
+# that may match them score them all); the document frequency of the query's trigrams; the
+# postings of the rarest (counted by the client: the shared server does the least); then the
+# candidates' units.
+SHORT_TEXTS = """
+SELECT id, norm FROM texts WHERE lang = %(lang)s AND length BETWEEN %(shortest)s AND %(longest)s
+"""
+GRAM_COUNTS = """
+SELECT gram, texts FROM gram_counts WHERE lang = %(lang)s AND gram = ANY(%(grams)s::text[])
+"""
+POSTINGS = """
+SELECT class, postings FROM grams
+WHERE lang = %(lang)s AND gram = ANY(%(grams)s::text[]) AND class BETWEEN %(low)s AND %(high)s
+"""
 LOOKUP = """
-WITH close_texts AS MATERIALIZED (
-    -- on its own, so that the trigram index serves it: the planner underrates its selectivity
-    SELECT id, lang, length, similarity(norm, %(norm)s) AS similarity
-    FROM texts WHERE %(fuzzy)s AND norm %% %(norm)s
-),
-candidates AS (
+WITH candidates AS (
     SELECT id FROM texts WHERE lang = %(lang)s AND norm_key = %(norm_key)s
     UNION
-    (SELECT id FROM close_texts
-     WHERE lang = %(lang)s AND length BETWEEN %(shortest)s AND %(longest)s
-     ORDER BY similarity DESC, id
-     LIMIT %(candidates)s)
-    UNION
-    -- texts without letters or digits have no pg_trgm trigrams; short ones are few: score them
-    SELECT id FROM texts
-    WHERE %(fuzzy)s AND lang = %(lang)s AND length BETWEEN %(shortest)s AND %(short_longest)s
+    SELECT unnest(%(candidates)s::bigint[])
 )
 SELECT t.id, t.text, t.norm, u.target, u.origin, u.origin_rank, u.msgctxt, u.domain, u.prev,
        u.next, u.created, u.updated

@@ -24,14 +24,21 @@ import os
 import sqlite3
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from rapidfuzz import fuzz, process
-
 from pipeline.memory.base import TranslationMemory, stored_values
+from pipeline.memory.candidates import (
+    CANDIDATES,
+    LENGTH_BITS,
+    LENGTH_MASK,
+    best_candidates,
+    best_short,
+    gram_positions,
+    rarest_grams,
+)
 from pipeline.memory.scoring import (
     ORIGIN_RANK,
     SHORT_TEXT,
@@ -48,15 +55,7 @@ from pipeline.memory.scoring import (
 from pipeline.memory.units import TranslationMemoryError, Unit, newer_schema_error
 from pipeline.model import HUMAN, Match
 
-# Fuzzy candidate retrieval: how many trigrams and postings a query may use,
-# and how many candidate texts are scored. Tuned with bench/memory_lookup.py.
-MAX_QUERY_GRAMS = 8
-MIN_QUERY_GRAMS = 6
-POSTINGS_BUDGET = 3_000
-CANDIDATES = 40
 MMAP_BYTES = 1 << 30
-LENGTH_BITS = 12  # postings pack (text id, length) into one integer
-LENGTH_MASK = (1 << LENGTH_BITS) - 1
 CACHE_KIB = 64 * 1024
 INSERT_BATCH = 2_000  # units whose trigram postings are written together
 
@@ -216,7 +215,7 @@ class SqliteMemory(TranslationMemory):
 
     # -- writing -------------------------------------------------------------
 
-    def _write(self, units: list[Unit], replace_human_blocks: bool) -> int:
+    def _write(self, units: Iterable[Unit], replace_human_blocks: bool) -> int:
         with self._transaction():
             if replace_human_blocks:
                 self._db.execute(
@@ -224,14 +223,15 @@ class SqliteMemory(TranslationMemory):
                 )
             return self._insert(units)
 
-    def _insert(self, units: list[Unit]) -> int:
+    def _insert(self, units: Iterable[Unit]) -> int:
         now = utc_timestamp()
         # In batches: the trigram postings of a large import would otherwise all be in
         # memory at once, several times the size of its text.
-        return sum(
-            self._insert_batch(units[start : start + INSERT_BATCH], now)
-            for start in range(0, len(units), INSERT_BATCH)
-        )
+        iterator = iter(units)
+        new = 0
+        while batch := list(itertools.islice(iterator, INSERT_BATCH)):
+            new += self._insert_batch(batch, now)
+        return new
 
     def _insert_batch(self, units: list[Unit], now: str) -> int:
         new = 0
@@ -328,7 +328,6 @@ class SqliteMemory(TranslationMemory):
         if not grams:
             return found
         # One string of postings, counted in C: far cheaper than a row per posting or a GROUP BY.
-        # Each posting carries its text's length for the tie-break below.
         (joined,) = self._db.execute(
             f"""SELECT group_concat(text_id << {LENGTH_BITS} | min(length, {LENGTH_MASK}))
                 FROM grams
@@ -337,67 +336,30 @@ class SqliteMemory(TranslationMemory):
             (lang, *grams, shortest, longest),
         ).fetchone()
         shared = Counter(joined.split(",") if joined else ())
-        for count in range(max(shared.values(), default=0), 0, -1):
-            tied = [posting for posting, shares in shared.items() if shares == count]
-            room = CANDIDATES - len(found)
-            if len(tied) > room:
-                # Among texts sharing as many trigrams, the closest in length is likelier.
-                tied.sort(key=lambda posting: abs((int(posting) & LENGTH_MASK) - len(norm)))
-            found += [int(posting) >> LENGTH_BITS for posting in tied[:room]]
-            if len(found) >= CANDIDATES:
-                break
-        return found
+        return found + best_candidates(shared, len(norm), CANDIDATES - len(found))
 
     def _short_candidates(
         self, norm: str, lang: str, threshold: float, shortest: int, longest: int
     ) -> list[int]:
-        """The best fuzzy matches among texts shorter than a trigram (not in the trigram index).
-
-        They are few: they are scored right away.
-        """
         short = dict(
             self._db.execute(
                 "SELECT id, norm FROM texts WHERE lang = ? AND length BETWEEN ? AND ?",
                 (lang, shortest, min(longest, SHORT_TEXT - 1)),
             ).fetchall()
         )
-        return [
-            text_id
-            for _, _, text_id in process.extract(
-                norm, short, scorer=fuzz.ratio, score_cutoff=threshold, limit=CANDIDATES
-            )
-        ]
+        return best_short(norm, short, threshold)
 
     def _rarest_grams(self, norm: str, lang: str) -> list[str]:
-        """The query's rarest trigrams, not overlapping, so that one edit cannot hide them all."""
-        positions: dict[str, int] = {}
-        for at in range(len(norm) - 2):
-            positions.setdefault(norm[at : at + 3], at)
+        positions = gram_positions(norm)
         if not positions:
             return []
         counts = self._db.execute(
             f"""SELECT texts, gram FROM gram_counts
                 WHERE lang = ? AND gram IN ({",".join("?" * len(positions))})
-                ORDER BY texts""",
+                ORDER BY texts, gram""",
             (lang, *positions),
         ).fetchall()
-        chosen: list[str] = []
-        taken: set[int] = set()
-        postings = 0
-        for count, gram in counts:
-            if len(chosen) >= MAX_QUERY_GRAMS or (
-                len(chosen) >= MIN_QUERY_GRAMS and postings + count > POSTINGS_BUDGET
-            ):
-                break
-            at = positions[gram]
-            if taken.isdisjoint(range(at, at + 3)):
-                chosen.append(gram)
-                taken.update(range(at, at + 3))
-                postings += count
-        # A short query has few disjoint trigrams: let overlapping ones make up the minimum.
-        spare = (gram for _, gram in counts if gram not in chosen)
-        chosen += itertools.islice(spare, max(0, MIN_QUERY_GRAMS - len(chosen)))
-        return chosen
+        return rarest_grams(positions, counts)
 
     def _stream(self, query: str, params: Sequence[str]) -> Iterator[tuple[Any, ...]]:
         with self._errors():

@@ -67,9 +67,16 @@ class Unit:
 
 def check_levels(units: Iterable[Unit]) -> None:
     """Refuse a batch holding a unit of unknown level (before anything of it is written)."""
+    for _ in valid_levels(units):
+        pass
+
+
+def valid_levels(units: Iterable[Unit]) -> Iterator[Unit]:
+    """``units`` as they come; a unit of unknown level raises :class:`ValueError`."""
     for unit in units:
         if unit.level not in LEVELS:
             raise ValueError(f"unit level must be one of {LEVELS}, not {unit.level!r}")
+        yield unit
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from rapidfuzz import fuzz
 
 from pipeline.memory.backends import open_memory
 from pipeline.memory.base import TranslationMemory
+from pipeline.memory.candidates import best_candidates, in_length, posting
 from pipeline.memory.scoring import IN_CONTEXT_SCORE, normalise
 from pipeline.memory.sqlite import SCHEMA_VERSION, SqliteMemory
 from pipeline.memory.units import (
@@ -238,6 +239,25 @@ def test_short_texts_are_found(new_memory: Callable[[], TranslationMemory]) -> N
         memory.add([unit("OK", "OK"), unit("mg", "mg"), unit("Dose", "Dosis")])
         assert memory.lookup("Ok.", "en", "de")[0].target == "OK"
         assert memory.lookup("Dose:", "en", "de")[0].target == "Dosis"
+
+
+def test_candidates_share_the_most_trigrams_then_the_closest_length() -> None:
+    """The selection both backends score, against sorting every text by its rank."""
+    rng = random.Random(3)
+    for _ in range(500):
+        ids = rng.sample(range(1, 100_000), rng.randint(0, 400))
+        shared = {posting(i, rng.randint(1, 5_000)): rng.randint(1, 8) for i in ids}
+        length = rng.randint(1, 300)
+        bounds = (rng.randint(1, length), rng.randint(length, 5_000))
+        room = rng.randint(0, 60)
+        listed = [p for p in shared if min(bounds[0], 4095) <= p & 4095 <= bounds[1]]
+        assert in_length(shared, bounds) == listed
+        ranked = sorted(listed, key=lambda p: (-shared[p], abs((p & 4095) - length), p >> 12))
+        expected = {p >> 12 for p in ranked[:room]}
+        chosen = best_candidates({p: shared[p] for p in listed}, length, room)
+        assert len(chosen) == len(expected) and set(chosen) == expected
+        # SQLite counts postings as the decimal strings it concatenates them into.
+        assert best_candidates({str(p): shared[p] for p in listed}, length, room) == chosen
 
 
 def test_re_adding_is_idempotent(memory: TranslationMemory, corpus: list[Unit]) -> None:
