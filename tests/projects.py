@@ -15,6 +15,7 @@ from pathlib import Path
 
 from click.testing import CliRunner, Result
 
+from pipeline.build import STATE_DIR, build
 from pipeline.cli import main
 from pipeline.config import load_config
 from pipeline.model import Entry
@@ -283,3 +284,37 @@ def disable_checks(project: Path, *checks: str) -> None:
     pyproject.write_text(
         text.replace("\n[tool.l10n.check]\n", f"\n[tool.l10n.check]\ndisable = [{listed}]\n")
     )
+
+
+def outputs(root: Path) -> dict[str, bytes]:
+    """Every file of ``output/``, by its path there."""
+    folder = root / "output"
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def from_nothing(root: Path) -> dict[str, bytes]:
+    """The output of a build with no record and no output: the reference for correctness."""
+    shutil.rmtree(root / STATE_DIR)
+    shutil.rmtree(root / "output")
+    build(load_config(root), incremental=False)
+    return outputs(root)
+
+
+# A review policy in which medical pages need a reviewer and the interface does not.
+POLICY = """
+[tool.l10n.review]
+publish = "translated"
+check = "translated"
+
+[tool.l10n.review.groups.medical]
+domains = ["faq", "safety", "effectiveness"]
+publish = "reviewed"
+check = "reviewed"
+
+[tool.l10n.review.groups.interface]
+domains = ["ui"]
+publish = "translated"
+check = "translated"
+"""

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from pipeline import workers
-from pipeline.build import STATE_DIR, build
+from pipeline.build import build
 from pipeline.checks import stats
 from pipeline.config import load_config
 from pipeline.memory.backends import open_memory
@@ -30,7 +30,7 @@ from pipeline.po.reader import read_catalog
 from pipeline.po.writer import format_catalog, write_catalog
 from pipeline.site import choose, write
 from pipeline.text.inline import inline_markup, may_hold_link
-from tests.projects import make_project
+from tests.projects import from_nothing, make_project, outputs
 
 REPO = Path(__file__).resolve().parents[2]
 LANGUAGES = ("de", "fr")
@@ -41,20 +41,6 @@ PAGES = {
     + "\n"
     for n in range(4)
 }
-
-
-def outputs(root: Path) -> dict[str, bytes]:
-    folder = root / "output"
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
-    }
-
-
-def from_nothing(root: Path) -> dict[str, bytes]:
-    shutil.rmtree(root / STATE_DIR)
-    shutil.rmtree(root / "output")
-    build(load_config(root), incremental=False)
-    return outputs(root)
 
 
 def translate(root: Path, lang: str, domain: str | None = None) -> None:

@@ -20,7 +20,7 @@ from pipeline.build import STATE_DIR, BuildOutcome, build
 from pipeline.config import load_config
 from pipeline.po.reader import read_catalog
 from pipeline.po.writer import write_catalog
-from tests.projects import SAMPLE_PAGES
+from tests.projects import SAMPLE_PAGES, from_nothing, outputs
 from tests.segmenting import blocks_for_segments, blocks_with_inline_parsing
 
 LANGUAGES = ("de", "fr")
@@ -69,21 +69,6 @@ def project(tmp_path: Path) -> Path:
             write_catalog(catalog, path)
     build(config)
     return root
-
-
-def outputs(root: Path) -> dict[str, bytes]:
-    folder = root / "output"
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
-    }
-
-
-def from_nothing(root: Path) -> dict[str, bytes]:
-    """The output of a build with no record and no output: the reference for correctness."""
-    shutil.rmtree(root / STATE_DIR)
-    shutil.rmtree(root / "output")
-    build(load_config(root), incremental=False)
-    return outputs(root)
 
 
 def written(outcome: BuildOutcome, root: Path) -> set[str]:

@@ -19,6 +19,7 @@ from pipeline.model import Catalog, Entry, Origin, OriginKind, machine_comment
 from pipeline.po.reader import parse_catalog, read_catalog, read_catalog_file
 from pipeline.po.writer import format_catalog, write_catalog
 from tests.projects import (
+    POLICY,
     SAMPLE_PAGES,
     l10n,
     make_project,
@@ -138,22 +139,6 @@ def test_an_edited_machine_proposal_is_human_and_a_verbatim_one_needs_approval(
 # ---------------------------------------------------------------------------
 # The policy per page group
 # ---------------------------------------------------------------------------
-
-POLICY = """
-[tool.l10n.review]
-publish = "translated"
-check = "translated"
-
-[tool.l10n.review.groups.medical]
-domains = ["faq", "safety", "effectiveness"]
-publish = "reviewed"
-check = "reviewed"
-
-[tool.l10n.review.groups.interface]
-domains = ["ui"]
-publish = "translated"
-check = "translated"
-"""
 
 
 def test_medical_pages_need_reviewed_text_and_the_interface_translated(tmp_path: Path) -> None:

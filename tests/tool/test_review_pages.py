@@ -19,6 +19,7 @@ from pipeline.catalogs.writing import write_if_changed
 from pipeline.cli import main
 from pipeline.po.reader import read_catalog_file
 from tests.projects import (
+    POLICY,
     SAMPLE_PAGES,
     disable_checks,
     l10n,
@@ -35,22 +36,6 @@ CONTACT = "Contact our doctor"  # an interface string, and a paragraph of the sa
 SAFETY_PO = "locales/fr/LC_MESSAGES/safety.po"
 UI_PO = "locales/fr/LC_MESSAGES/ui.po"
 REASON = "1 entry translated but not reviewed (publish needs reviewed)"
-
-POLICY = """
-[tool.l10n.review]
-publish = "translated"
-check = "translated"
-
-[tool.l10n.review.groups.medical]
-domains = ["safety", "effectiveness", "faq"]
-publish = "reviewed"
-check = "reviewed"
-
-[tool.l10n.review.groups.interface]
-domains = ["ui"]
-publish = "translated"
-check = "translated"
-"""
 
 
 def run(project: Path, *args: str) -> Result:
