@@ -245,8 +245,14 @@ def _split(text: str, lang: str) -> tuple[str, ...]:
     masked = _masked(text, lang)
     code = _pysbd_code(lang)
     rules = _rules(code)
-    # pysbd reads a text line by line in places: lines are left to it whole.
-    ends = [] if "\n" in masked or "\r" in masked else list(_plain_ends(masked, rules))
+    if "\n" in masked or "\r" in masked:
+        lines = _plain_lines(masked, rules)
+        if lines is not None:
+            lined = (text[a:b] for a, b in lines)
+            return tuple(s for line in lined for s in _split_after_final_abbreviations(line, lang))
+        ends = []  # pysbd reads such a text line by line in places: it is left to pysbd whole
+    else:
+        ends = list(_plain_ends(masked, rules))
     sentences: list[str] = []
     start = 0
     for cut in [*ends, len(masked)]:
@@ -262,6 +268,26 @@ def _split(text: str, lang: str) -> tuple[str, ...]:
             sentences += _split_after_final_abbreviations(piece, lang)
         start = cut
     return tuple(sentences)
+
+
+_LINE = re.compile(r"[^\r\n]+")
+
+
+def _plain_lines(masked: str, rules: _Rules) -> list[tuple[int, int]] | None:
+    """The spans of the lines of ``masked``, stripped, when no line holds a sentence mark
+    before its tail or a quote pysbd may cut at: pysbd cuts at every line break and nowhere
+    else then. None when some line is left for pysbd to decide."""
+    spans: list[tuple[int, int]] = []
+    for line in _LINE.finditer(masked):
+        content = line.group()
+        core = content.strip()
+        if not core:
+            continue
+        if _has_inner_mark(core, rules):
+            return None
+        start = line.start() + len(content) - len(content.lstrip())
+        spans.append((start, start + len(core)))
+    return spans
 
 
 def _has_inner_mark(stretch: str, rules: _Rules) -> bool:
@@ -299,16 +325,26 @@ def _plain_ends(masked: str, rules: _Rules) -> Iterator[int]:
             or any(word.endswith(k) for k in kept_after)
         ):
             continue
-        if _closed(masked[last : found.end()]):
+        if _closed(masked[last : found.end()]) and not _smart_quote_open(masked, last, found.end()):
             last = found.end()
             yield last
+
+
+def _smart_quote_open(masked: str, start: int, end: int) -> bool:
+    """A “ in ``masked[start:end]`` after its last ” that a later ” closes: pysbd keeps what
+    is between “ and the next ”, wherever the quotes face (Arabic writes ”{“)."""
+    opening = masked.rfind("“", start, end)
+    return opening > masked.rfind("”", start, end) and masked.find("”", end) >= 0
 
 
 def _closed(stretch: str) -> bool:
     """No quote or bracket left open in ``stretch`` (pysbd keeps what is between a pair)."""
     if _PAIRED.search(stretch) is None:
         return True
-    if any(stretch.count(a) != stretch.count(b) for a, b in _PAIRS):
+    if any(
+        stretch.count(a) != stretch.count(b) or stretch.rfind(a) > stretch.rfind(b)
+        for a, b in _PAIRS
+    ):
         return False
     if sum(stretch.count(q) for q in _QUOTES) % 2:
         return False

@@ -161,6 +161,12 @@ def test_the_splitter_gives_pysbds_boundaries_on_the_shipped_catalogs() -> None:
         ("ar", "تشمل الأعراض الحمى والتعب. رأى الطبيب المرضى. هل تعافوا؟ نعم."),
         ("ja", "注文を再有効化します。これは可能です。「注意。」を見てください。"),
         ("en", ":?.! Wow! that is it. Yahoo! Mail works."),
+        ("ar", "الأقواس ”{“ والختامية ”}“ في العناصر. يرجى ملاحظة أنه ”{{“ و ”}}“."),
+        ("en", "Close ) then open (here. Go on) now. End."),
+        ("en", "\n    Calendar for %(datetime)s\n    "),
+        ("fr", "Ligne une\n\nLigne deux\r\n- troisième"),
+        ("en", "First line. Second sentence\nthen a line. Done."),
+        ("en", "1) one\n2) two\na) three"),
     ],
 )
 def test_the_splitter_agrees_with_pysbd_where_its_rules_are_odd(lang: str, text: str) -> None:
