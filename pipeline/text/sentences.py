@@ -240,36 +240,62 @@ def sentence_pieces(text: str, lang: str) -> list[str]:
 @lru_cache(maxsize=8192)
 def _split(text: str, lang: str) -> tuple[str, ...]:
     # Cached: the update and the memory sync split the same blocks.
-    if not text.strip():
+    core = text.strip()
+    if not core:
         return ()
-    masked = _masked(text, lang)
     code = _pysbd_code(lang)
     rules = _rules(code)
-    if "\n" in masked or "\r" in masked:
-        lines = _plain_lines(masked, rules)
-        if lines is not None:
-            lined = (text[a:b] for a, b in lines)
-            return tuple(s for line in lined for s in _split_after_final_abbreviations(line, lang))
-        ends = []  # pysbd reads such a text line by line in places: it is left to pysbd whole
-    else:
-        ends = list(_plain_ends(masked, rules))
+    one_line = "\n" not in core and "\r" not in core
+    if one_line and not _has_inner_mark(core, rules):
+        # Masking only takes marks away: with none inside, the text is one sentence.
+        return tuple(_split_after_final_abbreviations(core, lang))
+    masked = _masked(text, lang)
+    if one_line:
+        return _split_line(text, masked, 0, len(masked), lang)
+    lines = _plain_lines(masked, rules)
+    if lines is not None:
+        lined = (text[a:b] for a, b in lines)
+        return tuple(s for line in lined for s in _split_after_final_abbreviations(line, lang))
+    if _LIST_ITEM.search(masked) is None:
+        # pysbd cuts at every line break and reads each line alone, but for list items
+        sentences: list[str] = []
+        for line in _LINE.finditer(masked):
+            sentences += _split_line(text, masked, line.start(), line.end(), lang)
+        return tuple(sentences)
+    return _pysbd_split(text, masked, 0, len(masked), lang) or (text.strip(),)
+
+
+def _split_line(text: str, masked: str, first: int, last: int, lang: str) -> tuple[str, ...]:
+    """The sentences of ``text[first:last]``, one line: plain ends, pysbd between them."""
+    code = _pysbd_code(lang)
+    rules = _rules(code)
+    line = masked[first:last]
     sentences: list[str] = []
     start = 0
-    for cut in [*ends, len(masked)]:
-        stretch = masked[start:cut]
+    for cut in [*_plain_ends(line, rules), len(line)]:
+        stretch = line[start:cut]
         if _has_inner_mark(stretch, rules):
-            found = _pysbd_sentences(stretch, code)
+            found = _pysbd_split(text, masked, first + start, first + cut, lang)
             if found is None:  # pysbd rewrote the text; keep the block whole rather than guess
                 return (text.strip(),)
-            pieces = [text[start + a : start + b] for a, b in found]
-        else:
-            pieces = [text[start:cut].strip()] if stretch.strip() else []
-        for piece in pieces:
+            sentences += found
+        elif piece := text[first + start : first + cut].strip():
             sentences += _split_after_final_abbreviations(piece, lang)
         start = cut
     return tuple(sentences)
 
 
+def _pysbd_split(text: str, masked: str, start: int, end: int, lang: str) -> tuple[str, ...] | None:
+    found = _pysbd_sentences(masked[start:end], _pysbd_code(lang))
+    if found is None:
+        return None
+    pieces = (text[start + a : start + b] for a, b in found)
+    return tuple(s for piece in pieces for s in _split_after_final_abbreviations(piece, lang))
+
+
+# What pysbd's list rules may read as an item marker ("2.", "b)", "iv."): a text with one
+# across its lines is left to pysbd whole, which reads list items across line breaks.
+_LIST_ITEM = re.compile(r"(?:^|(?<=[\s(\-⁃]))(?:\d{1,2}|[ivxlcdm]+|[a-z])[.)]", re.IGNORECASE)
 _LINE = re.compile(r"[^\r\n]+")
 
 
@@ -295,8 +321,26 @@ def _has_inner_mark(stretch: str, rules: _Rules) -> bool:
     inner = stretch.rstrip()
     if inner[-1:] in _TAIL_MARKS:
         inner = inner[:-1]
+    if inner[-1:] == ")" and not rules.full_stops:  # pysbd's Japanese rules hide none
+        inner = _without_closing_group(inner)
     inner = inner.rstrip(_CLOSERS)
     return rules.inner_mark.search(inner) is not None or _QUOTE_CUT.search(stretch) is not None
+
+
+# The marks pysbd hides between brackets (its BetweenPunctuation): no sentence ends there.
+_HIDDEN_BETWEEN = frozenset(".。．！!?？")
+
+
+def _without_closing_group(inner: str) -> str:
+    """``inner`` without the bracketed group that closes it, when pysbd hides every sentence
+    mark in it: "Solid tumours (breast, lung, etc.)" ends no sentence inside the brackets."""
+    opening = inner.rfind("(")
+    group = inner[opening + 1 : -1]
+    if opening < 0 or "(" in group or ")" in group or "\\" in group:
+        return inner
+    if any(c in _TERMINALS and c not in _HIDDEN_BETWEEN for c in group):
+        return inner
+    return inner[:opening]
 
 
 def _plain_ends(masked: str, rules: _Rules) -> Iterator[int]:
@@ -420,6 +464,8 @@ def _segmented(segmenter: pysbd.Segmenter, text: str) -> list[str]:
 
 def _split_after_final_abbreviations(sentence: str, lang: str) -> list[str]:
     # pysbd never ends a sentence at "usw." or "и т. д."; they do end one before a capital.
+    if "." not in sentence:  # every such abbreviation ends with one
+        return [sentence] if sentence else []
     _never, maybe = _abbreviations(lang)
     pieces: list[str] = []
     start = 0

@@ -29,7 +29,7 @@ from pipeline.site import choose
 from pipeline.site.choose import screen
 from pipeline.text import sentences as sentences_module
 from pipeline.text.inline import prose
-from pipeline.text.sentences import pysbd_sentences, split_sentences
+from pipeline.text.sentences import _MAYBE_FINAL, pysbd_sentences, split_sentences
 
 REPO = Path(__file__).resolve().parents[2]
 ENGLISH = [
@@ -167,10 +167,19 @@ def test_the_splitter_gives_pysbds_boundaries_on_the_shipped_catalogs() -> None:
         ("fr", "Ligne une\n\nLigne deux\r\n- troisième"),
         ("en", "First line. Second sentence\nthen a line. Done."),
         ("en", "1) one\n2) two\na) three"),
+        ("en", "Solid tumours (breast, lung, etc.)"),
+        ("ja", "Excel (.xlsx)"),
+        ("ja", "番号が割り当てられています (入れ子になった番号の toctree ?)"),
+        ("en", "Line one. Line two\n\nThen (a. b.) here. End"),
     ],
 )
 def test_the_splitter_agrees_with_pysbd_where_its_rules_are_odd(lang: str, text: str) -> None:
     assert split_sentences(text, lang) == pysbd_sentences(text, lang)
+
+
+def test_every_abbreviation_that_may_end_a_sentence_ends_with_a_period() -> None:
+    # The splitter skips looking for them in a sentence without a period.
+    assert all(a.endswith(".") for found in _MAYBE_FINAL.values() for a in found)
 
 
 def test_a_word_count_without_markup_is_the_parsed_one() -> None:
