@@ -177,6 +177,10 @@ class FuzzyMatcher:
             return []
         return self._second_chance(msgid, near)
 
+    def spelling(self, msgid: str, candidate: int) -> float:
+        """How close ``msgid`` is spelled to a candidate's, word order and case counted."""
+        return fuzz.ratio(msgid, self.candidates[candidate].msgid)
+
     def _closest(self, msgid: str, postings: dict[str, list[int]]) -> list[int]:
         """The candidates worth scoring: those sharing the most index keys, weighted."""
         found = sorted((postings[k] for k in _grams(msgid) if k in postings), key=len)

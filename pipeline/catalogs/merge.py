@@ -158,11 +158,19 @@ def _edits(
         return []
     matcher = FuzzyMatcher(candidates, threshold)
     proposals = matcher.proposals([(n, template.entries[n]) for n in unmatched])
+
     # Greedy one-to-one: each old entry is the previous version of at most one new entry.
+    # Among equal scores the closer spelling wins: "One/two/few/other" and "Other/one/two/few."
+    # both score 100 with "Other/one/two/few" (the same words), but only one is its edit.
+    def rank(proposal: tuple[float, int, int]) -> tuple[float, float, int, int]:
+        score, number, candidate = proposal
+        return (-score, -matcher.spelling(template.entries[number].msgid, candidate), number,
+                candidate)  # fmt: skip
+
     pairs: list[tuple[int, int]] = []
     taken: set[int] = set()
     used: set[int] = set()
-    for _score, number, candidate in sorted(proposals, key=lambda p: (-p[0], p[1], p[2])):
+    for _score, number, candidate in sorted(proposals, key=rank):
         if number in taken or candidate in used:
             continue
         taken.add(number)

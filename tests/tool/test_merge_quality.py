@@ -115,6 +115,16 @@ def test_the_same_words_shortcut_changes_no_merge(
     ]
 
 
+def test_of_two_strings_with_the_same_words_the_closer_spelling_is_the_edit() -> None:
+    # Both score 100 with the old string (the same words in another order); the new string
+    # that comes first in the template must not take it from its real edit.
+    old = Catalog(entries=[Entry("Other/one/two/few", "Autre/un/deux/quelques")], lang="fr")
+    template = Catalog(entries=[Entry("One/two/few/other"), Entry("Other/one/two/few.")])
+    reordered, edited = merge(old, template).catalog.entries
+    assert edited.previous_msgid == "Other/one/two/few" and edited.msgstr
+    assert reordered.previous_msgid is None and not reordered.msgstr
+
+
 def test_unchanged_entries_are_reused_and_changed_ones_copied() -> None:
     same = Entry("Risks", "Risiken", references=["a.md:1"], flags=["no-wrap"])
     moved = Entry("Dose", "Dosis", references=["a.md:2"], translator_comments=["checked"])
