@@ -170,7 +170,7 @@ class UpdateScenario:
 
 def _revise(
     texts: Sequence[tuple[Key, str]],
-    fresh: Iterator[str],
+    fresh: Iterator[tuple[str | None, str]],
     edit: Callable[[str], str],
     rng: random.Random,
     edited: float = 0.05,
@@ -212,13 +212,15 @@ def _revise(
             Entry(key[1], msgctxt=key[0], references=list(entry.references))
         )
     for _ in range(round(len(texts) * added)):
-        text = next(fresh)
-        while (None, text) in taken:
-            text = next(fresh)
-        taken.add((None, text))
-        scenario.added.add((None, text))
+        key = next(fresh)
+        while key in taken:
+            key = next(fresh)
+        taken.add(key)
+        scenario.added.add(key)
         at = rng.randrange(len(scenario.template.entries) + 1)
-        scenario.template.entries.insert(at, Entry(text, references=[f"src/new.py:{at}"]))
+        scenario.template.entries.insert(
+            at, Entry(key[1], msgctxt=key[0], references=[f"src/new.py:{at}"])
+        )
     return scenario
 
 
@@ -229,7 +231,13 @@ def short_scenario(size: int, seed: int = 20240501) -> UpdateScenario:
     pool = short_messages()
     rng.shuffle(pool)
     spare = len(pool) // 20  # never in the old catalog: the brand-new strings
-    fresh = iter(msgid for msgid, _ in pool[:spare])
+    # Beyond the spare strings, the same again in a context the old catalog uses, where they
+    # are just as new (and have old strings of that context to be wrongly matched with).
+    fresh = (
+        (None if again == 0 else f"context {again - 1}", msgid)
+        for again in itertools.count()
+        for msgid, _ in pool[:spare]
+    )
     used = pool[spare:]
     texts = [
         ((f"context {number // len(used)}" if number >= len(used) else None, msgid), msgstr)
@@ -267,7 +275,7 @@ def paragraph_scenario(size: int, seed: int = 20240502) -> UpdateScenario:
     texts = [
         ((None, text), target) for text, target in (_paragraph(pool, rng) for _ in range(size))
     ]
-    fresh = (_paragraph(pool, rng)[0] for _ in itertools.count())
+    fresh = ((None, _paragraph(pool, rng)[0]) for _ in itertools.count())
     return _revise(texts, fresh, lambda text: _edit_paragraph(text, pool, rng), rng)
 
 
