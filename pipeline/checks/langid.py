@@ -38,7 +38,7 @@ from lingua import IsoCode639_1, Language, LanguageDetector, LanguageDetectorBui
 
 from pipeline.files import write_text_atomic
 from pipeline.text.languages import base_language
-from pipeline.text.markdown import inline_parser
+from pipeline.text.markdown import inline_parser, without_inline_syntax
 from pipeline.text.patterns import BARE_URL, EMAIL, PLACEHOLDER, PRINTF_VARIABLE
 from pipeline.text.sentences import split_sentences
 
@@ -101,14 +101,8 @@ _PROSE_WORD = re.compile(r"[^\W\d_]{3,}")
 @lru_cache(maxsize=65536)
 def plain_text(markdown: str, ignore_terms: tuple[str, ...] = ()) -> str:
     """The prose of one line of inline Markdown, with language-neutral material removed."""
-    parts: list[str] = []
-    for block in inline_parser().parseInline(markdown):
-        for token in block.children or ():
-            if token.type == "text":
-                parts.append(token.content)
-            elif token.type in ("softbreak", "hardbreak"):
-                parts.append(" ")
-    text = " ".join(_bounded_words("".join(parts).split()))
+    text = markdown if without_inline_syntax(markdown) else _inline_text(markdown)
+    text = " ".join(_bounded_words(text.split()))
     text = EMAIL.sub(" ", BARE_URL.sub(" ", text))
     text = PRINTF_VARIABLE.sub(" ", PLACEHOLDER.sub(" ", text))
     text = _CODE_LIKE.sub(" ", text)
@@ -116,6 +110,17 @@ def plain_text(markdown: str, ignore_terms: tuple[str, ...] = ()) -> str:
         text = re.sub(rf"(?<!\w){re.escape(term)}(?!\w)", " ", text)
     text = _NEUTRAL.sub(" ", text)
     return " ".join(text.split())
+
+
+def _inline_text(markdown: str) -> str:
+    parts: list[str] = []
+    for block in inline_parser().parseInline(markdown):
+        for token in block.children or ():
+            if token.type == "text":
+                parts.append(token.content)
+            elif token.type in ("softbreak", "hardbreak"):
+                parts.append(" ")
+    return "".join(parts)
 
 
 # Scripts written without spaces between words: there a "word" is a phrase or a sentence.
@@ -301,8 +306,13 @@ class LanguageIdentifier:
         return screened == expected and confidence >= SCREEN_TRUST
 
     def prepare(self, checks: Iterable[tuple[str, str]]) -> None:
-        """Batch the detection behind many :meth:`mismatch` calls of (text, expected language)."""
-        pairs = list(checks)
+        """Batch the detection behind many :meth:`mismatch` calls of (text, expected language).
+
+        Text too short to be judged is not sent to the detectors: :meth:`mismatch` never
+        asks about it, and most such strings (a name, a number, a heading of two words) are
+        ones the quick detector cannot place: they would go to the full detector for nothing.
+        """
+        pairs = [(text, expected) for text, expected in checks if self._judgeable(text)]
         self.screen(text for text, _ in pairs)
         self.prefetch(
             text

@@ -12,7 +12,7 @@ from markdown_it.token import Token
 
 from pipeline.text.excerpt import excerpt, quoted
 from pipeline.text.localized import Languages, localized_pairs
-from pipeline.text.markdown import inline_parser
+from pipeline.text.markdown import inline_parser, without_inline_syntax
 from pipeline.text.patterns import (
     BARE_URL,
     BRACE_VARIABLE,
@@ -100,6 +100,9 @@ def may_hold_link(text: str) -> bool:
 @lru_cache(maxsize=65536)
 def inline_markup(text: str) -> InlineMarkup:
     found = _Found()
+    if without_inline_syntax(text):
+        found.text(text)
+        return _markup(found)
     for block in inline_parser().parseInline(text):
         children = block.children or []
         for index, token in enumerate(children):
@@ -115,6 +118,10 @@ def inline_markup(text: str) -> InlineMarkup:
                 found.html.append(token.content)
             elif token.type == "text":
                 found.text(token.content)
+    return _markup(found)
+
+
+def _markup(found: _Found) -> InlineMarkup:
     return InlineMarkup(
         links=tuple(found.links),
         autolinks=tuple(found.autolinks),
@@ -315,6 +322,8 @@ def code_spans(text: str) -> Counter[str]:
 @lru_cache(maxsize=65536)
 def prose(text: str) -> str:
     """The visible words of inline Markdown: text and link text, not URLs, code or placeholders."""
+    if without_inline_syntax(text):
+        return PLACEHOLDER.sub(" ", BARE_URL.sub(" ", text))
     parts: list[str] = []
     for block in inline_parser().parseInline(text):
         for token in block.children or ():
