@@ -215,6 +215,20 @@ class LanguageIdentifier:
                 self._detectors[kind] = builder.build()
             return self._detectors[kind]
 
+    def load_models(self) -> None:
+        """Load the full models of this identifier's languages now, in this thread only.
+
+        Processes forked afterwards share them (the models are read, never written),
+        where each would otherwise load its own: a second or more of work for every
+        process screening a site's languages. lingua loads a language's models the
+        first time a text could be in it; a call that is not ``…_in_parallel``
+        starts no thread, so this process may still fork.
+        """
+        detector = self._built("full")
+        for code in self.languages:
+            # Its own name in each language: texts in every script of the detector.
+            detector.compute_language_confidence_values(_own_name(code))
+
     # -- detection -----------------------------------------------------------
 
     def identify(self, text: str) -> _Answer:
@@ -469,6 +483,13 @@ def _answer(ranked: list[tuple[str, float]], expected: str) -> tuple[str, float,
 
 def script_of(char: str) -> str:
     return unicodedata.name(char, "").split(" ")[0]
+
+
+def _own_name(code: str) -> str:
+    try:
+        return Locale.parse(code).get_display_name(code) or code
+    except Exception:  # a locale Babel lacks
+        return code
 
 
 @lru_cache(maxsize=64)

@@ -24,7 +24,8 @@ def _texts() -> list[str]:
 
 
 def _children(text: str) -> list[tuple[str, str]]:
-    return [(t.type, t.content) for b in inline_parser().parseInline(text) for t in b.children or ()]
+    blocks = inline_parser().parseInline(text)
+    return [(token.type, token.content) for block in blocks for token in block.children or ()]
 
 
 def test_text_without_syntax_is_one_text_token_as_the_parser_says() -> None:
