@@ -41,6 +41,10 @@ def can_fork() -> bool:
         return False
 
 
+# With ``each_its_own``: processes a core shares at most.
+MOST_PROCESSES_PER_CORE = 4
+
+
 def forks(jobs: int, worth_it: bool = True) -> bool:
     """Whether :func:`in_processes` would run this many jobs in worker processes."""
     return worth_it and min(cores(), jobs) >= 2 and can_fork()
@@ -52,6 +56,7 @@ def in_processes(
     *,
     worth_it: bool = True,
     meanwhile: Callable[[], object] | None = None,
+    each_its_own: bool = False,
 ) -> list[Result]:
     """``[work(job) for job in jobs]``, in worker processes when that may be faster.
 
@@ -61,11 +66,15 @@ def in_processes(
     A worker that died (killed, out of memory) leaves the jobs to this process.
     ``meanwhile`` is called in this process while the workers run (not at all when
     the jobs run here), after they are forked: work this process would otherwise
-    wait idle through.
+    wait idle through. With ``each_its_own``, for a few long jobs, each job has a
+    process of its own (up to :data:`MOST_PROCESSES_PER_CORE` a core), all running at
+    once: five equal jobs on two cores then end together, where two processes would
+    leave one core idle through the fifth.
     """
     if not forks(len(jobs), worth_it):
         return [work(job) for job in jobs]
-    workers = min(cores(), len(jobs))
+    most = cores() * (MOST_PROCESSES_PER_CORE if each_its_own else 1)
+    workers = min(most, len(jobs))
     context = multiprocessing.get_context("fork")
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:

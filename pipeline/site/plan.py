@@ -60,7 +60,8 @@ def plan_languages(
 
     When two or more languages have no catalog screened before (a first build, or
     ``.l10n/`` deleted), each is screened in a worker process of its own
-    (:func:`~pipeline.workers.in_processes`): screening is most of such a build.
+    (:func:`~pipeline.workers.in_processes`), all at once: screening is most of such a
+    build.
     The language models are loaded before the workers start, which share them.
     The language identifier's answers of every process are kept.
     """
@@ -72,6 +73,7 @@ def plan_languages(
         functools.partial(_planned, config, templates, include_machine, cache),
         list(languages),
         worth_it=worth_it,
+        each_its_own=True,
     )
     found = [answers for _, _, given in planned for answers in given]
     if found:  # screened in other processes, which left their answers to be kept here

@@ -49,6 +49,11 @@ class InlineMarkup:
     textless_links: tuple[str, ...]  # targets of links with no visible text: [](url)
 
     @property
+    def has_urls(self) -> bool:
+        """Whether it holds any URL: a link target, an autolink, an image or a bare URL."""
+        return bool(self.links or self.images or self.bare_urls)
+
+    @property
     def link_targets(self) -> Counter[str]:
         """The hrefs of the links that are not autolinks."""
         targets = Counter(href for href, _ in self.links)
@@ -149,6 +154,8 @@ def _localized_links(
     ours: InlineMarkup, theirs: InlineMarkup, languages: Languages | None
 ) -> list[tuple[str, str]]:
     """Links and URLs the translation points at the same page in its language (a warning)."""
+    if not ours.has_urls and not theirs.has_urls:
+        return []
     kinds = [
         (Counter(ours.bare_urls), Counter(theirs.bare_urls)),
         (Counter(ours.autolinks), Counter(theirs.autolinks)),
@@ -173,6 +180,8 @@ def _url_problems(
 ) -> list[str]:
     broken = [match.group() for match in BROKEN_URL.finditer(translation)]
     problems = [f"URL {quoted(url)} is broken by a space" for url in broken]
+    if not problems and not ours.has_urls and not theirs.has_urls:
+        return problems  # most text: no URL to compare
     source_urls = Counter(ours.bare_urls)
     target_urls = Counter(u for u in theirs.bare_urls if not any(u in b for b in broken))
     target_urls = _as_source(source_urls, target_urls, languages)
