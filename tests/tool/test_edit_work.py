@@ -406,6 +406,31 @@ print(workers.can_fork(), workers.in_processes(square, [1, 2, 3]))
 """
 
 
+# A new process (one thread: it may fork); the jobs meet at a barrier, which only jobs
+# running at the same time, each in a process of its own, can pass.
+ALL_AT_ONCE = """
+import multiprocessing
+import os
+from pipeline import workers
+
+workers.cores = lambda: 2
+meeting = multiprocessing.Barrier(5)
+
+def met(n):
+    meeting.wait(timeout=30)
+    return os.getpid()
+
+print(len(set(workers.in_processes(met, range(5), each_its_own=True))))
+"""
+
+
+def test_a_few_long_jobs_run_all_at_once_each_in_a_process_of_its_own() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", ALL_AT_ONCE], capture_output=True, text=True, timeout=300
+    )
+    assert done.stdout.split() == ["5"], done.stderr[-2000:]
+
+
 def rounded(path: Path) -> dict[str, dict[str, tuple[str, float]]]:
     answers = json.loads(path.read_text("utf-8"))
     return {
