@@ -30,7 +30,7 @@ import hashlib
 import json
 import pickle
 import shutil
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -56,6 +56,7 @@ from pipeline.po.reader import read_catalog
 from pipeline.po.syntax import CatalogSyntaxError
 from pipeline.segments.blocks import document_segments
 from pipeline.site.memo import RenderMemo, folder_digest
+from pipeline.site.plan import screening_preparation
 from pipeline.site.pseudo import pseudo_site_path, render_pseudo_site
 from pipeline.site.write import BuildReport, render_site
 from pipeline.source.documents import Document, SkippedFile, SourceTree, read_source_tree
@@ -227,8 +228,12 @@ def update(
     config: Config,
     languages: Sequence[str] | None = None,
     state: BuildState | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> UpdateOutcome:
-    """Extract, update the catalogs (with sentence leverage) and sync the memory: no pages."""
+    """Extract, update the catalogs (with sentence leverage) and sync the memory: no pages.
+
+    ``meanwhile`` is done while worker processes align the memory's sentences, if they do.
+    """
     considered = list(languages if languages is not None else config.languages)
     remembered, memory_error = 0, ""
     memory: TranslationMemory | None = None
@@ -255,9 +260,8 @@ def update(
             domains = sorted({segment.domain for segment in segments})
             catalogs, digests = _catalogs_to_sync(config, report, considered, domains, state)
             try:
-                remembered = remember_reviewed(
-                    config, memory, catalogs, state.synced_entries if state is not None else None
-                )
+                record = state.synced_entries if state is not None else None
+                remembered = remember_reviewed(config, memory, catalogs, record, meanwhile)
             except TranslationMemoryError as error:
                 memory_error = f"translation memory: {error}"
             else:
@@ -314,8 +318,13 @@ def build(
     if include_machine and _overlaps(target, config.output_path):
         raise ConfigError(f"a preview may not be built into {config.output_dir}/: {target}")
     state = BuildState.load(config) if incremental else None
-    updated = update(config, languages, state)
     memo = state.render_memo(config, target) if state is not None else None
+    # Screening in worker processes starts by loading the language models: done while
+    # the memory's sentences are aligned, when both happen (a build from nothing).
+    screening = screening_preparation(
+        config, config.languages, memo.directory if memo is not None else None
+    )
+    updated = update(config, languages, state, screening)
     site = render_site(
         config,
         directory=target,

@@ -41,8 +41,22 @@ def can_fork() -> bool:
         return False
 
 
+# With ``each_its_own``: processes a core shares at most.
+MOST_PROCESSES_PER_CORE = 4
+
+
+def forks(jobs: int, worth_it: bool = True) -> bool:
+    """Whether :func:`in_processes` would run this many jobs in worker processes."""
+    return worth_it and min(cores(), jobs) >= 2 and can_fork()
+
+
 def in_processes(
-    work: Callable[[Job], Result], jobs: Sequence[Job], *, worth_it: bool = True
+    work: Callable[[Job], Result],
+    jobs: Sequence[Job],
+    *,
+    worth_it: bool = True,
+    meanwhile: Callable[[], object] | None = None,
+    each_its_own: bool = False,
 ) -> list[Result]:
     """``[work(job) for job in jobs]``, in worker processes when that may be faster.
 
@@ -50,13 +64,23 @@ def in_processes(
     the processes) or a process that may not fork. ``work`` and the results go
     between processes by pickle; an exception in a job is raised here as it was.
     A worker that died (killed, out of memory) leaves the jobs to this process.
+    ``meanwhile`` is called in this process while the workers run (not at all when
+    the jobs run here), after they are forked: work this process would otherwise
+    wait idle through. With ``each_its_own``, for a few long jobs, each job has a
+    process of its own (up to :data:`MOST_PROCESSES_PER_CORE` a core), all running at
+    once: five equal jobs on two cores then end together, where two processes would
+    leave one core idle through the fifth.
     """
-    workers = min(cores(), len(jobs))
-    if workers < 2 or not worth_it or not can_fork():
+    if not forks(len(jobs), worth_it):
         return [work(job) for job in jobs]
+    most = cores() * (MOST_PROCESSES_PER_CORE if each_its_own else 1)
+    workers = min(most, len(jobs))
     context = multiprocessing.get_context("fork")
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            return list(pool.map(work, jobs))
+            results = pool.map(work, jobs)  # with "fork", every worker is forked here
+            if meanwhile is not None:
+                meanwhile()
+            return list(results)
     except BrokenProcessPool:
         return [work(job) for job in jobs]

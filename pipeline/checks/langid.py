@@ -38,7 +38,7 @@ from lingua import IsoCode639_1, Language, LanguageDetector, LanguageDetectorBui
 
 from pipeline.files import write_text_atomic
 from pipeline.text.languages import base_language
-from pipeline.text.markdown import inline_parser
+from pipeline.text.markdown import inline_parser, without_inline_syntax
 from pipeline.text.patterns import BARE_URL, EMAIL, PLACEHOLDER, PRINTF_VARIABLE
 from pipeline.text.sentences import split_sentences
 
@@ -101,14 +101,8 @@ _PROSE_WORD = re.compile(r"[^\W\d_]{3,}")
 @lru_cache(maxsize=65536)
 def plain_text(markdown: str, ignore_terms: tuple[str, ...] = ()) -> str:
     """The prose of one line of inline Markdown, with language-neutral material removed."""
-    parts: list[str] = []
-    for block in inline_parser().parseInline(markdown):
-        for token in block.children or ():
-            if token.type == "text":
-                parts.append(token.content)
-            elif token.type in ("softbreak", "hardbreak"):
-                parts.append(" ")
-    text = " ".join(_bounded_words("".join(parts).split()))
+    text = markdown if without_inline_syntax(markdown) else _inline_text(markdown)
+    text = " ".join(_bounded_words(text.split()))
     text = EMAIL.sub(" ", BARE_URL.sub(" ", text))
     text = PRINTF_VARIABLE.sub(" ", PLACEHOLDER.sub(" ", text))
     text = _CODE_LIKE.sub(" ", text)
@@ -116,6 +110,17 @@ def plain_text(markdown: str, ignore_terms: tuple[str, ...] = ()) -> str:
         text = re.sub(rf"(?<!\w){re.escape(term)}(?!\w)", " ", text)
     text = _NEUTRAL.sub(" ", text)
     return " ".join(text.split())
+
+
+def _inline_text(markdown: str) -> str:
+    parts: list[str] = []
+    for block in inline_parser().parseInline(markdown):
+        for token in block.children or ():
+            if token.type == "text":
+                parts.append(token.content)
+            elif token.type in ("softbreak", "hardbreak"):
+                parts.append(" ")
+    return "".join(parts)
 
 
 # Scripts written without spaces between words: there a "word" is a phrase or a sentence.
@@ -210,6 +215,20 @@ class LanguageIdentifier:
                 self._detectors[kind] = builder.build()
             return self._detectors[kind]
 
+    def load_models(self) -> None:
+        """Load the full models of this identifier's languages now, in this thread only.
+
+        Processes forked afterwards share them (the models are read, never written),
+        where each would otherwise load its own: a second or more of work for every
+        process screening a site's languages. lingua loads a language's models the
+        first time a text could be in it; a call that is not ``…_in_parallel``
+        starts no thread, so this process may still fork.
+        """
+        detector = self._built("full")
+        for code in self.languages:
+            # Its own name in each language: texts in every script of the detector.
+            detector.compute_language_confidence_values(_own_name(code))
+
     # -- detection -----------------------------------------------------------
 
     def identify(self, text: str) -> _Answer:
@@ -301,8 +320,13 @@ class LanguageIdentifier:
         return screened == expected and confidence >= SCREEN_TRUST
 
     def prepare(self, checks: Iterable[tuple[str, str]]) -> None:
-        """Batch the detection behind many :meth:`mismatch` calls of (text, expected language)."""
-        pairs = list(checks)
+        """Batch the detection behind many :meth:`mismatch` calls of (text, expected language).
+
+        Text too short to be judged is not sent to the detectors: :meth:`mismatch` never
+        asks about it, and most such strings (a name, a number, a heading of two words) are
+        ones the quick detector cannot place: they would go to the full detector for nothing.
+        """
+        pairs = [(text, expected) for text, expected in checks if self._judgeable(text)]
         self.screen(text for text, _ in pairs)
         self.prefetch(
             text
@@ -459,6 +483,13 @@ def _answer(ranked: list[tuple[str, float]], expected: str) -> tuple[str, float,
 
 def script_of(char: str) -> str:
     return unicodedata.name(char, "").split(" ")[0]
+
+
+def _own_name(code: str) -> str:
+    try:
+        return Locale.parse(code).get_display_name(code) or code
+    except Exception:  # a locale Babel lacks
+        return code
 
 
 @lru_cache(maxsize=64)

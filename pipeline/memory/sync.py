@@ -23,6 +23,7 @@ def remember_reviewed(
     memory: TranslationMemory,
     catalogs: Sequence[Catalog],
     record: SyncRecord | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> int:
     """Put every reviewed entry of ``catalogs`` into the memory; return how many units were new.
 
@@ -37,12 +38,13 @@ def remember_reviewed(
     up to date for the catalogs of each transaction as it is committed. The
     units of many catalogs go in one transaction (:data:`SYNC_BATCH`): one
     transaction per catalog was most of what syncing a new site cost. Aligning many
-    entries (a first build's sync) is spread over the cores.
+    entries (a first build's sync) is spread over the cores; ``meanwhile`` is then called
+    here while they work (:func:`~pipeline.workers.in_processes`).
     """
     source = config.source_language
     by_domain = sorted((c for c in catalogs if c.lang), key=lambda c: c.domain)
     synced = [_Synced.of(catalog, record) for catalog in by_domain]
-    aligned = _aligned_sentences(synced, source)
+    aligned = _aligned_sentences(synced, source, meanwhile)
     added = 0
     pending: list[Unit] = []
     recorded: dict[str, frozenset[bytes]] = {}  # for the catalogs in ``pending``
@@ -86,7 +88,9 @@ class _Synced:
 ALIGN_IN_PROCESSES = 1_000
 
 
-def _aligned_sentences(synced: list[_Synced], source: str) -> list[list[Unit]]:
+def _aligned_sentences(
+    synced: list[_Synced], source: str, meanwhile: Callable[[], object] | None = None
+) -> list[list[Unit]]:
     """The sentence units of each catalog's entries to align, in the order of ``synced``.
 
     A domain's catalogs are aligned together, so that the source blocks every language
@@ -101,7 +105,10 @@ def _aligned_sentences(synced: list[_Synced], source: str) -> list[list[Unit]]:
     ]
     work = sum(len(item.to_align) for item in synced)
     done = in_processes(
-        functools.partial(_align_domain, source), jobs, worth_it=work >= ALIGN_IN_PROCESSES
+        functools.partial(_align_domain, source),
+        jobs,
+        worth_it=work >= ALIGN_IN_PROCESSES,
+        meanwhile=meanwhile,
     )
     aligned: list[list[Unit]] = [[] for _ in synced]
     for (_, numbers), units in zip(sorted(domains.items()), done, strict=True):

@@ -92,6 +92,13 @@ def keep_answers(config: Config, answers: list[Answers]) -> None:
     keep_langid_answers(config, kept)
 
 
+def load_language_models(config: Config) -> None:
+    """The language identifier's models loaded in this process, when the project checks
+    the language of translations (see :meth:`LanguageIdentifier.load_models`)."""
+    if "language" not in config.check.disable:
+        project_identifier(config, _build_glossary(config)).load_models()
+
+
 def _digest(path: Path | None) -> str:
     if path is None or not path.is_file():
         return ""

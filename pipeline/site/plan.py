@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import functools
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,9 +16,9 @@ from pipeline.checks.stats import Completeness, completeness, states_stats, word
 from pipeline.config import Config
 from pipeline.model import Catalog
 from pipeline.site.choose import Status, Translations
-from pipeline.site.load import keep_answers, load_translations
+from pipeline.site.load import keep_answers, load_language_models, load_translations
 from pipeline.site.published import Language
-from pipeline.workers import in_processes
+from pipeline.workers import forks, in_processes
 
 
 @dataclass
@@ -60,19 +60,43 @@ def plan_languages(
 
     When two or more languages have no catalog screened before (a first build, or
     ``.l10n/`` deleted), each is screened in a worker process of its own
-    (:func:`~pipeline.workers.in_processes`): screening is most of such a build.
+    (:func:`~pipeline.workers.in_processes`), all at once: screening is most of such a
+    build.
+    The language models are loaded before the workers start, which share them.
     The language identifier's answers of every process are kept.
     """
-    unscreened = sum(1 for lang in languages if _unscreened(cache, lang))
+    worth_it = _worth_forking(languages, cache)
+    if forks(len(languages), worth_it):
+        # Loaded once here, the language models are shared by every worker.
+        load_language_models(config)
     planned = in_processes(
         functools.partial(_planned, config, templates, include_machine, cache),
         list(languages),
-        worth_it=unscreened >= 2,
+        worth_it=worth_it,
+        each_its_own=True,
     )
     found = [answers for _, _, given in planned for answers in given]
     if found:  # screened in other processes, which left their answers to be kept here
         keep_answers(config, found)
     return [(plan, errors) for plan, errors, _ in planned]
+
+
+def screening_preparation(
+    config: Config, languages: Sequence[str], cache: Path | None
+) -> Callable[[], None] | None:
+    """What :func:`plan_languages` will do first when it screens in worker processes (it
+    loads the language models, which the workers share), for a caller to do earlier
+    while it waits on other work; None when it will not.
+
+    Done twice, the second time costs nothing.
+    """
+    if not forks(len(languages), _worth_forking(languages, cache)):
+        return None
+    return functools.partial(load_language_models, config)
+
+
+def _worth_forking(languages: Sequence[str], cache: Path | None) -> bool:
+    return sum(1 for lang in languages if _unscreened(cache, lang)) >= 2
 
 
 def _unscreened(cache: Path | None, lang: str) -> bool:

@@ -12,7 +12,7 @@ from markdown_it.token import Token
 
 from pipeline.text.excerpt import excerpt, quoted
 from pipeline.text.localized import Languages, localized_pairs
-from pipeline.text.markdown import inline_parser
+from pipeline.text.markdown import inline_parser, without_inline_syntax
 from pipeline.text.patterns import (
     BARE_URL,
     BRACE_VARIABLE,
@@ -47,6 +47,11 @@ class InlineMarkup:
     raw_html: tuple[str, ...]  # HTML tags, parsed or as text: never rendered, always suspicious
     bare_urls: tuple[str, ...]  # URLs in the text (rendered as text: linkify is off)
     textless_links: tuple[str, ...]  # targets of links with no visible text: [](url)
+
+    @property
+    def has_urls(self) -> bool:
+        """Whether it holds any URL: a link target, an autolink, an image or a bare URL."""
+        return bool(self.links or self.images or self.bare_urls)
 
     @property
     def link_targets(self) -> Counter[str]:
@@ -100,6 +105,9 @@ def may_hold_link(text: str) -> bool:
 @lru_cache(maxsize=65536)
 def inline_markup(text: str) -> InlineMarkup:
     found = _Found()
+    if without_inline_syntax(text):
+        found.text(text)
+        return _markup(found)
     for block in inline_parser().parseInline(text):
         children = block.children or []
         for index, token in enumerate(children):
@@ -115,6 +123,10 @@ def inline_markup(text: str) -> InlineMarkup:
                 found.html.append(token.content)
             elif token.type == "text":
                 found.text(token.content)
+    return _markup(found)
+
+
+def _markup(found: _Found) -> InlineMarkup:
     return InlineMarkup(
         links=tuple(found.links),
         autolinks=tuple(found.autolinks),
@@ -142,6 +154,8 @@ def _localized_links(
     ours: InlineMarkup, theirs: InlineMarkup, languages: Languages | None
 ) -> list[tuple[str, str]]:
     """Links and URLs the translation points at the same page in its language (a warning)."""
+    if not ours.has_urls and not theirs.has_urls:
+        return []
     kinds = [
         (Counter(ours.bare_urls), Counter(theirs.bare_urls)),
         (Counter(ours.autolinks), Counter(theirs.autolinks)),
@@ -166,6 +180,8 @@ def _url_problems(
 ) -> list[str]:
     broken = [match.group() for match in BROKEN_URL.finditer(translation)]
     problems = [f"URL {quoted(url)} is broken by a space" for url in broken]
+    if not problems and not ours.has_urls and not theirs.has_urls:
+        return problems  # most text: no URL to compare
     source_urls = Counter(ours.bare_urls)
     target_urls = Counter(u for u in theirs.bare_urls if not any(u in b for b in broken))
     target_urls = _as_source(source_urls, target_urls, languages)
@@ -315,6 +331,8 @@ def code_spans(text: str) -> Counter[str]:
 @lru_cache(maxsize=65536)
 def prose(text: str) -> str:
     """The visible words of inline Markdown: text and link text, not URLs, code or placeholders."""
+    if without_inline_syntax(text):
+        return PLACEHOLDER.sub(" ", BARE_URL.sub(" ", text))
     parts: list[str] = []
     for block in inline_parser().parseInline(text):
         for token in block.children or ():

@@ -7,6 +7,7 @@ the same thing to each of them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from functools import cache
 
@@ -93,6 +94,21 @@ def segmenter() -> MarkdownIt:
     ``content`` and ``map`` are the same as :func:`markdown` gives.
     """
     return _dialect().disable("inline")
+
+
+# What may start inline markup in the dialect, or be changed by the parser: escapes, code,
+# emphasis, strikethrough, links and images, autolinks and raw HTML, entities, line
+# breaks, and the carriage returns and NULs it normalises first.
+_INLINE_SYNTAX = re.compile(r"[\\`*_\[<&~\n\r\x00]")
+
+
+def without_inline_syntax(text: str) -> bool:
+    """Whether :func:`inline_parser` would parse ``text`` into one text token holding it
+    unchanged (nothing at all for ""), so that it need not be parsed.
+
+    Most segments are such plain prose; a parse costs more than any check run on it.
+    """
+    return _INLINE_SYNTAX.search(text) is None
 
 
 @cache

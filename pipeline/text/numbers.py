@@ -43,6 +43,7 @@ SPACES = " \u00a0\u202f\u2009"
 NUMBER_RUN = rf"\d+(?:[.,'’٫٬{SPACES}]\d+)*"
 """Digits with the decimal and group separators any locale writes between them."""
 _NUMBER = re.compile(NUMBER_RUN)
+_ANY_DIGIT = re.compile(r"\d")  # any script's, as _ascii_digits reads them
 _PERCENT_AFTER = re.compile(rf"[{SPACES}]?[%٪‰]")
 _RANGE_DASH = re.compile(rf"[{SPACES}]?[-–—‒−][{SPACES}]?")
 # What makes a number a quantity rather than a count: a unit or a currency beside it.
@@ -194,6 +195,8 @@ def _is_bare(text: str, start: int, end: int, values: frozenset[Decimal]) -> boo
 @lru_cache(maxsize=65536)
 def numbers_in(text: str, lang: str) -> tuple[Number, ...]:
     """Numbers of a text as written in ``lang``; ranges share their percent sign."""
+    if not _ANY_DIGIT.search(text):
+        return ()  # every number is read from digits: most prose holds none
     return _numbers(prose(text), lang)
 
 
@@ -291,6 +294,8 @@ def number_differences(
     ``singular``: the translation is the form of a plural message shown for one,
     which may say "one" by its grammar alone ("Delete 1 page" -> "Удалить страницу").
     """
+    if not _ANY_DIGIT.search(source) and not _ANY_DIGIT.search(translation):
+        return []  # no number, date or time in either: words are compared only with digits
     source_text = _readable(source)
     target_text = without_category_examples(source_text, _readable(translation), source_lang, lang)
     source_text, target_text, problems = moment_differences(

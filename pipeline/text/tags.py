@@ -147,6 +147,8 @@ def tag_problems(
     ``languages``, a link localized (:func:`pipeline.text.localized.localized_url`).
     """
     ours, theirs = real_tags(source), real_tags(translation)
+    if not ours and not theirs:
+        return []
     extra = Counter(t.raw for t in theirs) - Counter(t.raw for t in ours)
     gone = Counter(t.raw for t in ours) - Counter(t.raw for t in theirs)
     by_raw = {t.raw: t for t in (*ours, *theirs)}

@@ -324,6 +324,65 @@ def test_sentences_aligned_in_worker_processes_go_into_the_memory_as_in_a_serial
     assert units == stored(tmp_path / "serial")
 
 
+MODELS_LOADED_ONCE = """
+import os
+import sys
+from pathlib import Path
+from pipeline.build import build
+from pipeline.checks import langid
+from pipeline.config import load_config
+from pipeline.memory import sync
+from pipeline.site import plan
+from pipeline import workers
+
+workers.cores = lambda: 2  # as on a machine of two cores or more
+sync.ALIGN_IN_PROCESSES = 1  # this small site's sentences aligned in worker processes
+parent, aligning, loads = os.getpid(), [], []
+align, load, planned = sync.in_processes, langid.LanguageIdentifier.load_models, plan._planned
+
+
+def aligned(*args, **kwargs):
+    aligning.append(1)
+    try:
+        return align(*args, **kwargs)
+    finally:
+        aligning.pop()
+
+
+def loaded(ident):
+    loads.append("while aligning" if aligning else "after")
+    load(ident)
+
+
+def screened(config, templates, include_machine, cache, lang):
+    ident = next(iter(langid._IDENTIFIERS.values()))
+    found = "models" if "full" in ident._detectors else "none"
+    print(lang, "worker" if os.getpid() != parent else "parent", found, flush=True)
+    return planned(config, templates, include_machine, cache, lang)
+
+
+sync.in_processes, langid.LanguageIdentifier.load_models = aligned, loaded
+plan._planned = screened
+build(load_config(Path(sys.argv[1])))
+print(*loads)
+"""
+
+
+def test_a_build_from_nothing_loads_the_language_models_once_for_every_worker(
+    tmp_path: Path,
+) -> None:
+    pages = {"care": "\n\n".join(GERMAN) + "\n"}
+    both = {"de": GERMAN, "fr": FRENCH}
+    root = make_project(tmp_path / "site", pages, ("de", "fr"), translations=both)
+    done = subprocess.run(
+        [sys.executable, "-c", MODELS_LOADED_ONCE, str(root)], capture_output=True, text=True
+    )
+    *screened, loads = done.stdout.splitlines()
+    # Loaded while the workers align (then asked again, at no cost, before screening).
+    assert loads.split()[:2] == ["while", "aligning"], done.stderr
+    assert sorted(screened) == ["de worker models", "fr worker models"]
+
+
 def test_jobs_of_a_worker_that_died_are_done_in_the_building_process() -> None:
     killed = subprocess.run(
         [sys.executable, "-c", KILLED_WORKER], capture_output=True, text=True, check=True
@@ -345,6 +404,31 @@ def square(n):
 
 print(workers.can_fork(), workers.in_processes(square, [1, 2, 3]))
 """
+
+
+# A new process (one thread: it may fork); the jobs meet at a barrier, which only jobs
+# running at the same time, each in a process of its own, can pass.
+ALL_AT_ONCE = """
+import multiprocessing
+import os
+from pipeline import workers
+
+workers.cores = lambda: 2
+meeting = multiprocessing.Barrier(5)
+
+def met(n):
+    meeting.wait(timeout=30)
+    return os.getpid()
+
+print(len(set(workers.in_processes(met, range(5), each_its_own=True))))
+"""
+
+
+def test_a_few_long_jobs_run_all_at_once_each_in_a_process_of_its_own() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", ALL_AT_ONCE], capture_output=True, text=True, timeout=300
+    )
+    assert done.stdout.split() == ["5"], done.stderr[-2000:]
 
 
 def rounded(path: Path) -> dict[str, dict[str, tuple[str, float]]]:

@@ -10,6 +10,7 @@ import pytest
 
 from pipeline.checks.langid import (
     MIN_LETTERS,
+    LanguageIdentifier,
     identifier,
     letter_count,
     plain_text,
@@ -104,3 +105,16 @@ def test_sentences_are_split_by_the_pipeline_rules_not_a_second_splitter() -> No
     text = "The dose is approx. 5 mg per kg. Then stop."
     assert identifier(["en", "ru"]).sentences(text) == split_sentences(text, "en")
     assert split_sentences(text, "en") == ["The dose is approx. 5 mg per kg.", "Then stop."]
+
+
+def test_prepare_leaves_text_too_short_to_judge_to_no_detector() -> None:
+    # A fresh identifier (not the shared one), so that no earlier test's answers count.
+    ident = LanguageIdentifier(("de", "en", "fr"))
+    short, german = "Kontakt (12)", "Die Behandlung beginnt mit einer gründlichen Untersuchung."
+    english = "The treatment starts with a thorough examination of every patient."
+    ident.prepare([(short, "de"), (german, "de"), (english, "de")])
+    full, screen, _ = ident.answers()
+    assert short not in full and short not in screen
+    assert german in screen and english in full
+    assert ident.mismatch(short, "de", 0.75) is None
+    assert ident.mismatch(english, "de", 0.75) is not None
