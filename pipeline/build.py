@@ -161,12 +161,15 @@ class BuildState:
             "synced": self.synced,
             "renders": self.renders,
         }
-        write_bytes_atomic(self.directory / "sources.pickle", pickle.dumps(self.sources))
+        # Not fsynced: a record lost or emptied by a power cut is read as none (see load), and
+        # the next build does everything again.
         write_bytes_atomic(
-            self.directory / "synced.pickle", pickle.dumps((self.memory, self.synced_entries))
+            self.directory / "sources.pickle", pickle.dumps(self.sources), durable=False
         )
+        synced = pickle.dumps((self.memory, self.synced_entries))
+        write_bytes_atomic(self.directory / "synced.pickle", synced, durable=False)
         text = json.dumps(recorded, indent=0, sort_keys=True, ensure_ascii=False) + "\n"
-        write_bytes_atomic(self.directory / "state.json", text.encode("utf-8"))
+        write_bytes_atomic(self.directory / "state.json", text.encode("utf-8"), durable=False)
 
     def render_memo(self, config: Config, output: Path) -> RenderMemo:
         """What the last render into ``output`` recorded; each output directory has its own."""

@@ -63,5 +63,5 @@ def load_screened(cache_file: Path | None, settings: tuple[object, ...]) -> Scre
 def save_screened(cache_file: Path, settings: tuple[object, ...], kept: ScreenedFiles) -> None:
     """Keep the screened catalogs, if ``.l10n/`` can be written: the next build screens again."""
     payload = pickle.dumps((settings, kept), protocol=pickle.HIGHEST_PROTOCOL)
-    with contextlib.suppress(OSError):
-        write_bytes_atomic(cache_file, payload)
+    with contextlib.suppress(OSError):  # not fsynced: an emptied file is read as none
+        write_bytes_atomic(cache_file, payload, durable=False)

@@ -163,7 +163,7 @@ def test_a_page_is_parsed_once_for_all_its_languages_and_only_the_edited_one_is_
     assert sorted(parsed) == sorted(f"source/{page}.md" for page in PAGES)
 
 
-def test_pages_are_written_without_fsync_and_catalogs_with_it(
+def test_pages_and_build_records_are_written_without_fsync_and_catalogs_with_it(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     synced: list[str] = []
@@ -178,6 +178,8 @@ def test_pages_are_written_without_fsync_and_catalogs_with_it(
     outcome = build(load_config(project))
     assert any(path.suffix == ".html" for path in outcome.site.written)
     assert not [path for path in synced if "/output" in path]
+    # The build's records and caches: lost or emptied, they are read as none.
+    assert not [path for path in synced if "/.l10n/build" in path]
     assert any(".po." in path for path in synced)  # a catalog's temporary file
 
 
