@@ -23,7 +23,7 @@ from pipeline.model import Catalog, Segment, Severity
 from pipeline.segments.blocks import document_segments
 from pipeline.site.choose import Choice, Status, Translations, choose_segment
 from pipeline.site.manifest import OutputFiles
-from pipeline.site.memo import RenderMemo, fingerprint, folder_digest
+from pipeline.site.memo import RenderedBlocks, RenderMemo, fingerprint, folder_digest
 from pipeline.site.page import Navigation, render_chooser, render_page
 from pipeline.site.plan import LanguagePlan, plan_languages
 from pipeline.site.published import Language, Site
@@ -94,6 +94,7 @@ class _Output:
     files: OutputFiles
     site_key: str  # fingerprints the templates, settings and published languages
     redirects: Redirects
+    cache: Path | None  # where rendered blocks are kept between builds
     # Each page body's blocks, parsed for the first language that renders the page.
     bodies: dict[str, ParsedBody] = field(default_factory=dict)
 
@@ -161,6 +162,7 @@ def render_site(
         files,
         _site_key(config, site, include_machine, redirects),
         redirects,
+        cache,
     )
     for translations in [None, *(p.translations for p in published)]:
         report.pages += _write_language(output, translations)
@@ -241,6 +243,8 @@ def _write_language(output: _Output, translations: Translations | None) -> int:
         _digest_of(translations, config.ui_domain),
     )
     documents = [d for d in site.documents if site.published(lang, d.path)]
+    cache = output.cache
+    blocks = RenderedBlocks(cache / f"blocks-{lang}.pickle" if cache is not None else None)
     for document in documents:
         relative = f"{lang}/{document.path}.html"
         key = _page_key(language_key, document, translations, output.sources)
@@ -248,10 +252,16 @@ def _write_language(output: _Output, translations: Translations | None) -> int:
             parsed = output.bodies.get(document.file)
             if parsed is None:
                 parsed = output.bodies[document.file] = parse_body(document)
+            # What every block's HTML depends on beside its text: links lead by the site's
+            # pages, languages and redirects (all in the site key) from this page's place.
+            context = fingerprint(output.site_key, lang, document.file, document.path,
+                                  document.values)  # fmt: skip
             page = render_page(
-                output.env, config, site, document, translations, navigation, parsed
-            )
+                output.env, config, site, document, translations, navigation, parsed,
+                blocks.page(document.file, context),
+            )  # fmt: skip
             files.write(relative, page.html, key)
+    blocks.save({document.file for document in documents})
     _write_redirects(output, translations, lang, language_key)
     return len(documents)
 

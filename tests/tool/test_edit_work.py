@@ -30,7 +30,15 @@ from pipeline.po.reader import read_catalog
 from pipeline.po.writer import format_catalog, write_catalog
 from pipeline.site import choose, write
 from pipeline.text.inline import inline_markup, may_hold_link
-from tests.projects import from_nothing, make_project, outputs
+from pipeline.text.markdown import page_parser
+from tests.projects import (
+    SAMPLE_PAGES,
+    from_nothing,
+    make_project,
+    outputs,
+    tagged,
+    translate_catalogs,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 LANGUAGES = ("de", "fr")
@@ -370,3 +378,53 @@ def test_text_the_link_scan_skips_holds_no_link() -> None:
     skipped = [text for text in texts if not may_hold_link(text)]
     assert len(skipped) > 100 and len(skipped) < len(texts)
     assert [t for t in skipped if inline_markup(t).links or inline_markup(t).images] == []
+
+
+def test_an_edited_page_parses_only_the_blocks_whose_text_changed(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parsed: list[str] = []
+    md = page_parser()
+    real_inline, real_parse_inline = md.inline.parse, md.parseInline
+
+    def inline(text, *rest):  # type: ignore[no-untyped-def]
+        parsed.append(text)
+        return real_inline(text, *rest)
+
+    def parse_inline(text, *rest):  # type: ignore[no-untyped-def]
+        parsed.append(text)
+        return real_parse_inline(text, *rest)
+
+    monkeypatch.setattr(md.inline, "parse", inline)
+    monkeypatch.setattr(md, "parseInline", parse_inline)
+    edit_paragraph(project, "page-1", "Paragraph 3 of page 1", "Paragraph 3 of page one")
+    build(load_config(project))
+    # The edited paragraph, in English on every page (its translations are now proposals).
+    edited = "Paragraph 3 of page one says that patients rest for 5 days."
+    assert parsed == [edited] * (1 + len(LANGUAGES))
+
+
+def test_pages_made_from_kept_blocks_are_the_bytes_of_a_build_from_nothing(
+    tmp_path: Path,
+) -> None:
+    # Tables, values, links, right-to-left runs: what a block's HTML depends on beside its text.
+    root = make_project(
+        tmp_path / "site",
+        SAMPLE_PAGES,
+        ("de", "ar"),
+        settings='[tool.l10n.check]\ndisable = ["language"]\n',
+        translations={"de": tagged("de"), "ar": tagged("ar")},
+    )
+    build(load_config(root))
+    assert list((root / ".l10n" / "build" / "render").glob("*/blocks-ar.pickle"))
+    edit_paragraph(root, "effectiveness", "Acute Myeloid Leukemia", "Acute Myeloid Leukaemia")
+    edit_paragraph(root, "cost", "amount: 20000", "amount: 25000")
+    translate_catalogs(
+        root, "ar", lambda domain, entry: f"[ar] {entry.msgid}".replace("Multiple", "Many")
+    )
+    build(load_config(root))
+    rebuilt = outputs(root)
+    assert "25.000" in rebuilt["de/cost.html"].decode()
+    assert "Leukaemia" in rebuilt["ar/effectiveness.html"].decode()
+    assert "[ar] Many Myeloma" in rebuilt["ar/effectiveness.html"].decode()
+    assert rebuilt == from_nothing(root)
