@@ -138,7 +138,8 @@ class _Rules:
     abbreviation: re.Pattern[str]
     # Each abbreviation alone, for pysbd's German and Arabic rules, which also keep the
     # period after any word ending as the text starts, when it starts with an abbreviation.
-    starts: dict[str, tuple[re.Pattern[str], ...]]  # by the first letter, lower-cased
+    # (Compiled on first use, see _start_patterns: a text starts with few of the letters.)
+    starts: dict[str, tuple[str, ...]]  # by the first letter, lower-cased
     marks: frozenset[str]  # where pysbd may end a sentence
     caseless: bool  # sentences start without a capital (Arabic)
     full_stops: bool  # sentences end at a full stop with no space after it (Japanese)
@@ -149,11 +150,11 @@ class _Rules:
 def _rules(code: str) -> _Rules:
     language = Language.get_language_code(code)
     stripped = sorted({a.strip() for a in language.Abbreviation.ABBREVIATIONS}, key=len)
-    starts: dict[str, tuple[re.Pattern[str], ...]] = {}
+    starts: dict[str, tuple[str, ...]] = {}
     if code in _START_QUIRK:
         for a in stripped:
             first = a[:1].lower()
-            starts[first] = (*starts.get(first, ()), re.compile(a, re.IGNORECASE))
+            starts[first] = (*starts.get(first, ()), a)
     marks = frozenset(language.Punctuations) | {"…"}
     return _Rules(
         re.compile("|".join(stripped) or "(?!)", re.IGNORECASE),
@@ -275,7 +276,7 @@ def _has_inner_mark(stretch: str, rules: _Rules) -> bool:
 
 def _plain_ends(masked: str, rules: _Rules) -> Iterator[int]:
     """Where a sentence surely ends, as pysbd would end it: the offsets after the spaces."""
-    starts = rules.starts.get(masked[:1].lower(), ())
+    starts = _start_patterns(rules.starts.get(masked[:1].lower(), ()))
     kept_after = [m.group() for p in starts if (m := p.match(masked))]
     last = 0
     if rules.full_stops:
@@ -302,6 +303,11 @@ def _plain_ends(masked: str, rules: _Rules) -> Iterator[int]:
         if _closed(masked[last : found.end()]):
             last = found.end()
             yield last
+
+
+@cache
+def _start_patterns(abbreviations: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(a, re.IGNORECASE) for a in abbreviations)
 
 
 def _closed(stretch: str) -> bool:
