@@ -156,7 +156,7 @@ def render_site(
     report.published = [site.source.code, *(p.language.code for p in published)]
     output = _Output(
         config,
-        environment(config),
+        environment(config, cache / "templates" if cache is not None else None),
         site,
         sources,
         files,

@@ -404,7 +404,7 @@ def test_an_edited_page_parses_only_the_blocks_whose_text_changed(
     assert parsed == [edited] * (1 + len(LANGUAGES))
 
 
-def test_pages_made_from_kept_blocks_are_the_bytes_of_a_build_from_nothing(
+def test_pages_made_from_kept_blocks_and_templates_are_the_bytes_of_a_build_from_nothing(
     tmp_path: Path,
 ) -> None:
     # Tables, values, links, right-to-left runs: what a block's HTML depends on beside its text.
@@ -416,7 +416,8 @@ def test_pages_made_from_kept_blocks_are_the_bytes_of_a_build_from_nothing(
         translations={"de": tagged("de"), "ar": tagged("ar")},
     )
     build(load_config(root))
-    assert list((root / ".l10n" / "build" / "render").glob("*/blocks-ar.pickle"))
+    kept = root / ".l10n" / "build" / "render"
+    assert list(kept.glob("*/blocks-ar.pickle")) and list(kept.glob("*/templates/*.cache"))
     edit_paragraph(root, "effectiveness", "Acute Myeloid Leukemia", "Acute Myeloid Leukaemia")
     edit_paragraph(root, "cost", "amount: 20000", "amount: 25000")
     translate_catalogs(
