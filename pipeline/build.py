@@ -327,6 +327,7 @@ def build(
         documents=updated.documents,
         segments=updated.segments,
         memo=memo,
+        templates=updated.update.templates,
     )
     outcome = BuildOutcome(
         updated.update,

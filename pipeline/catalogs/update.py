@@ -50,6 +50,7 @@ class UpdateReport:
     merges: dict[str, MergeResult] = field(default_factory=dict)  # by project-relative path
     # The domains no page makes any more: their files are still on disk, to be retired.
     retired: list[RetiredDomain] = field(default_factory=list)
+    templates: dict[str, Catalog] = field(default_factory=dict)  # by domain, as written
 
     def by_language(self, config: Config, languages: Sequence[str]) -> list[LanguageUpdate]:
         """One summary per language of ``languages``, also for a language nothing changed in."""
@@ -149,6 +150,7 @@ def update_catalogs(
     templates = build_templates(segments, config)
     considered = list(languages if languages is not None else config.languages)
     run = _Run(config, stamp, leverage_for, recorded, _template_digests(config, segments))
+    run.report.templates = templates
     run.report.retired = find_retired(config, templates, considered)
     for domain, template in sorted(templates.items()):
         run.write_template(domain, template)

@@ -70,17 +70,22 @@ class _Sources:
         config: Config,
         documents: Sequence[Document] | None,
         segments: Sequence[Segment] | None,
+        templates: Mapping[str, Catalog] | None = None,
     ) -> _Sources:
-        """What ``documents`` and ``segments`` leave out, read and segmented again."""
+        """What ``documents``, ``segments`` and ``templates`` (made from those segments)
+        leave out, read, segmented and made again."""
         documents = list(documents) if documents is not None else read_documents(config)
         if segments is None:
+            templates = None
             segments = [s for document in documents for s in document_segments(document)]
             segments += ui_segments(config)
         page_segments: dict[str, list[Segment]] = {}
         for segment in segments:
             page_segments.setdefault(segment.file, []).append(segment)
         ui = [s.msgid for s in segments if s.role == "ui"]
-        return cls(documents, page_segments, ui, build_templates(segments, config))
+        if templates is None:
+            templates = build_templates(segments, config)
+        return cls(documents, page_segments, ui, dict(templates))
 
 
 @dataclass(frozen=True)
@@ -109,6 +114,7 @@ def render_site(
     segments: Sequence[Segment] | None = None,
     memo: RenderMemo | None = None,
     planner: Planner | None = None,
+    templates: Mapping[str, Catalog] | None = None,
 ) -> BuildReport:
     """Write every published language's pages, the chooser, sitemap, status page and badges.
 
@@ -119,7 +125,8 @@ def render_site(
     (the chooser, the sitemap, the status page and the badges) are always made
     from every language: one that is published and has its pages is listed
     whether this build wrote them or not. ``documents`` and ``segments`` (pages' and
-    UI's, as extracted) save reading the sources again. With a ``memo``, a page
+    UI's, as extracted) save reading the sources again, and ``templates`` (the update's,
+    made from ``segments``) making them again. With a ``memo``, a page
     whose inputs have the fingerprint recorded when it was written, and which is
     still as it was left, is not rendered again. ``planner`` plans each language instead of
     its catalogs on disk (the pseudo-locales' translations are made in memory).
@@ -127,7 +134,7 @@ def render_site(
     report = BuildReport()
     folder = directory if directory is not None else config.output_path
     remove_stray_temporaries(folder)  # left by a build that was killed
-    sources = _Sources.read(config, documents, segments)
+    sources = _Sources.read(config, documents, segments, templates)
     considered = list(languages if languages is not None else config.languages)
     cache = memo.directory if memo is not None else None
     files = OutputFiles(folder, memo.outputs if memo is not None else None)
