@@ -21,7 +21,7 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from markupsafe import Markup
 
-from pipeline.segments.blocks import Block, walk_blocks
+from pipeline.segments.blocks import Block, take_parsed, walk_blocks
 from pipeline.site.choose import Choice, Status, Translations, choose_segment
 from pipeline.site.memo import PageBlocks, fingerprint
 from pipeline.source.documents import Document, Value
@@ -80,9 +80,14 @@ class ParsedBody:
 def parse_body(document: Document) -> ParsedBody:
     """The body's blocks: :func:`~pipeline.text.markdown.page_parser`'s, whose blocks are the
     segmenter's (it differs in inline HTML only)."""
-    env: dict[str, Any] = {}
-    tokens = segmenter().parse(document.body, env)
-    blocks = {block.inline: block for block in walk_blocks(tokens, document.layout)}
+    taken = take_parsed(document)
+    if taken is not None:
+        tokens, env, found = taken
+    else:
+        env = {}
+        tokens = segmenter().parse(document.body, env)
+        found = list(walk_blocks(tokens, document.layout))
+    blocks = {block.inline: block for block in found}
     changed = {block.carrier for block in blocks.values()}
     changed |= {index for index, token in enumerate(tokens) if token.type == "heading_open"}
     parsed = {index: (dict(tokens[index].attrs), dict(tokens[index].meta)) for index in changed}

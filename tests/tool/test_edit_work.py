@@ -30,7 +30,7 @@ from pipeline.po.reader import read_catalog
 from pipeline.po.writer import format_catalog, write_catalog
 from pipeline.site import choose, write
 from pipeline.text.inline import inline_markup, may_hold_link
-from pipeline.text.markdown import page_parser
+from pipeline.text.markdown import page_parser, segmenter
 from tests.projects import (
     SAMPLE_PAGES,
     from_nothing,
@@ -429,3 +429,20 @@ def test_pages_made_from_kept_blocks_and_templates_are_the_bytes_of_a_build_from
     assert "Leukaemia" in rebuilt["ar/effectiveness.html"].decode()
     assert "[ar] Many Myeloma" in rebuilt["ar/effectiveness.html"].decode()
     assert rebuilt == from_nothing(root)
+
+
+def test_an_edited_page_is_parsed_once_for_its_segments_and_its_pages(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parsed: list[str] = []
+    md = segmenter()
+    real = md.parse
+
+    def parse(text, env=None):  # type: ignore[no-untyped-def]
+        parsed.append(text)
+        return real(text, env)
+
+    monkeypatch.setattr(md, "parse", parse)
+    edit_paragraph(project, "page-2", "Paragraph 4 of page 2", "Paragraph 4 of page two")
+    build(load_config(project))
+    assert len(parsed) == 1 and "Paragraph 4 of page two" in parsed[0]
