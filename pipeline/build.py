@@ -61,6 +61,7 @@ from pipeline.site.write import BuildReport, render_site
 from pipeline.source.documents import Document, SkippedFile, SourceTree, read_source_tree
 from pipeline.source.redirects import record_redirects
 from pipeline.text.limits import MAX_CATALOG_BYTES
+from pipeline.text.sentences import keeping_splits
 
 STATE_DIR = Path(".l10n") / "build"
 
@@ -317,7 +318,10 @@ def build(
     if include_machine and _overlaps(target, config.output_path):
         raise ConfigError(f"a preview may not be built into {config.output_dir}/: {target}")
     state = BuildState.load(config) if incremental else None
-    updated = update(config, languages, state)
+    # The memory sync splits each reviewed block; when one is edited, the leverage splits
+    # its old text again (and its translation): kept, only its new text is split.
+    with keeping_splits(state.directory / "sentences" if state is not None else None):
+        updated = update(config, languages, state)
     memo = state.render_memo(config, target) if state is not None else None
     site = render_site(
         config,

@@ -24,13 +24,16 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from pathlib import Path
 
 import pysbd
 from pysbd.exclamation_words import ExclamationWords
 from pysbd.languages import Language
 
+from pipeline.text import kept_splits
 from pipeline.text.languages import base_language
 from pipeline.text.patterns import BARE_URL, PLACEHOLDER, URL_START
 
@@ -216,7 +219,23 @@ def split_sentences(text: str, lang: str) -> list[str]:
 
     Joining them with single spaces gives the block back (up to whitespace).
     """
-    return list(_split(text, base_language(lang)))
+    return list(_sentences(text, base_language(lang)))
+
+
+def keeping_splits(folder: Path | None) -> AbstractContextManager[None]:
+    """Within, splits are kept between runs in ``folder`` (see :mod:`pipeline.text.kept_splits`)."""
+    return kept_splits.keeping(folder, f"pysbd {pysbd.__version__}")
+
+
+def _sentences(text: str, lang: str) -> tuple[str, ...]:
+    kept = kept_splits.current()
+    if kept is None:
+        return _split(text, lang)
+    found = kept.get(text, lang)
+    if found is None:
+        found = _split(text, lang)
+        kept.put(text, lang, found)
+    return found
 
 
 def sentence_pieces(text: str, lang: str) -> list[str]:
@@ -227,7 +246,7 @@ def sentence_pieces(text: str, lang: str) -> list[str]:
     """
     cuts = [0]
     cursor = 0
-    for index, sentence in enumerate(_split(text, base_language(lang))):
+    for index, sentence in enumerate(_sentences(text, base_language(lang))):
         start = text.find(sentence, cursor)
         if start < 0:  # cannot happen: every sentence is a slice of text, in order
             break

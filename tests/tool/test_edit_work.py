@@ -29,6 +29,7 @@ from pipeline.po import writer
 from pipeline.po.reader import read_catalog
 from pipeline.po.writer import format_catalog, write_catalog
 from pipeline.site import choose, write
+from pipeline.text import sentences as sentences_module
 from pipeline.text.inline import inline_markup, may_hold_link
 from pipeline.text.markdown import page_parser, segmenter
 from tests.projects import (
@@ -446,3 +447,36 @@ def test_an_edited_page_is_parsed_once_for_its_segments_and_its_pages(
     edit_paragraph(project, "page-2", "Paragraph 4 of page 2", "Paragraph 4 of page two")
     build(load_config(project))
     assert len(parsed) == 1 and "Paragraph 4 of page two" in parsed[0]
+
+
+def test_an_edited_paragraphs_old_text_and_translations_are_not_split_again(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    split: list[tuple[str, str]] = []
+    real = sentences_module._split.__wrapped__
+
+    def uncached(text: str, lang: str) -> tuple[str, ...]:
+        split.append((lang, text))
+        return real(text, lang)
+
+    # As in a new process: no split made before this build is at hand but the kept ones.
+    monkeypatch.setattr(sentences_module, "_split", uncached)
+    edit_paragraph(project, "page-1", "Paragraph 3 of page 1", "Paragraph 3 of page one")
+    before = {p: p.read_bytes() for p in (project / "locales").rglob("*.po")}
+    kept = project / ".l10n" / "build" / "sentences"
+    shutil.copytree(project, project.parent / "unkept", symlinks=True)
+    shutil.rmtree(project.parent / "unkept" / kept.relative_to(project))
+    build(load_config(project))
+    # The memory sync split the old paragraph and its translations; only the new one is split.
+    assert split == [("en", "Paragraph 3 of page one says that patients rest for 5 days.")]
+    split.clear()
+    build(load_config(project.parent / "unkept"))
+    old = "Paragraph 3 of page 1 says that patients rest for 5 days."
+    assert {("en", old)} | {(lang, f"[{lang}] {old}") for lang in LANGUAGES} <= set(split)
+    for path in before:
+        unkept = project.parent / "unkept" / path.relative_to(project)
+        assert _without_stamps(path.read_bytes()) == _without_stamps(unkept.read_bytes())
+
+
+def _without_stamps(catalog: bytes) -> bytes:
+    return b"\n".join(line for line in catalog.split(b"\n") if b"-Date: " not in line)
