@@ -14,14 +14,18 @@ from __future__ import annotations
 
 import contextlib
 import pickle
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Generic, TypeVar
 
 from pipeline.files import write_bytes_atomic
 
 KEPT_PER_LANGUAGE = 20_000
 
 Splits = dict[str, tuple[str, ...]]  # text -> its sentences
+Job = TypeVar("Job")
+Result = TypeVar("Result")
 
 
 class KeptSplits:
@@ -32,7 +36,7 @@ class KeptSplits:
         self.splitter = splitter
         self._read: dict[str, Splits] = {}  # by language
         self._used: dict[str, Splits] = {}  # by language: given or made in this run
-        self._made: set[str] = set()  # the languages with splits made in this run
+        self._made: dict[str, Splits] = {}  # by language: made in this run
 
     def get(self, text: str, lang: str) -> tuple[str, ...] | None:
         used = self._used.setdefault(lang, {})
@@ -46,7 +50,18 @@ class KeptSplits:
 
     def put(self, text: str, lang: str, sentences: tuple[str, ...]) -> None:
         self._used.setdefault(lang, {})[text] = sentences
-        self._made.add(lang)
+        self._made.setdefault(lang, {})[text] = sentences
+
+    def made_after(self, counts: dict[str, int]) -> dict[str, Splits]:
+        """The splits made since each language had made ``counts`` (see :func:`made_counts`)."""
+        return {
+            lang: dict(list(made.items())[counts.get(lang, 0) :])
+            for lang, made in self._made.items()
+            if len(made) > counts.get(lang, 0)
+        }
+
+    def made_counts(self) -> dict[str, int]:
+        return {lang: len(made) for lang, made in self._made.items()}
 
     def _file(self, lang: str) -> Path:
         return self.folder / f"sentences-{lang}.pickle"
@@ -77,6 +92,35 @@ class KeptSplits:
             payload = pickle.dumps((self.splitter, kept), protocol=pickle.HIGHEST_PROTOCOL)
             with contextlib.suppress(OSError):  # not fsynced: an emptied file is read as none
                 write_bytes_atomic(self._file(lang), payload, durable=False)
+
+
+@dataclass(frozen=True)
+class CarryingSplits(Generic[Job, Result]):
+    """``work`` that also gives the splits it made: a job done in a worker process (see
+    :func:`pipeline.workers.in_processes`) sends them back with its result, for
+    :func:`absorb_splits` to keep, as the building process would have kept them."""
+
+    work: Callable[[Job], Result]
+
+    def __call__(self, job: Job) -> tuple[Result, dict[str, Splits]]:
+        kept = current()
+        counts = kept.made_counts() if kept is not None else {}
+        result = self.work(job)
+        return result, kept.made_after(counts) if kept is not None else {}
+
+
+def absorb_splits(done: Iterable[tuple[Result, dict[str, Splits]]]) -> list[Result]:
+    """The results of :class:`CarryingSplits` jobs; the splits they made kept."""
+    kept = current()
+    results: list[Result] = []
+    for result, made in done:
+        results.append(result)
+        if kept is None:
+            continue
+        for lang, splits in made.items():
+            for text, sentences in splits.items():
+                kept.put(text, lang, sentences)
+    return results
 
 
 # The splits kept now, innermost last (a list, not a global statement).

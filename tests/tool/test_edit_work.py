@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import shutil
 import subprocess
 import sys
@@ -333,6 +334,18 @@ def test_sentences_aligned_in_worker_processes_go_into_the_memory_as_in_a_serial
     units = stored(root)
     assert "Die Ärzte prüfen die Blutwerte jeden Tag." in {u[1] for u in units}
     assert units == stored(tmp_path / "serial")
+
+    def kept(project: Path) -> dict[str, object]:
+        folder = project / ".l10n" / "build" / "sentences"
+        return {p.name: pickle.loads(p.read_bytes()) for p in folder.glob("*.pickle")}
+
+    # The splits the workers made came back to be kept, as one process keeps its own.
+    assert sorted(kept(root)) == [
+        "sentences-de.pickle",
+        "sentences-en.pickle",
+        "sentences-fr.pickle",
+    ]
+    assert kept(root) == kept(tmp_path / "serial")
 
 
 def test_jobs_of_a_worker_that_died_are_done_in_the_building_process() -> None:
