@@ -26,6 +26,7 @@ from pipeline.model import Catalog, Entry, Segment, drop_proposal_comments, migr
 from pipeline.po.catalog_file import CatalogFile
 from pipeline.po.reader import read_catalog_file
 from pipeline.po.syntax import CatalogSyntaxError
+from pipeline.text.kept_splits import for_domain
 
 
 @dataclass
@@ -111,10 +112,12 @@ def update_catalog(
     if read:
         as_read = read_catalog_file(path, blank.lang, blank.domain, root)
     if as_read is None:
-        result = merge(blank, template, threshold, leverage, compendium)
+        with for_domain(blank.domain):  # the blocks the leverage splits are this catalog's
+            result = merge(blank, template, threshold, leverage, compendium)
         no_file = FileVersion(path, None)  # nor may one appear before the write
         return result, write_if_changed(result.catalog, path, stamp=stamp, made_from=no_file)
-    result = merge(as_read.catalog, template, threshold, leverage, compendium)
+    with for_domain(blank.domain):
+        result = merge(as_read.catalog, template, threshold, leverage, compendium)
     for entry in result.catalog.entries:
         migrate_ignore_flags(entry)  # Poedit's save would drop the flag; the comment stays
     if not result.catalog.header.msgstr.strip():

@@ -2,17 +2,21 @@
 split again when an editor changes it, only its new text.
 
 While a build keeps splits (:func:`keeping`), :func:`pipeline.text.sentences.split_sentences`
-looks each text up here first and records each split it gives. A language's file is read
-on the first look-up in that language; at the end the splits used or made are written back,
-newest last, at most :data:`KEPT_PER_LANGUAGE` of a language. A split is the text's own
-(keyed by the text and language); the file also names the splitter (pysbd's version), and
-``.l10n/build`` is emptied when the pipeline's code changes. A file that is missing,
-unreadable or of another splitter is read as none, and one that cannot be written is not.
+looks each text up here first, and records each split it gives, when the text is one of a
+catalog's (:func:`for_domain` says which: the memory sync and the update say so). The splits
+of one domain in one language are a shelf, a file read on the first look-up in it, so an edit
+reads what its own page's blocks split into, not the site's. At the end, each shelf a split
+was made in is written back, newest last, at most :data:`KEPT_PER_SHELF` splits. A split is
+the text's own (keyed by the text and language); a file also names the splitter (pysbd's
+version), and ``.l10n/build`` is emptied when the pipeline's code changes. A file that is
+missing, unreadable or of another splitter is read as none, and one that cannot be written is
+not written.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import pickle
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -21,77 +25,88 @@ from typing import Generic, TypeVar
 
 from pipeline.files import write_bytes_atomic
 
-KEPT_PER_LANGUAGE = 20_000
+KEPT_PER_SHELF = 20_000
 
+Shelf = tuple[str, str]  # (domain, language)
 Splits = dict[str, tuple[str, ...]]  # text -> its sentences
 Job = TypeVar("Job")
 Result = TypeVar("Result")
 
 
 class KeptSplits:
-    """The kept splits of one folder, each language's read when first asked."""
+    """The kept splits of one folder, each shelf read when first asked."""
 
     def __init__(self, folder: Path, splitter: str) -> None:
         self.folder = folder
         self.splitter = splitter
-        self._read: dict[str, Splits] = {}  # by language
-        self._used: dict[str, Splits] = {}  # by language: given or made in this run
-        self._made: dict[str, Splits] = {}  # by language: made in this run
+        self._read: dict[Shelf, Splits] = {}
+        self._used: dict[Shelf, Splits] = {}  # given or made in this run
+        self._made: dict[Shelf, Splits] = {}  # made in this run
 
     def get(self, text: str, lang: str) -> tuple[str, ...] | None:
-        used = self._used.setdefault(lang, {})
+        if not _DOMAINS:
+            return None
+        shelf = (_DOMAINS[-1], lang)
+        used = self._used.setdefault(shelf, {})
         found = used.get(text)
         if found is None:
-            found = self._language(lang).get(text)
+            found = self._shelf(shelf).get(text)
             if not isinstance(found, tuple):
                 return None
             used[text] = found
         return found
 
     def put(self, text: str, lang: str, sentences: tuple[str, ...]) -> None:
-        self._used.setdefault(lang, {})[text] = sentences
-        self._made.setdefault(lang, {})[text] = sentences
+        if _DOMAINS:
+            self.keep((_DOMAINS[-1], lang), text, sentences)
 
-    def made_after(self, counts: dict[str, int]) -> dict[str, Splits]:
-        """The splits made since each language had made ``counts`` (see :func:`made_counts`)."""
+    def keep(self, shelf: Shelf, text: str, sentences: tuple[str, ...]) -> None:
+        self._used.setdefault(shelf, {})[text] = sentences
+        self._made.setdefault(shelf, {})[text] = sentences
+
+    def made_counts(self) -> dict[Shelf, int]:
+        return {shelf: len(made) for shelf, made in self._made.items()}
+
+    def made_after(self, counts: dict[Shelf, int]) -> dict[Shelf, Splits]:
+        """The splits made since each shelf had ``counts`` (see :meth:`made_counts`)."""
         return {
-            lang: dict(list(made.items())[counts.get(lang, 0) :])
-            for lang, made in self._made.items()
-            if len(made) > counts.get(lang, 0)
+            shelf: dict(list(made.items())[counts.get(shelf, 0) :])
+            for shelf, made in self._made.items()
+            if len(made) > counts.get(shelf, 0)
         }
 
-    def made_counts(self) -> dict[str, int]:
-        return {lang: len(made) for lang, made in self._made.items()}
+    def _file(self, shelf: Shelf) -> Path:
+        domain, lang = shelf
+        name = hashlib.sha256(domain.encode("utf-8")).hexdigest()[:24]
+        return self.folder / f"{name}-{lang}.pickle"
 
-    def _file(self, lang: str) -> Path:
-        return self.folder / f"sentences-{lang}.pickle"
-
-    def _language(self, lang: str) -> Splits:
-        read = self._read.get(lang)
+    def _shelf(self, shelf: Shelf) -> Splits:
+        read = self._read.get(shelf)
         if read is None:
-            read = self._read[lang] = self._load(self._file(lang))
+            read = self._read[shelf] = self._load(shelf)
         return read
 
-    def _load(self, path: Path) -> Splits:
+    def _load(self, shelf: Shelf) -> Splits:
         try:
-            splitter, splits = pickle.loads(path.read_bytes())
+            splitter, kept_shelf, splits = pickle.loads(self._file(shelf).read_bytes())
         except Exception:  # a cache is never worth a failed build: texts are split again
             return {}
-        return splits if splitter == self.splitter and isinstance(splits, dict) else {}
+        fits = splitter == self.splitter and kept_shelf == shelf and isinstance(splits, dict)
+        return splits if fits else {}
 
     def save(self) -> None:
-        """Write back each language in which a split was made."""
-        for lang in sorted(self._made):
-            kept = dict(self._language(lang))
-            used = self._used[lang]
+        """Write back each shelf a split was made in."""
+        for shelf in sorted(self._made):
+            kept = dict(self._shelf(shelf))
+            used = self._used[shelf]
             for text in used:
                 kept.pop(text, None)
             kept.update(used)
-            if len(kept) > KEPT_PER_LANGUAGE:
-                kept = dict(list(kept.items())[-KEPT_PER_LANGUAGE:])
-            payload = pickle.dumps((self.splitter, kept), protocol=pickle.HIGHEST_PROTOCOL)
+            if len(kept) > KEPT_PER_SHELF:
+                kept = dict(list(kept.items())[-KEPT_PER_SHELF:])
+            payload = pickle.dumps((self.splitter, shelf, kept), protocol=pickle.HIGHEST_PROTOCOL)
             with contextlib.suppress(OSError):  # not fsynced: an emptied file is read as none
-                write_bytes_atomic(self._file(lang), payload, durable=False)
+                write_bytes_atomic(self._file(shelf), payload, durable=False)
 
 
 @dataclass(frozen=True)
@@ -102,14 +117,14 @@ class CarryingSplits(Generic[Job, Result]):
 
     work: Callable[[Job], Result]
 
-    def __call__(self, job: Job) -> tuple[Result, dict[str, Splits]]:
+    def __call__(self, job: Job) -> tuple[Result, dict[Shelf, Splits]]:
         kept = current()
         counts = kept.made_counts() if kept is not None else {}
         result = self.work(job)
         return result, kept.made_after(counts) if kept is not None else {}
 
 
-def absorb_splits(done: Iterable[tuple[Result, dict[str, Splits]]]) -> list[Result]:
+def absorb_splits(done: Iterable[tuple[Result, dict[Shelf, Splits]]]) -> list[Result]:
     """The results of :class:`CarryingSplits` jobs; the splits they made kept."""
     kept = current()
     results: list[Result] = []
@@ -117,14 +132,16 @@ def absorb_splits(done: Iterable[tuple[Result, dict[str, Splits]]]) -> list[Resu
         results.append(result)
         if kept is None:
             continue
-        for lang, splits in made.items():
+        for shelf, splits in made.items():
             for text, sentences in splits.items():
-                kept.put(text, lang, sentences)
+                kept.keep(shelf, text, sentences)
     return results
 
 
-# The splits kept now, innermost last (a list, not a global statement).
+# The splits kept now, and the domain whose texts are split now, innermost last (lists, not
+# global statements).
 _KEEPING: list[KeptSplits | None] = []
+_DOMAINS: list[str] = []
 
 
 def current() -> KeptSplits | None:
@@ -142,3 +159,13 @@ def keeping(folder: Path | None, splitter: str) -> Iterator[None]:
         _KEEPING.pop()
         if kept is not None:
             kept.save()
+
+
+@contextlib.contextmanager
+def for_domain(domain: str) -> Iterator[None]:
+    """Within, the texts split are ``domain``'s (a catalog's), and their splits kept with it."""
+    _DOMAINS.append(domain)
+    try:
+        yield
+    finally:
+        _DOMAINS.pop()
