@@ -62,6 +62,7 @@ from pipeline.site.write import BuildReport, render_site
 from pipeline.source.documents import Document, SkippedFile, SourceTree, read_source_tree
 from pipeline.source.redirects import record_redirects
 from pipeline.text.limits import MAX_CATALOG_BYTES
+from pipeline.text.sentences import keeping_splits
 
 STATE_DIR = Path(".l10n") / "build"
 
@@ -162,12 +163,15 @@ class BuildState:
             "synced": self.synced,
             "renders": self.renders,
         }
-        write_bytes_atomic(self.directory / "sources.pickle", pickle.dumps(self.sources))
+        # Not fsynced: a record lost or emptied by a power cut is read as none (see load), and
+        # the next build does everything again.
         write_bytes_atomic(
-            self.directory / "synced.pickle", pickle.dumps((self.memory, self.synced_entries))
+            self.directory / "sources.pickle", pickle.dumps(self.sources), durable=False
         )
+        synced = pickle.dumps((self.memory, self.synced_entries))
+        write_bytes_atomic(self.directory / "synced.pickle", synced, durable=False)
         text = json.dumps(recorded, indent=0, sort_keys=True, ensure_ascii=False) + "\n"
-        write_bytes_atomic(self.directory / "state.json", text.encode("utf-8"))
+        write_bytes_atomic(self.directory / "state.json", text.encode("utf-8"), durable=False)
 
     def render_memo(self, config: Config, output: Path) -> RenderMemo:
         """What the last render into ``output`` recorded; each output directory has its own."""
@@ -324,7 +328,10 @@ def build(
     screening = screening_preparation(
         config, config.languages, memo.directory if memo is not None else None
     )
-    updated = update(config, languages, state, screening)
+    # The memory sync splits each reviewed block; when one is edited, the leverage splits
+    # its old text again (and its translation): kept, only its new text is split.
+    with keeping_splits(state.directory / "sentences" if state is not None else None):
+        updated = update(config, languages, state, screening)
     site = render_site(
         config,
         directory=target,
@@ -333,6 +340,7 @@ def build(
         documents=updated.documents,
         segments=updated.segments,
         memo=memo,
+        templates=updated.update.templates,
     )
     outcome = BuildOutcome(
         updated.update,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -9,12 +10,8 @@ from pathlib import Path
 
 import click
 from rich.markup import escape
-from rich.progress import Progress, TaskID
 
 from pipeline import build as build_stage
-from pipeline import cli_layout as layout_commands
-from pipeline import cli_memory as memory_commands
-from pipeline import cli_translators as translators
 from pipeline.cli_common import (
     Context,
     console,
@@ -28,9 +25,28 @@ from pipeline.config import Config, ConfigError
 from pipeline.memory.retire import Retirement
 from pipeline.model import PipelineError
 
+# The command groups of their own modules, imported when one of their commands runs (or help
+# lists them): a build does not wait for the browser check's or the exchange's imports.
+SUBCOMMANDS = {
+    "tm": "pipeline.cli_memory",
+    "xliff": "pipeline.cli_translators",
+    "review": "pipeline.cli_translators",
+    "pseudo": "pipeline.cli_layout",
+    "layout": "pipeline.cli_layout",
+}
+
 
 class Commands(click.Group):
     """Every command's bad input ends as one line on stderr and an exit code, never a traceback."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *SUBCOMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in SUBCOMMANDS and cmd_name not in self.commands:
+            command = getattr(importlib.import_module(SUBCOMMANDS[cmd_name]), cmd_name)
+            self.add_command(command, cmd_name)
+        return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context) -> object:
         try:
@@ -333,6 +349,10 @@ def _progress() -> Iterator[Callable[[str, int, int], None]]:
 
         yield plain
         return
+    # Imported here, for start-up time only (no cycle): a terminal's progress bar is the one
+    # use of rich.progress, and it brings a fifth of rich.
+    from rich.progress import Progress, TaskID
+
     with Progress(console=console, transient=True) as progress:
         tasks: dict[str, TaskID] = {}
 
@@ -343,12 +363,6 @@ def _progress() -> Iterator[Callable[[str, int, int], None]]:
 
         yield update
 
-
-main.add_command(memory_commands.tm)
-main.add_command(translators.xliff)
-main.add_command(translators.review)
-main.add_command(layout_commands.pseudo)
-main.add_command(layout_commands.layout)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

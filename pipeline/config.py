@@ -10,9 +10,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-import tomlkit
 from babel import Locale, UnknownLocaleError
-from tomlkit.exceptions import TOMLKitError
 
 from pipeline.files import FileVersion, read_bytes_if_present, write_text_atomic
 from pipeline.model import PipelineError
@@ -287,6 +285,11 @@ def add_language(config: Config, lang: str) -> bool:
     The file is edited, not rewritten: its comments, layout and every other
     table stay as they are. ``lang`` must already be a valid code.
     """
+    # Imported here, for start-up time only (no cycle): every command reads the configuration
+    # (tomllib), and only this one edits it, keeping its layout, which needs tomlkit.
+    import tomlkit
+    from tomlkit.exceptions import TOMLKitError
+
     path = config.root / "pyproject.toml"
     version = FileVersion.of(path)
     data = read_bytes_if_present(path)

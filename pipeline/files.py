@@ -14,12 +14,8 @@ import stat
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from lxml import etree
 
 _umask_lock = threading.Lock()
 _default_mode: int | None = None
@@ -280,22 +276,3 @@ def _alive(pid: int) -> bool:
 def write_text_atomic(path: Path, text: str, made_from: FileVersion | None = None) -> bool:
     """Write ``text`` as UTF-8 (newlines untouched) via :func:`write_bytes_atomic`."""
     return write_bytes_atomic(path, text.encode("utf-8"), made_from)
-
-
-def xml_events(path: Path) -> Iterator[tuple[str, Any]]:
-    """("start" | "end", element) events of an XML file from elsewhere (TMX, XLIFF), streamed.
-
-    No entity is expanded, no DTD loaded, nothing fetched, and libxml2's limits on
-    depth and text size stay on; a file that declares or uses entities is the
-    reader's to refuse (as defusedxml does), since an unexpanded ``&name;`` is no text.
-    """
-    return etree.iterparse(  # type: ignore[no-any-return]
-        str(path),
-        events=("start", "end"),
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-    )

@@ -6,7 +6,6 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import jinja2.ext
-from babel.messages.extract import extract_from_file
 
 from pipeline.catalogs.headers import catalog_header
 from pipeline.config import PACKAGE_TEMPLATES, Config
@@ -19,6 +18,10 @@ UI_KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, 
 
 def ui_segments(config: Config) -> list[Segment]:
     """UI strings of the page templates, extracted by Babel's Jinja2 extractor."""
+    # Imported here, for start-up time only (no cycle): a build whose templates did not
+    # change keeps their strings (see pipeline.build), and this is the one extractor.
+    from babel.messages.extract import extract_from_file
+
     segments: list[Segment] = []
     root = config.templates_path
     for path in sorted(root.rglob("*.html")):

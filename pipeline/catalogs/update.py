@@ -26,6 +26,7 @@ from pipeline.model import Catalog, Entry, Segment, drop_proposal_comments, migr
 from pipeline.po.catalog_file import CatalogFile
 from pipeline.po.reader import read_catalog_file
 from pipeline.po.syntax import CatalogSyntaxError
+from pipeline.text.kept_splits import for_domain
 
 
 @dataclass
@@ -50,6 +51,7 @@ class UpdateReport:
     merges: dict[str, MergeResult] = field(default_factory=dict)  # by project-relative path
     # The domains no page makes any more: their files are still on disk, to be retired.
     retired: list[RetiredDomain] = field(default_factory=list)
+    templates: dict[str, Catalog] = field(default_factory=dict)  # by domain, as written
 
     def by_language(self, config: Config, languages: Sequence[str]) -> list[LanguageUpdate]:
         """One summary per language of ``languages``, also for a language nothing changed in."""
@@ -110,10 +112,12 @@ def update_catalog(
     if read:
         as_read = read_catalog_file(path, blank.lang, blank.domain, root)
     if as_read is None:
-        result = merge(blank, template, threshold, leverage, compendium)
+        with for_domain(blank.domain):  # the blocks the leverage splits are this catalog's
+            result = merge(blank, template, threshold, leverage, compendium)
         no_file = FileVersion(path, None)  # nor may one appear before the write
         return result, write_if_changed(result.catalog, path, stamp=stamp, made_from=no_file)
-    result = merge(as_read.catalog, template, threshold, leverage, compendium)
+    with for_domain(blank.domain):
+        result = merge(as_read.catalog, template, threshold, leverage, compendium)
     for entry in result.catalog.entries:
         migrate_ignore_flags(entry)  # Poedit's save would drop the flag; the comment stays
     if not result.catalog.header.msgstr.strip():
@@ -149,6 +153,7 @@ def update_catalogs(
     templates = build_templates(segments, config)
     considered = list(languages if languages is not None else config.languages)
     run = _Run(config, stamp, leverage_for, recorded, _template_digests(config, segments))
+    run.report.templates = templates
     run.report.retired = find_retired(config, templates, considered)
     for domain, template in sorted(templates.items()):
         run.write_template(domain, template)

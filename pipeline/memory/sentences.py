@@ -44,6 +44,7 @@ from pipeline.model import (
     is_proposal_comment,
     suggestion_comments,
 )
+from pipeline.text import kept_splits
 from pipeline.text.numbers import number_keys
 from pipeline.text.patterns import BARE_URL, GENE_SYMBOL, HYPHENS
 from pipeline.text.sentences import join_sentences, split_sentences
@@ -123,7 +124,8 @@ def sentence_units(
             continue
         if entry_origin(entry).is_machine:  # unreviewed machine text is no sentence memory
             continue
-        pairs = align(entry.msgid, entry.msgstr, source_lang, catalog.lang)
+        with kept_splits.for_domain(catalog.domain):  # kept for when the block is edited
+            pairs = align(entry.msgid, entry.msgstr, source_lang, catalog.lang)
         for pair in pairs or ():
             yield Unit(
                 pair.source,

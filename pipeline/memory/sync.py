@@ -12,6 +12,7 @@ from pipeline.memory.machine_sent import machine_sent, origin_knowing
 from pipeline.memory.sentences import sentence_units
 from pipeline.memory.units import LookupContext, Unit, placed_entries, placed_units, unit_digest
 from pipeline.model import Catalog, Entry, Origin
+from pipeline.text.kept_splits import CarryingSplits, absorb_splits
 from pipeline.workers import in_processes
 
 # Per catalog ("lang/domain"): the digests of its entries as they were last put in the memory.
@@ -104,11 +105,10 @@ def _aligned_sentences(
         for _, numbers in sorted(domains.items())
     ]
     work = sum(len(item.to_align) for item in synced)
-    done = in_processes(
-        functools.partial(_align_domain, source),
-        jobs,
-        worth_it=work >= ALIGN_IN_PROCESSES,
-        meanwhile=meanwhile,
+    # The splits made in worker processes come back to be kept (see pipeline.text.kept_splits).
+    align = CarryingSplits(functools.partial(_align_domain, source))
+    done = absorb_splits(
+        in_processes(align, jobs, worth_it=work >= ALIGN_IN_PROCESSES, meanwhile=meanwhile)
     )
     aligned: list[list[Unit]] = [[] for _ in synced]
     for (_, numbers), units in zip(sorted(domains.items()), done, strict=True):

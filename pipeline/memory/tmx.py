@@ -25,7 +25,8 @@ from pathlib import Path
 from lxml import etree
 
 from pipeline import __version__
-from pipeline.files import write_bytes_atomic, xml_events
+from pipeline.exchange.document import xml_events
+from pipeline.files import write_bytes_atomic
 from pipeline.memory.base import TranslationMemory
 from pipeline.memory.units import LEVELS, Unit
 from pipeline.model import Origin, OriginKind, PipelineError

@@ -60,9 +60,11 @@ class _Libunistring:
 
 
 def _load_libunistring() -> _LineBreaker | None:
-    names = [ctypes.util.find_library("unistring"), "libunistring.so.5", "libunistring.so.2"]
-    names += ["libunistring.dylib", "libunistring-5.dll", "libunistring-2.dll"]
-    for name in names:
+    # The usual names first: find_library runs ldconfig (a process) to look the name up.
+    names = ["libunistring.so.5", "libunistring.so.2", "libunistring.dylib"]
+    names += ["libunistring-5.dll", "libunistring-2.dll"]
+    for name in [*names, None]:
+        name = name or ctypes.util.find_library("unistring")
         if not name:
             continue
         try:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from markdown_it.token import Token
 
@@ -184,10 +185,31 @@ def document_segments(document: Document) -> list[Segment]:
     return segments
 
 
+# The block tokens of the pages segmented last, for the renderer to take rather than parse
+# a page again (see take_parsed): by the body's text and layout, the newest few.
+_PARSED: dict[tuple[str, str], tuple[list[Token], dict[str, Any], list[Block]]] = {}
+_PARSED_KEPT = 8
+
+
 def body_blocks(document: Document) -> list[Block]:
     """Each translatable block of the page's body, in order."""
+    env: dict[str, Any] = {}
     with paused_cycle_collection():
-        return list(walk_blocks(segmenter().parse(document.body), document.layout))
+        tokens = segmenter().parse(document.body, env)
+        blocks = list(walk_blocks(tokens, document.layout))
+    key = (document.body, document.layout)
+    _PARSED.pop(key, None)
+    _PARSED[key] = (tokens, env, blocks)
+    while len(_PARSED) > _PARSED_KEPT:
+        del _PARSED[next(iter(_PARSED))]
+    return blocks
+
+
+def take_parsed(document: Document) -> tuple[list[Token], dict[str, Any], list[Block]] | None:
+    """The page's block tokens, the parse's environment (link references) and its blocks, as
+    :func:`body_blocks` parsed them in this process, if it did lately; given once, since the
+    taker may change the tokens."""
+    return _PARSED.pop((document.body, document.layout), None)
 
 
 def read_segments(config: Config) -> list[Segment]:

@@ -11,6 +11,7 @@ from markupsafe import Markup
 
 from pipeline.config import Config
 from pipeline.site.choose import Choice, Status, Translations, choose_segment
+from pipeline.site.memo import PageBlocks
 from pipeline.site.published import Site
 from pipeline.site.render import TITLE_ID, ParsedBody, render_body
 from pipeline.site.ui import ui_callables
@@ -97,10 +98,13 @@ def render_page(
     translations: Translations | None,
     navigation: Navigation,
     parsed: ParsedBody | None = None,
+    blocks: PageBlocks | None = None,
 ) -> RenderedPage:
     """One page in one language (the source language when ``translations`` is None),
     with ``navigation``, the language's page list; ``parsed``: the body's
-    :func:`~pipeline.site.render.parse_body`, if made before."""
+    :func:`~pipeline.site.render.parse_body`, if made before; ``blocks``: the page's
+    blocks as rendered before in this language (see :func:`~pipeline.site.render.render_body`),
+    whose context covers the site's settings and the page's place in it."""
     lang = translations.lang if translations is not None else site.source.code
     language = next(item for item in site.languages if item.code == lang)
     languages = site.languages_of(document.path)
@@ -111,6 +115,7 @@ def render_page(
         lambda href: site.link(document, lang, href),
         project_inline_tags(config),
         parsed,
+        blocks,
     )
     title = choose_segment(translations, document, document.title)
     description = choose_segment(translations, document, document.description)

@@ -11,17 +11,19 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 from babel import Locale
 from babel.numbers import format_currency, format_decimal
 from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from markupsafe import Markup
 
-from pipeline.segments.blocks import Block, walk_blocks
+from pipeline.segments.blocks import Block, take_parsed, walk_blocks
 from pipeline.site.choose import Choice, Status, Translations, choose_segment
+from pipeline.site.memo import PageBlocks, fingerprint
 from pipeline.source.documents import Document, Value
 from pipeline.text.languages import locale_data, text_direction
 from pipeline.text.linebreaks import BREAKS_AFTER, unbreakable_spans
@@ -78,9 +80,14 @@ class ParsedBody:
 def parse_body(document: Document) -> ParsedBody:
     """The body's blocks: :func:`~pipeline.text.markdown.page_parser`'s, whose blocks are the
     segmenter's (it differs in inline HTML only)."""
-    env: dict[str, Any] = {}
-    tokens = segmenter().parse(document.body, env)
-    blocks = {block.inline: block for block in walk_blocks(tokens, document.layout)}
+    taken = take_parsed(document)
+    if taken is not None:
+        tokens, env, found = taken
+    else:
+        env = {}
+        tokens = segmenter().parse(document.body, env)
+        found = list(walk_blocks(tokens, document.layout))
+    blocks = {block.inline: block for block in found}
     changed = {block.carrier for block in blocks.values()}
     changed |= {index for index, token in enumerate(tokens) if token.type == "heading_open"}
     parsed = {index: (dict(tokens[index].attrs), dict(tokens[index].meta)) for index in changed}
@@ -94,20 +101,29 @@ def render_body(
     link: Callable[[str], str] | None = None,
     inline_tags: frozenset[str] = frozenset(),
     parsed: ParsedBody | None = None,
+    blocks: PageBlocks | None = None,
 ) -> RenderedBody:
     """The page body as HTML, each block in its chosen language; ``link`` gives where each
     link points in this language; ``inline_tags`` are the tags shown as HTML (the project's,
     which the checks allow), written bare. Any other raw HTML is shown as text.
-    ``parsed``: the body's :func:`parse_body`, if made before."""
+    ``parsed``: the body's :func:`parse_body`, if made before.
+
+    With ``blocks`` (whose context must cover ``lang``, ``link``, ``inline_tags`` and the
+    document's values), a block rendered before from the same text is not parsed again:
+    its inline HTML is taken from there, and each block rendered is put there."""
     md = page_parser()
     body = parsed or parse_body(document)
-    tokens, chosen = _parsed_inline(document, translations, body, inline_tags)
+    if blocks is not None:
+        blocks.context = fingerprint(blocks.context, body.env)
+    tokens, chosen, keys = _parsed_inline(document, translations, body, inline_tags, blocks)
     choices: list[tuple[str, Choice]] = []
     for index, (block, choice) in chosen.items():
         inline = tokens[index]
         choices.append((block.msgid, choice))
         carrier = tokens[block.carrier]
         _mark_status(carrier, choice.status, translations.source_language if translations else lang)
+        if index not in keys:
+            continue  # taken as rendered before
         _substitute_values(inline.children or [], document, lang)
         if link is not None:
             _point_links(inline.children or [], link)
@@ -115,6 +131,12 @@ def render_body(
             inline.children = isolate_ltr_runs(inline.children or [])
         elif carrier.tag in ("td", "th"):
             inline.children = keep_together(inline.children or [])
+    if blocks is not None:
+        renderer = cast(RendererHTML, md.renderer)  # the parser's own, as page_parser makes it
+        for index, key in keys.items():
+            html = renderer.renderInline(tokens[index].children or [], md.options, {})
+            blocks.put(key, html)
+            tokens[index].children = [_html_token(html)]
     html = md.renderer.render(scrollable_tables(tokens), md.options, {})
     return RenderedBody(Markup(html), tuple(choices))
 
@@ -124,16 +146,20 @@ def _parsed_inline(
     translations: Translations | None,
     parsed: ParsedBody,
     inline_tags: frozenset[str],
-) -> tuple[list[Token], dict[int, tuple[Block, Choice]]]:
+    blocks: PageBlocks | None,
+) -> tuple[list[Token], dict[int, tuple[Block, Choice]], dict[int, str]]:
     """The body's tokens with each inline token's children, as the page parser's full parse
     gives them, but for a block shown in another text: that text's own inline parse; the
     allowed tags marked in each. And each block's choice, by the index of its inline token.
+    And the inline tokens parsed, by index: the key of each in ``blocks`` (those found
+    there have their rendered HTML as their one child instead).
 
     The English of a translated block is not parsed: only the text shown is.
     """
     md = page_parser()
     tokens = parsed.reset()
     chosen: dict[int, tuple[Block, Choice]] = {}
+    keys: dict[int, str] = {}
     for index, token in enumerate(tokens):
         if token.type != "inline":
             continue
@@ -141,21 +167,33 @@ def _parsed_inline(
         choice = choose_segment(translations, document, block.msgid) if block else None
         if block is not None and choice is not None:
             chosen[index] = (block, choice)
-        if choice is not None and choice.text != token.content:
-            token.children = md.parseInline(choice.text)[0].children
+        # The text shown, when it is not the block's own (whose parse sees the page's
+        # link references).
+        other = choice.text if choice is not None and choice.text != token.content else None
+        if blocks is not None:
+            cell = block is not None and tokens[block.carrier].tag in ("td", "th")
+            key = blocks.key(token.content, other, index in chosen, cell)
+            html = blocks.get(key)
+            if html is not None:
+                token.children = [_html_token(html)]
+                continue
+            keys[index] = key
+        else:
+            keys[index] = ""
+        if other is not None:
+            token.children = md.parseInline(other)[0].children
         else:
             token.children = []
             md.inline.parse(token.content, md, parsed.env, token.children)
     # The core rules that follow the inline parse (text_join), on the whole body as a full
     # parse runs them; on a translated block's children, which its own parse ran them on,
-    # they change nothing.
+    # they change nothing, nor on a block's HTML kept from before.
     state = StateCore(document.body, md, parsed.env, tokens)
     for rule in _after_inline(md):
         rule(state)
-    for token in tokens:
-        if token.type == "inline":
-            show_allowed_tags(token.children or [], inline_tags)
-    return tokens, chosen
+    for index in keys:
+        show_allowed_tags(tokens[index].children or [], inline_tags)
+    return tokens, chosen, keys
 
 
 @cache

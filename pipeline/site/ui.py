@@ -7,11 +7,13 @@ chosen; a translation that breaks the ``%(name)s`` variables falls back to Engli
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.bccache import Bucket
 from jinja2.loaders import split_template_path
 from markupsafe import Markup, escape
 
@@ -32,9 +34,36 @@ class _FolderLoader(jinja2.FileSystemLoader):
         return super().get_source(environment, template)
 
 
-def environment(config: Config) -> jinja2.Environment:
+class _KeptTemplates(jinja2.FileSystemBytecodeCache):
+    """The page templates compiled, kept between builds in ``directory``.
+
+    Jinja2 uses a kept one only for the same template source (it keeps a checksum) and
+    Python; what else shapes the code, the environment's settings here and Jinja2's
+    version, is in the pipeline's version, which empties ``.l10n/build`` when it changes.
+    A folder that cannot be written, or a file that cannot be read, only costs compiling.
+    """
+
+    def __init__(self, directory: Path) -> None:
+        with contextlib.suppress(OSError):
+            directory.mkdir(parents=True, exist_ok=True)
+        super().__init__(str(directory))
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # a cache is never worth a failed build: compiled again
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
+def environment(config: Config, cache: Path | None = None) -> jinja2.Environment:
+    """The page templates' environment; with ``cache``, compiled templates are kept there."""
     return jinja2.Environment(
         loader=_FolderLoader(str(config.templates_path)),
+        bytecode_cache=_KeptTemplates(cache) if cache is not None else None,
         autoescape=True,
         extensions=["jinja2.ext.i18n"],
         keep_trailing_newline=True,

@@ -23,7 +23,7 @@ from pipeline.model import Catalog, Segment, Severity
 from pipeline.segments.blocks import document_segments
 from pipeline.site.choose import Choice, Status, Translations, choose_segment
 from pipeline.site.manifest import OutputFiles
-from pipeline.site.memo import RenderMemo, fingerprint, folder_digest
+from pipeline.site.memo import RenderedBlocks, RenderMemo, fingerprint, folder_digest
 from pipeline.site.page import Navigation, render_chooser, render_page
 from pipeline.site.plan import LanguagePlan, plan_languages
 from pipeline.site.published import Language, Site
@@ -70,17 +70,22 @@ class _Sources:
         config: Config,
         documents: Sequence[Document] | None,
         segments: Sequence[Segment] | None,
+        templates: Mapping[str, Catalog] | None = None,
     ) -> _Sources:
-        """What ``documents`` and ``segments`` leave out, read and segmented again."""
+        """What ``documents``, ``segments`` and ``templates`` (made from those segments)
+        leave out, read, segmented and made again."""
         documents = list(documents) if documents is not None else read_documents(config)
         if segments is None:
+            templates = None
             segments = [s for document in documents for s in document_segments(document)]
             segments += ui_segments(config)
         page_segments: dict[str, list[Segment]] = {}
         for segment in segments:
             page_segments.setdefault(segment.file, []).append(segment)
         ui = [s.msgid for s in segments if s.role == "ui"]
-        return cls(documents, page_segments, ui, build_templates(segments, config))
+        if templates is None:
+            templates = build_templates(segments, config)
+        return cls(documents, page_segments, ui, dict(templates))
 
 
 @dataclass(frozen=True)
@@ -94,6 +99,7 @@ class _Output:
     files: OutputFiles
     site_key: str  # fingerprints the templates, settings and published languages
     redirects: Redirects
+    cache: Path | None  # where rendered blocks are kept between builds
     # Each page body's blocks, parsed for the first language that renders the page.
     bodies: dict[str, ParsedBody] = field(default_factory=dict)
 
@@ -108,6 +114,7 @@ def render_site(
     segments: Sequence[Segment] | None = None,
     memo: RenderMemo | None = None,
     planner: Planner | None = None,
+    templates: Mapping[str, Catalog] | None = None,
 ) -> BuildReport:
     """Write every published language's pages, the chooser, sitemap, status page and badges.
 
@@ -118,7 +125,8 @@ def render_site(
     (the chooser, the sitemap, the status page and the badges) are always made
     from every language: one that is published and has its pages is listed
     whether this build wrote them or not. ``documents`` and ``segments`` (pages' and
-    UI's, as extracted) save reading the sources again. With a ``memo``, a page
+    UI's, as extracted) save reading the sources again, and ``templates`` (the update's,
+    made from ``segments``) making them again. With a ``memo``, a page
     whose inputs have the fingerprint recorded when it was written, and which is
     still as it was left, is not rendered again. ``planner`` plans each language instead of
     its catalogs on disk (the pseudo-locales' translations are made in memory).
@@ -126,7 +134,7 @@ def render_site(
     report = BuildReport()
     folder = directory if directory is not None else config.output_path
     remove_stray_temporaries(folder)  # left by a build that was killed
-    sources = _Sources.read(config, documents, segments)
+    sources = _Sources.read(config, documents, segments, templates)
     considered = list(languages if languages is not None else config.languages)
     cache = memo.directory if memo is not None else None
     files = OutputFiles(folder, memo.outputs if memo is not None else None)
@@ -155,12 +163,13 @@ def render_site(
     report.published = [site.source.code, *(p.language.code for p in published)]
     output = _Output(
         config,
-        environment(config),
+        environment(config, cache / "templates" if cache is not None else None),
         site,
         sources,
         files,
         _site_key(config, site, include_machine, redirects),
         redirects,
+        cache,
     )
     for translations in [None, *(p.translations for p in published)]:
         report.pages += _write_language(output, translations)
@@ -241,6 +250,8 @@ def _write_language(output: _Output, translations: Translations | None) -> int:
         _digest_of(translations, config.ui_domain),
     )
     documents = [d for d in site.documents if site.published(lang, d.path)]
+    cache = output.cache
+    blocks = RenderedBlocks(cache / f"blocks-{lang}.pickle" if cache is not None else None)
     for document in documents:
         relative = f"{lang}/{document.path}.html"
         key = _page_key(language_key, document, translations, output.sources)
@@ -248,10 +259,16 @@ def _write_language(output: _Output, translations: Translations | None) -> int:
             parsed = output.bodies.get(document.file)
             if parsed is None:
                 parsed = output.bodies[document.file] = parse_body(document)
+            # What every block's HTML depends on beside its text: links lead by the site's
+            # pages, languages and redirects (all in the site key) from this page's place.
+            context = fingerprint(output.site_key, lang, document.file, document.path,
+                                  document.values)  # fmt: skip
             page = render_page(
-                output.env, config, site, document, translations, navigation, parsed
-            )
+                output.env, config, site, document, translations, navigation, parsed,
+                blocks.page(document.file, context),
+            )  # fmt: skip
             files.write(relative, page.html, key)
+    blocks.save({document.file for document in documents})
     _write_redirects(output, translations, lang, language_key)
     return len(documents)
 

@@ -24,13 +24,16 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from pathlib import Path
 
 import pysbd
 from pysbd.exclamation_words import ExclamationWords
 from pysbd.languages import Language
 
+from pipeline.text import kept_splits
 from pipeline.text.languages import base_language
 from pipeline.text.patterns import BARE_URL, PLACEHOLDER, URL_START
 
@@ -138,7 +141,8 @@ class _Rules:
     abbreviation: re.Pattern[str]
     # Each abbreviation alone, for pysbd's German and Arabic rules, which also keep the
     # period after any word ending as the text starts, when it starts with an abbreviation.
-    starts: dict[str, tuple[re.Pattern[str], ...]]  # by the first letter, lower-cased
+    # (Compiled on first use, see _start_patterns: a text starts with few of the letters.)
+    starts: dict[str, tuple[str, ...]]  # by the first letter, lower-cased
     marks: frozenset[str]  # where pysbd may end a sentence
     caseless: bool  # sentences start without a capital (Arabic)
     full_stops: bool  # sentences end at a full stop with no space after it (Japanese)
@@ -149,11 +153,11 @@ class _Rules:
 def _rules(code: str) -> _Rules:
     language = Language.get_language_code(code)
     stripped = sorted({a.strip() for a in language.Abbreviation.ABBREVIATIONS}, key=len)
-    starts: dict[str, tuple[re.Pattern[str], ...]] = {}
+    starts: dict[str, tuple[str, ...]] = {}
     if code in _START_QUIRK:
         for a in stripped:
             first = a[:1].lower()
-            starts[first] = (*starts.get(first, ()), re.compile(a, re.IGNORECASE))
+            starts[first] = (*starts.get(first, ()), a)
     marks = frozenset(language.Punctuations) | {"…"}
     return _Rules(
         re.compile("|".join(stripped) or "(?!)", re.IGNORECASE),
@@ -215,7 +219,23 @@ def split_sentences(text: str, lang: str) -> list[str]:
 
     Joining them with single spaces gives the block back (up to whitespace).
     """
-    return list(_split(text, base_language(lang)))
+    return list(_sentences(text, base_language(lang)))
+
+
+def keeping_splits(folder: Path | None) -> AbstractContextManager[None]:
+    """Within, splits are kept between runs in ``folder`` (see :mod:`pipeline.text.kept_splits`)."""
+    return kept_splits.keeping(folder, f"pysbd {pysbd.__version__}")
+
+
+def _sentences(text: str, lang: str) -> tuple[str, ...]:
+    kept = kept_splits.current()
+    if kept is None:
+        return _split(text, lang)
+    found = kept.get(text, lang)
+    if found is None:
+        found = _split(text, lang)
+        kept.put(text, lang, found)
+    return found
 
 
 def sentence_pieces(text: str, lang: str) -> list[str]:
@@ -226,7 +246,7 @@ def sentence_pieces(text: str, lang: str) -> list[str]:
     """
     cuts = [0]
     cursor = 0
-    for index, sentence in enumerate(_split(text, base_language(lang))):
+    for index, sentence in enumerate(_sentences(text, base_language(lang))):
         start = text.find(sentence, cursor)
         if start < 0:  # cannot happen: every sentence is a slice of text, in order
             break
@@ -345,7 +365,7 @@ def _without_closing_group(inner: str) -> str:
 
 def _plain_ends(masked: str, rules: _Rules) -> Iterator[int]:
     """Where a sentence surely ends, as pysbd would end it: the offsets after the spaces."""
-    starts = rules.starts.get(masked[:1].lower(), ())
+    starts = _start_patterns(rules.starts.get(masked[:1].lower(), ()))
     kept_after = [m.group() for p in starts if (m := p.match(masked))]
     last = 0
     if rules.full_stops:
@@ -379,6 +399,11 @@ def _smart_quote_open(masked: str, start: int, end: int) -> bool:
     is between “ and the next ”, wherever the quotes face (Arabic writes ”{“)."""
     opening = masked.rfind("“", start, end)
     return opening > masked.rfind("”", start, end) and masked.find("”", end) >= 0
+
+
+@cache
+def _start_patterns(abbreviations: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(a, re.IGNORECASE) for a in abbreviations)
 
 
 def _closed(stretch: str) -> bool:

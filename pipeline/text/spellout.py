@@ -15,10 +15,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 from functools import cache
-
-from unicode_rbnf import FormatPurpose, RbnfEngine
+from typing import TYPE_CHECKING
 
 from pipeline.text.languages import base_language
+
+if TYPE_CHECKING:
+    from unicode_rbnf import RbnfEngine
 
 SPELLED_MAX = 20
 """Counts up to this (and the tens up to 100) are looked for as words."""
@@ -47,6 +49,10 @@ _TA_MARBUTA = "ة"
 
 @cache
 def _engine(lang: str) -> RbnfEngine | None:
+    # Imported here, for start-up time only (no cycle): unicode-rbnf parses its rules as it
+    # is imported, a seventh of a build's imports, and only this module uses it.
+    from unicode_rbnf import RbnfEngine
+
     for code in (lang, base_language(lang)):
         try:
             return RbnfEngine.for_language(code)
@@ -58,6 +64,8 @@ def _engine(lang: str) -> RbnfEngine | None:
 @cache
 def number_words(lang: str) -> dict[str, int]:
     """Each word (lower case) ``lang`` may write a small number as, with its value."""
+    from unicode_rbnf import FormatPurpose  # imported by _engine: see there
+
     words: dict[str, int] = {}
     engine = _engine(lang)
     if engine is not None:
@@ -69,18 +77,18 @@ def number_words(lang: str) -> dict[str, int]:
                     continue
                 for form in forms.values():
                     words.setdefault(_folded(form.replace("\u00ad", "")), value)
-                    if _other_gender(lang, form, value, purpose):
+                    if _other_gender(lang, form, value, purpose is FormatPurpose.CARDINAL):
                         words.setdefault(_folded(form[:-1]), value)
     for word in _ZERO_WORDS.get(base_language(lang), ()):
         words.setdefault(word, 0)
     return words
 
 
-def _other_gender(lang: str, form: str, value: int, purpose: FormatPurpose) -> bool:
+def _other_gender(lang: str, form: str, value: int, cardinal: bool) -> bool:
     """Whether ``form`` less its last letter is the number's other Arabic form."""
     return (
         base_language(lang) == "ar"
-        and purpose is FormatPurpose.CARDINAL
+        and cardinal
         and value in _ARABIC_GENDER_PAIRS
         and form.endswith(_TA_MARBUTA)
     )

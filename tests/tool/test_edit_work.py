@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import shutil
 import subprocess
 import sys
@@ -29,8 +30,17 @@ from pipeline.po import writer
 from pipeline.po.reader import read_catalog
 from pipeline.po.writer import format_catalog, write_catalog
 from pipeline.site import choose, write
+from pipeline.text import sentences as sentences_module
 from pipeline.text.inline import inline_markup, may_hold_link
-from tests.projects import from_nothing, make_project, outputs
+from pipeline.text.markdown import page_parser, segmenter
+from tests.projects import (
+    SAMPLE_PAGES,
+    from_nothing,
+    make_project,
+    outputs,
+    tagged,
+    translate_catalogs,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 LANGUAGES = ("de", "fr")
@@ -163,7 +173,7 @@ def test_a_page_is_parsed_once_for_all_its_languages_and_only_the_edited_one_is_
     assert sorted(parsed) == sorted(f"source/{page}.md" for page in PAGES)
 
 
-def test_pages_are_written_without_fsync_and_catalogs_with_it(
+def test_pages_and_build_records_are_written_without_fsync_and_catalogs_with_it(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     synced: list[str] = []
@@ -178,6 +188,8 @@ def test_pages_are_written_without_fsync_and_catalogs_with_it(
     outcome = build(load_config(project))
     assert any(path.suffix == ".html" for path in outcome.site.written)
     assert not [path for path in synced if "/output" in path]
+    # The build's records and caches: lost or emptied, they are read as none.
+    assert not [path for path in synced if "/.l10n/build" in path]
     assert any(".po." in path for path in synced)  # a catalog's temporary file
 
 
@@ -323,6 +335,14 @@ def test_sentences_aligned_in_worker_processes_go_into_the_memory_as_in_a_serial
     assert "Die Ärzte prüfen die Blutwerte jeden Tag." in {u[1] for u in units}
     assert units == stored(tmp_path / "serial")
 
+    def kept(project: Path) -> dict[str, object]:
+        folder = project / ".l10n" / "build" / "sentences"
+        return {p.name: pickle.loads(p.read_bytes()) for p in folder.glob("*.pickle")}
+
+    # The splits the workers made came back to be kept, as one process keeps its own.
+    assert sorted(name[-9:-7] for name in kept(root)) == ["de", "de", "en", "en", "fr", "fr"]
+    assert kept(root) == kept(tmp_path / "serial")  # a file per page (domain) and language
+
 
 MODELS_LOADED_ONCE = """
 import os
@@ -452,3 +472,104 @@ def test_text_the_link_scan_skips_holds_no_link() -> None:
     skipped = [text for text in texts if not may_hold_link(text)]
     assert len(skipped) > 100 and len(skipped) < len(texts)
     assert [t for t in skipped if inline_markup(t).links or inline_markup(t).images] == []
+
+
+def test_an_edited_page_parses_only_the_blocks_whose_text_changed(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parsed: list[str] = []
+    md = page_parser()
+    real_inline, real_parse_inline = md.inline.parse, md.parseInline
+
+    def inline(text, *rest):  # type: ignore[no-untyped-def]
+        parsed.append(text)
+        return real_inline(text, *rest)
+
+    def parse_inline(text, *rest):  # type: ignore[no-untyped-def]
+        parsed.append(text)
+        return real_parse_inline(text, *rest)
+
+    monkeypatch.setattr(md.inline, "parse", inline)
+    monkeypatch.setattr(md, "parseInline", parse_inline)
+    edit_paragraph(project, "page-1", "Paragraph 3 of page 1", "Paragraph 3 of page one")
+    build(load_config(project))
+    # The edited paragraph, in English on every page (its translations are now proposals).
+    edited = "Paragraph 3 of page one says that patients rest for 5 days."
+    assert parsed == [edited] * (1 + len(LANGUAGES))
+
+
+def test_pages_made_from_kept_blocks_and_templates_are_the_bytes_of_a_build_from_nothing(
+    tmp_path: Path,
+) -> None:
+    # Tables, values, links, right-to-left runs: what a block's HTML depends on beside its text.
+    root = make_project(
+        tmp_path / "site",
+        SAMPLE_PAGES,
+        ("de", "ar"),
+        settings='[tool.l10n.check]\ndisable = ["language"]\n',
+        translations={"de": tagged("de"), "ar": tagged("ar")},
+    )
+    build(load_config(root))
+    kept = root / ".l10n" / "build" / "render"
+    assert list(kept.glob("*/blocks-ar.pickle")) and list(kept.glob("*/templates/*.cache"))
+    edit_paragraph(root, "effectiveness", "Acute Myeloid Leukemia", "Acute Myeloid Leukaemia")
+    edit_paragraph(root, "cost", "amount: 20000", "amount: 25000")
+    translate_catalogs(
+        root, "ar", lambda domain, entry: f"[ar] {entry.msgid}".replace("Multiple", "Many")
+    )
+    build(load_config(root))
+    rebuilt = outputs(root)
+    assert "25.000" in rebuilt["de/cost.html"].decode()
+    assert "Leukaemia" in rebuilt["ar/effectiveness.html"].decode()
+    assert "[ar] Many Myeloma" in rebuilt["ar/effectiveness.html"].decode()
+    assert rebuilt == from_nothing(root)
+
+
+def test_an_edited_page_is_parsed_once_for_its_segments_and_its_pages(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parsed: list[str] = []
+    md = segmenter()
+    real = md.parse
+
+    def parse(text, env=None):  # type: ignore[no-untyped-def]
+        parsed.append(text)
+        return real(text, env)
+
+    monkeypatch.setattr(md, "parse", parse)
+    edit_paragraph(project, "page-2", "Paragraph 4 of page 2", "Paragraph 4 of page two")
+    build(load_config(project))
+    assert len(parsed) == 1 and "Paragraph 4 of page two" in parsed[0]
+
+
+def test_an_edited_paragraphs_old_text_and_translations_are_not_split_again(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    split: list[tuple[str, str]] = []
+    real = sentences_module._split.__wrapped__
+
+    def uncached(text: str, lang: str) -> tuple[str, ...]:
+        split.append((lang, text))
+        return real(text, lang)
+
+    # As in a new process: no split made before this build is at hand but the kept ones.
+    monkeypatch.setattr(sentences_module, "_split", uncached)
+    edit_paragraph(project, "page-1", "Paragraph 3 of page 1", "Paragraph 3 of page one")
+    before = {p: p.read_bytes() for p in (project / "locales").rglob("*.po")}
+    kept = project / ".l10n" / "build" / "sentences"
+    shutil.copytree(project, project.parent / "unkept", symlinks=True)
+    shutil.rmtree(project.parent / "unkept" / kept.relative_to(project))
+    build(load_config(project))
+    # The memory sync split the old paragraph and its translations; only the new one is split.
+    assert split == [("en", "Paragraph 3 of page one says that patients rest for 5 days.")]
+    split.clear()
+    build(load_config(project.parent / "unkept"))
+    old = "Paragraph 3 of page 1 says that patients rest for 5 days."
+    assert {("en", old)} | {(lang, f"[{lang}] {old}") for lang in LANGUAGES} <= set(split)
+    for path in before:
+        unkept = project.parent / "unkept" / path.relative_to(project)
+        assert _without_stamps(path.read_bytes()) == _without_stamps(unkept.read_bytes())
+
+
+def _without_stamps(catalog: bytes) -> bytes:
+    return b"\n".join(line for line in catalog.split(b"\n") if b"-Date: " not in line)
