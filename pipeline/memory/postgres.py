@@ -2,9 +2,9 @@
 
 Same interface, same candidates, same scoring and same ranking as
 :class:`~pipeline.memory.sqlite.SqliteMemory` (both use :mod:`pipeline.memory.candidates`
-and :mod:`pipeline.memory.scoring`): trigram postings, kept in chunks
+and :mod:`pipeline.memory.scoring`): n-gram postings, kept in chunks
 (:mod:`pipeline.memory.postgres_grams`), propose the texts sharing the most of the
-query's rarest trigrams within the length bounds a ratio ≥ threshold allows, and
+query's rarest n-grams within the length bounds a ratio ≥ threshold allows, and
 rapidfuzz gives the final score. A lookup is two statements on one connection. The
 SQL is in :mod:`pipeline.memory.postgres_schema`.
 
@@ -38,11 +38,12 @@ from typing import Any
 
 from pipeline.memory.base import TranslationMemory
 from pipeline.memory.candidates import (
-    CANDIDATES,
-    best_candidates,
+    SHORT_TEXT,
+    Ranges,
     best_short,
+    fuzzy_candidates,
     gram_positions,
-    in_length,
+    in_ranges,
     length_class,
     rarest_grams,
 )
@@ -53,6 +54,7 @@ from pipeline.memory.postgres_schema import (
     MERGE_TEXTS,
     MERGE_UNITS,
     MIGRATIONS,
+    NORMS,
     POSTINGS,
     SCHEMA_VERSION,
     SHORT_TEXTS,
@@ -61,7 +63,6 @@ from pipeline.memory.postgres_schema import (
     staging_rows,
 )
 from pipeline.memory.scoring import (
-    SHORT_TEXT,
     CandidateRow,
     Query,
     length_bounds,
@@ -80,7 +81,7 @@ except ImportError:  # pragma: no cover - depends on the installed extras
     psycopg = None  # type: ignore[assignment]
 
 ANALYZE_AFTER = 5_000  # new units in one write
-COUNTS_KEPT = 500_000  # trigram counts a process keeps (about 60 MB)
+COUNTS_KEPT = 500_000  # n-gram counts a process keeps (about 60 MB)
 WRITE_BATCH = 50_000  # units staged and merged at a time (a write is one transaction still)
 
 CONNECT_TIMEOUT = 10  # seconds
@@ -304,29 +305,42 @@ class PostgresMemory(TranslationMemory):
         grams = rarest_grams(positions, self._gram_counts(connection, lang, positions))
         if not grams:
             return found
-        low, high = length_class(shortest), length_class(longest)
-        rows = connection.execute(
-            POSTINGS,
-            {"lang": lang, "grams": grams, "low": low, "high": high},
-            prepare=True,
-            binary=True,
-        ).fetchall()
-        # Only the first and the last length class can hold texts too short or too long.
-        shared = Counter(
-            itertools.chain.from_iterable(
-                in_length(postings, bounds) if klass in (low, high) else postings
-                for klass, postings in rows
+
+        def shared_in(ranges: Ranges) -> Counter[int]:
+            spans = [(length_class(low), length_class(high)) for low, high in ranges]
+            rows = connection.execute(
+                POSTINGS,
+                {"lang": lang, "grams": grams,
+                 "classes": sorted({c for low, high in spans for c in range(low, high + 1)})},
+                prepare=True,
+                binary=True,
+            ).fetchall()  # fmt: skip
+            # Only the classes at the ends of a range can hold texts of other lengths.
+            edges = {edge for span in spans for edge in span}
+            return Counter(
+                itertools.chain.from_iterable(
+                    in_ranges(postings, ranges) if klass in edges else postings
+                    for klass, postings in rows
+                )
             )
-        )
-        return found + best_candidates(shared, len(query.norm), CANDIDATES - len(found))
+
+        def norms_of(text_ids: list[int]) -> dict[int, str]:
+            found = connection.execute(
+                NORMS,
+                {"ids": text_ids, "target_lang": query.target_lang, "level": query.level},
+                prepare=True,
+            ).fetchall()
+            return dict(found)
+
+        return found + fuzzy_candidates(query, shared_in, norms_of)
 
     def _gram_counts(
         self, connection: psycopg.Connection[Any], lang: str, positions: dict[str, int]
     ) -> list[tuple[int, str]]:
-        """(texts holding it, trigram) for the trigrams of ``positions`` some text holds,
+        """(texts holding it, n-gram) for the n-grams of ``positions`` some text holds,
         rarest first, ties in code point order (as SQLite orders them).
 
-        Counts come from the server once per process and trigram: they only rank trigrams
+        Counts come from the server once per process and n-gram: they only rank n-grams
         by rarity, so those another process has raised since serve as well. This process's
         own writes clear them.
         """

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from pipeline.memory.base import stored_values
-from pipeline.memory.candidates import LENGTH_BITS, LENGTH_MASK
+from pipeline.memory.candidates import GRAM, LENGTH_BITS, LENGTH_MASK
 from pipeline.memory.scoring import ORIGIN_RANK, normalise, text_key, utc_timestamp
 from pipeline.memory.units import Unit
 
@@ -66,8 +66,8 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE INDEX units_by_origin ON units (origin, level)",
     ),
     (
-        # Fuzzy candidates come from trigram postings, as in SQLite (pipeline.memory.candidates),
-        # kept in chunks: a lookup reads a few rows per trigram, never the texts themselves.
+        # Fuzzy candidates come from n-gram postings, as in SQLite (pipeline.memory.candidates),
+        # kept in chunks: a lookup reads a few rows per n-gram, never the texts themselves.
         """CREATE TABLE grams (
            lang text NOT NULL,
            gram text NOT NULL,
@@ -79,17 +79,18 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         """CREATE TABLE gram_counts (
            lang text NOT NULL,
            gram text NOT NULL,
-           texts integer NOT NULL,     -- document frequency: rare trigrams are read first
+           texts integer NOT NULL,     -- document frequency: rare n-grams are read first
            PRIMARY KEY (lang, gram)
        )""",
         f"""INSERT INTO grams (lang, gram, class, first, postings)
         SELECT lang, gram, class, min(posting), array_agg(posting ORDER BY posting)
         FROM (SELECT *, (row_number() OVER (PARTITION BY lang, gram, class ORDER BY posting) - 1)
                         / {CHUNK} AS chunk
-              FROM (SELECT DISTINCT t.lang, substr(t.norm, i, 3) AS gram,
+              FROM (SELECT DISTINCT t.lang, substr(t.norm, i, {GRAM}) AS gram,
                            {length_class_sql("t.length")} AS class,
                            t.id << {LENGTH_BITS} | least(t.length, {LENGTH_MASK}) AS posting
-                    FROM texts t, generate_series(1, char_length(t.norm) - 2) AS i) AS postings
+                    FROM texts t, generate_series(1, char_length(t.norm) - {GRAM - 1}) AS i
+                   ) AS postings
              ) AS numbered
         GROUP BY lang, gram, class, chunk""",
         """INSERT INTO gram_counts (lang, gram, texts)
@@ -153,7 +154,7 @@ ON CONFLICT (hash) DO UPDATE
 RETURNING xmax = 0
 """
 
-# A write's new trigram postings are staged in chunks, then added; a key whose small chunks
+# A write's new n-gram postings are staged in chunks, then added; a key whose small chunks
 # have become too many (one per write that touched it) gets them merged.
 SMALL_CHUNK = CHUNK // 2
 MOST_SMALL_CHUNKS = 8
@@ -205,10 +206,10 @@ SELECT * FROM unnest(%(langs)s::text[], %(grams)s::text[], %(counts)s::integer[]
 ON CONFLICT (lang, gram) DO UPDATE SET texts = gram_counts.texts + excluded.texts
 """
 
-# A lookup: texts shorter than a trigram, which none finds (they are few: the short queries
-# that may match them score them all); the document frequency of the query's trigrams; the
-# postings of the rarest (counted by the client: the shared server does the least); then the
-# candidates' units.
+# A lookup: texts shorter than an n-gram, which none finds (they are few: the short queries
+# that may match them score them all); the document frequency of the query's n-grams; the
+# postings of the rarest (counted by the client: the shared server does the least); the
+# normalised text of the texts sharing most of them; then the best candidates' units.
 SHORT_TEXTS = """
 SELECT id, norm FROM texts WHERE lang = %(lang)s AND length BETWEEN %(shortest)s AND %(longest)s
 """
@@ -217,7 +218,13 @@ SELECT gram, texts FROM gram_counts WHERE lang = %(lang)s AND gram = ANY(%(grams
 """
 POSTINGS = """
 SELECT class, postings FROM grams
-WHERE lang = %(lang)s AND gram = ANY(%(grams)s::text[]) AND class BETWEEN %(low)s AND %(high)s
+WHERE lang = %(lang)s AND gram = ANY(%(grams)s::text[]) AND class = ANY(%(classes)s::smallint[])
+"""
+NORMS = """
+SELECT id, norm FROM texts
+WHERE id IN (SELECT text_id FROM units
+             WHERE text_id = ANY(%(ids)s::bigint[])
+               AND target_lang = %(target_lang)s AND level = %(level)s)
 """
 LOOKUP = """
 WITH candidates AS (

@@ -103,6 +103,42 @@ def test_memory_is_a_versioned_sqlite_file_in_wal_mode(
     assert memory.stats()["human"] == len(distinct)
 
 
+def test_a_memory_indexed_by_trigrams_is_indexed_again_when_opened(
+    corpus: list[Unit], tmp_path: Path
+) -> None:
+    """A memory version 1 wrote (trigram postings) finds what a new one finds, once opened."""
+    units = corpus[:3000]
+    for name in ("new", "old"):
+        with SqliteMemory(tmp_path / f"{name}.sqlite3") as memory:
+            memory.add(units)
+    with sqlite3.connect(tmp_path / "old.sqlite3") as raw:
+        raw.execute("DELETE FROM grams")
+        raw.execute("DELETE FROM gram_counts")
+        texts = raw.execute("SELECT lang, norm, length, id FROM texts").fetchall()
+        postings = {
+            (lang, norm[at : at + 3], length, text_id)
+            for lang, norm, length, text_id in texts
+            for at in range(len(norm) - 2)
+        }
+        raw.executemany("INSERT INTO grams VALUES (?, ?, ?, ?)", sorted(postings))
+        raw.execute("INSERT INTO gram_counts SELECT lang, gram, count(*) FROM grams GROUP BY 1, 2")
+        raw.execute("PRAGMA user_version = 1")
+    with (
+        SqliteMemory(tmp_path / "old.sqlite3") as old,
+        SqliteMemory(tmp_path / "new.sqlite3") as new,
+    ):
+        for table in ("grams", "gram_counts"):
+            listed = f"SELECT * FROM {table} ORDER BY 1, 2, 3"
+            assert old._db.execute(listed).fetchall() == new._db.execute(listed).fetchall()
+        assert old._db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        rng = random.Random(2)
+        for stored in rng.sample(units, 100):
+            query = lightly_edit(stored.source, rng)
+            found = old.lookup(query, "en", stored.target_lang)
+            expected = new.lookup(query, "en", stored.target_lang)
+            assert [m.source for m in found] == [m.source for m in expected]
+
+
 def test_every_stored_source_is_found_exactly(
     memory: TranslationMemory, corpus: list[Unit]
 ) -> None:
