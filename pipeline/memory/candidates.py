@@ -157,28 +157,22 @@ def length_windows(length: int, threshold: float) -> list[tuple[float, Ranges]]:
     return windows
 
 
-def fuzzy_candidates(
-    query: Query,
-    shared_in: Callable[[Ranges], Mapping[int, int] | Mapping[str, int]],
-    norms_of: Callable[[list[int]], Mapping[int, str]],
-) -> list[int]:
+def fuzzy_candidates(query: Query, ranked_in: Callable[[Ranges], Mapping[int, str]]) -> list[int]:
     """Ids of the texts most likely to be the best fuzzy matches of ``query``.
 
-    ``shared_in`` counts, for the postings of texts within some length ranges, how
-    many of the chosen n-grams list each; ``norms_of`` gives the normalised text of
-    those of some ids that have a unit for the query (its target language and level).
+    ``ranked_in`` gives, for some length ranges, the normalised text of the
+    :data:`RANKED` texts within them sharing the most of the chosen n-grams (by
+    :func:`best_candidates`), of those that have a unit for the query (its target
+    language and level).
     """
     scores: dict[int, float] = {}
     for floor, ranges in length_windows(len(query.norm), query.threshold):
-        ranked = best_candidates(shared_in(ranges), len(query.norm), RANKED) if ranges else []
-        if ranked:
+        norms = ranked_in(ranges) if ranges else {}
+        if norms:
             found = process.extract(
-                query.norm,
-                norms_of(ranked),
-                scorer=fuzz.ratio,
-                score_cutoff=query.threshold,
+                query.norm, norms, scorer=fuzz.ratio, score_cutoff=query.threshold,
                 limit=CANDIDATES,
-            )
+            )  # fmt: skip
             scores.update((text_id, score) for _, score, text_id in found)
         best = sorted(scores.values(), reverse=True)
         if len(best) >= query.limit and best[query.limit - 1] >= floor:

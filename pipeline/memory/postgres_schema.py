@@ -82,6 +82,14 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
            texts integer NOT NULL,     -- document frequency: rare n-grams are read first
            PRIMARY KEY (lang, gram)
        )""",
+        # Databases made before version 2 had a pg_trgm index in place of the postings.
+        "DROP INDEX IF EXISTS texts_by_trigram",
+    ),
+    # Version 3 lists texts under n-grams of candidates.GRAM characters (version 2 wrote
+    # trigrams): every text is listed again, as a write lists it.
+    (
+        "DELETE FROM grams",
+        "DELETE FROM gram_counts",
         f"""INSERT INTO grams (lang, gram, class, first, postings)
         SELECT lang, gram, class, min(posting), array_agg(posting ORDER BY posting)
         FROM (SELECT *, (row_number() OVER (PARTITION BY lang, gram, class ORDER BY posting) - 1)
@@ -95,8 +103,6 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         GROUP BY lang, gram, class, chunk""",
         """INSERT INTO gram_counts (lang, gram, texts)
         SELECT lang, gram, sum(cardinality(postings)) FROM grams GROUP BY lang, gram""",
-        # Databases made before version 2 had a pg_trgm index in place of the postings.
-        "DROP INDEX IF EXISTS texts_by_trigram",
         "ANALYZE texts, grams, gram_counts",
     ),
 )
@@ -207,28 +213,41 @@ ON CONFLICT (lang, gram) DO UPDATE SET texts = gram_counts.texts + excluded.text
 """
 
 # A lookup: texts shorter than an n-gram, which none finds (they are few: the short queries
-# that may match them score them all); the document frequency of the query's n-grams; the
-# postings of the rarest (counted by the client: the shared server does the least); the
-# normalised text of the texts sharing most of them; then the best candidates' units.
+# that may match them score them all); the document frequency of the query's n-grams; then,
+# in one statement, the units of the texts sharing the most of the rarest (and of the texts
+# equal to the query once normalised), which the client scores; the units of any other
+# candidates last.
 SHORT_TEXTS = """
 SELECT id, norm FROM texts WHERE lang = %(lang)s AND length BETWEEN %(shortest)s AND %(longest)s
 """
 GRAM_COUNTS = """
 SELECT gram, texts FROM gram_counts WHERE lang = %(lang)s AND gram = ANY(%(grams)s::text[])
 """
-POSTINGS = """
-SELECT class, postings FROM grams
-WHERE lang = %(lang)s AND gram = ANY(%(grams)s::text[]) AND class = ANY(%(classes)s::smallint[])
-"""
-NORMS = """
-SELECT id, norm FROM texts
-WHERE id IN (SELECT text_id FROM units
-             WHERE text_id = ANY(%(ids)s::bigint[])
-               AND target_lang = %(target_lang)s AND level = %(level)s)
+RANKED_ROWS = f"""
+WITH shared AS (
+    -- the texts listed under most of the chosen n-grams (as candidates.best_candidates ranks)
+    SELECT posting FROM grams, unnest(postings) AS posting
+    WHERE lang = %(lang)s AND gram = ANY(%(grams)s::text[]) AND class = ANY(%(classes)s::smallint[])
+      AND (posting & {LENGTH_MASK} BETWEEN %(low)s AND %(high)s
+           OR posting & {LENGTH_MASK} BETWEEN %(low2)s AND %(high2)s)
+    GROUP BY posting
+    ORDER BY count(*) DESC, abs((posting & {LENGTH_MASK}) - %(length)s), posting
+    LIMIT %(ranked)s
+),
+candidates AS (
+    SELECT posting >> {LENGTH_BITS} AS id FROM shared
+    UNION
+    SELECT id FROM texts WHERE %(exact)s AND lang = %(lang)s AND norm_key = %(norm_key)s
+)
+SELECT t.id, t.text, t.norm, u.target, u.origin, u.origin_rank, u.msgctxt, u.domain, u.prev,
+       u.next, u.created, u.updated
+FROM candidates c JOIN texts t ON t.id = c.id JOIN units u ON u.text_id = t.id
+WHERE u.target_lang = %(target_lang)s AND u.level = %(level)s
+ORDER BY t.id, u.id
 """
 LOOKUP = """
 WITH candidates AS (
-    SELECT id FROM texts WHERE lang = %(lang)s AND norm_key = %(norm_key)s
+    SELECT id FROM texts WHERE %(exact)s AND lang = %(lang)s AND norm_key = %(norm_key)s
     UNION
     SELECT unnest(%(candidates)s::bigint[])
 )

@@ -33,8 +33,10 @@ from pipeline.memory.base import TranslationMemory, stored_values
 from pipeline.memory.candidates import (
     LENGTH_BITS,
     LENGTH_MASK,
+    RANKED,
     SHORT_TEXT,
     Ranges,
+    best_candidates,
     best_short,
     fuzzy_candidates,
     gram_positions,
@@ -60,6 +62,8 @@ CACHE_KIB = 64 * 1024
 INSERT_BATCH = 2_000  # units whose n-gram postings are written together
 STAGE_AFTER_BATCHES = 25  # a write larger than this many batches stages its postings
 GRAM_COLUMNS = "lang TEXT, gram TEXT, length INTEGER, text_id INTEGER"
+BULK_CACHE_KIB = 512 * 1024  # the page cache of a large write
+COUNTS_HELD = 1_000_000  # n-gram counts a large write adds up before writing them (~150 MB)
 
 _SCHEMA_V1 = """
 CREATE TABLE texts (
@@ -120,6 +124,69 @@ DELETE FROM gram_counts
 _MIGRATIONS: tuple[str, ...] = (_SCHEMA_V1, _SCHEMA_V2)
 SCHEMA_VERSION = len(_MIGRATIONS)
 REINDEXED_IN = 2  # the version whose migration lists every text again
+
+
+class _Postings:
+    """The n-gram postings of the texts one write adds, and how many texts list each n-gram.
+
+    A small write inserts them batch by batch, in key order. A large one (see
+    :meth:`stage`) would land them all over the index, a page read and written for
+    each: they are staged unindexed and put in once, in index order, at the end; the
+    n-gram counts are added up in memory meanwhile, and written when they are many.
+    """
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+        self._table = "grams"
+        self._rows: list[tuple[str, str, int, int]] = []
+        self._counts: dict[str, Counter[str]] = {}
+        self._held = 0
+
+    def add(self, lang: str, norm: str, text_id: int) -> None:
+        listed = text_grams(norm)
+        length = len(norm)
+        self._rows.extend([(lang, gram, length, text_id) for gram in listed])
+        counts = self._counts.get(lang)
+        if counts is None:
+            counts = self._counts[lang] = Counter()
+        counts.update(listed)
+
+    def stage(self) -> None:
+        self._db.execute(f"CREATE TEMP TABLE staged_grams ({GRAM_COLUMNS})")
+        self._table = "temp.staged_grams"
+        # The texts' and units' indexes are keyed by hashes: a large write touches their
+        # pages at random, and a larger cache keeps them from being read again and again.
+        self._db.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
+        self._db.execute("PRAGMA threads = 2")  # the final sort, where SQLite can split it
+
+    def write(self) -> None:
+        """Write the batch's postings, and the counts if they are many (or not staged)."""
+        if self._table == "grams":
+            self._rows.sort()  # appending in key order keeps the index pages dense
+        self._db.executemany(f"INSERT INTO {self._table} VALUES (?, ?, ?, ?)", self._rows)
+        self._rows.clear()
+        if self._table == "grams" or sum(map(len, self._counts.values())) > COUNTS_HELD:
+            self._write_counts()
+
+    def finish(self) -> None:
+        self._write_counts()
+        if self._table != "grams":
+            self._db.execute(f"INSERT INTO grams SELECT * FROM {self._table} ORDER BY 1, 2, 3, 4")
+            self._db.execute(f"DROP TABLE {self._table}")
+            self._db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+            self._db.execute("PRAGMA threads = 0")
+
+    def _write_counts(self) -> None:
+        self._db.executemany(
+            """INSERT INTO gram_counts VALUES (?, ?, ?)
+               ON CONFLICT DO UPDATE SET texts = texts + excluded.texts""",
+            [
+                (lang, gram, n)
+                for lang, counts in self._counts.items()
+                for gram, n in counts.items()
+            ],
+        )
+        self._counts.clear()
 
 
 def _check_writable(path: Path) -> None:
@@ -257,40 +324,27 @@ class SqliteMemory(TranslationMemory):
         # memory at once, several times the size of its text.
         iterator = iter(units)
         new = 0
-        grams_table = "grams"
+        postings = _Postings(self._db)
         for number in itertools.count():
             batch = list(itertools.islice(iterator, INSERT_BATCH))
             if not batch:
                 break
             if number == STAGE_AFTER_BATCHES:
-                # A large write: postings inserted one by one would land all over the index
-                # (a page read and written for each), so they are staged unindexed and put
-                # in once, in index order, at the end.
-                self._db.execute(f"CREATE TEMP TABLE staged_grams ({GRAM_COLUMNS})")
-                grams_table = "temp.staged_grams"
-            new += self._insert_batch(batch, now, grams_table)
-        if grams_table != "grams":
-            self._db.execute(f"INSERT INTO grams SELECT * FROM {grams_table} ORDER BY 1, 2, 3, 4")
-            self._db.execute(f"DROP TABLE {grams_table}")
+                postings.stage()
+            new += self._insert_batch(batch, now, postings)
+        postings.finish()
         return new
 
-    def _insert_batch(self, units: list[Unit], now: str, grams_table: str) -> int:
+    def _insert_batch(self, units: list[Unit], now: str, postings: _Postings) -> int:
         new = 0
         text_ids: dict[tuple[str, str], int] = {}
-        grams: list[tuple[str, str, int, int]] = []
         for unit in units:
             text_id = text_ids.get((unit.source_lang, unit.source))
             if text_id is None:
-                text_id = self._text_id(unit.source_lang, unit.source, grams)
+                text_id = self._text_id(unit.source_lang, unit.source, postings)
                 text_ids[(unit.source_lang, unit.source)] = text_id
             new += self._insert_unit(unit, text_id, now)
-        grams.sort()  # appending in key order keeps the index pages dense
-        self._db.executemany(f"INSERT INTO {grams_table} VALUES (?, ?, ?, ?)", grams)
-        self._db.executemany(
-            """INSERT INTO gram_counts VALUES (?, ?, ?)
-               ON CONFLICT DO UPDATE SET texts = texts + excluded.texts""",
-            [(lang, gram, count) for (lang, gram), count in Counter(g[:2] for g in grams).items()],
-        )
+        postings.write()
         return new
 
     def _insert_unit(self, unit: Unit, text_id: int, now: str) -> bool:
@@ -312,8 +366,8 @@ class SqliteMemory(TranslationMemory):
             )
         return bool(inserted)
 
-    def _text_id(self, lang: str, text: str, grams: list[tuple[str, str, int, int]]) -> int:
-        """The id of ``text``, stored now if new (its n-gram postings go to ``grams``)."""
+    def _text_id(self, lang: str, text: str, postings: _Postings) -> int:
+        """The id of ``text``, stored now if new (and listed in ``postings``)."""
         key = text_key(text)
         row = self._db.execute(
             "SELECT id FROM texts WHERE lang = ? AND key = ?", (lang, key)
@@ -328,7 +382,7 @@ class SqliteMemory(TranslationMemory):
                 (lang, key, text_key(norm), text, norm, len(norm)),
             ).fetchone()[0]
         )
-        grams.extend((lang, gram, len(norm), text_id) for gram in text_grams(norm))
+        postings.add(lang, norm, text_id)
         return text_id
 
     # -- reading -------------------------------------------------------------
@@ -395,7 +449,10 @@ class SqliteMemory(TranslationMemory):
                 ).fetchall()
             )
 
-        return found + fuzzy_candidates(query, shared_in, norms_of)
+        def ranked_in(ranges: Ranges) -> dict[int, str]:
+            return norms_of(best_candidates(shared_in(ranges), len(norm), RANKED))
+
+        return found + fuzzy_candidates(query, ranked_in)
 
     def _short_candidates(
         self, norm: str, lang: str, threshold: float, shortest: int, longest: int

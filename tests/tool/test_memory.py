@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from rapidfuzz import fuzz
 
+from pipeline.memory import sqlite as sqlite_backend
 from pipeline.memory.backends import open_memory
 from pipeline.memory.base import TranslationMemory
 from pipeline.memory.candidates import best_candidates, in_length, posting
@@ -137,6 +138,36 @@ def test_a_memory_indexed_by_trigrams_is_indexed_again_when_opened(
             found = old.lookup(query, "en", stored.target_lang)
             expected = new.lookup(query, "en", stored.target_lang)
             assert [m.source for m in found] == [m.source for m in expected]
+
+
+def test_a_large_write_lists_and_counts_as_small_writes_do(
+    corpus: list[Unit], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A write of many batches stages its postings and adds up its counts in memory; the
+    memory holds what the same units written a few at a time leave, and finds the same."""
+    units = corpus[:3000]
+    with SqliteMemory(tmp_path / "small.sqlite3") as small:
+        for at in range(0, len(units), 100):
+            small.add(units[at : at + 100])
+    monkeypatch.setattr(sqlite_backend, "INSERT_BATCH", 50)
+    monkeypatch.setattr(sqlite_backend, "STAGE_AFTER_BATCHES", 3)
+    monkeypatch.setattr(sqlite_backend, "COUNTS_HELD", 2_000)  # written several times
+    with (
+        SqliteMemory(tmp_path / "large.sqlite3") as large,
+        SqliteMemory(tmp_path / "small.sqlite3") as small,
+    ):
+        assert large.add([*units, *units[:500]]) == small.stats()["units"]
+        for table in ("grams", "gram_counts", "texts"):
+            listed = f"SELECT * FROM {table} ORDER BY 1, 2, 3"
+            assert large._db.execute(listed).fetchall() == small._db.execute(listed).fetchall()
+        assert not large._db.execute("SELECT name FROM temp.sqlite_master").fetchall()
+        rng = random.Random(3)
+        for stored in rng.sample(units, 50):
+            query = lightly_edit(stored.source, rng)
+            found = large.lookup(query, "en", stored.target_lang)
+            assert [m.source for m in found] == [
+                m.source for m in small.lookup(query, "en", stored.target_lang)
+            ]
 
 
 def test_every_stored_source_is_found_exactly(

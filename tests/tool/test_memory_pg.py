@@ -184,6 +184,40 @@ def test_a_version_1_memory_is_migrated_and_finds_what_a_new_one_finds(
         assert best.target == "Zoledronsäure-Infusion"
 
 
+def test_a_version_2_memory_listed_by_trigrams_is_listed_again(
+    server: PostgresServer, url: str, tmp_path: Path
+) -> None:
+    """Version 2 listed texts under trigrams: opened, the memory lists them as a write does."""
+    units = [*django_units(2_000), unit("Dose über 20 mg", "Dosis über 20 mg")]
+    fresh = server.create_database()
+    with PostgresMemory(fresh) as new:
+        new.add(units)
+    with PostgresMemory(url) as memory:
+        memory.add(units)
+    with psycopg.connect(url, autocommit=True) as connection, connection.transaction():
+        connection.execute("DELETE FROM grams")
+        connection.execute("DELETE FROM gram_counts")
+        connection.execute(
+            """INSERT INTO grams (lang, gram, class, first, postings)
+               SELECT lang, gram, 0, min(p), array_agg(p ORDER BY p)
+               FROM (SELECT DISTINCT lang, substr(norm, i, 3) AS gram, id << 12 | length AS p
+                     FROM texts, generate_series(1, char_length(norm) - 2) AS i) AS listed
+               GROUP BY lang, gram"""
+        )
+        connection.execute(
+            "INSERT INTO gram_counts SELECT lang, gram, cardinality(postings) FROM grams"
+        )
+        connection.execute("UPDATE schema_version SET version = 2")
+    with PostgresMemory(url) as migrated, PostgresMemory(fresh) as new:
+        assert migrated.schema_version() == SCHEMA_VERSION == 3
+        assert postings(url) == postings(fresh)
+        rng = random.Random(7)
+        for stored in [*rng.sample(units, 100), units[-1]]:
+            query = lightly_edit(stored.source, rng)
+            found = migrated.lookup(query, "en", stored.target_lang)
+            assert summary(found) == summary(new.lookup(query, "en", stored.target_lang))
+
+
 def summary(matches: list[Match]) -> list[tuple[str, str, float, str]]:
     """What two memories holding the same units must agree on (not the dates they stored)."""
     return [(m.source, m.target, m.score, str(m.origin)) for m in matches]
