@@ -171,9 +171,10 @@ class _Postings:
     def finish(self) -> None:
         self._write_counts()
         if self._table != "grams":
+            # SQLite's sort holds a cache's worth in memory per thread: sorted with the usual one.
+            self._db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
             self._db.execute(f"INSERT INTO grams SELECT * FROM {self._table} ORDER BY 1, 2, 3, 4")
             self._db.execute(f"DROP TABLE {self._table}")
-            self._db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
             self._db.execute("PRAGMA threads = 0")
 
     def _write_counts(self) -> None:
