@@ -175,6 +175,12 @@ class _Postings:
             self._db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
             self._db.execute(f"INSERT INTO grams SELECT * FROM {self._table} ORDER BY 1, 2, 3, 4")
             self._db.execute(f"DROP TABLE {self._table}")
+
+    def settle(self) -> None:
+        """The connection's usual settings again, whether the write went through or not
+        (its staging table goes with the transaction)."""
+        if self._table != "grams":
+            self._db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
             self._db.execute("PRAGMA threads = 0")
 
     def _write_counts(self) -> None:
@@ -326,14 +332,17 @@ class SqliteMemory(TranslationMemory):
         iterator = iter(units)
         new = 0
         postings = _Postings(self._db)
-        for number in itertools.count():
-            batch = list(itertools.islice(iterator, INSERT_BATCH))
-            if not batch:
-                break
-            if number == STAGE_AFTER_BATCHES:
-                postings.stage()
-            new += self._insert_batch(batch, now, postings)
-        postings.finish()
+        try:
+            for number in itertools.count():
+                batch = list(itertools.islice(iterator, INSERT_BATCH))
+                if not batch:
+                    break
+                if number == STAGE_AFTER_BATCHES:
+                    postings.stage()
+                new += self._insert_batch(batch, now, postings)
+            postings.finish()
+        finally:
+            postings.settle()
         return new
 
     def _insert_batch(self, units: list[Unit], now: str, postings: _Postings) -> int:

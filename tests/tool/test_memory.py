@@ -161,6 +161,18 @@ def test_a_large_write_lists_and_counts_as_small_writes_do(
             listed = f"SELECT * FROM {table} ORDER BY 1, 2, 3"
             assert large._db.execute(listed).fetchall() == small._db.execute(listed).fetchall()
         assert not large._db.execute("SELECT name FROM temp.sqlite_master").fetchall()
+        usual = [(-sqlite_backend.CACHE_KIB,)]
+        assert large._db.execute("PRAGMA cache_size").fetchall() == usual
+
+        def broken() -> Iterator[Unit]:
+            yield from (replace(u, target=u.target + " (2)") for u in units)
+            raise OSError("the file went away")
+
+        with pytest.raises(OSError):
+            large.add(broken())
+        assert large._db.execute("PRAGMA cache_size").fetchall() == usual
+        assert not large._db.execute("SELECT name FROM temp.sqlite_master").fetchall()
+        assert large.stats() == small.stats()
         rng = random.Random(3)
         for stored in rng.sample(units, 50):
             query = lightly_edit(stored.source, rng)
