@@ -4,7 +4,7 @@
   a catalog's entries as units.
 - ``scoring``: text normalisation, length bounds, scoring and ranking, the same for every backend.
 - ``base``: :class:`TranslationMemory`, the interface, with what all backends do the same way.
-- ``sqlite``: the default backend, one SQLite file with a trigram candidate index.
+- ``sqlite``: the default backend, one SQLite file with an n-gram candidate index.
 - ``postgres``, ``postgres_schema``: the shared PostgreSQL backend (optional extra) and its SQL.
 - ``backends``: :func:`open_memory` for a path or URL; :func:`migrate` between two memories.
 - ``tmx``: TMX 1.4b import and export.

@@ -2,9 +2,9 @@
 
 Same interface, same candidates, same scoring and same ranking as
 :class:`~pipeline.memory.sqlite.SqliteMemory` (both use :mod:`pipeline.memory.candidates`
-and :mod:`pipeline.memory.scoring`): trigram postings, kept in chunks
+and :mod:`pipeline.memory.scoring`): n-gram postings, kept in chunks
 (:mod:`pipeline.memory.postgres_grams`), propose the texts sharing the most of the
-query's rarest trigrams within the length bounds a ratio ≥ threshold allows, and
+query's rarest n-grams within the length bounds a ratio ≥ threshold allows, and
 rapidfuzz gives the final score. A lookup is two statements on one connection. The
 SQL is in :mod:`pipeline.memory.postgres_schema`.
 
@@ -31,18 +31,20 @@ from __future__ import annotations
 import itertools
 import os
 import re
-from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from operator import itemgetter
 from typing import Any
 
 from pipeline.memory.base import TranslationMemory
 from pipeline.memory.candidates import (
-    CANDIDATES,
-    best_candidates,
+    LENGTH_MASK,
+    RANKED,
+    SHORT_TEXT,
+    Ranges,
     best_short,
+    fuzzy_candidates,
     gram_positions,
-    in_length,
     length_class,
     rarest_grams,
 )
@@ -53,7 +55,7 @@ from pipeline.memory.postgres_schema import (
     MERGE_TEXTS,
     MERGE_UNITS,
     MIGRATIONS,
-    POSTINGS,
+    RANKED_ROWS,
     SCHEMA_VERSION,
     SHORT_TEXTS,
     STAGED_COLUMNS,
@@ -61,7 +63,6 @@ from pipeline.memory.postgres_schema import (
     staging_rows,
 )
 from pipeline.memory.scoring import (
-    SHORT_TEXT,
     CandidateRow,
     Query,
     length_bounds,
@@ -80,7 +81,7 @@ except ImportError:  # pragma: no cover - depends on the installed extras
     psycopg = None  # type: ignore[assignment]
 
 ANALYZE_AFTER = 5_000  # new units in one write
-COUNTS_KEPT = 500_000  # trigram counts a process keeps (about 60 MB)
+COUNTS_KEPT = 500_000  # n-gram counts a process keeps (about 60 MB)
 WRITE_BATCH = 50_000  # units staged and merged at a time (a write is one transaction still)
 
 CONNECT_TIMEOUT = 10  # seconds
@@ -209,6 +210,10 @@ class PostgresMemory(TranslationMemory):
         # Every query here is meant to use an index: a scan of a table of millions of rows
         # would cost a lookup seconds, whatever the planner's estimates say.
         connection.execute("SET enable_seqscan = off")
+        # Planned once per connection: a plan for each lookup's values would cost more than
+        # the lookup itself, and the same indexes serve every value.
+        connection.execute("SET plan_cache_mode = force_generic_plan")
+        connection.execute("SET plan_cache_mode = force_generic_plan")
 
     @contextmanager
     def _driver_errors(self) -> Iterator[None]:
@@ -273,23 +278,36 @@ class PostgresMemory(TranslationMemory):
     # -- reading -------------------------------------------------------------
 
     def _lookup(self, query: Query) -> list[Match]:
-        bounds = length_bounds(len(query.norm), query.threshold)
-        lang = query.source_lang
         with self._driver_errors(), self._pool.connection() as connection:
-            candidates = self._fuzzy_candidates(connection, query, bounds) if query.fuzzy else []
-            rows: list[CandidateRow] = connection.execute(
-                LOOKUP,
-                {"lang": lang, "norm_key": text_key(query.norm), "candidates": candidates,
-                 "target_lang": query.target_lang, "level": query.level},
-                prepare=True,
-            ).fetchall()  # fmt: skip
+            fetched: dict[int, list[CandidateRow]] = {}
+            chosen = self._fuzzy_candidates(connection, query, fetched) if query.fuzzy else []
+            rows = [row for text_id in sorted(set(chosen) & fetched.keys())
+                    for row in fetched[text_id]]  # fmt: skip
+            if fetched:  # the texts equal to the query once normalised came with them
+                rows += [row for found in fetched.values() for row in found
+                         if row[2] == query.norm and row[0] not in chosen]  # fmt: skip
+            missing = [text_id for text_id in chosen if text_id not in fetched]
+            if missing or not fetched:
+                rows += connection.execute(
+                    LOOKUP,
+                    {"lang": query.source_lang, "norm_key": text_key(query.norm),
+                     "exact": not fetched, "candidates": missing,
+                     "target_lang": query.target_lang, "level": query.level},
+                    prepare=True,
+                ).fetchall()  # fmt: skip
+        rows.sort(key=itemgetter(0))  # by text, as SQLite lists them (the sort is stable)
         return rank_matches(query, rows, score_candidates(query, rows))
 
     def _fuzzy_candidates(
-        self, connection: psycopg.Connection[Any], query: Query, bounds: tuple[int, int]
+        self,
+        connection: psycopg.Connection[Any],
+        query: Query,
+        fetched: dict[int, list[CandidateRow]],
     ) -> list[int]:
-        """Ids of the texts most likely to be the best fuzzy matches (as SQLite finds them)."""
-        lang, (shortest, longest) = query.source_lang, bounds
+        """Ids of the texts most likely to be the best fuzzy matches (as SQLite finds them);
+        the units of those read on the way go to ``fetched``, by text."""
+        lang, length = query.source_lang, len(query.norm)
+        shortest, longest = length_bounds(length, query.threshold)
         found: list[int] = []
         if shortest < SHORT_TEXT:
             short = connection.execute(
@@ -304,29 +322,36 @@ class PostgresMemory(TranslationMemory):
         grams = rarest_grams(positions, self._gram_counts(connection, lang, positions))
         if not grams:
             return found
-        low, high = length_class(shortest), length_class(longest)
-        rows = connection.execute(
-            POSTINGS,
-            {"lang": lang, "grams": grams, "low": low, "high": high},
-            prepare=True,
-            binary=True,
-        ).fetchall()
-        # Only the first and the last length class can hold texts too short or too long.
-        shared = Counter(
-            itertools.chain.from_iterable(
-                in_length(postings, bounds) if klass in (low, high) else postings
-                for klass, postings in rows
-            )
-        )
-        return found + best_candidates(shared, len(query.norm), CANDIDATES - len(found))
+
+        def ranked_in(ranges: Ranges) -> dict[int, str]:
+            spans = [(length_class(low), length_class(high)) for low, high in ranges]
+            (low, high), (low2, high2) = ranges[0], ranges[1] if len(ranges) > 1 else (1, 0)
+            rows = connection.execute(
+                RANKED_ROWS,
+                {"lang": lang, "grams": grams,
+                 "classes": sorted({c for a, b in spans for c in range(a, b + 1)}),
+                 "low": min(low, LENGTH_MASK), "high": high, "low2": min(low2, LENGTH_MASK),
+                 "high2": high2, "length": length, "ranked": RANKED,
+                 "exact": not fetched, "norm_key": text_key(query.norm),
+                 "target_lang": query.target_lang, "level": query.level},
+                prepare=True,
+            ).fetchall()  # fmt: skip
+            by_text: dict[int, list[CandidateRow]] = {}
+            for row in rows:
+                by_text.setdefault(row[0], []).append(row)
+            for text_id, units in by_text.items():
+                fetched.setdefault(text_id, units)
+            return {text_id: units[0][2] for text_id, units in by_text.items()}
+
+        return found + fuzzy_candidates(query, ranked_in)
 
     def _gram_counts(
         self, connection: psycopg.Connection[Any], lang: str, positions: dict[str, int]
     ) -> list[tuple[int, str]]:
-        """(texts holding it, trigram) for the trigrams of ``positions`` some text holds,
+        """(texts holding it, n-gram) for the n-grams of ``positions`` some text holds,
         rarest first, ties in code point order (as SQLite orders them).
 
-        Counts come from the server once per process and trigram: they only rank trigrams
+        Counts come from the server once per process and n-gram: they only rank n-grams
         by rarity, so those another process has raised since serve as well. This process's
         own writes clear them.
         """

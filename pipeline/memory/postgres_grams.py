@@ -1,7 +1,7 @@
-"""The PostgreSQL memory's trigram postings: what a write adds to them.
+"""The PostgreSQL memory's n-gram postings: what a write adds to them.
 
-Each distinct source text is listed under each of its trigrams, keyed by
-(language, trigram, length class), in rows of up to :data:`CHUNK` postings
+Each distinct source text is listed under each of its n-grams, keyed by
+(language, n-gram, length class), in rows of up to :data:`CHUNK` postings
 (:func:`pipeline.memory.candidates.posting`). A write collects the postings of
 the texts it adds and copies them in as new rows, full ones as they fill: rows
 already stored are never rewritten, so a large import costs what it adds. Each
@@ -16,6 +16,7 @@ from array import array
 from collections import Counter
 from typing import Any
 
+from pipeline.memory.candidates import grams as text_grams
 from pipeline.memory.candidates import length_class, posting
 from pipeline.memory.postgres_schema import (
     ADD_GRAM_COUNTS,
@@ -28,7 +29,6 @@ from pipeline.memory.postgres_schema import (
     MERGE_STAGING,
     SMALL_CHUNK,
 )
-from pipeline.memory.scoring import trigrams
 
 FLUSH_POSTINGS = 4_000_000  # full chunks' worth of postings held before they are copied in
 MERGE_UP_TO = 50_000  # keys a write may leave a small row under and still merge crowded keys
@@ -43,7 +43,7 @@ class GramWriter:
 
     def __init__(self, cursor: Any) -> None:
         self._cursor = cursor
-        # (language, length class) -> trigram -> postings not yet copied in
+        # (language, length class) -> n-gram -> postings not yet copied in
         self._pending: dict[tuple[str, int], dict[str, array[int]]] = {}
         self._filled: list[tuple[tuple[str, int], str]] = []  # keys holding a full chunk
         self._since_flush = 0
@@ -51,8 +51,8 @@ class GramWriter:
         self._staged = False
 
     def add(self, text_id: int, lang: str, norm: str) -> None:
-        """List a new text under its trigrams (none if it is shorter than three)."""
-        grams = trigrams(norm)
+        """List a new text under its n-grams (none if it is shorter than one)."""
+        grams = text_grams(norm)
         if not grams:
             return
         length = len(norm)
@@ -72,7 +72,7 @@ class GramWriter:
             self._cursor.execute(CLEAR_GRAM_STAGING)
 
     def finish(self) -> None:
-        """Copy in what is left, merge crowded keys' small rows, count each trigram's texts."""
+        """Copy in what is left, merge crowded keys' small rows, count each n-gram's texts."""
         keys = [(where, gram, True) for where, by_gram in self._pending.items() for gram in by_gram]
         small = self._flush(keys)
         self._pending.clear()

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from pipeline.memory.base import stored_values
-from pipeline.memory.candidates import LENGTH_BITS, LENGTH_MASK
+from pipeline.memory.candidates import GRAM, LENGTH_BITS, LENGTH_MASK
 from pipeline.memory.scoring import ORIGIN_RANK, normalise, text_key, utc_timestamp
 from pipeline.memory.units import Unit
 
@@ -66,8 +66,8 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE INDEX units_by_origin ON units (origin, level)",
     ),
     (
-        # Fuzzy candidates come from trigram postings, as in SQLite (pipeline.memory.candidates),
-        # kept in chunks: a lookup reads a few rows per trigram, never the texts themselves.
+        # Fuzzy candidates come from n-gram postings, as in SQLite (pipeline.memory.candidates),
+        # kept in chunks: a lookup reads a few rows per n-gram, never the texts themselves.
         """CREATE TABLE grams (
            lang text NOT NULL,
            gram text NOT NULL,
@@ -79,23 +79,30 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         """CREATE TABLE gram_counts (
            lang text NOT NULL,
            gram text NOT NULL,
-           texts integer NOT NULL,     -- document frequency: rare trigrams are read first
+           texts integer NOT NULL,     -- document frequency: rare n-grams are read first
            PRIMARY KEY (lang, gram)
        )""",
+        # Databases made before version 2 had a pg_trgm index in place of the postings.
+        "DROP INDEX IF EXISTS texts_by_trigram",
+    ),
+    # Version 3 lists texts under n-grams of candidates.GRAM characters (version 2 wrote
+    # trigrams): every text is listed again, as a write lists it.
+    (
+        "DELETE FROM grams",
+        "DELETE FROM gram_counts",
         f"""INSERT INTO grams (lang, gram, class, first, postings)
         SELECT lang, gram, class, min(posting), array_agg(posting ORDER BY posting)
         FROM (SELECT *, (row_number() OVER (PARTITION BY lang, gram, class ORDER BY posting) - 1)
                         / {CHUNK} AS chunk
-              FROM (SELECT DISTINCT t.lang, substr(t.norm, i, 3) AS gram,
+              FROM (SELECT DISTINCT t.lang, substr(t.norm, i, {GRAM}) AS gram,
                            {length_class_sql("t.length")} AS class,
                            t.id << {LENGTH_BITS} | least(t.length, {LENGTH_MASK}) AS posting
-                    FROM texts t, generate_series(1, char_length(t.norm) - 2) AS i) AS postings
+                    FROM texts t, generate_series(1, char_length(t.norm) - {GRAM - 1}) AS i
+                   ) AS postings
              ) AS numbered
         GROUP BY lang, gram, class, chunk""",
         """INSERT INTO gram_counts (lang, gram, texts)
         SELECT lang, gram, sum(cardinality(postings)) FROM grams GROUP BY lang, gram""",
-        # Databases made before version 2 had a pg_trgm index in place of the postings.
-        "DROP INDEX IF EXISTS texts_by_trigram",
         "ANALYZE texts, grams, gram_counts",
     ),
 )
@@ -153,7 +160,7 @@ ON CONFLICT (hash) DO UPDATE
 RETURNING xmax = 0
 """
 
-# A write's new trigram postings are staged in chunks, then added; a key whose small chunks
+# A write's new n-gram postings are staged in chunks, then added; a key whose small chunks
 # have become too many (one per write that touched it) gets them merged.
 SMALL_CHUNK = CHUNK // 2
 MOST_SMALL_CHUNKS = 8
@@ -205,23 +212,42 @@ SELECT * FROM unnest(%(langs)s::text[], %(grams)s::text[], %(counts)s::integer[]
 ON CONFLICT (lang, gram) DO UPDATE SET texts = gram_counts.texts + excluded.texts
 """
 
-# A lookup: texts shorter than a trigram, which none finds (they are few: the short queries
-# that may match them score them all); the document frequency of the query's trigrams; the
-# postings of the rarest (counted by the client: the shared server does the least); then the
-# candidates' units.
+# A lookup: texts shorter than an n-gram, which none finds (they are few: the short queries
+# that may match them score them all); the document frequency of the query's n-grams; then,
+# in one statement, the units of the texts sharing the most of the rarest (and of the texts
+# equal to the query once normalised), which the client scores; the units of any other
+# candidates last.
 SHORT_TEXTS = """
 SELECT id, norm FROM texts WHERE lang = %(lang)s AND length BETWEEN %(shortest)s AND %(longest)s
 """
 GRAM_COUNTS = """
 SELECT gram, texts FROM gram_counts WHERE lang = %(lang)s AND gram = ANY(%(grams)s::text[])
 """
-POSTINGS = """
-SELECT class, postings FROM grams
-WHERE lang = %(lang)s AND gram = ANY(%(grams)s::text[]) AND class BETWEEN %(low)s AND %(high)s
+RANKED_ROWS = f"""
+WITH shared AS (
+    -- the texts listed under most of the chosen n-grams (as candidates.best_candidates ranks)
+    SELECT posting FROM grams, unnest(postings) AS posting
+    WHERE lang = %(lang)s AND gram = ANY(%(grams)s::text[]) AND class = ANY(%(classes)s::smallint[])
+      AND (posting & {LENGTH_MASK} BETWEEN %(low)s AND %(high)s
+           OR posting & {LENGTH_MASK} BETWEEN %(low2)s AND %(high2)s)
+    GROUP BY posting
+    ORDER BY count(*) DESC, abs((posting & {LENGTH_MASK}) - %(length)s), posting
+    LIMIT %(ranked)s
+),
+candidates AS (
+    SELECT posting >> {LENGTH_BITS} AS id FROM shared
+    UNION
+    SELECT id FROM texts WHERE %(exact)s AND lang = %(lang)s AND norm_key = %(norm_key)s
+)
+SELECT t.id, t.text, t.norm, u.target, u.origin, u.origin_rank, u.msgctxt, u.domain, u.prev,
+       u.next, u.created, u.updated
+FROM candidates c JOIN texts t ON t.id = c.id JOIN units u ON u.text_id = t.id
+WHERE u.target_lang = %(target_lang)s AND u.level = %(level)s
+ORDER BY t.id, u.id
 """
 LOOKUP = """
 WITH candidates AS (
-    SELECT id FROM texts WHERE lang = %(lang)s AND norm_key = %(norm_key)s
+    SELECT id FROM texts WHERE %(exact)s AND lang = %(lang)s AND norm_key = %(norm_key)s
     UNION
     SELECT unnest(%(candidates)s::bigint[])
 )

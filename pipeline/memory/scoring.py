@@ -51,7 +51,6 @@ ORIGIN_RANK: dict[OriginKind, int] = {
     OriginKind.MACHINE: 5,
 }
 
-SHORT_TEXT = 3  # texts shorter than a trigram have none to be found by: backends scan for them
 
 # A candidate row as both backends select it: text id, text, normalised text, target, origin,
 # origin rank, msgctxt, domain, prev, next, created, updated.
@@ -61,11 +60,6 @@ CandidateRow = tuple[int, str, str, str, str, int, str | None, str, str, str, st
 def normalise(text: str) -> str:
     """The comparison form of a text: NFC, case-folded, whitespace collapsed."""
     return " ".join(unicodedata.normalize("NFC", text).casefold().split())
-
-
-def trigrams(norm: str) -> set[str]:
-    """The character trigrams of a normalised text (none if it is shorter than three)."""
-    return {norm[i : i + 3] for i in range(len(norm) - 2)}
 
 
 def text_key(text: str) -> bytes:

@@ -4,12 +4,12 @@ An embedded database (WAL, one ``BEGIN IMMEDIATE`` transaction per batch), so
 several processes may write at once: writers queue up instead of failing.
 
 Candidates for fuzzy scoring come from an index, never from a scan: each
-distinct source text is indexed under its character trigrams, keyed by
-(language, trigram, length). A lookup takes the query's rarest trigrams (by
+distinct source text is indexed under its character n-grams, keyed by
+(language, n-gram, length). A lookup takes the query's rarest n-grams (by
 document frequency, within a budget of postings), reads their postings only
 for texts whose length can still reach the threshold (a ratio ≥ t needs
 ``t/(2-t) ≤ len(b)/len(a) ≤ (2-t)/t``), keeps the texts sharing the most of
-those trigrams, and scores that bounded set.
+those n-grams, and scores that bounded set (:mod:`pipeline.memory.candidates`).
 
 FTS5's ``trigram`` tokenizer does not serve here: its OR queries ranked by bm25
 are slower, and it cannot prune by length inside the index.
@@ -31,17 +31,20 @@ from typing import Any
 
 from pipeline.memory.base import TranslationMemory, stored_values
 from pipeline.memory.candidates import (
-    CANDIDATES,
     LENGTH_BITS,
     LENGTH_MASK,
+    RANKED,
+    SHORT_TEXT,
+    Ranges,
     best_candidates,
     best_short,
+    fuzzy_candidates,
     gram_positions,
     rarest_grams,
 )
+from pipeline.memory.candidates import grams as text_grams
 from pipeline.memory.scoring import (
     ORIGIN_RANK,
-    SHORT_TEXT,
     CandidateRow,
     Query,
     length_bounds,
@@ -49,7 +52,6 @@ from pipeline.memory.scoring import (
     rank_matches,
     score_candidates,
     text_key,
-    trigrams,
     utc_timestamp,
 )
 from pipeline.memory.units import TranslationMemoryError, Unit, newer_schema_error
@@ -57,7 +59,11 @@ from pipeline.model import HUMAN, Match
 
 MMAP_BYTES = 1 << 30
 CACHE_KIB = 64 * 1024
-INSERT_BATCH = 2_000  # units whose trigram postings are written together
+INSERT_BATCH = 2_000  # units whose n-gram postings are written together
+STAGE_AFTER_BATCHES = 25  # a write larger than this many batches stages its postings
+GRAM_COLUMNS = "lang TEXT, gram TEXT, length INTEGER, text_id INTEGER"
+BULK_CACHE_KIB = 512 * 1024  # the page cache of a large write
+COUNTS_HELD = 1_000_000  # n-gram counts a large write adds up before writing them (~150 MB)
 
 _SCHEMA_V1 = """
 CREATE TABLE texts (
@@ -72,7 +78,7 @@ CREATE TABLE texts (
 );
 CREATE INDEX texts_by_norm ON texts (lang, norm_key);
 CREATE INDEX texts_by_length ON texts (lang, length);
--- The fuzzy index: each text under each of its trigrams, by length so that a
+-- The fuzzy index: each text under each of its n-grams, by length so that a
 -- lookup reads only the postings of texts long enough and short enough to match.
 CREATE TABLE grams (
     lang TEXT NOT NULL,
@@ -84,7 +90,7 @@ CREATE TABLE grams (
 CREATE TABLE gram_counts (
     lang TEXT NOT NULL,
     gram TEXT NOT NULL,
-    texts INTEGER NOT NULL,   -- document frequency: rare trigrams are read first
+    texts INTEGER NOT NULL,   -- document frequency: rare n-grams are read first
     PRIMARY KEY (lang, gram)
 ) WITHOUT ROWID;
 CREATE TABLE units (
@@ -107,9 +113,87 @@ CREATE INDEX units_by_text ON units (text_id, target_lang, level);
 CREATE INDEX units_by_origin ON units (origin, level);
 """
 
+# Version 2 indexes texts under 4-grams (candidates.GRAM), not trigrams: the postings are
+# written again from the texts (SqliteMemory._reindex).
+_SCHEMA_V2 = """
+DELETE FROM grams;
+DELETE FROM gram_counts
+"""
+
 # Index i upgrades a database from user_version i to i + 1.
-_MIGRATIONS: tuple[str, ...] = (_SCHEMA_V1,)
+_MIGRATIONS: tuple[str, ...] = (_SCHEMA_V1, _SCHEMA_V2)
 SCHEMA_VERSION = len(_MIGRATIONS)
+REINDEXED_IN = 2  # the version whose migration lists every text again
+
+
+class _Postings:
+    """The n-gram postings of the texts one write adds, and how many texts list each n-gram.
+
+    A small write inserts them batch by batch, in key order. A large one (see
+    :meth:`stage`) would land them all over the index, a page read and written for
+    each: they are staged unindexed and put in once, in index order, at the end; the
+    n-gram counts are added up in memory meanwhile, and written when they are many.
+    """
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+        self._table = "grams"
+        self._rows: list[tuple[str, str, int, int]] = []
+        self._counts: dict[str, Counter[str]] = {}
+        self._held = 0
+
+    def add(self, lang: str, norm: str, text_id: int) -> None:
+        listed = text_grams(norm)
+        length = len(norm)
+        self._rows.extend([(lang, gram, length, text_id) for gram in listed])
+        counts = self._counts.get(lang)
+        if counts is None:
+            counts = self._counts[lang] = Counter()
+        counts.update(listed)
+
+    def stage(self) -> None:
+        self._db.execute(f"CREATE TEMP TABLE staged_grams ({GRAM_COLUMNS})")
+        self._table = "temp.staged_grams"
+        # The texts' and units' indexes are keyed by hashes: a large write touches their
+        # pages at random, and a larger cache keeps them from being read again and again.
+        self._db.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
+        self._db.execute("PRAGMA threads = 2")  # the final sort, where SQLite can split it
+
+    def write(self) -> None:
+        """Write the batch's postings, and the counts if they are many (or not staged)."""
+        if self._table == "grams":
+            self._rows.sort()  # appending in key order keeps the index pages dense
+        self._db.executemany(f"INSERT INTO {self._table} VALUES (?, ?, ?, ?)", self._rows)
+        self._rows.clear()
+        if self._table == "grams" or sum(map(len, self._counts.values())) > COUNTS_HELD:
+            self._write_counts()
+
+    def finish(self) -> None:
+        self._write_counts()
+        if self._table != "grams":
+            # SQLite's sort holds a cache's worth in memory per thread: sorted with the usual one.
+            self._db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+            self._db.execute(f"INSERT INTO grams SELECT * FROM {self._table} ORDER BY 1, 2, 3, 4")
+            self._db.execute(f"DROP TABLE {self._table}")
+
+    def settle(self) -> None:
+        """The connection's usual settings again, whether the write went through or not
+        (its staging table goes with the transaction)."""
+        if self._table != "grams":
+            self._db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+            self._db.execute("PRAGMA threads = 0")
+
+    def _write_counts(self) -> None:
+        self._db.executemany(
+            """INSERT INTO gram_counts VALUES (?, ?, ?)
+               ON CONFLICT DO UPDATE SET texts = texts + excluded.texts""",
+            [
+                (lang, gram, n)
+                for lang, counts in self._counts.items()
+                for gram, n in counts.items()
+            ],
+        )
+        self._counts.clear()
 
 
 def _check_writable(path: Path) -> None:
@@ -184,7 +268,25 @@ class SqliteMemory(TranslationMemory):
                 for statement in script.split(";"):
                     if statement.strip():
                         self._db.execute(statement)
+            if 0 < version < REINDEXED_IN:
+                self._reindex()
             self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def _reindex(self) -> None:
+        """List every stored text under its n-grams again, in index order."""
+        self._db.execute(f"CREATE TEMP TABLE staged_grams ({GRAM_COLUMNS})")
+        texts = self._db.execute("SELECT lang, norm, length, id FROM texts")
+        while batch := texts.fetchmany(INSERT_BATCH):
+            self._db.executemany(
+                "INSERT INTO temp.staged_grams VALUES (?, ?, ?, ?)",
+                [(lang, gram, n, i) for lang, norm, n, i in batch for gram in text_grams(norm)],
+            )
+        self._db.execute("INSERT INTO grams SELECT * FROM temp.staged_grams ORDER BY 1, 2, 3, 4")
+        self._db.execute(
+            "INSERT INTO gram_counts SELECT lang, gram, count(*) FROM temp.staged_grams"
+            " GROUP BY lang, gram"
+        )
+        self._db.execute("DROP TABLE temp.staged_grams")
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
@@ -225,31 +327,34 @@ class SqliteMemory(TranslationMemory):
 
     def _insert(self, units: Iterable[Unit]) -> int:
         now = utc_timestamp()
-        # In batches: the trigram postings of a large import would otherwise all be in
+        # In batches: the n-gram postings of a large import would otherwise all be in
         # memory at once, several times the size of its text.
         iterator = iter(units)
         new = 0
-        while batch := list(itertools.islice(iterator, INSERT_BATCH)):
-            new += self._insert_batch(batch, now)
+        postings = _Postings(self._db)
+        try:
+            for number in itertools.count():
+                batch = list(itertools.islice(iterator, INSERT_BATCH))
+                if not batch:
+                    break
+                if number == STAGE_AFTER_BATCHES:
+                    postings.stage()
+                new += self._insert_batch(batch, now, postings)
+            postings.finish()
+        finally:
+            postings.settle()
         return new
 
-    def _insert_batch(self, units: list[Unit], now: str) -> int:
+    def _insert_batch(self, units: list[Unit], now: str, postings: _Postings) -> int:
         new = 0
         text_ids: dict[tuple[str, str], int] = {}
-        grams: list[tuple[str, str, int, int]] = []
         for unit in units:
             text_id = text_ids.get((unit.source_lang, unit.source))
             if text_id is None:
-                text_id = self._text_id(unit.source_lang, unit.source, grams)
+                text_id = self._text_id(unit.source_lang, unit.source, postings)
                 text_ids[(unit.source_lang, unit.source)] = text_id
             new += self._insert_unit(unit, text_id, now)
-        grams.sort()  # appending in key order keeps the index pages dense
-        self._db.executemany("INSERT INTO grams VALUES (?, ?, ?, ?)", grams)
-        self._db.executemany(
-            """INSERT INTO gram_counts VALUES (?, ?, ?)
-               ON CONFLICT DO UPDATE SET texts = texts + excluded.texts""",
-            [(lang, gram, count) for (lang, gram), count in Counter(g[:2] for g in grams).items()],
-        )
+        postings.write()
         return new
 
     def _insert_unit(self, unit: Unit, text_id: int, now: str) -> bool:
@@ -271,8 +376,8 @@ class SqliteMemory(TranslationMemory):
             )
         return bool(inserted)
 
-    def _text_id(self, lang: str, text: str, grams: list[tuple[str, str, int, int]]) -> int:
-        """The id of ``text``, stored now if new (its trigram postings go to ``grams``)."""
+    def _text_id(self, lang: str, text: str, postings: _Postings) -> int:
+        """The id of ``text``, stored now if new (and listed in ``postings``)."""
         key = text_key(text)
         row = self._db.execute(
             "SELECT id FROM texts WHERE lang = ? AND key = ?", (lang, key)
@@ -287,7 +392,7 @@ class SqliteMemory(TranslationMemory):
                 (lang, key, text_key(norm), text, norm, len(norm)),
             ).fetchone()[0]
         )
-        grams.extend((lang, gram, len(norm), text_id) for gram in trigrams(norm))
+        postings.add(lang, norm, text_id)
         return text_id
 
     # -- reading -------------------------------------------------------------
@@ -305,7 +410,7 @@ class SqliteMemory(TranslationMemory):
             )
         ]
         if query.fuzzy:
-            text_ids += self._fuzzy_candidates(query.norm, query.source_lang, query.threshold)
+            text_ids += self._fuzzy_candidates(query)
         if not text_ids:
             return []
         rows: list[CandidateRow] = self._db.execute(
@@ -313,30 +418,51 @@ class SqliteMemory(TranslationMemory):
                        u.domain, u.prev, u.next, u.created, u.updated
                 FROM texts t JOIN units u ON u.text_id = t.id
                 WHERE t.id IN ({",".join("?" * len(text_ids))})
-                  AND u.target_lang = ? AND u.level = ?""",
+                  AND u.target_lang = ? AND u.level = ?
+                ORDER BY t.id, u.id""",
             (*text_ids, query.target_lang, query.level),
         ).fetchall()
         return rank_matches(query, rows, score_candidates(query, rows))
 
-    def _fuzzy_candidates(self, norm: str, lang: str, threshold: float) -> list[int]:
-        """Ids of the texts most likely to be the best fuzzy matches of ``norm``."""
-        shortest, longest = length_bounds(len(norm), threshold)
+    def _fuzzy_candidates(self, query: Query) -> list[int]:
+        """Ids of the texts most likely to be the best fuzzy matches of the query."""
+        norm, lang = query.norm, query.source_lang
+        shortest, longest = length_bounds(len(norm), query.threshold)
         found: list[int] = []
         if shortest < SHORT_TEXT:
-            found += self._short_candidates(norm, lang, threshold, shortest, longest)
+            found += self._short_candidates(norm, lang, query.threshold, shortest, longest)
         grams = self._rarest_grams(norm, lang)
         if not grams:
             return found
-        # One string of postings, counted in C: far cheaper than a row per posting or a GROUP BY.
-        (joined,) = self._db.execute(
-            f"""SELECT group_concat(text_id << {LENGTH_BITS} | min(length, {LENGTH_MASK}))
-                FROM grams
-                WHERE lang = ? AND gram IN ({",".join("?" * len(grams))})
-                  AND length BETWEEN ? AND ?""",
-            (lang, *grams, shortest, longest),
-        ).fetchone()
-        shared = Counter(joined.split(",") if joined else ())
-        return found + best_candidates(shared, len(norm), CANDIDATES - len(found))
+        marks = ",".join("?" * len(grams))
+
+        def shared_in(ranges: Ranges) -> Counter[str]:
+            # One string of postings, counted in C: far cheaper than a row per posting.
+            within = " UNION ALL ".join(
+                f"""SELECT text_id << {LENGTH_BITS} | min(length, {LENGTH_MASK}) AS p FROM grams
+                    WHERE lang = ? AND gram IN ({marks}) AND length BETWEEN ? AND ?"""
+                for _ in ranges
+            )
+            (joined,) = self._db.execute(
+                f"SELECT group_concat(p) FROM ({within})",
+                [value for low, high in ranges for value in (lang, *grams, low, high)],
+            ).fetchone()
+            return Counter(joined.split(",") if joined else ())
+
+        def norms_of(text_ids: list[int]) -> dict[int, str]:
+            return dict(
+                self._db.execute(
+                    f"""SELECT id, norm FROM texts t WHERE id IN ({",".join("?" * len(text_ids))})
+                          AND EXISTS (SELECT 1 FROM units u WHERE u.text_id = t.id
+                                      AND u.target_lang = ? AND u.level = ?)""",
+                    (*text_ids, query.target_lang, query.level),
+                ).fetchall()
+            )
+
+        def ranked_in(ranges: Ranges) -> dict[int, str]:
+            return norms_of(best_candidates(shared_in(ranges), len(norm), RANKED))
+
+        return found + fuzzy_candidates(query, ranked_in)
 
     def _short_candidates(
         self, norm: str, lang: str, threshold: float, shortest: int, longest: int

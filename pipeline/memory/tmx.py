@@ -18,7 +18,7 @@ units, by design; machine units stay machine units.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -226,6 +226,14 @@ class _Reader:
         self.default_src = ALL_LANGUAGES
         self.depth = 0
         self.has_body = False
+        self.langs: dict[str, str] = {}  # each code as the file spells it, in the project's
+
+    def lang(self, code: str) -> str:
+        """``code`` in the project's spelling (a file of millions of units repeats a few)."""
+        found = self.langs.get(code)
+        if found is None:
+            found = self.langs[code] = normalise_lang(code, self.known)
+        return found
 
     def handle(self, event: str, element: etree._Element) -> Iterator[Unit]:
         if event == "start":
@@ -256,7 +264,9 @@ class _Reader:
             raise TMXError(f"{where}: the root element is <{excerpt(str(root.tag))}>, not <tmx>")
 
     def unit(self, tu: etree._Element) -> list[Unit]:
-        units, skipped = _tu_units(tu, self.path, self.known, self.default_src, self.origin)
+        units, skipped = _tu_units(
+            tu, self.path, self.known[0], self.lang, self.default_src, self.origin
+        )
         if skipped:
             self.notes.append(skipped)
         return units
@@ -327,14 +337,15 @@ _OUR_KINDS = tuple(f"{kind.value}:" for kind in OriginKind)
 def _tu_units(
     tu: etree._Element,
     path: Path,
-    known: list[str],
+    project_source: str,
+    lang_of: Callable[[str], str],
     default_src: str,
     default_origin: Origin,
 ) -> tuple[list[Unit], str]:
     """The units of one ``<tu>``, and the note if it has none to give (else "")."""
     where = f"{path}:{tu.sourceline}"
     src_code = tu.get("srclang", default_src)
-    source_lang = known[0] if src_code == ALL_LANGUAGES else normalise_lang(src_code, known)
+    source_lang = project_source if src_code == ALL_LANGUAGES else lang_of(src_code)
     # The header's segtype is not a default: CAT tools write "sentence" for any file (Translate
     # Toolkit even for PO entries), and a unit of unknown level serves best as a block, which
     # sentence lookups fall back to. Only a <tu>'s own segtype says it is a sentence.
@@ -358,7 +369,7 @@ def _tu_units(
                 raise TMXError(f"{path}:{child.sourceline}: <tuv> without xml:lang")
             seg = _child(child, "seg")
             text = _seg_text(seg, path) if seg is not None else ""
-            variants.append((normalise_lang(code, known), text, child))
+            variants.append((lang_of(code), text, child))
     origin = _imported_origin(props.get(PROP_ORIGIN), default_origin, where)
     sources = [text for lang, text, _ in variants if lang == source_lang and text]
     targets = [(lang, text, tuv) for lang, text, tuv in variants if lang != source_lang and text]

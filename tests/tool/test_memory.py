@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from rapidfuzz import fuzz
 
+from pipeline.memory import sqlite as sqlite_backend
 from pipeline.memory.backends import open_memory
 from pipeline.memory.base import TranslationMemory
 from pipeline.memory.candidates import best_candidates, in_length, posting
@@ -101,6 +102,84 @@ def test_memory_is_a_versioned_sqlite_file_in_wal_mode(
     distinct = {u.content_hash for u in corpus}
     assert stored == len(distinct) == memory.stats()["units"]
     assert memory.stats()["human"] == len(distinct)
+
+
+def test_a_memory_indexed_by_trigrams_is_indexed_again_when_opened(
+    corpus: list[Unit], tmp_path: Path
+) -> None:
+    """A memory version 1 wrote (trigram postings) finds what a new one finds, once opened."""
+    units = corpus[:3000]
+    for name in ("new", "old"):
+        with SqliteMemory(tmp_path / f"{name}.sqlite3") as memory:
+            memory.add(units)
+    with sqlite3.connect(tmp_path / "old.sqlite3") as raw:
+        raw.execute("DELETE FROM grams")
+        raw.execute("DELETE FROM gram_counts")
+        texts = raw.execute("SELECT lang, norm, length, id FROM texts").fetchall()
+        postings = {
+            (lang, norm[at : at + 3], length, text_id)
+            for lang, norm, length, text_id in texts
+            for at in range(len(norm) - 2)
+        }
+        raw.executemany("INSERT INTO grams VALUES (?, ?, ?, ?)", sorted(postings))
+        raw.execute("INSERT INTO gram_counts SELECT lang, gram, count(*) FROM grams GROUP BY 1, 2")
+        raw.execute("PRAGMA user_version = 1")
+    with (
+        SqliteMemory(tmp_path / "old.sqlite3") as old,
+        SqliteMemory(tmp_path / "new.sqlite3") as new,
+    ):
+        for table in ("grams", "gram_counts"):
+            listed = f"SELECT * FROM {table} ORDER BY 1, 2, 3"
+            assert old._db.execute(listed).fetchall() == new._db.execute(listed).fetchall()
+        assert old._db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        rng = random.Random(2)
+        for stored in rng.sample(units, 100):
+            query = lightly_edit(stored.source, rng)
+            found = old.lookup(query, "en", stored.target_lang)
+            expected = new.lookup(query, "en", stored.target_lang)
+            assert [m.source for m in found] == [m.source for m in expected]
+
+
+def test_a_large_write_lists_and_counts_as_small_writes_do(
+    corpus: list[Unit], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A write of many batches stages its postings and adds up its counts in memory; the
+    memory holds what the same units written a few at a time leave, and finds the same."""
+    units = corpus[:3000]
+    with SqliteMemory(tmp_path / "small.sqlite3") as small:
+        for at in range(0, len(units), 100):
+            small.add(units[at : at + 100])
+    monkeypatch.setattr(sqlite_backend, "INSERT_BATCH", 50)
+    monkeypatch.setattr(sqlite_backend, "STAGE_AFTER_BATCHES", 3)
+    monkeypatch.setattr(sqlite_backend, "COUNTS_HELD", 2_000)  # written several times
+    with (
+        SqliteMemory(tmp_path / "large.sqlite3") as large,
+        SqliteMemory(tmp_path / "small.sqlite3") as small,
+    ):
+        assert large.add([*units, *units[:500]]) == small.stats()["units"]
+        for table in ("grams", "gram_counts", "texts"):
+            listed = f"SELECT * FROM {table} ORDER BY 1, 2, 3"
+            assert large._db.execute(listed).fetchall() == small._db.execute(listed).fetchall()
+        assert not large._db.execute("SELECT name FROM temp.sqlite_master").fetchall()
+        usual = [(-sqlite_backend.CACHE_KIB,)]
+        assert large._db.execute("PRAGMA cache_size").fetchall() == usual
+
+        def broken() -> Iterator[Unit]:
+            yield from (replace(u, target=u.target + " (2)") for u in units)
+            raise OSError("the file went away")
+
+        with pytest.raises(OSError):
+            large.add(broken())
+        assert large._db.execute("PRAGMA cache_size").fetchall() == usual
+        assert not large._db.execute("SELECT name FROM temp.sqlite_master").fetchall()
+        assert large.stats() == small.stats()
+        rng = random.Random(3)
+        for stored in rng.sample(units, 50):
+            query = lightly_edit(stored.source, rng)
+            found = large.lookup(query, "en", stored.target_lang)
+            assert [m.source for m in found] == [
+                m.source for m in small.lookup(query, "en", stored.target_lang)
+            ]
 
 
 def test_every_stored_source_is_found_exactly(
