@@ -62,7 +62,7 @@ from pipeline.site.write import BuildReport, render_site
 from pipeline.source.documents import Document, SkippedFile, SourceTree, read_source_tree
 from pipeline.source.redirects import record_redirects
 from pipeline.text.limits import MAX_CATALOG_BYTES
-from pipeline.text.sentences import keeping_splits
+from pipeline.text.sentences import forget_splits_of_other_domains, keeping_splits
 
 STATE_DIR = Path(".l10n") / "build"
 
@@ -332,6 +332,8 @@ def build(
     # its old text again (and its translation): kept, only its new text is split.
     with keeping_splits(state.directory / "sentences" if state is not None else None):
         updated = update(config, languages, state, screening)
+    if state is not None:
+        forget_splits_of_other_domains(state.directory / "sentences", updated.update.templates)
     site = render_site(
         config,
         directory=target,

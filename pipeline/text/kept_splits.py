@@ -77,8 +77,7 @@ class KeptSplits:
 
     def _file(self, shelf: Shelf) -> Path:
         domain, lang = shelf
-        name = hashlib.sha256(domain.encode("utf-8")).hexdigest()[:24]
-        return self.folder / f"{name}-{lang}.pickle"
+        return self.folder / f"{_shelf_name(domain)}-{lang}.pickle"
 
     def _shelf(self, shelf: Shelf) -> Splits:
         read = self._read.get(shelf)
@@ -107,6 +106,24 @@ class KeptSplits:
             payload = pickle.dumps((self.splitter, shelf, kept), protocol=pickle.HIGHEST_PROTOCOL)
             with contextlib.suppress(OSError):  # not fsynced: an emptied file is read as none
                 write_bytes_atomic(self._file(shelf), payload, durable=False)
+
+
+def _shelf_name(domain: str) -> str:
+    return hashlib.sha256(domain.encode("utf-8")).hexdigest()[:24]
+
+
+def forget_other_domains(folder: Path, domains: Iterable[str]) -> None:
+    """Delete the kept splits of every domain but ``domains``: a page renamed or removed
+    leaves no files behind."""
+    live = {_shelf_name(domain) for domain in domains}
+    try:
+        files = list(folder.glob("*-*.pickle"))
+    except OSError:
+        return
+    for path in files:
+        if path.name.split("-", 1)[0] not in live:
+            with contextlib.suppress(OSError):
+                path.unlink()
 
 
 @dataclass(frozen=True)

@@ -227,6 +227,11 @@ def keeping_splits(folder: Path | None) -> AbstractContextManager[None]:
     return kept_splits.keeping(folder, f"pysbd {pysbd.__version__}")
 
 
+def forget_splits_of_other_domains(folder: Path, domains: Iterable[str]) -> None:
+    """Drop the splits kept in ``folder`` for any domain but ``domains`` (pages gone)."""
+    kept_splits.forget_other_domains(folder, domains)
+
+
 def _sentences(text: str, lang: str) -> tuple[str, ...]:
     kept = kept_splits.current()
     if kept is None:

@@ -573,3 +573,13 @@ def test_an_edited_paragraphs_old_text_and_translations_are_not_split_again(
 
 def _without_stamps(catalog: bytes) -> bytes:
     return b"\n".join(line for line in catalog.split(b"\n") if b"-Date: " not in line)
+
+
+def test_the_splits_kept_for_a_removed_page_go_with_it(project: Path) -> None:
+    kept = project / ".l10n" / "build" / "sentences"
+    before = {p.name for p in kept.glob("*.pickle")}
+    assert len(before) >= len(PAGES) * (1 + len(LANGUAGES))  # English and each language
+    (project / "source" / "page-3.md").unlink()
+    build(load_config(project))
+    after = {p.name for p in kept.glob("*.pickle")}
+    assert after < before and len(before - after) == 1 + len(LANGUAGES)
