@@ -137,8 +137,10 @@ class TranslationMemory(abc.ABC):
         """Proposals for ``source``, best first (see :mod:`pipeline.memory.scoring`)."""
         if level not in LEVELS:
             raise ValueError(f"lookup level must be one of {LEVELS}, not {level!r}")
+        if limit < 0:
+            raise ValueError(f"lookup limit must be 0 or more, not {limit}")
         norm = normalise(source)
-        if not norm:
+        if not norm or limit == 0:
             return []
         return self._lookup(
             Query(source, norm, source_lang, target_lang, context, threshold, limit, level)

@@ -213,7 +213,6 @@ class PostgresMemory(TranslationMemory):
         # Planned once per connection: a plan for each lookup's values would cost more than
         # the lookup itself, and the same indexes serve every value.
         connection.execute("SET plan_cache_mode = force_generic_plan")
-        connection.execute("SET plan_cache_mode = force_generic_plan")
 
     @contextmanager
     def _driver_errors(self) -> Iterator[None]:

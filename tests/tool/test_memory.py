@@ -294,6 +294,17 @@ def test_lookup_many_matches_lookup(memory: TranslationMemory) -> None:
     ]
 
 
+def test_a_lookup_for_no_proposal_finds_none_and_a_negative_limit_is_refused(
+    memory: TranslationMemory,
+) -> None:
+    # A text that shares n-grams with the memory but scores below the threshold: the
+    # candidate search stops on the limit before it has scored anything.
+    assert memory.lookup("This field is required, or so they say.", "en", "fr", limit=0) == []
+    assert memory.lookup("This field is required.", "en", "fr", limit=0) == []
+    with pytest.raises(ValueError, match="limit"):
+        memory.lookup("This field is required.", "en", "fr", limit=-1)
+
+
 def test_lookups_stay_within_the_language_pair_and_level(
     new_memory: Callable[[], TranslationMemory],
 ) -> None:
