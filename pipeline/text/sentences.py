@@ -12,9 +12,9 @@ pysbd costs milliseconds a block (hundreds of regular expressions, many built
 anew for every abbreviation it meets), and a build aligns every changed block in
 every language. Most boundaries in prose are plain: a word of letters that is no
 abbreviation, ``.``, ``!`` or ``?``, spaces, a capital, nothing open before it.
-:data:`_PLAIN_END` finds those with one expression compiled once, against
-pysbd's own abbreviation lists; a stretch between two plain ends that holds no
-other sentence mark is one sentence, and only the stretches that do are handed
+:mod:`pipeline.text.sentence_ends` finds those with one expression compiled once,
+against pysbd's own abbreviation lists; a stretch between two plain ends that holds
+no other sentence mark is one sentence, and only the stretches that do are handed
 to pysbd. ``bench/sentence_split.py`` measures both ways on the shipped catalogs
 and on a multilingual corpus and counts the blocks where they disagree.
 """
@@ -25,25 +25,30 @@ import itertools
 import re
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
 import pysbd
-from pysbd.exclamation_words import ExclamationWords
-from pysbd.languages import Language
 
 from pipeline.text import kept_splits
 from pipeline.text.languages import base_language
 from pipeline.text.patterns import BARE_URL, PLACEHOLDER, URL_START
+from pipeline.text.sentence_ends import (
+    LINE,
+    LIST_ITEM,
+    TERMINALS,
+    has_inner_mark,
+    plain_ends,
+    plain_lines,
+    rules_for,
+)
 
 # The languages pysbd has rules for; any other is split by its English rules, the most general.
 SEGMENTER_LANGUAGES = frozenset(pysbd.languages.LANGUAGE_CODES)
 
-# Masked inside protected spans so that no sentence can end there.
-_TERMINALS = frozenset(".!?;:…؟。")
+# What a sentence mark inside a protected span becomes: no sentence ends there.
 _MASK = "\ue000"
-_MASK_TERMINALS = str.maketrans(dict.fromkeys(_TERMINALS, _MASK))
+_MASK_TERMINALS = str.maketrans(dict.fromkeys(TERMINALS, _MASK))
 # Marks pysbd's rules take for sentence ends where they are not: the Arabic
 # comma, colon and semicolon (the English rules do not split there either).
 _NOT_TERMINAL: dict[str, dict[int, str]] = {"ar": str.maketrans(dict.fromkeys("،:؛", _MASK))}
@@ -89,31 +94,6 @@ _MAYBE_FINAL: dict[str, tuple[str, ...]] = {
     "ar": (),
 }
 
-# Before a plain sentence end: a word of letters, perhaps hyphenated (CAR-T) or closed by a
-# bracket ("(GMP)."), or a placeholder ({name}, %(name)s); one mark, spaces, and a capital
-# (any letter where a script has none).
-_PLAIN_END = re.compile(
-    r"(?:^|(?<=\s))([^\W\d_]+(?:-[^\W\d_]+)*|%\(\w+\)[sd]|\{\w+\})\)?([.!?]) +(?=[^\W\d_])"
-)
-# Quotes and brackets: pysbd does not split between a pair, so no plain end follows an open one.
-_PAIRS = (("(", ")"), ("[", "]"), ("{", "}"), ("«", "»"), ("‹", "›"), ("（", "）"), ("「", "」"))
-_QUOTES = frozenset('"“”„')
-# Where pysbd may cut at a quote: one opening the text, or one touching a sentence mark.
-_QUOTE_CUT = re.compile(r'\A\s*["“”„]|[.!?…]["“”„]|["“”„][.!?…]')
-# Japanese: a full stop between two letters, no space needed.
-_FULL_STOP_END = re.compile(r"(?<=[^\W\d_])[。！？](?=[^\W\d_])")
-# What may follow the last word of a stretch that pysbd keeps whole: closing marks, then one
-# sentence mark at most (after several, or before a closing mark, pysbd may cut).
-_CLOSERS = "\"'»”)]*_"
-_TAIL_MARKS = frozenset(".!?…。！？؟")
-_PAIRED = re.compile("[()\\[\\]{}«»‹›（）「」\"“”„'‘’`]")
-_OPENING_SINGLE = re.compile(r"(?:^|(?<=\s))['‘’`]")
-_ROMAN = frozenset("ivxlcdm")
-_EXCLAMATION_WORDS = frozenset(ExclamationWords.EXCLAMATION_WORDS)
-_START_QUIRK = frozenset({"de", "ar", "fa"})
-_CASELESS = frozenset({"ar"})
-
-
 def _pysbd_code(lang: str) -> str:
     code = base_language(lang)
     return code if code in SEGMENTER_LANGUAGES else "en"  # English: pysbd's most general rules
@@ -130,48 +110,6 @@ def _segmenter(code: str) -> pysbd.Segmenter:
     if getattr(re, "_MAXCACHE", _RE_CACHE_FOR_PYSBD) < _RE_CACHE_FOR_PYSBD:
         setattr(re, "_MAXCACHE", _RE_CACHE_FOR_PYSBD)  # noqa: B010 (not in re's stubs)
     return pysbd.Segmenter(language=code, clean=False)
-
-
-@dataclass(frozen=True)
-class _Rules:
-    """What of a language's pysbd rules decides whether a plain end is one."""
-
-    # pysbd matches each abbreviation as a pattern (its dots match any character),
-    # case-insensitively: a word it matches keeps its period.
-    abbreviation: re.Pattern[str]
-    # Each abbreviation alone, for pysbd's German and Arabic rules, which also keep the
-    # period after any word ending as the text starts, when it starts with an abbreviation.
-    # (Compiled on first use, see _start_patterns: a text starts with few of the letters.)
-    starts: dict[str, tuple[str, ...]]  # by the first letter, lower-cased
-    marks: frozenset[str]  # where pysbd may end a sentence
-    caseless: bool  # sentences start without a capital (Arabic)
-    full_stops: bool  # sentences end at a full stop with no space after it (Japanese)
-    inner_mark: re.Pattern[str]  # one of the marks, or a line break
-
-
-@cache
-def _rules(code: str) -> _Rules:
-    language = Language.get_language_code(code)
-    stripped = sorted({a.strip() for a in language.Abbreviation.ABBREVIATIONS}, key=len)
-    starts: dict[str, tuple[str, ...]] = {}
-    if code in _START_QUIRK:
-        for a in stripped:
-            first = a[:1].lower()
-            starts[first] = (*starts.get(first, ()), a)
-    marks = frozenset(language.Punctuations) | {"…"}
-    return _Rules(
-        re.compile("|".join(stripped) or "(?!)", re.IGNORECASE),
-        starts,
-        marks,
-        code in _CASELESS,
-        code == "ja",
-        # pysbd never ends a sentence at a period between two ASCII letters or digits
-        # (its WithMultiplePeriodsAndEmailRule): example.com, {order.code}.
-        re.compile(
-            "[" + re.escape("".join(sorted(marks - {"."}))) + "\n\r]"
-            "|(?<![A-Za-z0-9_])\\.|\\.(?![A-Za-z0-9_])"
-        ),
-    )
 
 
 @cache
@@ -269,22 +207,24 @@ def _split(text: str, lang: str) -> tuple[str, ...]:
     if not core:
         return ()
     code = _pysbd_code(lang)
-    rules = _rules(code)
-    one_line = "\n" not in core and "\r" not in core
-    if one_line and not _has_inner_mark(core, rules):
+    rules = rules_for(code)
+    # Decided on the whole text: pysbd reads a block wrapped in line breaks as lines, and its
+    # list-item rules then see the item markers at their starts.
+    one_line = "\n" not in text and "\r" not in text
+    if one_line and not has_inner_mark(core, rules):
         # Masking only takes marks away: with none inside, the text is one sentence.
         return tuple(_split_after_final_abbreviations(core, lang))
     masked = _masked(text, lang)
     if one_line:
         return _split_line(text, masked, 0, len(masked), lang)
-    lines = _plain_lines(masked, rules)
+    lines = plain_lines(masked, rules)
     if lines is not None:
         lined = (text[a:b] for a, b in lines)
         return tuple(s for line in lined for s in _split_after_final_abbreviations(line, lang))
-    if _LIST_ITEM.search(masked) is None:
+    if LIST_ITEM.search(masked) is None:
         # pysbd cuts at every line break and reads each line alone, but for list items
         sentences: list[str] = []
-        for line in _LINE.finditer(masked):
+        for line in LINE.finditer(masked):
             sentences += _split_line(text, masked, line.start(), line.end(), lang)
         return tuple(sentences)
     return _pysbd_split(text, masked, 0, len(masked), lang) or (text.strip(),)
@@ -293,13 +233,13 @@ def _split(text: str, lang: str) -> tuple[str, ...]:
 def _split_line(text: str, masked: str, first: int, last: int, lang: str) -> tuple[str, ...]:
     """The sentences of ``text[first:last]``, one line: plain ends, pysbd between them."""
     code = _pysbd_code(lang)
-    rules = _rules(code)
+    rules = rules_for(code)
     line = masked[first:last]
     sentences: list[str] = []
     start = 0
-    for cut in [*_plain_ends(line, rules), len(line)]:
+    for cut in [*plain_ends(line, rules), len(line)]:
         stretch = line[start:cut]
-        if _has_inner_mark(stretch, rules):
+        if has_inner_mark(stretch, rules):
             found = _pysbd_split(text, masked, first + start, first + cut, lang)
             if found is None:  # pysbd rewrote the text; keep the block whole rather than guess
                 return (text.strip(),)
@@ -316,113 +256,6 @@ def _pysbd_split(text: str, masked: str, start: int, end: int, lang: str) -> tup
         return None
     pieces = (text[start + a : start + b] for a, b in found)
     return tuple(s for piece in pieces for s in _split_after_final_abbreviations(piece, lang))
-
-
-# What pysbd's list rules may read as an item marker ("2.", "b)", "iv."): a text with one
-# across its lines is left to pysbd whole, which reads list items across line breaks.
-_LIST_ITEM = re.compile(r"(?:^|(?<=[\s(\-⁃]))(?:\d{1,2}|[ivxlcdm]+|[a-z])[.)]", re.IGNORECASE)
-_LINE = re.compile(r"[^\r\n]+")
-
-
-def _plain_lines(masked: str, rules: _Rules) -> list[tuple[int, int]] | None:
-    """The spans of the lines of ``masked``, stripped, when no line holds a sentence mark
-    before its tail or a quote pysbd may cut at: pysbd cuts at every line break and nowhere
-    else then. None when some line is left for pysbd to decide."""
-    spans: list[tuple[int, int]] = []
-    for line in _LINE.finditer(masked):
-        content = line.group()
-        core = content.strip()
-        if not core:
-            continue
-        if _has_inner_mark(core, rules):
-            return None
-        start = line.start() + len(content) - len(content.lstrip())
-        spans.append((start, start + len(core)))
-    return spans
-
-
-def _has_inner_mark(stretch: str, rules: _Rules) -> bool:
-    """A sentence mark before the stretch's plain tail, or a quote: pysbd may cut there."""
-    inner = stretch.rstrip()
-    if inner[-1:] in _TAIL_MARKS:
-        inner = inner[:-1]
-    if inner[-1:] == ")" and not rules.full_stops:  # pysbd's Japanese rules hide none
-        inner = _without_closing_group(inner)
-    inner = inner.rstrip(_CLOSERS)
-    return rules.inner_mark.search(inner) is not None or _QUOTE_CUT.search(stretch) is not None
-
-
-# The marks pysbd hides between brackets (its BetweenPunctuation): no sentence ends there.
-_HIDDEN_BETWEEN = frozenset(".。．！!?？")
-
-
-def _without_closing_group(inner: str) -> str:
-    """``inner`` without the bracketed group that closes it, when pysbd hides every sentence
-    mark in it: "Solid tumours (breast, lung, etc.)" ends no sentence inside the brackets."""
-    opening = inner.rfind("(")
-    group = inner[opening + 1 : -1]
-    if opening < 0 or "(" in group or ")" in group or "\\" in group:
-        return inner
-    if any(c in _TERMINALS and c not in _HIDDEN_BETWEEN for c in group):
-        return inner
-    return inner[:opening]
-
-
-def _plain_ends(masked: str, rules: _Rules) -> Iterator[int]:
-    """Where a sentence surely ends, as pysbd would end it: the offsets after the spaces."""
-    starts = _start_patterns(rules.starts.get(masked[:1].lower(), ()))
-    kept_after = [m.group() for p in starts if (m := p.match(masked))]
-    last = 0
-    if rules.full_stops:
-        for found in _FULL_STOP_END.finditer(masked):
-            if _closed(masked[last : found.end()]):
-                last = found.end()
-                yield last
-        return
-    for found in _PLAIN_END.finditer(masked):
-        word, mark = found.group(1), found.group(2)
-        if len(word) < 2:
-            continue  # an initial, or a list item: pysbd's rules for single letters decide
-        following = masked[found.end()]
-        if following.islower() or not (rules.caseless or following.isupper()):
-            continue  # pysbd weighs what follows: left to it
-        if mark == "!" and word + mark in _EXCLAMATION_WORDS:
-            continue
-        if mark == "." and (
-            rules.abbreviation.fullmatch(word)
-            or not set(word.lower()) - _ROMAN  # a list item, to pysbd
-            or any(word.endswith(k) for k in kept_after)
-        ):
-            continue
-        if _closed(masked[last : found.end()]) and not _smart_quote_open(masked, last, found.end()):
-            last = found.end()
-            yield last
-
-
-def _smart_quote_open(masked: str, start: int, end: int) -> bool:
-    """A “ in ``masked[start:end]`` after its last ” that a later ” closes: pysbd keeps what
-    is between “ and the next ”, wherever the quotes face (Arabic writes ”{“)."""
-    opening = masked.rfind("“", start, end)
-    return opening > masked.rfind("”", start, end) and masked.find("”", end) >= 0
-
-
-@cache
-def _start_patterns(abbreviations: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
-    return tuple(re.compile(a, re.IGNORECASE) for a in abbreviations)
-
-
-def _closed(stretch: str) -> bool:
-    """No quote or bracket left open in ``stretch`` (pysbd keeps what is between a pair)."""
-    if _PAIRED.search(stretch) is None:
-        return True
-    if any(
-        stretch.count(a) != stretch.count(b) or stretch.rfind(a) > stretch.rfind(b)
-        for a, b in _PAIRS
-    ):
-        return False
-    if sum(stretch.count(q) for q in _QUOTES) % 2:
-        return False
-    return _OPENING_SINGLE.search(stretch) is None
 
 
 def _pysbd_sentences(masked: str, code: str) -> list[tuple[int, int]] | None:
@@ -460,7 +293,7 @@ _AFTER_MARK = re.compile(r"(?<=[.!?…؟。])\s+")
 
 def _pieces(masked: str, code: str) -> list[str]:
     """pysbd's sentences of ``masked`` (``code`` one of its languages), bounded in work."""
-    if sum(masked.count(mark) for mark in _TERMINALS) > _MAX_SENTENCE_MARKS:
+    if sum(masked.count(mark) for mark in TERMINALS) > _MAX_SENTENCE_MARKS:
         return _AFTER_MARK.split(masked)
     return _segmented(_segmenter(code), masked)
 

@@ -171,6 +171,7 @@ def test_the_splitter_gives_pysbds_boundaries_on_the_shipped_catalogs() -> None:
         ("ja", "Excel (.xlsx)"),
         ("ja", "番号が割り当てられています (入れ子になった番号の toctree ?)"),
         ("en", "Line one. Line two\n\nThen (a. b.) here. End"),
+        ("de", "\n %(n)s a.m. CAR-T said: Fig. AML. 1) „Ja.“ e.g. said: a.m. St. b.)"),
     ],
 )
 def test_the_splitter_agrees_with_pysbd_where_its_rules_are_odd(lang: str, text: str) -> None:
