@@ -326,12 +326,20 @@ class LanguageIdentifier:
         asks about it, and most such strings (a name, a number, a heading of two words) are
         ones the quick detector cannot place: they would go to the full detector for nothing.
         """
-        pairs = [(text, expected) for text, expected in checks if self._judgeable(text)]
-        self.screen(text for text, _ in pairs)
+        pairs = list(checks)
+        # Whether a text may be judged is asked only of texts with no answer yet: a build
+        # after an edit passes every shown entry, nearly all answered before.
+        self.screen(t for t, _ in pairs if t not in self._screen_cache and self._judgeable(t))
         self.prefetch(
             text
             for text, expected in pairs
-            if self._screen_cache[text][0] != expected or self._screen_cache[text][1] < SCREEN_TRUST
+            if text in self._screen_cache
+            and text not in self._cache
+            and (
+                self._screen_cache[text][0] != expected
+                or self._screen_cache[text][1] < SCREEN_TRUST
+            )
+            and self._judgeable(text)
         )
 
     def _run(self, kind: str, cache: dict[str, _Answer], texts: Iterable[str]) -> None:

@@ -118,3 +118,21 @@ def test_prepare_leaves_text_too_short_to_judge_to_no_detector() -> None:
     assert german in screen and english in full
     assert ident.mismatch(short, "de", 0.75) is None
     assert ident.mismatch(english, "de", 0.75) is not None
+
+
+def test_prepare_reads_no_text_again_that_has_its_answers(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A build after an edit passes every entry it shows; all but the changed are answered.
+    ident = LanguageIdentifier(("de", "en", "fr"))
+    german = "Die Behandlung beginnt mit einer gründlichen Untersuchung."
+    english = "The treatment starts with a thorough examination of every patient."
+    ident.prepare([(german, "de"), (english, "de")])
+    judged: list[str] = []
+    real = LanguageIdentifier._judgeable
+    monkeypatch.setattr(
+        LanguageIdentifier, "_judgeable", lambda self, text: judged.append(text) or real(self, text)
+    )
+    edited = "Die Behandlung beginnt mit einer kurzen Untersuchung."
+    ident.prepare([(german, "de"), (english, "de"), (edited, "de")])
+    assert judged == [edited]
+    assert ident.mismatch(english, "de", 0.75) is not None
+    assert ident.mismatch(edited, "de", 0.75) is None
