@@ -377,7 +377,9 @@ def loaded(ident):
 def screened(config, templates, include_machine, cache, lang):
     ident = next(iter(langid._IDENTIFIERS.values()))
     found = "models" if "full" in ident._detectors else "none"
-    print(lang, "worker" if os.getpid() != parent else "parent", found, flush=True)
+    # One write a line: two workers printing at once may not interleave within a line.
+    kind = "worker" if os.getpid() != parent else "parent"
+    os.write(1, (" ".join((lang, kind, found)) + chr(10)).encode())
     return planned(config, templates, include_machine, cache, lang)
 
 
