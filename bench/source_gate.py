@@ -41,7 +41,8 @@ from bench import L10N, Record, Timing, main_for
 from bench.corpus import SENTENCE, pinned_wheels
 from bench.gate_corpus import Page, english_pages, write_pages
 from pipeline.build import extract
-from pipeline.checks.langid import WIDE_CODES, letter_count
+from pipeline.checks.langid import WIDE_CODES
+from pipeline.checks.prose import letter_count
 from pipeline.config import load_config
 from pipeline.text.languages import base_language
 from pipeline.text.sentences import split_sentences

@@ -8,7 +8,8 @@ from collections.abc import Iterator
 
 from pipeline.catalogs.review import ReviewState
 from pipeline.checks.framework import Issue, Pair, QAContext
-from pipeline.checks.langid import language_name, language_script, plain_text, script_of
+from pipeline.checks.langid import language_name
+from pipeline.checks.prose import language_script, plain_text, script_of
 from pipeline.checks.punctuation import ending_punctuation
 from pipeline.checks.review import review_state
 from pipeline.checks.screening import screening_problems

@@ -8,14 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pipeline.checks.langid import (
-    MIN_LETTERS,
-    LanguageIdentifier,
-    Verdict,
-    foreign_script,
-    letter_count,
-    plain_text,
-)
+from pipeline.checks.langid import MIN_LETTERS, LanguageIdentifier, Verdict
+from pipeline.checks.prose import foreign_script, letter_count, plain_text
 from pipeline.config import Config
 from pipeline.model import Segment
 from pipeline.text.languages import base_language

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from pipeline.checks.langid import _inline_text, plain_text
+from pipeline.checks.prose import _inline_text, plain_text
 from pipeline.text import inline
 from pipeline.text.markdown import inline_parser, without_inline_syntax
 
@@ -49,7 +49,7 @@ def test_markup_prose_and_plain_text_of_such_text_are_the_parsed_ones(
     inline.prose.cache_clear()
     plain_text.cache_clear()
     monkeypatch.setattr(inline, "without_inline_syntax", lambda text: False)
-    monkeypatch.setattr("pipeline.checks.langid.without_inline_syntax", lambda text: False)
+    monkeypatch.setattr("pipeline.checks.prose.without_inline_syntax", lambda text: False)
     try:
         parsed = [(inline.inline_markup(t), inline.prose(t), plain_text(t)) for t in texts]
     finally:

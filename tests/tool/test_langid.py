@@ -8,13 +8,8 @@ from pathlib import Path
 import polib
 import pytest
 
-from pipeline.checks.langid import (
-    MIN_LETTERS,
-    LanguageIdentifier,
-    identifier,
-    letter_count,
-    plain_text,
-)
+from pipeline.checks.langid import MIN_LETTERS, LanguageIdentifier, identifier
+from pipeline.checks.prose import letter_count, plain_text
 
 PROJECT = ("en", "ru", "de", "es", "ar", "fr")
 _SPEC = importlib.util.find_spec("django")

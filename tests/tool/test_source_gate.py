@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.checks.langid import MAX_WORD, foreign_script, identifier
+from pipeline.checks.langid import identifier
+from pipeline.checks.prose import MAX_WORD, foreign_script
 from pipeline.checks.source_language import foreign_text
 from pipeline.config import Config, load_config
 from pipeline.model import Segment

@@ -15,7 +15,7 @@ import re
 
 import pytest
 
-from pipeline.checks.langid import plain_text
+from pipeline.checks.prose import plain_text
 from pipeline.machine.protect import protect
 from pipeline.model import Segment
 from pipeline.segments.blocks import document_segments
